@@ -1,0 +1,1 @@
+"""Dispute portal domain: records, storage, workflow, export. Knows nothing of Streamlit."""

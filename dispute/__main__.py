@@ -1,0 +1,5 @@
+import sys
+
+from dispute.cli import main
+
+sys.exit(main())

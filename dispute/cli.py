@@ -1,0 +1,143 @@
+"""`python -m dispute COMMAND` (design §7). Errors go to stderr with a non-zero exit status."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from dispute import accounts, audit, demo
+from dispute.context import open_context
+from dispute.errors import DatabaseLocked, InvalidInput, UserError
+from dispute.exhibits import Upload, attach_evidence, list_evidence, upload_key
+from dispute.i18n import translator
+from dispute.vocab import EvidenceKind, Role
+
+_ = translator("zh_CN" if os.environ.get("LANG", "").startswith("zh") else "en")
+
+
+def _fail(message: str, status: int = 1) -> int:
+    print(message, file=sys.stderr)
+    return status
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    ctx = open_context()
+    print(f"database ready: {ctx.settings.db_path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    ctx = open_context()
+    made = demo.create_demo(ctx, cases_count=args.cases, seed=args.seed)
+    print(f"{args.cases} demo disputes created. Accounts (passwords are shown only now):")
+    for acc in made:
+        print(f"  {acc.role.value:9} {acc.email:28} {acc.password}")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password (at least 10 characters): ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    ctx = open_context()
+    user = accounts.create_account(ctx, None, {"name": args.name or args.email,
+                                               "email": args.email, "phone": args.phone,
+                                               "password": password, "role": args.role})
+    print(f"created {user.role.value} account {user.email}")
+    return 0
+
+
+def cmd_evidence_add(args: argparse.Namespace) -> int:
+    """Bulk import: each file separately, so one bad file does not block the rest."""
+    ctx = open_context()
+    actor = _system_actor(ctx)
+    refused = 0
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{name}: {_('not a readable file')}", file=sys.stderr)
+            refused += 1
+            continue
+        with path.open("rb") as fh:
+            upload = Upload(path.name, fh, args.kind, args.description or path.name)
+            try:
+                exhibits = attach_evidence(ctx, actor, args.number, [upload])
+            except InvalidInput as exc:
+                print(f"{name}: {exc.fields[upload_key(0)].render(_)}", file=sys.stderr)
+                refused += 1
+                continue
+        item = next(e for e in list_evidence(ctx, actor, args.number)
+                    if e.exhibit == exhibits[0])
+        print(f"{item.sha256}  {item.exhibit}  {name}")
+    return 1 if refused else 0
+
+
+def _system_actor(ctx):
+    """The CLI imports evidence as the staff account named by DISPUTE_CLI_USER, else the first
+    staff account: someone must be accountable for every event."""
+    email = os.environ.get("DISPUTE_CLI_USER")
+    if email:
+        row = ctx.db.query("SELECT id FROM users WHERE email = ?", (email,)).first()
+    else:
+        row = ctx.db.query("SELECT id FROM users WHERE role = 'staff' AND NOT disabled "
+                           "ORDER BY created_at LIMIT 1").first()
+    if row is None:
+        raise UserError("No staff account to act as: create one with "
+                        "`python -m dispute user add --role staff`, or set DISPUTE_CLI_USER.")
+    return accounts.get_user(ctx, row["id"])
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    ctx = open_context()
+    count, problem = audit.verify_chain(ctx.db)
+    if problem:
+        return _fail(f"event chain broken at event {problem.seq}: {problem.reason}")
+    print(f"event chain intact: {count} events verified")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m dispute", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create or upgrade the database").set_defaults(fn=cmd_init)
+    d = sub.add_parser("demo", help="load demo data into an empty portal")
+    d.add_argument("--cases", type=int, default=20)
+    d.add_argument("--seed", type=int, default=1)
+    d.set_defaults(fn=cmd_demo)
+    user = sub.add_parser("user", help="accounts").add_subparsers(dest="user_cmd", required=True)
+    ua = user.add_parser("add", help="create an account (password from stdin or a prompt)")
+    ua.add_argument("--email", required=True)
+    ua.add_argument("--role", required=True, choices=[r.value for r in Role])
+    ua.add_argument("--name")
+    ua.add_argument("--phone", default="+86 00000000")
+    ua.set_defaults(fn=cmd_user_add)
+    ev = sub.add_parser("evidence", help="evidence").add_subparsers(dest="ev_cmd", required=True)
+    ea = ev.add_parser("add", help="bulk import files into a dispute")
+    ea.add_argument("number")
+    ea.add_argument("files", nargs="+")
+    ea.add_argument("--kind", required=True, choices=[k.value for k in EvidenceKind])
+    ea.add_argument("--description")
+    ea.set_defaults(fn=cmd_evidence_add)
+    au = sub.add_parser("audit", help="the event history").add_subparsers(dest="au_cmd",
+                                                                          required=True)
+    au.add_parser("verify", help="check the hash chain").set_defaults(fn=cmd_audit_verify)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except DatabaseLocked as exc:
+        return _fail(exc.render(_), 3)
+    except InvalidInput as exc:
+        details = "; ".join(f"{field}: {err.render(_)}" for field, err in exc.fields.items())
+        return _fail(f"{exc.render(_)} {details}")
+    except UserError as exc:
+        return _fail(exc.render(_))
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)

@@ -1,0 +1,45 @@
+"""Settings from the environment, declared in one place (the README documents each one)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SETTINGS_DOC = {
+    "DISPUTE_DATA_DIR": "where the DuckDB file and the evidence store live (default ./data)",
+    "DISPUTE_MAX_UPLOAD_MB": "largest evidence file accepted, in MB (default 50)",
+    "DISPUTE_TIMEZONE": "time zone that times are shown in (default Asia/Shanghai)",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    max_upload_mb: int
+    timezone: str
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "dispute.duckdb"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read the settings; a bad value fails loudly at start-up rather than later."""
+    env = os.environ if env is None else env
+    mb = env.get("DISPUTE_MAX_UPLOAD_MB", "50")
+    if not mb.isdigit() or int(mb) < 1:
+        raise SystemExit(f"DISPUTE_MAX_UPLOAD_MB must be a whole number of megabytes, not {mb!r}")
+    return Settings(
+        data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
+        max_upload_mb=int(mb),
+        timezone=env.get("DISPUTE_TIMEZONE", "Asia/Shanghai"),
+    )

@@ -1,0 +1,46 @@
+"""What every service call needs: the database, the evidence store, the settings and a clock.
+
+The clock is injected so tests and demo data can fix `now`; nothing below reads the time itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from dispute.config import Settings, load_settings
+from dispute.db import Database
+from dispute.migrate import migrate
+from evidence.store import EvidenceStore
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Context:
+    db: Database
+    store: EvidenceStore
+    settings: Settings
+    clock: Callable[[], datetime] = field(default=_utc_now)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        """Today where the organisation is (its time zone), for validating dates users enter."""
+        return self.now().astimezone(ZoneInfo(self.settings.timezone)).date()
+
+
+def open_context(settings: Settings | None = None) -> Context:
+    """Open (and upgrade) the database and the store; clean temp files a crash left behind."""
+    settings = settings or load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    db = Database(settings.db_path)
+    migrate(db)
+    store = EvidenceStore(settings.store_dir)
+    store.sweep_temp(older_than_seconds=0)  # we hold the database: no upload is under way
+    return Context(db=db, store=store, settings=settings)

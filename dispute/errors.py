@@ -1,0 +1,58 @@
+"""Errors a user should read.
+
+Each carries an English message id and parameters; the edge (page or CLI) translates the id with the
+user's catalog, so the domain never needs to know the user's language.
+"""
+
+from __future__ import annotations
+
+from dispute.i18n import N_
+
+
+class UserError(Exception):
+    """An error meant for the person who caused it: specific, translatable, no stack trace."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        self.msgid = msgid
+        self.params = params
+        super().__init__(self.render(lambda s: s))
+
+    def render(self, translate) -> str:
+        """The message in the language of `translate` (a gettext function)."""
+        text = translate(self.msgid)
+        if not self.params:
+            return text
+        params = {k: v.render(translate) if isinstance(v, UserError) else v
+                  for k, v in self.params.items()}
+        return text.format(**params)
+
+
+class NotFound(UserError):
+    """The thing does not exist, or the user may not know that it does."""
+
+
+class Forbidden(UserError):
+    """The user may not do this."""
+
+
+class StaleWrite(UserError):
+    """Someone else changed the record since the user read it."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("This dispute was changed by someone else — reload."))
+
+
+class DatabaseLocked(UserError):
+    """Another process holds the DuckDB file; DuckDB allows one writer process."""
+
+
+class WriteNotApplied(UserError):
+    """A write did not land (DuckDB rolled it back); never reported as success."""
+
+
+class InvalidInput(UserError):
+    """Input failed validation; `fields` maps a field name to its translated-later message."""
+
+    def __init__(self, fields: dict[str, UserError]) -> None:
+        self.fields = fields
+        super().__init__(N_("Please correct the fields marked below."))

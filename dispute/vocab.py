@@ -1,0 +1,140 @@
+"""The closed vocabularies of design §2–3, each with its translatable label.
+
+Stored values are the enum values (stable English identifiers); labels are msgids shown through
+the user's catalog.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dispute.i18n import N_
+
+
+class Role(StrEnum):
+    BORROWER = "borrower"
+    STAFF = "staff"
+    LEGAL = "legal"
+    ADMIN = "admin"
+
+
+class Stage(StrEnum):
+    FILED = "filed"
+    NEGOTIATION = "negotiation"
+    MEDIATION = "mediation"
+    LITIGATION = "litigation"
+    CLOSED = "closed"
+
+
+class Product(StrEnum):
+    CREDIT_CARD = "credit_card"
+    PERSONAL_LOAN = "personal_loan"
+    MORTGAGE = "mortgage"
+    CAR_LOAN = "car_loan"
+    OTHER = "other"
+
+
+class ErrorCategory(StrEnum):
+    WRONG_AGENT_INFO = "wrong_agent_info"
+    DEFERRAL_NOT_RECORDED = "deferral_not_recorded"
+    AUTOPAY_FAILED = "autopay_failed"
+    PAYMENT_NOT_CREDITED = "payment_not_credited"
+    PAYMENT_MISAPPLIED = "payment_misapplied"
+    FEE_IN_ERROR = "fee_in_error"
+    WRONG_CREDIT_REPORT = "wrong_credit_report"
+    COLLECTION_IN_ERROR = "collection_in_error"
+    ACCOUNT_CHANGED = "account_changed"
+    OTHER = "other"
+
+
+class Remedy(StrEnum):
+    CREDIT_RECORD_CORRECTION = "credit_record_correction"
+    FEE_REVERSAL = "fee_reversal"
+    COMPENSATION = "compensation"
+    REPAYMENT_PLAN = "repayment_plan"
+    CONTRACT_RESCISSION = "contract_rescission"
+    APOLOGY = "apology"
+
+
+class EvidenceKind(StrEnum):
+    CALL_RECORDING = "call_recording"
+    SCREENSHOT = "screenshot"
+    STATEMENT = "statement"
+    LETTER = "letter"
+    CONTRACT = "contract"
+    RECEIPT = "receipt"
+    PHOTO = "photo"
+    OTHER = "other"
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    APP_CHAT = "app_chat"
+    BRANCH = "branch"
+    SMS = "sms"
+    LETTER = "letter"
+    EMAIL = "email"
+
+
+class Currency(StrEnum):
+    CNY = "CNY"
+    USD = "USD"
+    HKD = "HKD"
+    EUR = "EUR"
+
+
+LABELS: dict[StrEnum, str] = {
+    Role.BORROWER: N_("Borrower"),
+    Role.STAFF: N_("Staff"),
+    Role.LEGAL: N_("Legal"),
+    Role.ADMIN: N_("Administrator"),
+    Stage.FILED: N_("Filed"),
+    Stage.NEGOTIATION: N_("Negotiation"),
+    Stage.MEDIATION: N_("Mediation"),
+    Stage.LITIGATION: N_("Litigation"),
+    Stage.CLOSED: N_("Closed"),
+    Product.CREDIT_CARD: N_("Credit card"),
+    Product.PERSONAL_LOAN: N_("Personal loan"),
+    Product.MORTGAGE: N_("Mortgage"),
+    Product.CAR_LOAN: N_("Car loan"),
+    Product.OTHER: N_("Other product"),
+    ErrorCategory.WRONG_AGENT_INFO: N_("Wrong information from an agent"),
+    ErrorCategory.DEFERRAL_NOT_RECORDED: N_("Promised deferral or plan not recorded"),
+    ErrorCategory.AUTOPAY_FAILED: N_("Autopay or deduction failed"),
+    ErrorCategory.PAYMENT_NOT_CREDITED: N_("Payment not credited or credited late"),
+    ErrorCategory.PAYMENT_MISAPPLIED: N_("Payment misapplied"),
+    ErrorCategory.FEE_IN_ERROR: N_("Fee or penalty interest charged in error"),
+    ErrorCategory.WRONG_CREDIT_REPORT: N_("Wrong overdue report to the credit bureau"),
+    ErrorCategory.COLLECTION_IN_ERROR: N_("Collection contact in error"),
+    ErrorCategory.ACCOUNT_CHANGED: N_("Account changed without consent"),
+    ErrorCategory.OTHER: N_("Other error"),
+    Remedy.CREDIT_RECORD_CORRECTION: N_("Credit record correction"),
+    Remedy.FEE_REVERSAL: N_("Penalty or fee reversal"),
+    Remedy.COMPENSATION: N_("Compensation"),
+    Remedy.REPAYMENT_PLAN: N_("Repayment plan"),
+    Remedy.CONTRACT_RESCISSION: N_("Contract rescission"),
+    Remedy.APOLOGY: N_("Apology or explanation"),
+    EvidenceKind.CALL_RECORDING: N_("Call recording"),
+    EvidenceKind.SCREENSHOT: N_("SMS or chat screenshot"),
+    EvidenceKind.STATEMENT: N_("Statement"),
+    EvidenceKind.LETTER: N_("Letter or notice"),
+    EvidenceKind.CONTRACT: N_("Contract"),
+    EvidenceKind.RECEIPT: N_("Receipt"),
+    EvidenceKind.PHOTO: N_("Photo"),
+    EvidenceKind.OTHER: N_("Other evidence"),
+    Channel.PHONE: N_("Phone"),
+    Channel.APP_CHAT: N_("App chat"),
+    Channel.BRANCH: N_("Branch visit"),
+    Channel.SMS: N_("SMS"),
+    Channel.LETTER: N_("Letter"),
+    Channel.EMAIL: N_("Email"),
+    Currency.CNY: N_("CNY — Chinese yuan"),
+    Currency.USD: N_("USD — US dollar"),
+    Currency.HKD: N_("HKD — Hong Kong dollar"),
+    Currency.EUR: N_("EUR — Euro"),
+}
+
+
+def label(value: StrEnum, translate=lambda s: s) -> str:
+    """The user's word for a vocabulary value."""
+    return translate(LABELS[value])

@@ -1,0 +1,1 @@
+"""Evidence intake: decide a file's type from its bytes, stream it into a content-addressed store."""

@@ -1,0 +1,38 @@
+"""Why an upload was refused, in words the uploader can read and a code the caller can branch on."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from dispute.errors import UserError
+from dispute.i18n import Translate
+
+RefusalCode = Literal["empty", "too_large", "type_not_accepted", "disguised"]
+
+
+class Phrase(str):
+    """A message parameter that is itself an English msgid, so it is translated where shown too."""
+
+
+class EvidenceRefused(UserError):
+    """An upload that will not be stored; `code` is stable for callers, the message is for people."""
+
+    def __init__(self, code: RefusalCode, msgid: str, **params: object) -> None:
+        self.code: RefusalCode = code
+        super().__init__(msgid, **params)
+
+    def render(self, translate: Translate) -> str:
+        """The message in the language of `translate`, its phrase parameters translated as well."""
+        text = translate(self.msgid)
+        if not self.params:
+            return text
+        return text.format(**{k: _render_param(v, translate) for k, v in self.params.items()})
+
+
+def _render_param(value: object, translate: Translate) -> object:
+    """Phrases are translated; a tuple of phrases becomes a translated, comma-separated list."""
+    if isinstance(value, Phrase):
+        return translate(value)
+    if isinstance(value, tuple):
+        return ", ".join(str(_render_param(v, translate)) for v in value)
+    return value

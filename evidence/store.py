@@ -1,0 +1,188 @@
+"""A content-addressed store for evidence bytes: one file per SHA-256, written once, atomically.
+
+An upload is streamed into tmp/ while it is hashed and measured, checked, and only then published
+into objects/<sha[:2]>/<sha> with a hard link, which never overwrites: the same bytes uploaded twice
+are one object. A crash leaves at most a stray file in tmp/, never a half-written object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+from evidence import names, sniff
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_DIR_MODE = 0o700
+_TEMP_PREFIX = "stage-"
+
+
+@dataclass(eq=False)
+class StagedFile:
+    """An accepted upload waiting in tmp/: publish it once its database record is written, or discard it."""
+
+    sha256: str
+    size: int
+    media_type: str
+    original_name: str
+    temp_path: Path
+    _store: EvidenceStore = field(repr=False)
+    _settled: bool = field(default=False, init=False, repr=False)
+
+    def publish(self) -> bool:
+        """Move the bytes into the store durably; False when the object already existed (deduplicated)."""
+        if self._settled:
+            raise RuntimeError(f"staged file {self.sha256} was already published or discarded")
+        created = self._store._publish(self.temp_path, self.sha256)
+        self._settled = True
+        return created
+
+    def discard(self) -> None:
+        """Delete the staged bytes; doing so twice, or after publish, does nothing."""
+        if not self._settled:
+            self.temp_path.unlink(missing_ok=True)
+            self._settled = True
+
+    def __enter__(self) -> StagedFile:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.discard()
+
+
+class EvidenceStore:
+    """Evidence files under `root`: objects/ (immutable, by SHA-256) and tmp/ (uploads in progress)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.objects_dir = self.root / "objects"
+        self.tmp_dir = self.root / "tmp"
+        self.root.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
+        self.objects_dir.mkdir(mode=_DIR_MODE, exist_ok=True)
+        self.tmp_dir.mkdir(mode=_DIR_MODE, exist_ok=True)
+
+    def stage(self, stream: BinaryIO, filename: str, max_bytes: int,
+              chunk_size: int = 1 << 20) -> StagedFile:
+        """Stream an upload into tmp/, hashing and checking it; EvidenceRefused if it is not accepted.
+
+        Reads at most max_bytes + 1 bytes. On any refusal or error the temp file is gone before
+        the exception propagates. `filename` is used only for display and its extension.
+        """
+        fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.tmp_dir)  # mode 0o600
+        temp_path = Path(temp_name)
+        try:
+            with os.fdopen(fd, "w+b") as out:
+                digest = hashlib.sha256()
+                head = bytearray()
+                size = 0
+                while chunk := stream.read(min(chunk_size, max_bytes + 1 - size)):
+                    size += len(chunk)
+                    if size > max_bytes:  # refuse now, without reading the rest
+                        sniff.check_size(filename, _total_size(stream, size), max_bytes)
+                    out.write(chunk)
+                    digest.update(chunk)
+                    if len(head) < sniff.HEAD_SIZE:
+                        head += chunk[: sniff.HEAD_SIZE - len(head)]
+                out.flush()
+                media_type = sniff.check(bytes(head), filename, size, max_bytes, source=out)
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+        return StagedFile(digest.hexdigest(), size, media_type, names.display_name(filename),
+                          temp_path, self)
+
+    def path(self, sha256: str) -> Path:
+        """Where the object with this SHA-256 lives (whether or not it exists)."""
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            raise ValueError("a SHA-256 must be 64 lower-case hex digits")
+        return self.objects_dir / sha256[:2] / sha256
+
+    def open(self, sha256: str) -> BinaryIO:
+        """The object's bytes, for reading."""
+        return self.path(sha256).open("rb")
+
+    def exists(self, sha256: str) -> bool:
+        """Whether the object is in the store."""
+        return self.path(sha256).is_file()
+
+    def remove(self, sha256: str) -> None:
+        """Delete an object. Only to roll back one that this same call published before its database
+        write failed; withdrawn evidence keeps its bytes for the chain of custody."""
+        target = self.path(sha256)
+        target.unlink(missing_ok=True)
+        _fsync_dir(target.parent)
+
+    def verify(self, sha256: str) -> bool:
+        """True when the object exists and its bytes still hash to its name."""
+        digest = hashlib.sha256()
+        try:
+            with self.open(sha256) as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return False
+        return digest.hexdigest() == sha256
+
+    def sweep_temp(self, older_than_seconds: float = 3600.0) -> int:
+        """Delete uploads left in tmp/ by a crash; returns how many. Files modified recently are kept,
+        because another process (the CLI beside the portal) may be staging them right now."""
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for entry in self.tmp_dir.iterdir():
+            if entry.name.startswith(_TEMP_PREFIX) and entry.is_file() and entry.stat().st_mtime <= cutoff:
+                entry.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def _publish(self, temp_path: Path, sha256: str) -> bool:
+        """fsync, then link into objects/ (never overwriting) and drop the temp name; False if it existed."""
+        fd = os.open(temp_path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        final = self.path(sha256)
+        try:
+            final.parent.mkdir(mode=_DIR_MODE)
+        except FileExistsError:
+            pass
+        else:
+            _fsync_dir(self.objects_dir)
+        try:
+            os.link(temp_path, final)
+        except FileExistsError:
+            created = False
+        else:
+            created = True
+            _fsync_dir(final.parent)
+        temp_path.unlink()
+        return created
+
+
+def _total_size(stream: BinaryIO, consumed: int) -> int:
+    """The full size of an oversized upload, for the message: what was read plus what is left when
+    the stream can seek, else just what was read."""
+    try:
+        here = stream.tell()
+        end = stream.seek(0, io.SEEK_END)
+    except (AttributeError, OSError):
+        return consumed
+    return consumed + max(end - here, 0)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename, link or unlink in `directory` survive a power cut."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

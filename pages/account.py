@@ -1,0 +1,16 @@
+"""The signed-in user's own account."""
+
+import streamlit as st
+
+from dispute.i18n import format_datetime
+from dispute.vocab import label
+from ui import render, session
+
+_ = session.t()
+user = session.require_user()
+st.title(_("My account"))
+st.markdown(f"**{_('Name')}:** {render.md_escape(user.name)}")
+st.markdown(f"**{_('Email')}:** {render.md_escape(user.email)}")
+st.markdown(f"**{_('Role')}:** {label(user.role, _)}")
+st.markdown(f"**{_('Member since')}:** "
+            f"{format_datetime(user.created_at, session.lang(), session.context().settings.timezone)}")

@@ -1,0 +1,65 @@
+"""Administrators create accounts for staff, legal and other administrators, and list them."""
+
+import streamlit as st
+
+from dispute import accounts, demo
+from dispute.errors import UserError
+from dispute.i18n import format_datetime
+from dispute.vocab import Role, label
+from ui import forms, render, session
+
+_ = session.t()
+user = session.require_user()
+ctx = session.context()
+st.title(_("Accounts"))
+
+with st.expander(_("Create an account"), expanded=True):
+    errors = forms.errors("newacct")
+    with st.form("newacct_form", clear_on_submit=False):
+        name = st.text_input(_("Full name"), key="newacct_name")
+        render.field_error(errors, "name")
+        email = st.text_input(_("Email"), key="newacct_email")
+        render.field_error(errors, "email")
+        phone = st.text_input(_("Mobile phone"), key="newacct_phone")
+        render.field_error(errors, "phone")
+        role = st.selectbox(_("Role"), [r.value for r in Role], key="newacct_role",
+                            format_func=lambda v: label(Role(v), _), index=1)
+        password = st.text_input(_("Initial password (at least 10 characters)"),
+                                 type="password", key="newacct_password")
+        render.field_error(errors, "password")
+        submitted = st.form_submit_button(_("Create account"), type="primary")
+    if submitted:
+        form = {"name": name, "email": email, "phone": phone, "password": password, "role": role}
+        made = forms.attempt("newacct", lambda: accounts.create_account(ctx, user, form))
+        if made is not None:
+            st.success(_("Account created: {email}").format(email=render.md_escape(made.email)))
+
+total = accounts.count_accounts(ctx)
+page_size = 25
+pages = max(1, -(-total // page_size))
+page = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, key="acct_page") \
+    if pages > 1 else 1
+rows = accounts.list_accounts(ctx, user, limit=page_size, offset=(page - 1) * page_size)
+st.dataframe(
+    [{_("Name"): u.name, _("Email"): u.email, _("Role"): label(u.role, _),
+      _("Created"): format_datetime(u.created_at, session.lang(), ctx.settings.timezone)}
+     for u in rows], hide_index=True, use_container_width=True)
+st.caption(_("{count} accounts").format(count=total))
+
+if demo.can_load_demo(ctx):
+    with st.expander(_("Load demo data")):
+        st.write(_("Fills this empty portal with realistic example disputes and one account per "
+                   "role. Only possible while the portal holds no disputes."))
+        confirm = st.checkbox(_("I understand that demo accounts and disputes will be added."),
+                              key="demo_confirm")
+        if st.button(_("Load demo data"), disabled=not confirm, key="demo_load"):
+            with st.spinner(_("Creating demo disputes…")):
+                try:
+                    made = demo.create_demo(ctx, cases_count=20)
+                except UserError as exc:
+                    render.show_error(exc)
+                else:
+                    st.success(_("Demo data loaded. Write down these passwords; they are shown "
+                                 "only now."))
+                    st.table([{_("Role"): label(a.role, _), _("Email"): a.email,
+                               _("Password"): a.password} for a in made])

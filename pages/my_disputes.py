@@ -1,0 +1,43 @@
+"""The borrower's disputes, newest first, a page at a time."""
+
+import streamlit as st
+
+from dispute.cases import list_my_disputes
+from dispute.i18n import format_datetime
+from dispute.vocab import label
+from ui import render, session
+
+_ = session.t()
+user = session.require_user()
+ctx = session.context()
+st.title(_("My disputes"))
+page_no = st.session_state.get("my_disputes_page", 1)
+page = list_my_disputes(ctx, user, page=page_no, page_size=20)
+
+if page.total == 0:
+    st.info(_("You have not filed a dispute yet. If a lender's mistake made your loan or card "
+              "overdue, file a dispute and attach your evidence."))
+    st.page_link("pages/file_dispute.py", label=_("File a dispute"),
+                 icon=":material/edit_document:")
+    st.stop()
+
+header = st.columns([2, 3, 2, 2])
+for col, title in zip(header, [_("Number"), _("Institution"), _("Stage"), _("Filed on")]):
+    col.markdown(f"**{title}**")
+for item in page.items:
+    row = st.columns([2, 3, 2, 2])
+    row[0].page_link("pages/dispute.py", label=item.number, query_params={"number": item.number})
+    row[1].markdown(render.md_escape(item.institution))
+    row[2].markdown(label(item.stage, _))
+    row[3].markdown(format_datetime(item.filed_at, session.lang(), ctx.settings.timezone))
+
+if page.pages > 1:
+    left, mid, right = st.columns([1, 2, 1])
+    if left.button(_("Previous"), disabled=page.page <= 1, key="my_disputes_prev"):
+        st.session_state["my_disputes_page"] = page.page - 1
+        st.rerun()
+    mid.caption(_("Page {page} of {pages} · {total} disputes").format(
+        page=page.page, pages=page.pages, total=page.total))
+    if right.button(_("Next"), disabled=page.page >= page.pages, key="my_disputes_next"):
+        st.session_state["my_disputes_page"] = page.page + 1
+        st.rerun()

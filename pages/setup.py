@@ -1,0 +1,29 @@
+"""First run: create the first administrator; optionally load demo data into the empty portal."""
+
+import streamlit as st
+
+from dispute import accounts
+from ui import forms, render, session
+
+_ = session.t()
+st.title(_("Welcome — set up the portal"))
+st.write(_("This portal has no accounts yet. Create the first administrator account; "
+           "administrators then create accounts for staff and the legal team."))
+errors = forms.errors("setup")
+with st.form("setup_form"):
+    name = st.text_input(_("Full name"), key="setup_name")
+    render.field_error(errors, "name")
+    email = st.text_input(_("Email"), key="setup_email")
+    render.field_error(errors, "email")
+    phone = st.text_input(_("Mobile phone"), key="setup_phone")
+    render.field_error(errors, "phone")
+    password = st.text_input(_("Password (at least 10 characters)"), type="password",
+                             key="setup_password")
+    render.field_error(errors, "password")
+    submitted = st.form_submit_button(_("Create administrator"), type="primary")
+if submitted:
+    form = {"name": name, "email": email, "phone": phone, "password": password}
+    user = forms.attempt("setup", lambda: accounts.create_first_admin(session.context(), form))
+    if user is not None:
+        session.sign_in(user)
+        st.rerun()

@@ -1,0 +1,110 @@
+"""Shared fixtures: a real DuckDB file and evidence store in a temp folder per test, a fixed
+clock, and small factories that take overrides."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from dispute import accounts
+from dispute.config import Settings
+from dispute.context import Context, open_context
+from dispute.exhibits import Upload
+from dispute.models import User
+from dispute.vocab import Role
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
+NO_FIXTURES = "../shared/fixtures not present (a clone without the shared folder)"
+NOW = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(NO_FIXTURES)
+    return SHARED_FIXTURES
+
+
+class Clock:
+    """A clock tests can move."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", max_upload_mb=2, timezone="Asia/Shanghai")
+
+
+@pytest.fixture
+def ctx(settings: Settings):
+    context = open_context(settings)
+    context.clock = Clock()
+    yield context
+    context.db.close()
+
+
+def user_form(**overrides) -> dict:
+    form = {"name": "王芳", "email": "wang.fang@example.com", "phone": "+86 138 0013 8000",
+            "password": "correct horse battery"}
+    return {**form, **overrides}
+
+
+def make_user(ctx: Context, role: Role = Role.BORROWER, **overrides) -> User:
+    form = user_form(**overrides)
+    if role == Role.BORROWER:
+        return accounts.register(ctx, form)
+    return accounts.create_account(ctx, None, {**form, "role": role.value})
+
+
+def filing_form(**overrides) -> dict:
+    form = {
+        "institution": "招商银行信用卡中心", "product": "credit_card",
+        "account_ref": "6225 8802 1234 5678", "error_category": "autopay_failed",
+        "description": "自动还款没有扣款，银行却记录我逾期并收取了违约金。Autopay failed.",
+        "error_occurred_on": date(2026, 9, 1), "payment_due_on": date(2026, 9, 5),
+        "discovered_on": date(2026, 9, 10), "currency": "CNY", "overdue_minor": "1,234.50",
+        "fees_minor": "85.00", "compensation_minor": "0", "remedies": ["fee_reversal",
+                                                                      "credit_record_correction"],
+    }
+    return {**form, **overrides}
+
+
+def pdf_bytes(text: str = "statement") -> bytes:
+    """A small real one-page PDF."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes(color: str = "red", size: tuple[int, int] = (40, 30)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def upload(name: str, data: bytes, kind: str = "statement", description: str = "对账单",
+           recorded_on: date | None = date(2026, 9, 1)) -> Upload:
+    return Upload(name, io.BytesIO(data), kind, description, recorded_on)
+
+
+def store_files(ctx: Context, area: str | None = None) -> list[Path]:
+    """Every file in the evidence store (relative paths), or only those under `area`."""
+    root = ctx.settings.store_dir
+    found = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
+    return [p for p in found if area is None or p.parts[0] == area]

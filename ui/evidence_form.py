@@ -1,0 +1,39 @@
+"""The evidence picker used wherever files are added: several files, each with a kind, a
+description and the date it records, and each file's problem shown beside it."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import streamlit as st
+
+from dispute.errors import UserError
+from dispute.exhibits import Upload, upload_key
+from dispute.vocab import EvidenceKind, label
+from ui.render import field_error, md_escape
+from ui.session import context, t
+
+ACCEPTED = "PDF, JPEG, PNG, WebP, HEIC/HEIF, TIFF, MP3, M4A/AAC, AMR, WAV, OGG/Opus, TXT"
+
+
+def evidence_inputs(key: str, errors: Mapping[str, UserError]) -> list[Upload]:
+    _ = t()
+    ctx = context()
+    files = st.file_uploader(
+        _("Evidence files"), accept_multiple_files=True, key=f"{key}_files",
+        help=_("Accepted: {types}. Up to {mb} MB per file.").format(
+            types=ACCEPTED, mb=ctx.settings.max_upload_mb))
+    uploads = []
+    for i, f in enumerate(files or []):
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(f.name)}** · {f.size / 1024:,.0f} KB")
+            c1, c2, c3 = st.columns([2, 3, 2])
+            kind = c1.selectbox(_("Kind of evidence"), [k.value for k in EvidenceKind],
+                                format_func=lambda v: label(EvidenceKind(v), _),
+                                key=f"{key}_kind_{f.file_id}")
+            description = c2.text_input(_("What it shows"), key=f"{key}_desc_{f.file_id}")
+            recorded = c3.date_input(_("Date it records"), value=None, max_value=ctx.today(),
+                                     key=f"{key}_date_{f.file_id}", format="YYYY-MM-DD")
+            field_error(errors, upload_key(i))
+        uploads.append(Upload(f.name, f, kind, description, recorded))
+    return uploads

@@ -1,0 +1,68 @@
+"""Shows one exhibit: images inline and upright, a PDF's first page, audio in a player, text as
+plain text; always a download of the original bytes. Nothing is ever rendered as HTML."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dispute.exhibits import evidence_path
+from dispute.i18n import format_date, format_datetime
+from dispute.models import EvidenceItem, User
+from dispute.vocab import label
+from evidence import preview
+from evidence.errors import EvidenceRefused
+from ui.render import md_escape
+from ui.session import context, lang, t
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def _image(path: str, media_type: str, sha256: str) -> bytes | None:
+    try:
+        return preview.image_png(path, media_type)
+    except EvidenceRefused:
+        return None
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def _pdf_page(path: str, sha256: str) -> bytes | None:
+    return preview.pdf_first_page_png(path)
+
+
+def show_exhibit(actor: User, number: str, item: EvidenceItem) -> None:
+    _ = t()
+    ctx = context()
+    path = evidence_path(ctx, actor, number, item.id)
+    with st.container(border=True):
+        st.markdown(f"**{item.exhibit}** · {label(item.kind, _)} · {md_escape(item.original_name)}")
+        st.caption(" · ".join(filter(None, [
+            md_escape(item.description),
+            _("records {date}").format(date=format_date(item.recorded_on, lang()))
+            if item.recorded_on else "",
+            _("uploaded {when}").format(when=format_datetime(item.uploaded_at, lang(),
+                                                             ctx.settings.timezone)),
+            f"{item.size / 1024:,.0f} KB", f"SHA-256 {item.sha256[:16]}…"])))
+        if item.media_type.startswith("image/"):
+            png = _image(str(path), item.media_type, item.sha256)
+            if png:
+                st.image(png, width=420)
+            else:
+                st.info(_("This image cannot be shown; download it to view it."))
+        elif item.media_type == "application/pdf":
+            png = _pdf_page(str(path), item.sha256)
+            if png:
+                st.image(png, width=420, caption=_("First page"))
+            else:
+                st.info(_("This PDF cannot be previewed (it may be encrypted or damaged); "
+                          "download it to view it."))
+        elif item.media_type.startswith("audio/"):
+            fmt = preview.browser_audio_format(item.media_type)
+            if fmt:
+                st.audio(str(path), format=fmt)
+            else:
+                st.info(_("Browsers cannot play this audio format; download it to listen."))
+        elif item.media_type == "text/plain":
+            st.text(path.read_bytes()[:5000].decode("utf-8", errors="replace"))
+        st.download_button(_("Download original"), data=path.read_bytes, on_click="ignore",
+                           file_name=f"{item.exhibit}-{item.original_name}",
+                           mime="application/octet-stream", key=f"dl_{item.id}",
+                           icon=":material/download:")

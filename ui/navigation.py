@@ -1,0 +1,38 @@
+"""Which pages each kind of visitor sees: one declared table, used by app.py and by the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dispute.i18n import N_
+from dispute.vocab import Role
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str  # msgid
+    icon: str
+    hidden: bool = False
+
+
+SETUP = [PageSpec("pages/setup.py", N_("First-run set-up"), "settings")]
+ANONYMOUS = [PageSpec("pages/login.py", N_("Log in"), "login"),
+             PageSpec("pages/register.py", N_("Register"), "person_add")]
+ACCOUNT = PageSpec("pages/account.py", N_("My account"), "account_circle")
+BY_ROLE: dict[Role, list[PageSpec]] = {
+    Role.BORROWER: [PageSpec("pages/my_disputes.py", N_("My disputes"), "folder_open"),
+                    PageSpec("pages/file_dispute.py", N_("File a dispute"), "edit_document"),
+                    PageSpec("pages/dispute.py", N_("Dispute"), "description", hidden=True),
+                    ACCOUNT],
+    Role.STAFF: [ACCOUNT],
+    Role.LEGAL: [ACCOUNT],
+    Role.ADMIN: [PageSpec("pages/admin_accounts.py", N_("Accounts"), "group"), ACCOUNT],
+}
+
+
+def pages_for(role: Role | None, needs_setup: bool = False) -> list[PageSpec]:
+    """The pages in the order shown; the first is the landing page."""
+    if role is None:
+        return SETUP if needs_setup else ANONYMOUS
+    return BY_ROLE[role]
