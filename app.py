@@ -7,7 +7,7 @@ from dispute import accounts
 from dispute.i18n import LANGUAGES
 from dispute.vocab import label
 from ui import session
-from ui.navigation import pages_for
+from ui.navigation import LANDING, pages_for
 from ui.render import md_escape
 
 st.set_page_config(page_title="Dispute portal · 争议处理平台", page_icon=":material/gavel:",
@@ -19,7 +19,10 @@ user = session.current_user()
 
 specs = pages_for(user.role if user else None,
                   needs_setup=user is None and accounts.needs_setup(ctx))
+# Every landing page shares one url_path, so signing in or out lands on the new landing page
+# instead of asking for a page the new navigation does not have.
 pages = [st.Page(s.path, title=_(s.title), icon=f":material/{s.icon}:", default=i == 0,
+                 url_path=LANDING if i == 0 else None,
                  visibility="hidden" if s.hidden else "visible") for i, s in enumerate(specs)]
 nav = st.navigation({label(user.role, _): pages} if user else pages)
 
@@ -36,6 +39,6 @@ with st.sidebar:
         st.caption(f"{md_escape(user.name)} · {label(user.role, _)}")
         if st.button(_("Log out"), key="logout", icon=":material/logout:"):
             session.sign_out()
-            st.rerun()
+            st.switch_page(pages[0])
 
 nav.run()

@@ -15,7 +15,7 @@ class Phrase(str):
 
 
 class EvidenceRefused(UserError):
-    """An upload that will not be stored; `code` is stable for callers, the message is for people."""
+    """An upload that will not be stored: `code` for callers, the message for people."""
 
     def __init__(self, code: RefusalCode, msgid: str, **params: object) -> None:
         self.code: RefusalCode = code

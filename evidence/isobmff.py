@@ -50,7 +50,7 @@ def _children(fp: BinaryIO, start: int, stop: int, kind: bytes) -> Iterator[tupl
 
 
 def _boxes(fp: BinaryIO, start: int, stop: int) -> Iterator[tuple[bytes, int, int]]:
-    """(type, payload start, end) of each box in [start, stop); stops at the first damaged header."""
+    """(type, payload start, end) of each box in [start, stop), up to the first damaged header."""
     pos = start
     for _ in range(_MAX_BOXES_PER_LEVEL):
         if pos + 8 > stop:

@@ -1,4 +1,4 @@
-"""File names from uploaders: shown to people and read for the extension they claim, never used as paths."""
+"""File names from uploaders: shown to people and read for the extension they claim, never paths."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import unicodedata
 MAX_NAME_CHARS = 200
 
 # Bidirectional controls let "invoice\u202efdp.exe" display as "invoiceexe.pdf".
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _PATH_SEPARATORS = re.compile(r"[/\\]")
 
 

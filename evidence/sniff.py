@@ -7,11 +7,10 @@ like a binary type. A PNG named .jpg is accepted as a PNG, because phones mislab
 
 from __future__ import annotations
 
-import codecs
 import io
 import math
 from types import MappingProxyType
-from typing import BinaryIO, Final, Mapping, NamedTuple
+from typing import BinaryIO, Callable, Final, Mapping, NamedTuple
 
 import magic
 
@@ -24,7 +23,7 @@ MIB: Final = 1 << 20
 
 PDF: Final = "application/pdf"
 UNKNOWN: Final = "application/octet-stream"
-TEXT_OTHER_ENCODING: Final = "text/x-other-encoding"  # ours: text that is neither UTF-8 nor GB18030
+TEXT_OTHER_ENCODING: Final = "text/x-other-encoding"  # ours: text neither UTF-8 nor GB18030
 SCRIPT: Final = "text/x-script"  # ours: a "#!" script that libmagic did not call a shell script
 _PDF_MARKER = b"%PDF-"
 _ISO_MEDIA = frozenset({"video/mp4", "audio/mp4"})
@@ -38,11 +37,12 @@ _MARKUP_MARKERS = (
     (b"<iframe", "text/html"),
     (b"<?xml", "application/xml"),
 )
-_TEXTUAL_APPLICATION = frozenset({"application/javascript", "application/json", "application/x-ndjson"})
+_TEXTUAL_APPLICATION = frozenset({"application/javascript", "application/json",
+                                  "application/x-ndjson"})
 
 
 class Refused(NamedTuple):
-    """How a refused type is described, and whether hiding it under an accepted name is a disguise."""
+    """Plain words for a refused type; hazardous: under an accepted file name, it is a disguise."""
 
     label: Phrase
     hazardous: bool
@@ -89,13 +89,14 @@ REFUSED: Final[Mapping[str, Refused]] = MappingProxyType({
     "video/mp4": Refused(Phrase(N_("a video (MP4)")), False),
     "video/quicktime": Refused(Phrase(N_("a video (MOV)")), False),
     "video/3gpp": Refused(Phrase(N_("a 3GP video or recording")), False),
-    TEXT_OTHER_ENCODING: Refused(Phrase(N_("text in an encoding other than UTF-8 or GB18030")), False),
+    TEXT_OTHER_ENCODING:
+        Refused(Phrase(N_("text in an encoding other than UTF-8 or GB18030")), False),
     UNKNOWN: Refused(Phrase(N_("data of an unknown kind")), False),
 })
 
 
 def detect(head: bytes, *, source: BinaryIO | None = None) -> str:
-    """The canonical media type of content that starts with `head` (up to HEAD_SIZE bytes matter).
+    """The canonical media type of content starting with `head` (the first HEAD_SIZE bytes count).
 
     `source`, the whole file (seekable), lets an MP4 be judged by its tracks even when they are
     described beyond `head`; without it an MP4 is judged from `head` alone.
@@ -131,16 +132,8 @@ def _textual(head: bytes) -> str:
 
 
 def _is_utf8_or_gb18030(head: bytes) -> bool:
-    """Decodes (a character cut at the end of `head` is fine) and holds no NUL, unlike UTF-16."""
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
+    """Decodes as one of the accepted encodings and holds no NUL (UTF-16 text does)."""
+    return b"\x00" not in head and types.decode_text(head) is not None
 
 
 def describe(media_type: str) -> Phrase | str:
@@ -151,7 +144,7 @@ def describe(media_type: str) -> Phrase | str:
 
 
 def _hazardous(media_type: str) -> bool:
-    """Content that runs, renders as a page, or hides other files: alarming under an innocent name."""
+    """Content that runs, renders as a page or hides files: alarming under an innocent name."""
     return media_type in REFUSED and REFUSED[media_type].hazardous
 
 
@@ -163,8 +156,10 @@ def check_size(filename: str, size: int, max_bytes: int) -> None:
             name=names.display_name(filename))
     if size > max_bytes:
         raise EvidenceRefused(
-            "too_large", N_("“{name}” is {size_mb} MB; the largest file accepted is {limit_mb} MB."),
-            name=names.display_name(filename), size_mb=_mb(size), limit_mb=_mb(max_bytes))
+            "too_large",
+            N_("“{name}” is {size_mb} MB; the largest file accepted is {limit_mb} MB."),
+            name=names.display_name(filename), size_mb=_mb(size, math.ceil),
+            limit_mb=_mb(max_bytes, math.floor))
 
 
 def check_content(head: bytes, filename: str, *, source: BinaryIO | None = None) -> str:
@@ -195,6 +190,7 @@ def check(head: bytes, filename: str, size: int, max_bytes: int, *,
     return check_content(head, filename, source=source)
 
 
-def _mb(n: int) -> str:
-    """Bytes as MB (MiB) rounded up to 0.1, so a size over the limit never reads as equal to it."""
-    return f"{math.ceil(n * 10 / MIB) / 10:g}"
+def _mb(n: int, rounding: Callable[[float], int]) -> str:
+    """Bytes as MB (MiB, as Streamlit counts) to 0.1: sizes round up and limits down, so a file
+    over the limit never reads as equal to it."""
+    return f"{rounding(n * 10 / MIB) / 10:g}"

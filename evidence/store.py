@@ -27,7 +27,7 @@ _TEMP_PREFIX = "stage-"
 
 @dataclass(eq=False)
 class StagedFile:
-    """An accepted upload waiting in tmp/: publish it once its database record is written, or discard it."""
+    """An accepted upload waiting in tmp/: publish it or discard it (leaving `with` discards)."""
 
     sha256: str
     size: int
@@ -38,7 +38,7 @@ class StagedFile:
     _settled: bool = field(default=False, init=False, repr=False)
 
     def publish(self) -> bool:
-        """Move the bytes into the store durably; False when the object already existed (deduplicated)."""
+        """Move the bytes into the store durably; False when the object was already there."""
         if self._settled:
             raise RuntimeError(f"staged file {self.sha256} was already published or discarded")
         created = self._store._publish(self.temp_path, self.sha256)
@@ -60,7 +60,7 @@ class StagedFile:
 
 
 class EvidenceStore:
-    """Evidence files under `root`: objects/ (immutable, by SHA-256) and tmp/ (uploads in progress)."""
+    """Evidence under `root`: objects/ (immutable, named by SHA-256), tmp/ (uploads under way)."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -72,7 +72,7 @@ class EvidenceStore:
 
     def stage(self, stream: BinaryIO, filename: str, max_bytes: int,
               chunk_size: int = 1 << 20) -> StagedFile:
-        """Stream an upload into tmp/, hashing and checking it; EvidenceRefused if it is not accepted.
+        """Stream an upload into tmp/, hashing and checking it; EvidenceRefused if not accepted.
 
         Reads at most max_bytes + 1 bytes. On any refusal or error the temp file is gone before
         the exception propagates. `filename` is used only for display and its extension.
@@ -118,8 +118,11 @@ class EvidenceStore:
         """Delete an object. Only to roll back one that this same call published before its database
         write failed; withdrawn evidence keeps its bytes for the chain of custody."""
         target = self.path(sha256)
-        target.unlink(missing_ok=True)
-        _fsync_dir(target.parent)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            return
+        _fsync(target.parent)
 
     def verify(self, sha256: str) -> bool:
         """True when the object exists and its bytes still hash to its name."""
@@ -133,37 +136,35 @@ class EvidenceStore:
         return digest.hexdigest() == sha256
 
     def sweep_temp(self, older_than_seconds: float = 3600.0) -> int:
-        """Delete uploads left in tmp/ by a crash; returns how many. Files modified recently are kept,
-        because another process (the CLI beside the portal) may be staging them right now."""
+        """Delete uploads a crash left in tmp/; returns how many. Recently written files are kept
+        unless older_than_seconds says otherwise: another process may be staging them right now."""
         cutoff = time.time() - older_than_seconds
         removed = 0
-        for entry in self.tmp_dir.iterdir():
-            if entry.name.startswith(_TEMP_PREFIX) and entry.is_file() and entry.stat().st_mtime <= cutoff:
+        for entry in self.tmp_dir.glob(_TEMP_PREFIX + "*"):
+            if entry.is_file() and entry.stat().st_mtime <= cutoff:
                 entry.unlink(missing_ok=True)
                 removed += 1
         return removed
 
     def _publish(self, temp_path: Path, sha256: str) -> bool:
-        """fsync, then link into objects/ (never overwriting) and drop the temp name; False if it existed."""
-        fd = os.open(temp_path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        """fsync, link into objects/ (a link never overwrites), drop the temp name.
+
+        False when the object already existed: the same bytes were stored before."""
+        _fsync(temp_path)
         final = self.path(sha256)
         try:
             final.parent.mkdir(mode=_DIR_MODE)
         except FileExistsError:
             pass
         else:
-            _fsync_dir(self.objects_dir)
+            _fsync(self.objects_dir)
         try:
             os.link(temp_path, final)
         except FileExistsError:
             created = False
         else:
             created = True
-            _fsync_dir(final.parent)
+            _fsync(final.parent)
         temp_path.unlink()
         return created
 
@@ -174,14 +175,15 @@ def _total_size(stream: BinaryIO, consumed: int) -> int:
     try:
         here = stream.tell()
         end = stream.seek(0, io.SEEK_END)
+        stream.seek(here)
     except (AttributeError, OSError):
         return consumed
     return consumed + max(end - here, 0)
 
 
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename, link or unlink in `directory` survive a power cut."""
-    fd = os.open(directory, os.O_RDONLY)
+def _fsync(path: Path) -> None:
+    """Flush a file's bytes, or a directory's entries (a new link, an unlink), to the disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

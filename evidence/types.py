@@ -6,6 +6,7 @@ it is called" and "which file names claim it" cannot drift apart.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Mapping
@@ -14,11 +15,12 @@ from dispute.i18n import N_
 from evidence.errors import Phrase
 
 TEXT: Final = "text/plain"
+TEXT_ENCODINGS: Final = ("utf-8-sig", "gb18030")  # what "plain text" may be written in
 
 
 @dataclass(frozen=True)
 class AcceptedType:
-    """How an accepted type is named to users, and the extensions that claim it (first: canonical)."""
+    """Its name for users, and the extensions that claim it (the first is the canonical one)."""
 
     label: Phrase
     extensions: tuple[str, ...]
@@ -81,3 +83,13 @@ def claimed_by(extension: str) -> str | None:
 def accepted_labels() -> tuple[Phrase, ...]:
     """The names of the accepted types, each once, in table order: for "accepted types are …"."""
     return tuple(dict.fromkeys(t.label for t in ACCEPTED.values()))
+
+
+def decode_text(data: bytes) -> str | None:
+    """`data` as text in one of TEXT_ENCODINGS, or None; a character cut at the end is dropped."""
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+        except UnicodeDecodeError:
+            continue
+    return None

@@ -1,7 +1,7 @@
 """One dispute, as its borrower sees it: details, evidence with previews, the contact log, and the
 actions open to them (add evidence, log a contact, withdraw)."""
 
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -103,7 +103,9 @@ with tab_contacts:
             c1, c2, c3 = st.columns(3)
             day = c1.date_input(_("Date"), value=ctx.today(), max_value=ctx.today(),
                                 key="contact_day", format="YYYY-MM-DD")
-            at = c2.time_input(_("Time"), value=time(9, 0), key="contact_time")
+            local_now = ctx.now().astimezone(ZoneInfo(tz))
+            at = c2.time_input(_("Time"), value=local_now.time().replace(second=0, microsecond=0),
+                               key="contact_time")
             channel = c3.selectbox(_("Channel"), [c.value for c in Channel], key="contact_channel",
                                    format_func=lambda v: label(Channel(v), _))
             with c1:
@@ -123,7 +125,8 @@ with tab_contacts:
                                     key="contact_evidence", format_func=lambda v: next(
                                         f"{i.exhibit} {i.original_name}" for i in items
                                         if str(i.id) == v))
-            submitted = st.form_submit_button(_("Save contact"), type="primary")
+            submitted = st.form_submit_button(_("Save contact"), type="primary",
+                                              key="contact_submit")
         if submitted:
             when = datetime.combine(day, at, tzinfo=ZoneInfo(tz))
             form = {"contacted_at": when, "channel": channel, "agent_name": agent,

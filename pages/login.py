@@ -1,23 +1,45 @@
-"""Log in with email and password."""
+"""The landing page for visitors: log in, or register as a borrower (one page, two tabs, so that
+signing in always happens on the landing page)."""
 
 import streamlit as st
 
 from dispute import accounts
-from dispute.errors import UserError
-from ui import render, session
+from ui import forms, render, session
 
 _ = session.t()
-st.title(_("Log in"))
-with st.form("login_form"):
+st.title(_("Dispute portal"))
+st.caption(_("For borrowers whose loan or card went overdue because of a lender's mistake: "
+             "file a dispute, keep your evidence, follow every step."))
+tab_login, tab_register = st.tabs([_("Log in"), _("Register")])
+
+with tab_login, st.form("login_form"):
     email = st.text_input(_("Email"), key="login_email")
     password = st.text_input(_("Password"), type="password", key="login_password")
-    submitted = st.form_submit_button(_("Log in"), type="primary")
-if submitted:
-    try:
-        user = accounts.authenticate(session.context(), email, password)
-    except UserError as exc:
-        render.show_error(exc)
-    else:
-        session.sign_in(user)
-        st.rerun()
-st.page_link("pages/register.py", label=_("No account yet? Register"), icon=":material/person_add:")
+    if st.form_submit_button(_("Log in"), type="primary"):
+        user = forms.attempt("login", lambda: accounts.authenticate(session.context(), email,
+                                                                    password))
+        if user is not None:
+            session.sign_in(user)
+            st.rerun()
+
+with tab_register:
+    st.caption(_("Create an account to file a dispute about your loan or card and follow it."))
+    errors = forms.errors("register")
+    with st.form("register_form"):
+        name = st.text_input(_("Full name"), key="register_name")
+        render.field_error(errors, "name")
+        new_email = st.text_input(_("Email"), key="register_email")
+        render.field_error(errors, "email")
+        phone = st.text_input(_("Mobile phone"), key="register_phone",
+                              placeholder="+86 138 0000 0000")
+        render.field_error(errors, "phone")
+        new_password = st.text_input(_("Password (at least 10 characters)"), type="password",
+                                     key="register_password")
+        render.field_error(errors, "password")
+        if st.form_submit_button(_("Create account"), type="primary"):
+            form = {"name": name, "email": new_email, "phone": phone, "password": new_password}
+            user = forms.attempt("register", lambda: accounts.register(
+                session.context(), form, language=session.lang()))
+            if user is not None:
+                session.sign_in(user)
+                st.rerun()

@@ -16,9 +16,10 @@ class PageSpec:
     hidden: bool = False
 
 
+LANDING = "home"  # the url_path of every visitor's first page
+
 SETUP = [PageSpec("pages/setup.py", N_("First-run set-up"), "settings")]
-ANONYMOUS = [PageSpec("pages/login.py", N_("Log in"), "login"),
-             PageSpec("pages/register.py", N_("Register"), "person_add")]
+ANONYMOUS = [PageSpec("pages/login.py", N_("Log in or register"), "login")]
 ACCOUNT = PageSpec("pages/account.py", N_("My account"), "account_circle")
 BY_ROLE: dict[Role, list[PageSpec]] = {
     Role.BORROWER: [PageSpec("pages/my_disputes.py", N_("My disputes"), "folder_open"),

@@ -1,0 +1,124 @@
+"""Previews of stored evidence as plain bytes and numbers, for whatever page shows them.
+
+Every helper here works on a file the store already accepted, so a file that cannot be previewed
+(damaged, encrypted) is not an error: the helpers return None and the page says "no preview".
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final, Mapping
+
+import mutagen
+import pillow_heif
+from mutagen.aac import AAC
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+from mutagen.wave import WAVE
+from PIL import Image, ImageOps
+
+from evidence import amr, types
+
+pillow_heif.register_heif_opener()
+
+PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+PDFTOPPM_TIMEOUT_SECONDS: Final = 30
+_PDF_MAX_SIDE_PIXELS = 4000  # crop, so a poster-sized page cannot make a huge preview
+
+# Each image type is decoded only by its own Pillow plugin, whatever else the bytes resemble.
+_PILLOW_FORMATS: Final[Mapping[str, str]] = MappingProxyType({
+    "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
+    "image/heic": "HEIF", "image/heif": "HEIF",
+})
+# What Pillow and pillow-heif raise on damaged input.
+_DAMAGED_IMAGE = (OSError, ValueError, EOFError, SyntaxError, struct.error, RuntimeError,
+                  Image.DecompressionBombError)
+
+_MUTAGEN_KINDS: Final[Mapping[str, tuple[type[mutagen.FileType], ...]]] = MappingProxyType({
+    "audio/mpeg": (MP3,), "audio/mp4": (MP4,), "audio/aac": (AAC,), "audio/wav": (WAVE,),
+    "audio/ogg": (OggOpus, OggVorbis),
+})
+# What an HTML <audio> element plays in current browsers (AMR: none of them).
+_BROWSER_AUDIO = frozenset({"audio/mpeg", "audio/mp4", "audio/aac", "audio/wav", "audio/ogg"})
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What an audio preview shows beside the player."""
+
+    duration_seconds: float | None
+    format_label: str
+
+
+def image_png(path: Path, media_type: str, max_side: int = 1200) -> bytes | None:
+    """An upright PNG no larger than max_side on either side; None when the image cannot be decoded.
+
+    Upright means the EXIF orientation is applied, as a phone shows the photo. TIFF: first page.
+    """
+    try:
+        with Image.open(path, formats=[_PILLOW_FORMATS[media_type]]) as image:
+            image.draft(None, (max_side, max_side))  # JPEG: decode at a reduced scale, much faster
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((max_side, max_side))
+            if upright.mode not in ("RGB", "RGBA", "L", "LA"):
+                upright = upright.convert("RGBA" if upright.has_transparency_data else "RGB")
+            out = io.BytesIO()
+            upright.save(out, "PNG")
+    except _DAMAGED_IMAGE:
+        return None
+    return out.getvalue()
+
+
+def pdf_first_page_png(path: Path, dpi: int = 60) -> bytes | None:
+    """The first page as PNG (pdftoppm); None for an encrypted, damaged or too slow PDF."""
+    command = [
+        "pdftoppm", "-f", "1", "-l", "1", "-png", "-r", str(dpi), "-singlefile",
+        "-W", str(_PDF_MAX_SIDE_PIXELS), "-H", str(_PDF_MAX_SIDE_PIXELS),
+        str(Path(path).resolve()),  # absolute, so it can never be read as an option
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=PDFTOPPM_TIMEOUT_SECONDS,
+                              check=False)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    if done.returncode != 0 or not done.stdout.startswith(PNG_SIGNATURE):
+        return None
+    return done.stdout
+
+
+def audio_info(path: Path, media_type: str) -> AudioInfo:
+    """Duration (None when it cannot be read) and the format's name."""
+    if media_type == "audio/amr":
+        duration = amr.duration_seconds(path)
+    else:
+        duration = _mutagen_duration(path, _MUTAGEN_KINDS[media_type])
+    return AudioInfo(duration, types.ACCEPTED[media_type].label)
+
+
+def text_excerpt(path: Path, max_bytes: int = 5000) -> str:
+    """The start of a plain-text exhibit, decoded as intake accepted it: UTF-8, else GB18030."""
+    with open(path, "rb") as fh:
+        head = fh.read(max_bytes)
+    text = types.decode_text(head)
+    return text if text is not None else head.decode("utf-8", errors="replace")
+
+
+def browser_audio_format(media_type: str) -> str | None:
+    """The type to give an HTML <audio> element, or None when browsers cannot play it (AMR)."""
+    return media_type if media_type in _BROWSER_AUDIO else None
+
+
+def _mutagen_duration(path: Path, kinds: tuple[type[mutagen.FileType], ...]) -> float | None:
+    try:
+        parsed = mutagen.File(path, options=list(kinds))
+    except Exception:  # mutagen raises many kinds on malformed input; the preview goes without
+        return None
+    length = getattr(getattr(parsed, "info", None), "length", None)
+    return float(length) if length and length > 0 else None

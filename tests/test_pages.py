@@ -1,0 +1,215 @@
+"""Every page through Streamlit's AppTest: no exception, and its main behaviour."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dispute import accounts, cases
+from dispute.context import open_context
+from dispute.exhibits import list_evidence
+from dispute.vocab import Role, Stage
+from tests.conftest import filing_form, make_user, pdf_bytes, png_bytes, upload, user_form
+from ui.navigation import BY_ROLE, pages_for
+
+TIMEOUT = 30
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+@pytest.fixture
+def portal(settings, monkeypatch):
+    """The portal's own service context on a temp data dir, shared with the AppTest runs."""
+    monkeypatch.setenv("DISPUTE_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("DISPUTE_MAX_UPLOAD_MB", str(settings.max_upload_mb))
+    from ui import session
+
+    ctx = session.context()
+    yield ctx
+
+
+def app(user=None, lang="en") -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    if user is not None:
+        at.session_state["user_id"] = user.id
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.title]
+    parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.success]
+    parts += [e.value for e in at.caption]
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))  # undo md_escape
+
+
+def test_first_run_offers_admin_setup_and_signs_the_admin_in(portal):
+    at = app().run()
+    assert not at.exception
+    assert at.title[0].value == "Welcome — set up the portal"
+    at.text_input(key="setup_name").input("Ops Admin")
+    at.text_input(key="setup_email").input("admin@example.com")
+    at.text_input(key="setup_phone").input("+86 138 0000 0000")
+    at.text_input(key="setup_password").input("a long enough password")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Accounts"
+    assert "Load demo data" in [e.label for e in at.expander]
+
+
+def test_register_shows_the_problem_beside_the_field_then_signs_in(portal):
+    make_user(portal, Role.ADMIN, email="admin@example.com")
+    at = app().run()
+    assert not at.exception
+    at.text_input(key="register_name").input("李娜")
+    at.text_input(key="register_email").input("li.na@example.com")
+    at.text_input(key="register_phone").input("13800138000")
+    at.text_input(key="register_password").input("short")
+    at.button[1].click().run()
+    assert "At least 10 characters." in texts(at)
+    assert accounts.count_accounts(portal) == 1
+    at.text_input(key="register_password").input("long enough secret")
+    at.button[1].click().run()
+    assert not at.exception
+    assert at.title[0].value == "My disputes"
+    assert "You have not filed a dispute yet" in texts(at)
+
+
+def test_login_with_wrong_then_right_password(portal):
+    user = make_user(portal)
+    at = app().run()
+    at.text_input(key="login_email").input(user.email)
+    at.text_input(key="login_password").input("wrong password")
+    at.button[0].click().run()
+    assert "The email or password is not correct." in texts(at)
+    at.text_input(key="login_password").input("correct horse battery")
+    at.button[0].click().run()
+    assert not at.exception and at.title[0].value == "My disputes"
+    at.button(key="logout").click().run()
+    assert at.title[0].value == "Dispute portal"
+    assert at.session_state["user_id"] is None
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_lands_on_its_own_pages(portal, role):
+    user = make_user(portal, role, email=f"{role.value}@example.com")
+    at = app(user).run()
+    assert not at.exception
+    landing = {Role.BORROWER: "My disputes", Role.STAFF: "My account", Role.LEGAL: "My account",
+               Role.ADMIN: "Accounts"}
+    assert at.title[0].value == landing[role]
+    assert pages_for(role) == BY_ROLE[role]
+
+
+def test_borrower_files_a_dispute_with_evidence_and_sees_it_listed(portal):
+    user = make_user(portal)
+    at = app(user).run()
+    at.switch_page("pages/file_dispute.py").run()
+    assert not at.exception
+    form = filing_form()
+    at.text_input(key="file_institution").input(form["institution"])
+    at.text_input(key="file_account_ref").input(form["account_ref"])
+    at.text_area(key="file_description").input(form["description"])
+    at.date_input(key="file_discovered").set_value(form["discovered_on"])
+    at.text_input(key="file_overdue_minor").input("1,234.50")
+    at.multiselect(key="file_remedies").select("fee_reversal")
+    at.file_uploader(key="file_files").upload("statement.pdf", pdf_bytes(), "application/pdf")
+    at.run()
+    next(w for w in at.text_input if (w.key or "").startswith("file_desc_")).input("3月对账单")
+    at.button(key="file_submit").click().run()
+    assert not at.exception, at.exception
+    page = cases.list_my_disputes(portal, user)
+    assert page.total == 1
+    number = page.items[0].number
+    assert at.title[0].value == number
+    assert list_evidence(portal, user, number)[0].description == "3月对账单"
+    at.switch_page("pages/my_disputes.py").run()
+    assert number in [p.label for p in at.get("page_link")]
+
+
+def test_filing_errors_are_shown_beside_their_fields_and_nothing_is_filed(portal):
+    user = make_user(portal)
+    at = app(user).run()
+    at.switch_page("pages/file_dispute.py").run()
+    at.text_input(key="file_overdue_minor").input("12.345")
+    at.button(key="file_submit").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Please correct the fields marked below." in shown
+    assert "Too many decimal places for this currency." in shown
+    assert "Choose at least one." in shown
+    assert cases.list_my_disputes(portal, user).total == 0
+
+
+def _dispute_page(user, number, lang="en") -> AppTest:
+    at = app(user, lang)
+    at.query_params["number"] = number
+    at.run()
+    at.switch_page("pages/dispute.py")
+    at.query_params["number"] = number
+    return at.run()
+
+
+def test_dispute_page_shows_details_evidence_and_withdraws_after_confirmation(portal):
+    user = make_user(portal)
+    number = cases.file_dispute(portal, user, filing_form(),
+                                [upload("a.pdf", pdf_bytes()), upload("b.png", png_bytes())])
+    at = _dispute_page(user, number)
+    assert not at.exception, at.exception
+    assert at.title[0].value == number
+    shown = texts(at)
+    assert "6225********5678" in shown and "E01" in shown and "E02" in shown
+    assert at.button(key="withdraw_submit").disabled
+    at.text_area(key="withdraw_reason").input("银行已经更正")
+    at.checkbox(key="withdraw_confirm").check().run()
+    at.button(key="withdraw_submit").click().run()
+    assert not at.exception
+    assert cases.get_dispute(portal, user, number).stage == Stage.CLOSED
+
+
+def test_borrower_logs_a_contact_on_the_dispute_page(portal):
+    user = make_user(portal)
+    number = cases.file_dispute(portal, user, filing_form())
+    at = _dispute_page(user, number)
+    at.text_input(key="contact_agent").input("工号 8812")
+    at.text_input(key="contact_position").input("客服主管")
+    at.text_area(key="contact_summary").input("承认扣款失败")
+    at.button(key="contact_submit").click().run()
+    assert not at.exception
+    from dispute.contacts import list_contacts
+
+    assert [e.agent_name for e in list_contacts(portal, user, number)] == ["工号 8812"]
+
+
+def test_a_borrower_typing_another_dispute_number_sees_nothing_of_it(portal):
+    owner = make_user(portal)
+    intruder = make_user(portal, email="intruder@example.com")
+    number = cases.file_dispute(portal, owner, filing_form(description="秘密内容 secret"))
+    at = _dispute_page(intruder, number)
+    assert not at.exception
+    assert f"No dispute {number} was found." in texts(at)
+    assert "秘密内容" not in texts(at)
+
+
+def test_admin_accounts_page_creates_a_staff_account(portal):
+    admin = make_user(portal, Role.ADMIN, email="admin@example.com")
+    at = app(admin).run()
+    at.text_input(key="newacct_name").input("周敏")
+    at.text_input(key="newacct_email").input("zhou@example.com")
+    at.text_input(key="newacct_phone").input("13800138001")
+    at.selectbox(key="newacct_role").select("staff")
+    at.text_input(key="newacct_password").input("staff password 1")
+    at.button[0].click().run()
+    assert not at.exception
+    assert accounts.authenticate(portal, "zhou@example.com", "staff password 1").role == Role.STAFF
+
+
+def test_the_language_switch_changes_the_language_and_is_remembered(portal):
+    user = make_user(portal)
+    at = app(user, lang="zh_CN").run()
+    assert at.title[0].value == "我的争议"
+    at.selectbox(key="lang_select").select("en").run()
+    assert at.title[0].value == "My disputes"
+    assert accounts.get_user(portal, user.id).language == "en"
