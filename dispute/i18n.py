@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, get_currency_precision
 
@@ -94,5 +93,5 @@ def format_datetime(value: datetime | None, lang: str, tz: str = DEFAULT_TIMEZON
     """A UTC timestamp shown in the user's time zone."""
     if value is None:
         return ""
-    return _babel_format_datetime(value.astimezone(ZoneInfo(tz)), format="medium",
-                                  tzinfo=ZoneInfo(tz), locale=_babel_locale(lang))
+    local = value.astimezone(ZoneInfo(tz))
+    return f"{format_date(local.date(), lang)} {local:%H:%M}"

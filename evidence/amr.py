@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 FRAME_SECONDS = 0.02
 # Frame length in bytes, TOC byte included, by frame type (as in FFmpeg's AMR demuxer).
@@ -21,20 +22,22 @@ def duration_seconds(path: Path) -> float | None:
     """Seconds of audio up to the first damaged frame; None when it is not single-channel AMR."""
     with open(path, "rb") as fh:
         start = fh.read(9)
-        for magic, frame_bytes in _MAGIC:
-            if start.startswith(magic):
-                break
-        else:
-            return None
-        end = fh.seek(0, os.SEEK_END)
-        pos = fh.seek(len(magic))
-        frames = 0
-        while toc := fh.read(1):
-            if toc[0] & _TOC_MUST_BE_ZERO:
-                break
-            pos += frame_bytes[(toc[0] >> 3) & 0x0F]
-            if pos > end:
-                break
-            fh.seek(pos)
-            frames += 1
+        frames = next((_count_frames(fh, len(magic), frame_bytes)
+                       for magic, frame_bytes in _MAGIC if start.startswith(magic)), 0)
     return frames * FRAME_SECONDS if frames else None
+
+
+def _count_frames(fh: BinaryIO, pos: int, frame_bytes: tuple[int, ...]) -> int:
+    """Whole, well-formed frames from `pos` on."""
+    end = fh.seek(0, os.SEEK_END)
+    frames = 0
+    while pos < end:
+        fh.seek(pos)
+        toc = fh.read(1)[0]
+        if toc & _TOC_MUST_BE_ZERO:
+            break
+        pos += frame_bytes[(toc >> 3) & 0x0F]
+        if pos > end:
+            break
+        frames += 1
+    return frames

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import struct
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 AUDIO_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B "})
 _MAX_BOXES_PER_LEVEL = 1000  # a crafted file of tiny boxes must not make sniffing slow

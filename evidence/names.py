@@ -35,5 +35,5 @@ def display_name(filename: str) -> str:
 def extension(filename: str) -> str:
     """The lower-case extension without the dot ("" if none); trailing dots and spaces are ignored
     because Windows ignores them too ("x.pdf. " opens as a PDF)."""
-    stem, dot, ext = display_name(filename).rstrip(". ").rpartition(".")
+    _, dot, ext = display_name(filename).rstrip(". ").rpartition(".")
     return ext.lower() if dot else ""

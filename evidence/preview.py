@@ -9,10 +9,11 @@ from __future__ import annotations
 import io
 import struct
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 import mutagen
 import pillow_heif

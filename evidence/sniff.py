@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import BinaryIO, Callable, Final, Mapping, NamedTuple
+from typing import BinaryIO, Final, NamedTuple
 
 import magic
 

@@ -7,9 +7,10 @@ it is called" and "which file names claim it" cannot drift apart.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 from dispute.i18n import N_
 from evidence.errors import Phrase

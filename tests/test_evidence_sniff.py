@@ -9,8 +9,8 @@ import struct
 import subprocess
 import wave
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import magic
 import pillow_heif
@@ -137,10 +137,10 @@ ACCEPTED: list[tuple[str, Callable[[], bytes], str]] = [
     ("scan.tiff", lambda: image_bytes("TIFF"), "image/tiff"),
     ("call.wav", wav_bytes, "audio/wav"),
     ("call.amr", amr_bytes, "audio/amr"),
-    ("notes.txt", lambda: ZH.encode("utf-8"), "text/plain"),
+    ("notes.txt", ZH.encode, "text/plain"),
     ("notes-bom.txt", lambda: ZH.encode("utf-8-sig"), "text/plain"),
     ("notes-gb.txt", lambda: ZH.encode("gb18030"), "text/plain"),
-    ("payments.csv", lambda: "日期,金额\n2026-09-01,1234.50\n".encode(), "text/plain"),
+    ("payments.csv", "日期,金额\n2026-09-01,1234.50\n".encode, "text/plain"),
     ("README.md", lambda: b"# Notes\n\nfunction calls in `code` look like JavaScript\n",
      "text/plain"),
     # Two accepted binary types: the content wins, because phones mislabel files.
@@ -213,7 +213,7 @@ REFUSED: list[tuple[str, str, Callable[[], bytes], str]] = [
      "disguised"),
     ("ZIP", "evidence.zip", zip_bytes, "type_not_accepted"),
     ("ZIP named .pdf", "evidence.pdf", zip_bytes, "disguised"),
-    ("text named .jpg", "photo.jpg", lambda: ZH.encode(), "disguised"),
+    ("text named .jpg", "photo.jpg", ZH.encode, "disguised"),
     ("text named .mp3", "call.mp3", lambda: b"just words\n", "disguised"),
     ("UTF-16 text", "notes.txt", lambda: ZH.encode("utf-16"), "type_not_accepted"),
     ("GIF named .jpg", "photo.jpg", gif_bytes, "type_not_accepted"),
@@ -269,8 +269,8 @@ def test_only_the_last_path_component_is_used() -> None:
 def test_message_and_its_phrases_are_translated_at_the_edge() -> None:
     catalog = {
         "The name “{name}” claims {claimed}, but its content is {detected}; this looks like a "
-        "disguised file, so it was not accepted.": "文件名“{name}”声称是{claimed}，但内容是{detected}；"
-                                                  "这像是伪装的文件，未被接受。",
+        "disguised file, so it was not accepted.":
+            "文件名“{name}”声称是{claimed}，但内容是{detected}；这像是伪装的文件，未被接受。",
         "an HTML page": "网页（HTML）",
         "PDF": "PDF文件",
     }

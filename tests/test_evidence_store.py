@@ -201,7 +201,7 @@ def test_verify_notices_changed_bytes(store: EvidenceStore) -> None:
 def test_a_malformed_sha256_is_refused_before_any_path_is_built(store: EvidenceStore,
                                                                  bad: str) -> None:
     for call in (store.path, store.open, store.exists, store.remove, store.verify):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="SHA-256"):
             call(bad)
 
 
