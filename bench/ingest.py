@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from evidence.store import EvidenceStore  # noqa: E402
+from evidence.store import EvidenceStore
 
 MIB = 1 << 20
 

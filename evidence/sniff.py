@@ -53,6 +53,8 @@ _PROGRAM_ELF = Refused(Phrase(N_("a Linux program (ELF)")), True)
 _PROGRAM_EXE = Refused(Phrase(N_("a Windows program (EXE)")), True)
 _HTML = Refused(Phrase(N_("an HTML page")), True)
 _XML = Refused(Phrase(N_("an XML document")), True)
+_WORD = Refused(Phrase(N_("a Word document")), False)
+_EXCEL = Refused(Phrase(N_("an Excel spreadsheet")), False)
 
 REFUSED: Final[Mapping[str, Refused]] = MappingProxyType({
     "application/x-executable": _PROGRAM_ELF,
@@ -76,12 +78,10 @@ REFUSED: Final[Mapping[str, Refused]] = MappingProxyType({
     "application/x-7z-compressed": Refused(Phrase(N_("a 7-Zip archive")), True),
     "application/gzip": Refused(Phrase(N_("a compressed (gzip) file")), True),
     "application/x-tar": Refused(Phrase(N_("a TAR archive")), True),
-    "application/msword": Refused(Phrase(N_("a Word document")), False),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
-        Refused(Phrase(N_("a Word document")), False),
-    "application/vnd.ms-excel": Refused(Phrase(N_("an Excel spreadsheet")), False),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-        Refused(Phrase(N_("an Excel spreadsheet")), False),
+    "application/msword": _WORD,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _WORD,
+    "application/vnd.ms-excel": _EXCEL,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _EXCEL,
     "text/rtf": Refused(Phrase(N_("an RTF document")), False),
     "message/rfc822": Refused(Phrase(N_("an e-mail message")), False),
     "application/postscript": Refused(Phrase(N_("a PostScript file")), False),

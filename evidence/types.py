@@ -27,17 +27,20 @@ class AcceptedType:
     extensions: tuple[str, ...]
 
 
+_HEIF = Phrase(N_("HEIC/HEIF"))
+_AAC = Phrase(N_("M4A/AAC"))
+
 ACCEPTED: Final[Mapping[str, AcceptedType]] = MappingProxyType({
     "application/pdf": AcceptedType(Phrase(N_("PDF")), ("pdf",)),
     "image/jpeg": AcceptedType(Phrase(N_("JPEG")), ("jpg", "jpeg", "jpe", "jfif")),
     "image/png": AcceptedType(Phrase(N_("PNG")), ("png",)),
     "image/webp": AcceptedType(Phrase(N_("WebP")), ("webp",)),
-    "image/heic": AcceptedType(Phrase(N_("HEIC/HEIF")), ("heic",)),
-    "image/heif": AcceptedType(Phrase(N_("HEIC/HEIF")), ("heif", "hif")),
+    "image/heic": AcceptedType(_HEIF, ("heic",)),
+    "image/heif": AcceptedType(_HEIF, ("heif", "hif")),
     "image/tiff": AcceptedType(Phrase(N_("TIFF")), ("tif", "tiff")),
     "audio/mpeg": AcceptedType(Phrase(N_("MP3")), ("mp3",)),
-    "audio/mp4": AcceptedType(Phrase(N_("M4A/AAC")), ("m4a", "m4b")),
-    "audio/aac": AcceptedType(Phrase(N_("M4A/AAC")), ("aac", "adts")),
+    "audio/mp4": AcceptedType(_AAC, ("m4a", "m4b")),
+    "audio/aac": AcceptedType(_AAC, ("aac", "adts")),
     "audio/amr": AcceptedType(Phrase(N_("AMR")), ("amr", "awb")),
     "audio/wav": AcceptedType(Phrase(N_("WAV")), ("wav", "wave")),
     "audio/ogg": AcceptedType(Phrase(N_("OGG/Opus")), ("ogg", "opus", "oga")),

@@ -53,7 +53,8 @@ with st.container(border=True):
                 f"{render.md_escape(format_money(d.fees_minor, d.currency, lang))}")
     c3.markdown(f"**{_('Compensation claimed')}**  \n"
                 f"{render.md_escape(format_money(d.compensation_minor, d.currency, lang))}")
-    st.markdown(f"**{_('Remedies sought')}**: " + "、".join(label(r, _) for r in d.remedies))
+    st.markdown(f"**{_('Remedies sought')}**: " + ("、" if lang == "zh_CN" else ", ").join(
+        label(r, _) for r in d.remedies))
     st.markdown(f"**{_('What happened')}**")
     render.user_text(d.description)
 

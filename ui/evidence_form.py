@@ -10,11 +10,9 @@ import streamlit as st
 from dispute.errors import UserError
 from dispute.exhibits import Upload, upload_key
 from dispute.vocab import EvidenceKind, label
+from evidence.types import accepted_labels
 from ui.render import field_error, md_escape
 from ui.session import context, t
-
-ACCEPTED = "PDF, JPEG, PNG, WebP, HEIC/HEIF, TIFF, MP3, M4A/AAC, AMR, WAV, OGG/Opus, TXT"
-
 
 def evidence_inputs(key: str, errors: Mapping[str, UserError]) -> list[Upload]:
     _ = t()
@@ -22,7 +20,8 @@ def evidence_inputs(key: str, errors: Mapping[str, UserError]) -> list[Upload]:
     files = st.file_uploader(
         _("Evidence files"), accept_multiple_files=True, key=f"{key}_files",
         help=_("Accepted: {types}. Up to {mb} MB per file.").format(
-            types=ACCEPTED, mb=ctx.settings.max_upload_mb))
+            types=", ".join(_(label) for label in accepted_labels()),
+            mb=ctx.settings.max_upload_mb))
     uploads = []
     for i, f in enumerate(files or []):
         with st.container(border=True):

@@ -10,22 +10,29 @@ from dispute.i18n import format_date, format_datetime
 from dispute.models import EvidenceItem, User
 from dispute.vocab import label
 from evidence import preview
-from evidence.errors import EvidenceRefused
+from evidence.names import extension
+from evidence.types import ACCEPTED
 from ui.render import md_escape
 from ui.session import context, lang, t
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
 def _image(path: str, media_type: str, sha256: str) -> bytes | None:
-    try:
-        return preview.image_png(path, media_type)
-    except EvidenceRefused:
-        return None
+    return preview.image_png(path, media_type)
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
 def _pdf_page(path: str, sha256: str) -> bytes | None:
     return preview.pdf_first_page_png(path)
+
+
+def download_name(item: EvidenceItem) -> str:
+    """E01-<name> with the extension of the type the bytes really are (a 'notes.html' that is
+    plain text downloads as .txt, so no browser ever opens evidence as a page)."""
+    ext = ACCEPTED[item.media_type].extensions[0]
+    name = item.original_name or "file"
+    stem = name.rsplit(".", 1)[0] if extension(name) else name
+    return f"{item.exhibit}-{stem}.{ext}"
 
 
 def show_exhibit(actor: User, number: str, item: EvidenceItem) -> None:
@@ -61,8 +68,8 @@ def show_exhibit(actor: User, number: str, item: EvidenceItem) -> None:
             else:
                 st.info(_("Browsers cannot play this audio format; download it to listen."))
         elif item.media_type == "text/plain":
-            st.text(path.read_bytes()[:5000].decode("utf-8", errors="replace"))
+            st.text(preview.text_excerpt(path))
         st.download_button(_("Download original"), data=path.read_bytes, on_click="ignore",
-                           file_name=f"{item.exhibit}-{item.original_name}",
+                           file_name=download_name(item),
                            mime="application/octet-stream", key=f"dl_{item.id}",
                            icon=":material/download:")
