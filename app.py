@@ -4,6 +4,7 @@ role (ui/navigation.py lists the pages explicitly), and draws the sidebar (langu
 import streamlit as st
 
 from dispute import accounts
+from dispute.errors import DatabaseLocked
 from dispute.i18n import LANGUAGES
 from dispute.vocab import label
 from ui import session
@@ -14,7 +15,11 @@ st.set_page_config(page_title="Dispute portal · 争议处理平台", page_icon=
                    layout="wide")
 session.init_state()
 _ = session.t()
-ctx = session.context()
+try:
+    ctx = session.context()
+except DatabaseLocked as exc:  # a CLI command (or another portal) holds the DuckDB file
+    st.error(exc.render(_))
+    st.stop()
 user = session.current_user()
 
 specs = pages_for(user.role if user else None,

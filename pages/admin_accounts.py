@@ -13,6 +13,16 @@ user = session.require_user()
 ctx = session.context()
 st.title(_("Accounts"))
 
+
+def show_demo_accounts(made) -> None:
+    st.success(_("Demo data loaded. Write down these passwords; they are shown only now."))
+    st.table([{_("Role"): label(a.role, _), _("Email"): a.email, _("Password"): a.password}
+              for a in made])
+
+
+if made_at_setup := st.session_state.pop("demo_accounts", None):
+    show_demo_accounts(made_at_setup)
+
 with st.expander(_("Create an account"), expanded=True):
     errors = forms.errors("newacct")
     with st.form("newacct_form", clear_on_submit=False):
@@ -43,7 +53,7 @@ rows = accounts.list_accounts(ctx, user, limit=page_size, offset=(page - 1) * pa
 st.dataframe(
     [{_("Name"): u.name, _("Email"): u.email, _("Role"): label(u.role, _),
       _("Created"): format_datetime(u.created_at, session.lang(), ctx.settings.timezone)}
-     for u in rows], hide_index=True, use_container_width=True)
+     for u in rows], hide_index=True, width="stretch")
 st.caption(_("{count} accounts").format(count=total))
 
 if demo.can_load_demo(ctx):
@@ -59,7 +69,4 @@ if demo.can_load_demo(ctx):
                 except UserError as exc:
                     render.show_error(exc)
                 else:
-                    st.success(_("Demo data loaded. Write down these passwords; they are shown "
-                                 "only now."))
-                    st.table([{_("Role"): label(a.role, _), _("Email"): a.email,
-                               _("Password"): a.password} for a in made])
+                    show_demo_accounts(made)

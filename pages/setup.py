@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dispute import accounts
+from dispute import accounts, demo
 from ui import forms, render, session
 
 _ = session.t()
@@ -20,10 +20,18 @@ with st.form("setup_form"):
     password = st.text_input(_("Password (at least 10 characters)"), type="password",
                              key="setup_password")
     render.field_error(errors, "password")
+    with_demo = st.checkbox(_("Also load demo data: example disputes and one account per role "
+                              "(only possible while the portal holds no disputes)"),
+                            key="setup_demo")
     submitted = st.form_submit_button(_("Create administrator"), type="primary")
 if submitted:
     form = {"name": name, "email": email, "phone": phone, "password": password}
-    user = forms.attempt("setup", lambda: accounts.create_first_admin(session.context(), form))
+    ctx = session.context()
+    user = forms.attempt("setup", lambda: accounts.create_first_admin(ctx, form))
     if user is not None:
         session.sign_in(user)
+        if with_demo:
+            with st.spinner(_("Creating demo disputes…")):
+                st.session_state["demo_accounts"] = forms.attempt(
+                    "setup", lambda: demo.create_demo(ctx, cases_count=20))
         st.rerun()

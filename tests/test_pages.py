@@ -213,3 +213,19 @@ def test_the_language_switch_changes_the_language_and_is_remembered(portal):
     at.selectbox(key="lang_select").select("en").run()
     assert at.title[0].value == "My disputes"
     assert accounts.get_user(portal, user.id).language == "en"
+
+
+def test_first_run_can_load_demo_data_and_shows_the_passwords_once(portal):
+    at = app().run()
+    at.text_input(key="setup_name").input("Ops Admin")
+    at.text_input(key="setup_email").input("admin@example.com")
+    at.text_input(key="setup_phone").input("+86 138 0000 0000")
+    at.text_input(key="setup_password").input("a long enough password")
+    at.checkbox(key="setup_demo").check()
+    at.button[0].click().run()
+    assert not at.exception
+    assert portal.db.query("SELECT count(*) FROM disputes").scalar() == 20
+    assert "borrower@demo.example" in str(at.table[0].value)
+    at.run()
+    assert len(at.table) == 0  # shown only once
+    assert "Load demo data" not in [e.label for e in at.expander]  # the portal has disputes now
