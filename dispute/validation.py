@@ -36,6 +36,8 @@ def _message(err: dict[str, Any]) -> UserError:
     ctx = err.get("ctx") or {}
     if kind.startswith("dispute"):
         return UserError(err["msg"] if not ctx else _template(err), **ctx)
+    if kind.endswith("_type") and err.get("input") is None:
+        return UserError(N_("This field is required."))
     if kind == "too_short":
         return UserError(N_("Choose at least one."))
     if kind == "string_too_short":

@@ -56,7 +56,7 @@ with d3:
     render.field_error(errors, "discovered_on")
 
 st.subheader(_("Amounts"))
-a0, a1, a2, a3 = st.columns([1, 2, 2, 2])
+a0, a1, a2, a3 = st.columns(4)
 currency = a0.selectbox(_("Currency"), key="file_currency", **options(Currency))
 amounts = {}
 for col, field, title in ((a1, "overdue_minor", _("Overdue amount")),
@@ -66,7 +66,7 @@ for col, field, title in ((a1, "overdue_minor", _("Overdue amount")),
     with col:
         render.field_error(errors, field)
 remedies = st.multiselect(_("What do you want the lender to do? *"), key="file_remedies",
-                          **options(Remedy))
+                          placeholder=_("Choose one or more"), **options(Remedy))
 render.field_error(errors, "remedies")
 
 st.subheader(_("Evidence"))

@@ -140,3 +140,10 @@ def test_my_disputes_are_paginated_newest_first(ctx):
     assert [i.number for i in first.items] == numbers[::-1][:2]
     last = cases.list_my_disputes(ctx, borrower, page=3, page_size=2)
     assert [i.number for i in last.items] == [numbers[0]]
+
+
+def test_an_empty_required_date_is_reported_as_required(ctx):
+    borrower = make_user(ctx)
+    with pytest.raises(InvalidInput) as exc:
+        cases.file_dispute(ctx, borrower, filing_form(discovered_on=None))
+    assert exc.value.fields["discovered_on"].msgid == "This field is required."
