@@ -4,9 +4,10 @@ import streamlit as st
 
 from dispute import accounts, demo
 from dispute.errors import UserError
-from dispute.i18n import format_datetime
+from dispute.i18n import N_, format_datetime
 from dispute.vocab import Role, label
 from ui import forms, render, session
+from ui.account_fields import account_fields
 
 _ = session.t()
 user = session.require_user()
@@ -26,21 +27,14 @@ if made_at_setup := st.session_state.pop("demo_accounts", None):
 with st.expander(_("Create an account"), expanded=True):
     errors = forms.errors("newacct")
     with st.form("newacct_form", clear_on_submit=False):
-        name = st.text_input(_("Full name"), key="newacct_name")
-        render.field_error(errors, "name")
-        email = st.text_input(_("Email"), key="newacct_email")
-        render.field_error(errors, "email")
-        phone = st.text_input(_("Mobile phone"), key="newacct_phone")
-        render.field_error(errors, "phone")
+        form = account_fields("newacct", errors,
+                              password_label=N_("Initial password (at least 10 characters)"))
         role = st.selectbox(_("Role"), [r.value for r in Role], key="newacct_role",
                             format_func=lambda v: label(Role(v), _), index=1)
-        password = st.text_input(_("Initial password (at least 10 characters)"),
-                                 type="password", key="newacct_password")
-        render.field_error(errors, "password")
         submitted = st.form_submit_button(_("Create account"), type="primary")
     if submitted:
-        form = {"name": name, "email": email, "phone": phone, "password": password, "role": role}
-        made = forms.attempt("newacct", lambda: accounts.create_account(ctx, user, form))
+        made = forms.attempt("newacct", lambda: accounts.create_account(ctx, user,
+                                                                         {**form, "role": role}))
         if made is not None:
             st.success(_("Account created: {email}").format(email=render.md_escape(made.email)))
 

@@ -4,7 +4,8 @@ signing in always happens on the landing page)."""
 import streamlit as st
 
 from dispute import accounts
-from ui import forms, render, session
+from ui import forms, session
+from ui.account_fields import account_fields
 
 _ = session.t()
 st.title(_("Dispute portal"))
@@ -26,18 +27,8 @@ with tab_register:
     st.caption(_("Create an account to file a dispute about your loan or card and follow it."))
     errors = forms.errors("register")
     with st.form("register_form"):
-        name = st.text_input(_("Full name"), key="register_name")
-        render.field_error(errors, "name")
-        new_email = st.text_input(_("Email"), key="register_email")
-        render.field_error(errors, "email")
-        phone = st.text_input(_("Mobile phone"), key="register_phone",
-                              placeholder="+86 138 0000 0000")
-        render.field_error(errors, "phone")
-        new_password = st.text_input(_("Password (at least 10 characters)"), type="password",
-                                     key="register_password")
-        render.field_error(errors, "password")
+        form = account_fields("register", errors)
         if st.form_submit_button(_("Create account"), type="primary"):
-            form = {"name": name, "email": new_email, "phone": phone, "password": new_password}
             user = forms.attempt("register", lambda: accounts.register(
                 session.context(), form, language=session.lang()))
             if user is not None:

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dispute import accounts, demo
-from ui import forms, render, session
+from ui import forms, session
+from ui.account_fields import account_fields
 
 _ = session.t()
 st.title(_("Welcome — set up the portal"))
@@ -11,21 +12,12 @@ st.write(_("This portal has no accounts yet. Create the first administrator acco
            "administrators then create accounts for staff and the legal team."))
 errors = forms.errors("setup")
 with st.form("setup_form"):
-    name = st.text_input(_("Full name"), key="setup_name")
-    render.field_error(errors, "name")
-    email = st.text_input(_("Email"), key="setup_email")
-    render.field_error(errors, "email")
-    phone = st.text_input(_("Mobile phone"), key="setup_phone")
-    render.field_error(errors, "phone")
-    password = st.text_input(_("Password (at least 10 characters)"), type="password",
-                             key="setup_password")
-    render.field_error(errors, "password")
+    form = account_fields("setup", errors)
     with_demo = st.checkbox(_("Also load demo data: example disputes and one account per role "
                               "(only possible while the portal holds no disputes)"),
                             key="setup_demo")
     submitted = st.form_submit_button(_("Create administrator"), type="primary")
 if submitted:
-    form = {"name": name, "email": email, "phone": phone, "password": password}
     ctx = session.context()
     user = forms.attempt("setup", lambda: accounts.create_first_admin(ctx, form))
     if user is not None:
