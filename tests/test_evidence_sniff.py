@@ -64,7 +64,7 @@ def amr_bytes(frames: int = 50) -> bytes:
 def ffmpeg_audio(tmp_path: Path, name: str, *args: str, seconds: int = 1) -> bytes:
     """A tone encoded by ffmpeg (skips where ffmpeg is not installed)."""
     if shutil.which("ffmpeg") is None:
-        pytest.skip("ffmpeg not installed")
+        pytest.skip("ffmpeg not installed (make test installs it)")
     out = tmp_path / name
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
                     "-i", f"sine=frequency=440:duration={seconds}", *args, str(out)], check=True)

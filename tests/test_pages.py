@@ -45,14 +45,18 @@ def texts(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))  # undo md_escape
 
 
-def test_first_run_offers_admin_setup_and_signs_the_admin_in(portal):
-    at = app().run()
-    assert not at.exception
-    assert at.title[0].value == "Welcome — set up the portal"
+def fill_setup(at: AppTest) -> None:
     at.text_input(key="setup_name").input("Ops Admin")
     at.text_input(key="setup_email").input("admin@example.com")
     at.text_input(key="setup_phone").input("+86 138 0000 0000")
     at.text_input(key="setup_password").input("a long enough password")
+
+
+def test_first_run_offers_admin_setup_and_signs_the_admin_in(portal):
+    at = app().run()
+    assert not at.exception
+    assert at.title[0].value == "Welcome — set up the portal"
+    fill_setup(at)
     at.button[0].click().run()
     assert not at.exception
     assert at.title[0].value == "Accounts"
@@ -217,10 +221,7 @@ def test_the_language_switch_changes_the_language_and_is_remembered(portal):
 
 def test_first_run_can_load_demo_data_and_shows_the_passwords_once(portal):
     at = app().run()
-    at.text_input(key="setup_name").input("Ops Admin")
-    at.text_input(key="setup_email").input("admin@example.com")
-    at.text_input(key="setup_phone").input("+86 138 0000 0000")
-    at.text_input(key="setup_password").input("a long enough password")
+    fill_setup(at)
     at.checkbox(key="setup_demo").check()
     at.button[0].click().run()
     assert not at.exception
