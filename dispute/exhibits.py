@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from pydantic import ValidationError
+
 from dispute import events
 from dispute.access import check_case_access
 from dispute.context import Context
@@ -50,8 +52,6 @@ def _row_item(row: dict[str, Any]) -> EvidenceItem:
 
 def stage_uploads(ctx: Context, uploads: list[Upload]) -> list[tuple[StagedFile, EvidenceMeta]]:
     """Check every file and its description; refuse all of them if any one is wrong."""
-    from pydantic import ValidationError
-
     staged: list[tuple[StagedFile, EvidenceMeta]] = []
     problems: dict[str, UserError] = {}
     try:

@@ -66,7 +66,7 @@ with tab_evidence:
     if not items:
         st.info(_("No evidence yet."))
     for item in items:
-        show_exhibit(user, d.number, item)
+        show_exhibit(item)
     if is_open:
         st.subheader(_("Add evidence"))
         errors = forms.errors("addev")

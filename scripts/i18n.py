@@ -1,7 +1,7 @@
 """Extract every `_()` / `N_()` msgid from the code and merge it into both catalogs.
 
 English entries get their source text as translation; new zh_CN entries are left empty, and
-tests/test_i18n.py fails until someone translates them. Obsolete entries are dropped.
+tests/test_i18n.py fails until someone translates them. Unused entries are kept as obsolete.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import ast
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,14 +48,23 @@ def extract() -> dict[str, list[tuple[str, int]]]:
 def merge(found: dict[str, list[tuple[str, int]]]) -> None:
     for lang in LANGUAGES:
         path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
-        old = {}
+        old: dict[str, str] = {}
+        created = None
         if path.exists():
             with path.open("rb") as fh:
-                old = {m.id: m.string for m in read_po(fh) if m.id}
-        catalog = Catalog(locale=lang, project="dispute-portal", charset="utf-8")
+                previous = read_po(fh)
+            # Translations of msgids no longer used are kept as obsolete (#~) entries, so a string
+            # that comes back (say, after a refactor) gets its translation back.
+            old = {m.id: m.string for m in [*previous, *previous.obsolete.values()]
+                   if m.id and m.string}
+            created = previous.creation_date  # unchanged, so a rerun leaves the file as it was
+        catalog = Catalog(locale=lang, project="dispute-portal", charset="utf-8",
+                          creation_date=created)
         for msgid, locations in sorted(found.items()):
             string = old.get(msgid) or (msgid if lang == "en" else "")
             catalog.add(msgid, string, locations=locations)
+        for msgid in sorted(set(old) - set(found)):
+            catalog.obsolete[msgid] = Message(msgid, old[msgid])
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
             write_po(fh, catalog, width=100, omit_header=False)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dispute.exhibits import evidence_path
 from dispute.i18n import format_date, format_datetime
-from dispute.models import EvidenceItem, User
+from dispute.models import EvidenceItem
 from dispute.vocab import label
 from evidence import preview
 from evidence.names import extension
@@ -35,10 +34,11 @@ def download_name(item: EvidenceItem) -> str:
     return f"{item.exhibit}-{stem}.{ext}"
 
 
-def show_exhibit(actor: User, number: str, item: EvidenceItem) -> None:
+def show_exhibit(item: EvidenceItem) -> None:
+    """`item` comes from `list_evidence`, which already checked that the user may see it."""
     _ = t()
     ctx = context()
-    path = evidence_path(ctx, actor, number, item.id)
+    path = ctx.store.path(item.sha256)
     with st.container(border=True):
         st.markdown(f"**{item.exhibit}** · {label(item.kind, _)} · {md_escape(item.original_name)}")
         st.caption(" · ".join(filter(None, [
