@@ -48,14 +48,15 @@ def file_dispute(ctx: Context, actor: User, form: dict[str, Any],
             "INSERT INTO disputes (id, number, borrower_id, institution, product, account_ref, "
             "error_category, description, error_occurred_on, payment_due_on, discovered_on, "
             "currency, overdue_minor, fees_minor, compensation_minor, remedies, stage, rulebook, "
-            "version, filed_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            "version, filed_at, updated_at, last_activity_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
             (dispute_id, number, actor.id, filing.institution, filing.product.value,
              filing.account_ref, filing.error_category.value, filing.description,
              filing.error_occurred_on, filing.payment_due_on, filing.discovered_on,
              filing.currency.value, filing.overdue_minor, filing.fees_minor,
              filing.compensation_minor, [r.value for r in filing.remedies], Stage.FILED.value,
-             DEFAULT_RULEBOOK, events.utc_naive(now), events.utc_naive(now)))
+             DEFAULT_RULEBOOK, events.utc_naive(now), events.utc_naive(now),
+             events.utc_naive(now)))
         events.append(uow, kind="DisputeFiled", at=now, actor_id=actor.id,
                       dispute_id=dispute_id,
                       payload={"number": number, **filing.model_dump(mode="json",
@@ -74,6 +75,7 @@ def _dispute(row: dict[str, Any]) -> Dispute:
     row = dict(row)
     row["filed_at"] = events.as_utc(row["filed_at"])
     row["updated_at"] = events.as_utc(row["updated_at"])
+    row["last_activity_at"] = events.as_utc(row["last_activity_at"])
     return Dispute(**row)
 
 

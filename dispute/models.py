@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, fie
 from pydantic_core import PydanticCustomError
 
 from dispute.i18n import N_, to_minor
-from dispute.vocab import (Channel, Currency, ErrorCategory, EvidenceKind, Product, Remedy, Role,
-                           Stage)
+from dispute.vocab import (Channel, Currency, ErrorCategory, EvidenceKind, Product, Remedy,
+                           Resolution, Role, Stage)
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(min_length=1, max_length=20_000)]
@@ -162,12 +162,17 @@ class Dispute(Strict):
     remedies: list[Remedy]
     stage: Stage
     closed_from: Stage | None
-    resolution: str | None
+    resolution: Resolution | None
+    closing_summary: str | None = None
     handler_id: UUID | None
     rulebook: str
     version: int
     filed_at: datetime
     updated_at: datetime
+    waiting_on_borrower: bool = False
+    borrower_replied: bool = False
+    last_activity_at: datetime | None = None
+    next_due_by: date | None = None
 
 
 class DisputeSummary(Strict):

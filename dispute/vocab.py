@@ -26,6 +26,18 @@ class Stage(StrEnum):
     CLOSED = "closed"
 
 
+class Resolution(StrEnum):
+    """How a dispute ended: the CFPB's closure categories plus court outcomes (design §2)."""
+
+    MONETARY_RELIEF = "monetary_relief"
+    NON_MONETARY_RELIEF = "non_monetary_relief"
+    EXPLANATION_ONLY = "explanation_only"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+    JUDGMENT_FOR_BORROWER = "judgment_for_borrower"
+    JUDGMENT_FOR_LENDER = "judgment_for_lender"
+
+
 class Product(StrEnum):
     CREDIT_CARD = "credit_card"
     PERSONAL_LOAN = "personal_loan"
@@ -93,6 +105,13 @@ LABELS: dict[StrEnum, str] = {
     Stage.MEDIATION: N_("Mediation"),
     Stage.LITIGATION: N_("Litigation"),
     Stage.CLOSED: N_("Closed"),
+    Resolution.MONETARY_RELIEF: N_("Monetary relief"),
+    Resolution.NON_MONETARY_RELIEF: N_("Non-monetary relief"),
+    Resolution.EXPLANATION_ONLY: N_("Closed with explanation"),
+    Resolution.WITHDRAWN: N_("Withdrawn"),
+    Resolution.REJECTED: N_("Rejected (duplicate or out of scope)"),
+    Resolution.JUDGMENT_FOR_BORROWER: N_("Judgment for the borrower"),
+    Resolution.JUDGMENT_FOR_LENDER: N_("Judgment for the lender"),
     Product.CREDIT_CARD: N_("Credit card"),
     Product.PERSONAL_LOAN: N_("Personal loan"),
     Product.MORTGAGE: N_("Mortgage"),
