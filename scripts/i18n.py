@@ -67,7 +67,7 @@ def merge(found: dict[str, list[tuple[str, int]]]) -> None:
             catalog.obsolete[msgid] = Message(msgid, old[msgid])
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
-            write_po(fh, catalog, width=100, omit_header=False)
+            write_po(fh, catalog, width=100, omit_header=False, include_lineno=False)
         missing = sum(1 for m in catalog if m.id and not m.string)
         print(f"{lang}: {len(found)} messages, {missing} untranslated")
 

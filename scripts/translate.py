@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
         elif text:
             message.string = text
     with PO.open("wb") as fh:
-        write_po(fh, catalog, width=100, omit_header=False)
+        write_po(fh, catalog, width=100, omit_header=False, include_lineno=False)
     if unknown:
         print("not in the catalog (run `make i18n` first):", *unknown, sep="\n  ", file=sys.stderr)
         return 1
