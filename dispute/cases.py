@@ -5,20 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from dispute import event_kinds as ek
 from dispute import events
 from dispute.access import check_case_access, require_role
 from dispute.context import Context
 from dispute.db import UnitOfWork
-from dispute.errors import StaleWrite, UserError
+from dispute.case_rows import DISPUTE_SQL
 from dispute.exhibits import Upload, insert_staged, stage_uploads, write_with_files
-from dispute.i18n import N_
-from dispute.models import Dispute, DisputeFiling, DisputeSummary, User, Withdrawal
+from dispute.models import Dispute, DisputeFiling, DisputeSummary, User
 from dispute.pagination import Page, bounds
 from dispute.validation import parse
 from dispute.vocab import Role, Stage
 
 DEFAULT_RULEBOOK = "cn-banking"
-OPEN_STAGES = (Stage.FILED, Stage.NEGOTIATION, Stage.MEDIATION, Stage.LITIGATION)
 
 
 def next_number(uow: UnitOfWork, year: int) -> str:
@@ -57,7 +56,7 @@ def file_dispute(ctx: Context, actor: User, form: dict[str, Any],
              filing.compensation_minor, [r.value for r in filing.remedies], Stage.FILED.value,
              DEFAULT_RULEBOOK, events.utc_naive(now), events.utc_naive(now),
              events.utc_naive(now)))
-        events.append(uow, kind="DisputeFiled", at=now, actor_id=actor.id,
+        events.append(uow, kind=ek.DISPUTE_FILED, at=now, actor_id=actor.id,
                       dispute_id=dispute_id,
                       payload={"number": number, **filing.model_dump(mode="json",
                                                                      exclude={"account_ref"})})
@@ -67,8 +66,6 @@ def file_dispute(ctx: Context, actor: User, form: dict[str, Any],
     return write_with_files(ctx, staged, write)
 
 
-_DISPUTE_SQL = ("SELECT d.*, u.name AS borrower_name FROM disputes d "
-                "JOIN users u ON u.id = d.borrower_id WHERE d.number = ?")
 
 
 def _dispute(row: dict[str, Any]) -> Dispute:
@@ -80,7 +77,7 @@ def _dispute(row: dict[str, Any]) -> Dispute:
 
 
 def get_dispute(ctx: Context, actor: User, number: str) -> Dispute:
-    row = ctx.db.query(_DISPUTE_SQL, (number.strip().upper(),)).first()
+    row = ctx.db.query(DISPUTE_SQL, (number.strip().upper(),)).first()
     return _dispute(check_case_access(actor, row, number))
 
 
@@ -97,27 +94,3 @@ def list_my_disputes(ctx: Context, actor: User, page: int = 1,
         (actor.id, limit, offset))
     items = [DisputeSummary(**{**r, "filed_at": events.as_utc(r["filed_at"])}) for r in rows]
     return Page(items=items, total=total, page=max(page, 1), page_size=limit)
-
-
-def withdraw_dispute(ctx: Context, actor: User, number: str, form: dict[str, Any],
-                     expected_version: int | None = None) -> Dispute:
-    """The borrower who owns an open dispute (or staff) withdraws it, with a reason."""
-    require_role(actor, Role.BORROWER, Role.STAFF)
-    data = parse(Withdrawal, form)
-
-    def write(uow: UnitOfWork) -> None:
-        row = check_case_access(actor, uow.execute(_DISPUTE_SQL, (number,)).first(), number)
-        if expected_version is not None and row["version"] != expected_version:
-            raise StaleWrite()
-        if row["stage"] == Stage.CLOSED:
-            raise UserError(N_("Dispute {number} is already closed."), number=number)
-        now = ctx.now()
-        uow.execute("UPDATE disputes SET stage = ?, closed_from = ?, resolution = 'withdrawn', "
-                    "version = version + 1, updated_at = ? WHERE id = ?",
-                    (Stage.CLOSED.value, row["stage"], events.utc_naive(now), row["id"]))
-        events.append(uow, kind="DisputeWithdrawn", at=now, actor_id=actor.id,
-                      dispute_id=row["id"],
-                      payload={"from": row["stage"], "reason": data.reason})
-
-    ctx.db.write(write)
-    return get_dispute(ctx, actor, number)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from dispute import event_kinds as ek
 from dispute import events
+from dispute.case_rows import open_row_for_write, touch
 from dispute.access import check_case_access
 from dispute.context import Context
 from dispute.db import UnitOfWork
@@ -13,19 +15,13 @@ from dispute.errors import InvalidInput, UserError
 from dispute.i18n import N_
 from dispute.models import ContactEntry, ContactLogEntry, User
 from dispute.validation import parse
-from dispute.vocab import Stage
 
 
 def add_contact(ctx: Context, actor: User, number: str, form: dict[str, Any]) -> ContactLogEntry:
     entry = parse(ContactEntry, form, now=ctx.now())
 
     def write(uow: UnitOfWork) -> uuid.UUID:
-        row = check_case_access(
-            actor, uow.execute("SELECT id, borrower_id, stage FROM disputes WHERE number = ?",
-                               (number,)).first(), number)
-        if row["stage"] == Stage.CLOSED:
-            raise UserError(N_("Dispute {number} is closed; it cannot be changed."),
-                            number=number)
+        row = open_row_for_write(uow, actor, number)
         if entry.evidence_ids:
             known = {r["id"] for r in uow.execute(
                 "SELECT id FROM evidence WHERE dispute_id = ?", (row["id"],))}
@@ -39,9 +35,8 @@ def add_contact(ctx: Context, actor: User, number: str, form: dict[str, Any]) ->
             (entry_id, row["id"], events.utc_naive(entry.contacted_at), entry.channel.value,
              entry.agent_name, entry.agent_position, entry.summary, entry.agreement,
              entry.follow_up_on, list(entry.evidence_ids), actor.id, events.utc_naive(now)))
-        uow.execute("UPDATE disputes SET version = version + 1, updated_at = ? WHERE id = ?",
-                    (events.utc_naive(now), row["id"]))
-        events.append(uow, kind="ContactLogged", at=now, actor_id=actor.id,
+        touch(uow, row, now)
+        events.append(uow, kind=ek.CONTACT_LOGGED, at=now, actor_id=actor.id,
                       dispute_id=row["id"], payload={"entry": str(entry_id),
                                                      **entry.model_dump(mode="json")})
         return entry_id

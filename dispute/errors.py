@@ -56,3 +56,16 @@ class InvalidInput(UserError):
     def __init__(self, fields: dict[str, UserError]) -> None:
         self.fields = fields
         super().__init__(N_("Please correct the fields marked below."))
+
+
+class Listing(UserError):
+    """A list of msgids as one message parameter, each translated, joined the language's way."""
+
+    def __init__(self, msgids: list[str]) -> None:
+        self.msgids = list(msgids)
+        super().__init__(N_("(none)"))
+
+    def render(self, translate) -> str:
+        if not self.msgids:
+            return translate(N_("(none)"))
+        return translate(N_(", ")).join(translate(m) for m in self.msgids)

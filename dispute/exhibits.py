@@ -14,7 +14,10 @@ from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
+from dispute import event_kinds as ek
 from dispute import events
+from dispute.case_rows import open_row_for_write, touch
+from dispute.messages import answer_requests
 from dispute.access import check_case_access
 from dispute.context import Context
 from dispute.db import UnitOfWork
@@ -22,7 +25,7 @@ from dispute.errors import InvalidInput, UserError
 from dispute.i18n import N_
 from dispute.models import EvidenceItem, EvidenceMeta, User
 from dispute.validation import field_errors
-from dispute.vocab import Stage
+from dispute.vocab import Role, Stage
 from evidence.errors import EvidenceRefused
 from evidence.store import StagedFile
 
@@ -96,7 +99,7 @@ def insert_staged(ctx: Context, uow: UnitOfWork, actor: User, dispute_id: uuid.U
             (evidence_id, dispute_id, exhibit, meta.kind.value, item.original_name,
              item.media_type, item.size, item.sha256, meta.description, meta.recorded_on,
              actor.id, events.utc_naive(now)))
-        events.append(uow, kind="EvidenceAttached", at=now, actor_id=actor.id,
+        events.append(uow, kind=ek.EVIDENCE_ATTACHED, at=now, actor_id=actor.id,
                       dispute_id=dispute_id,
                       payload={"exhibit": exhibit, "evidence": str(evidence_id),
                                "sha256": item.sha256, "media_type": item.media_type,
@@ -131,10 +134,11 @@ def attach_evidence(ctx: Context, actor: User, number: str, uploads: list[Upload
     staged = stage_uploads(ctx, uploads)
 
     def write(uow: UnitOfWork) -> list[str]:
-        row = _check_open_in(uow, actor, number)
+        row = open_row_for_write(uow, actor, number)
         exhibits = insert_staged(ctx, uow, actor, row["id"], staged)
-        uow.execute("UPDATE disputes SET version = version + 1, updated_at = ? WHERE id = ?",
-                    (events.utc_naive(ctx.now()), row["id"]))
+        touch(uow, row, ctx.now())
+        if actor.role == Role.BORROWER:
+            answer_requests(uow, row, ctx.now(), actor, via="evidence")
         return exhibits
 
     return write_with_files(ctx, staged, write)
@@ -143,12 +147,6 @@ def attach_evidence(ctx: Context, actor: User, number: str, uploads: list[Upload
 def _check_open(ctx: Context, actor: User, number: str) -> dict[str, Any]:
     row = ctx.db.query("SELECT id, borrower_id, stage FROM disputes WHERE number = ?",
                        (number,)).first()
-    return _require_open(actor, row, number)
-
-
-def _check_open_in(uow: UnitOfWork, actor: User, number: str) -> dict[str, Any]:
-    row = uow.execute("SELECT id, borrower_id, stage FROM disputes WHERE number = ?",
-                      (number,)).first()
     return _require_open(actor, row, number)
 
 

@@ -243,7 +243,3 @@ class ContactLogEntry(ContactEntry):
     dispute_id: UUID
     logged_by: UUID
     logged_at: datetime
-
-
-class Withdrawal(Strict):
-    reason: Annotated[str, Field(min_length=3, max_length=2_000)]

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dispute.cases import get_dispute, withdraw_dispute
+from dispute.cases import get_dispute
+from dispute.workflow import move as move_dispute
 from dispute.contacts import add_contact, list_contacts
 from dispute.errors import UserError
 from dispute.exhibits import attach_evidence, list_evidence
@@ -149,8 +150,8 @@ with tab_withdraw:
         sure = st.checkbox(_("Yes, I want to withdraw dispute {number}.").format(number=d.number),
                            key="withdraw_confirm")
         if st.button(_("Withdraw the dispute"), disabled=not sure, key="withdraw_submit"):
-            done = forms.attempt("withdraw", lambda: withdraw_dispute(
-                ctx, user, d.number, {"reason": reason}, expected_version=d.version))
+            done = forms.attempt("withdraw", lambda: move_dispute(
+                ctx, user, d.number, "withdraw", {"reason": reason}, expected_version=d.version))
             if done:
                 st.session_state["flash"] = _("Dispute {number} was withdrawn.").format(
                     number=d.number)

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from dispute import cases
+from dispute import cases, workflow
 from dispute.contacts import add_contact, list_contacts
 from dispute.errors import Forbidden, NotFound
 from dispute.exhibits import attach_evidence, evidence_path, list_evidence
@@ -32,8 +32,7 @@ CALLS = {
     "add_contact": lambda ctx, u, n, item: add_contact(ctx, u, n, {
         "contacted_at": datetime(2026, 11, 1, tzinfo=timezone.utc), "channel": "phone",
         "agent_name": "a", "agent_position": "b", "summary": "c"}),
-    "withdraw_dispute": lambda ctx, u, n, item: cases.withdraw_dispute(
-        ctx, u, n, {"reason": "not mine"}),
+    "withdraw_dispute": lambda ctx, u, n, item: workflow.move(ctx, u, n, 'withdraw', {"reason": "not mine"}),
 }
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dispute import cases
+from dispute import cases, workflow
 from dispute.contacts import add_contact, list_contacts
 from dispute.errors import InvalidInput, StaleWrite, UserError
 from dispute.exhibits import attach_evidence, list_evidence
@@ -112,8 +112,8 @@ def test_withdrawal_needs_a_reason_and_closes_the_dispute(ctx):
     borrower = make_user(ctx)
     number = cases.file_dispute(ctx, borrower, filing_form())
     with pytest.raises(InvalidInput):
-        cases.withdraw_dispute(ctx, borrower, number, {"reason": ""})
-    d = cases.withdraw_dispute(ctx, borrower, number, {"reason": "银行已退还违约金"},
+        workflow.move(ctx, borrower, number, 'withdraw', {"reason": ""})
+    d = workflow.move(ctx, borrower, number, 'withdraw', {"reason": "银行已退还违约金"},
                                expected_version=1)
     assert d.stage == Stage.CLOSED and d.closed_from == Stage.FILED and d.resolution == "withdrawn"
     with pytest.raises(UserError, match="closed"):
@@ -125,7 +125,7 @@ def test_a_stale_withdrawal_is_refused(ctx):
     number = cases.file_dispute(ctx, borrower, filing_form())
     attach_evidence(ctx, borrower, number, [upload("a.pdf", pdf_bytes())])  # version → 2
     with pytest.raises(StaleWrite, match="changed by someone else"):
-        cases.withdraw_dispute(ctx, borrower, number, {"reason": "no longer needed"},
+        workflow.move(ctx, borrower, number, 'withdraw', {"reason": "no longer needed"},
                                expected_version=1)
     assert cases.get_dispute(ctx, borrower, number).stage == Stage.FILED
 

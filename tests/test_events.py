@@ -2,7 +2,7 @@
 
 import pytest
 
-from dispute import audit, cases
+from dispute import audit, cases, workflow
 from dispute.exhibits import attach_evidence
 from tests.conftest import filing_form, make_user, pdf_bytes, upload
 
@@ -12,7 +12,7 @@ def history(ctx):
     borrower = make_user(ctx)
     number = cases.file_dispute(ctx, borrower, filing_form(), [upload("a.pdf", pdf_bytes())])
     attach_evidence(ctx, borrower, number, [upload("b.pdf", pdf_bytes("b"))])
-    cases.withdraw_dispute(ctx, borrower, number, {"reason": "settled"})
+    workflow.move(ctx, borrower, number, 'withdraw', {"reason": "settled"})
     return ctx
 
 

@@ -1,0 +1,59 @@
+"""Who handles a dispute: a staff or legal account, or nobody yet."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from dispute import event_kinds as ek
+from dispute import events
+from dispute.access import CASE_ROLES, require_role
+from dispute.case_rows import row_for_write, touch
+from dispute.cases import get_dispute
+from dispute.context import Context
+from dispute.db import UnitOfWork
+from dispute.errors import InvalidInput, UserError
+from dispute.i18n import N_
+from dispute.models import Dispute, User
+
+
+def list_handlers(ctx: Context, actor: User) -> list[tuple[UUID, str]]:
+    """Active staff and legal accounts, by name: the people a dispute can be assigned to."""
+    require_role(actor, *CASE_ROLES)
+    rows = ctx.db.query("SELECT id, name FROM users WHERE role IN ('staff', 'legal') "
+                        "AND NOT disabled ORDER BY name, email")
+    return [(r["id"], r["name"]) for r in rows]
+
+
+def assign(ctx: Context, actor: User, number: str, handler_id: UUID | None,
+           expected_version: int | None = None) -> Dispute:
+    """Assign to a handler, or unassign with None. An event records the previous handler."""
+    require_role(actor, *CASE_ROLES)
+
+    def write(uow: UnitOfWork) -> None:
+        row = row_for_write(uow, actor, number, expected_version)
+        handler = None
+        if handler_id is not None:
+            handler = uow.execute("SELECT id, name FROM users WHERE id = ? AND role IN "
+                                  "('staff', 'legal') AND NOT disabled", (handler_id,)).first()
+            if handler is None:
+                raise InvalidInput({"handler": UserError(
+                    N_("Choose an active staff or legal account."))})
+        if row["handler_id"] == handler_id:
+            raise UserError(N_("The dispute is already assigned that way."))
+        now = ctx.now()
+        touch(uow, row, now)
+        record_assignment(uow, row, now, actor, handler_id, handler["name"] if handler else None)
+
+    ctx.db.write(write)
+    return get_dispute(ctx, actor, number)
+
+
+def record_assignment(uow: UnitOfWork, row: dict, now, actor: User, handler_id: UUID | None,
+                      handler_name: str | None) -> None:
+    """Set the handler and record it; the caller has checked the handler and bumped the
+    version."""
+    uow.execute("UPDATE disputes SET handler_id = ? WHERE id = ?", (handler_id, row["id"]))
+    events.append(uow, kind=ek.ASSIGNED, at=now, actor_id=actor.id, dispute_id=row["id"],
+                  payload={"handler_id": str(handler_id) if handler_id else None,
+                           "handler_name": handler_name,
+                           "previous_id": str(row["handler_id"]) if row["handler_id"] else None})

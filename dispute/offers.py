@@ -1,0 +1,166 @@
+"""Offers to settle (design §3): staff or legal record what the lender offers; the borrower
+accepts or rejects it on their page. An offer past its expiry date reads as expired."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from dispute import event_kinds as ek
+from dispute import events
+from dispute.access import CASE_ROLES, check_case_access, require_role
+from dispute.case_rows import DISPUTE_SQL, open_row_for_write, touch
+from dispute.context import Context
+from dispute.db import UnitOfWork
+from dispute.errors import UserError
+from dispute.i18n import N_
+from dispute.models import OptionalText, Strict, User, custom_error, parse_amount
+from dispute.validation import parse
+from dispute.vocab import Currency, Role
+
+Amount = Annotated[int, Field(ge=0, le=10**13)]
+
+
+class OfferStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+STATUS_LABELS = {
+    OfferStatus.PROPOSED: N_("Awaiting the borrower's answer"),
+    OfferStatus.ACCEPTED: N_("Accepted"),
+    OfferStatus.REJECTED: N_("Rejected"),
+    OfferStatus.EXPIRED: N_("Expired"),
+}
+
+
+class OfferTerms(Strict):
+    """What the lender offers; at least one term. Amounts may be typed as decimal text."""
+
+    currency: Currency = Currency.CNY
+    refund_minor: Amount = 0
+    credit_correction: bool = False
+    instalments: Annotated[int, Field(ge=1, le=360)] | None = None
+    instalment_minor: Amount | None = None
+    deferral_to: date | None = None
+    note: OptionalText = ""
+    expires_on: date | None = None
+
+    @field_validator("refund_minor", "instalment_minor", mode="before")
+    @classmethod
+    def _amount_from_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            parsed = parse_amount(value, str(info.data.get("currency", Currency.CNY)))
+            return None if parsed == 0 and info.field_name == "instalment_minor" else parsed
+        return value
+
+    @field_validator("expires_on", "deferral_to")
+    @classmethod
+    def _not_past(cls, value: date | None, info: ValidationInfo) -> date | None:
+        today = (info.context or {}).get("today")
+        if value is not None and today is not None and value < today:
+            raise custom_error(N_("This date has passed."))
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> "OfferTerms":
+        if (self.instalments is None) != (self.instalment_minor is None):
+            raise custom_error(N_("A repayment plan needs both the number of instalments and "
+                                  "the amount of each."))
+        if not (self.refund_minor or self.credit_correction or self.instalments
+                or self.deferral_to):
+            raise custom_error(N_("Offer at least one term: a refund or waiver, a credit "
+                                  "record correction, a repayment plan or a deferral."))
+        return self
+
+
+class OfferAnswer(Strict):
+    answer: Literal["accepted", "rejected"]
+    note: OptionalText = ""
+
+
+class Offer(OfferTerms):
+    id: uuid.UUID
+    made_by_name: str
+    made_at: datetime
+    status: OfferStatus
+    answered_at: datetime | None
+    answer_note: str | None
+
+
+def make_offer(ctx: Context, actor: User, number: str, form: dict[str, Any],
+               expected_version: int | None = None) -> uuid.UUID:
+    require_role(actor, *CASE_ROLES)
+    terms = parse(OfferTerms, form, today=ctx.today())
+
+    def write(uow: UnitOfWork) -> uuid.UUID:
+        row = open_row_for_write(uow, actor, number, expected_version)
+        now, offer_id = ctx.now(), uuid.uuid4()
+        uow.execute(
+            "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', NULL, "
+            "NULL, NULL)",
+            (offer_id, row["id"], actor.id, events.utc_naive(now), terms.currency.value,
+             terms.refund_minor, terms.credit_correction, terms.instalments,
+             terms.instalment_minor, terms.deferral_to, terms.note, terms.expires_on))
+        touch(uow, row, now)
+        events.append(uow, kind=ek.OFFER_MADE, at=now, actor_id=actor.id, dispute_id=row["id"],
+                      payload={"offer_id": str(offer_id),
+                               "terms": terms.model_dump(mode="json")})
+        return offer_id
+
+    return ctx.db.write(write)
+
+
+def answer_offer(ctx: Context, actor: User, number: str, offer_id: uuid.UUID,
+                 form: dict[str, Any], expected_version: int | None = None) -> OfferStatus:
+    """The borrower who owns the dispute accepts or rejects a proposed, unexpired offer."""
+    require_role(actor, Role.BORROWER)
+    answer = parse(OfferAnswer, form)
+
+    def write(uow: UnitOfWork) -> OfferStatus:
+        row = open_row_for_write(uow, actor, number, expected_version)
+        offer = uow.execute("SELECT status, expires_on FROM offers WHERE id = ? AND "
+                            "dispute_id = ?", (offer_id, row["id"])).first()
+        if offer is None:
+            raise UserError(N_("That offer is not part of dispute {number}."), number=number)
+        if _status(offer, ctx.today()) != OfferStatus.PROPOSED:
+            raise UserError(N_("This offer can no longer be answered (it is {status})."),
+                            status=STATUS_LABELS[_status(offer, ctx.today())])
+        now = ctx.now()
+        uow.execute("UPDATE offers SET status = ?, answered_by = ?, answered_at = ?, "
+                    "answer_note = ? WHERE id = ?",
+                    (answer.answer, actor.id, events.utc_naive(now), answer.note, offer_id))
+        touch(uow, row, now, borrower_replied=True)
+        events.append(uow, kind=ek.OFFER_ANSWERED, at=now, actor_id=actor.id,
+                      dispute_id=row["id"], payload={"offer_id": str(offer_id),
+                                                     "answer": answer.answer,
+                                                     "note": answer.note})
+        return OfferStatus(answer.answer)
+
+    return ctx.db.write(write)
+
+
+def list_offers(ctx: Context, actor: User, number: str) -> list[Offer]:
+    row = check_case_access(actor, ctx.db.query(DISPUTE_SQL, (number.strip().upper(),)).first(),
+                            number)
+    rows = ctx.db.query("SELECT o.*, u.name AS made_by_name FROM offers o JOIN users u "
+                        "ON u.id = o.made_by WHERE o.dispute_id = ? ORDER BY o.made_at DESC",
+                        (row["id"],))
+    today = ctx.today()
+    return [Offer.model_construct(
+        **{k: r[k] for k in Offer.model_fields if k in r and k not in ("status",)},
+        currency=Currency(r["currency"]), status=_status(r, today),
+        made_at=events.as_utc(r["made_at"]), answered_at=events.as_utc(r["answered_at"]))
+        for r in rows]
+
+
+def _status(row: dict[str, Any], today: date) -> OfferStatus:
+    if row["status"] == OfferStatus.PROPOSED and row["expires_on"] and row["expires_on"] < today:
+        return OfferStatus.EXPIRED
+    return OfferStatus(row["status"])

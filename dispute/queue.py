@@ -1,0 +1,181 @@
+"""The staff queue and the legal docket: filtered, searched, counted and paged in SQL.
+
+Pages are keyset-paginated (the cursor is the last row's sort key), so the hundredth page costs
+what the first does and nothing ever loads every row. The SQL is built in one place, so the
+benchmark can time the same statements raw (bench/queue.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from dispute import events
+from dispute.access import CASE_ROLES, require_role
+from dispute.context import Context
+from dispute.models import Strict, User
+from dispute.vocab import ErrorCategory, Product, Stage
+
+SORTS = ("newest", "oldest", "activity", "deadline")
+FAR = date(9999, 12, 31)
+
+# sort → (key expression, direction); the number breaks ties, in the same direction.
+_ORDER = {
+    "newest": ("d.filed_at", "DESC"),
+    "oldest": ("d.filed_at", "ASC"),
+    "activity": ("d.last_activity_at", "DESC"),
+    "deadline": (f"coalesce(d.next_due_by, DATE '{FAR.isoformat()}')", "ASC"),
+}
+
+
+class QueueFilter(Strict):
+    stage: Stage | None = None
+    stages: list[Stage] = []           # the docket: several stages at once
+    assigned: Literal["any", "me", "unassigned"] = "any"
+    institution: Annotated[str, Field(max_length=200)] = ""
+    product: Product | None = None
+    error_category: ErrorCategory | None = None
+    filed_from: date | None = None
+    filed_to: date | None = None
+    text: Annotated[str, Field(max_length=200)] = ""
+    waiting: Literal["any", "waiting_on_borrower", "borrower_replied"] = "any"
+    overdue: bool = False
+    sort: Literal["newest", "oldest", "activity", "deadline"] = "newest"
+
+
+class Cursor(Strict):
+    """Where the next page starts: the last row's sort key and number."""
+
+    key: Any
+    number: str
+
+
+class QueueRow(Strict):
+    number: str
+    institution: str
+    product: Product
+    error_category: ErrorCategory
+    stage: Stage
+    borrower_name: str
+    handler_name: str | None
+    filed_at: datetime
+    last_activity_at: datetime | None
+    waiting_on_borrower: bool
+    borrower_replied: bool
+    next_due_by: date | None
+
+
+class QueuePage(Strict):
+    rows: list[QueueRow]
+    counts: dict[Stage, int]     # per stage, under every filter but the stage
+    total: int                   # rows under every filter
+    next_cursor: Cursor | None   # None on the last page
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def where(f: QueueFilter, actor: User, today: date, *, with_stage: bool = True
+          ) -> tuple[str, list[Any]]:
+    """The WHERE clause of a filter (parameters bound, never spliced)."""
+    parts, params = ["TRUE"], []
+    if with_stage and f.stage:
+        parts.append("d.stage = ?")
+        params.append(f.stage.value)
+    if with_stage and f.stages:
+        parts.append("list_contains(?, d.stage)")
+        params.append([s.value for s in f.stages])
+    if f.assigned == "me":
+        parts.append("d.handler_id = ?")
+        params.append(actor.id)
+    elif f.assigned == "unassigned":
+        parts.append("d.handler_id IS NULL")
+    for column, value in (("institution", f.institution.strip()),
+                          ("product", f.product.value if f.product else ""),
+                          ("error_category", f.error_category.value if f.error_category
+                           else "")):
+        if value:
+            parts.append(f"d.{column} = ?")
+            params.append(value)
+    if f.filed_from:
+        parts.append("d.filed_at >= ?")
+        params.append(datetime.combine(f.filed_from, datetime.min.time()))
+    if f.filed_to:
+        parts.append("d.filed_at < ?")
+        params.append(datetime.combine(f.filed_to + timedelta(days=1), datetime.min.time()))
+    if f.waiting == "waiting_on_borrower":
+        parts.append("d.waiting_on_borrower")
+    elif f.waiting == "borrower_replied":
+        parts.append("d.borrower_replied")
+    if f.overdue:
+        parts.append("d.next_due_by < ? AND d.stage <> 'closed'")
+        params.append(today)
+    text = f.text.strip()
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        parts.append("(d.number = ? OR d.description ILIKE ? ESCAPE '\\' OR d.borrower_id IN "
+                     "(SELECT id FROM users WHERE role = 'borrower' AND name ILIKE ? "
+                     "ESCAPE '\\'))")
+        params += [text.upper(), pattern, pattern]
+    return " AND ".join(parts), params
+
+
+def page_sql(f: QueueFilter, actor: User, today: date, after: Cursor | None,
+             size: int) -> tuple[str, list[Any]]:
+    """One page of rows, keyset-paged on (sort key, number)."""
+    clause, params = where(f, actor, today)
+    key, direction = _ORDER[f.sort]
+    if after is not None:
+        cmp = "<" if direction == "DESC" else ">"
+        clause += f" AND ({key} {cmp} ? OR ({key} = ? AND d.number {cmp} ?))"
+        params += [after.key, after.key, after.number]
+    sql = (f"SELECT p.*, b.name AS borrower_name, h.name AS handler_name FROM ("
+           f"SELECT d.number, d.institution, d.product, d.error_category, d.stage, "
+           f"d.borrower_id, d.handler_id, d.filed_at, d.last_activity_at, "
+           f"d.waiting_on_borrower, d.borrower_replied, d.next_due_by, {key} AS sort_key "
+           f"FROM disputes d WHERE {clause} ORDER BY {key} {direction}, d.number {direction} "
+           f"LIMIT ?) p JOIN users b ON b.id = p.borrower_id "
+           f"LEFT JOIN users h ON h.id = p.handler_id "
+           f"ORDER BY p.sort_key {direction}, p.number {direction}")
+    return sql, params + [size + 1]
+
+
+def counts_sql(f: QueueFilter, actor: User, today: date) -> tuple[str, list[Any]]:
+    clause, params = where(f, actor, today, with_stage=False)
+    return f"SELECT d.stage, count(*) AS n FROM disputes d WHERE {clause} GROUP BY d.stage", params
+
+
+def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None,
+          size: int = 25) -> QueuePage:
+    """One page of the queue under `f`, with the counts per stage."""
+    require_role(actor, *CASE_ROLES)
+    size = max(1, min(size, 100))
+    today = ctx.today()
+    sql, params = page_sql(f, actor, today, after, size)
+    rows = list(ctx.db.query(sql, params))
+    counts = {Stage(r["stage"]): r["n"] for r in ctx.db.query(*counts_sql(f, actor, today))}
+    selected = ({f.stage} if f.stage else set(f.stages)) or set(Stage)
+    more = len(rows) > size
+    rows = rows[:size]
+    return QueuePage(
+        rows=[_row(r) for r in rows], counts=counts,
+        total=sum(n for s, n in counts.items() if s in selected),
+        next_cursor=Cursor(key=rows[-1]["sort_key"], number=rows[-1]["number"])
+        if more else None)
+
+
+def _row(r: dict[str, Any]) -> QueueRow:
+    return QueueRow(**{k: v for k, v in r.items() if k in QueueRow.model_fields}
+                    | {"filed_at": events.as_utc(r["filed_at"]),
+                       "last_activity_at": events.as_utc(r["last_activity_at"])})
+
+
+def institutions(ctx: Context, actor: User, limit: int = 200) -> list[str]:
+    """The institutions named most often, for the filter's choices."""
+    require_role(actor, *CASE_ROLES)
+    return [r["institution"] for r in ctx.db.query(
+        "SELECT institution, count(*) AS n FROM disputes GROUP BY institution "
+        "ORDER BY n DESC, institution LIMIT ?", (limit,))]
