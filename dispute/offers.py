@@ -153,10 +153,11 @@ def list_offers(ctx: Context, actor: User, number: str) -> list[Offer]:
                         "ON u.id = o.made_by WHERE o.dispute_id = ? ORDER BY o.made_at DESC",
                         (row["id"],))
     today = ctx.today()
+    # model_construct: stored offers were validated when made (an old expiry date is no error)
     return [Offer.model_construct(
-        **{k: r[k] for k in Offer.model_fields if k in r and k not in ("status",)},
-        currency=Currency(r["currency"]), status=_status(r, today),
-        made_at=events.as_utc(r["made_at"]), answered_at=events.as_utc(r["answered_at"]))
+        **{k: r[k] for k in Offer.model_fields if k in r}
+        | {"currency": Currency(r["currency"]), "status": _status(r, today),
+           "made_at": events.as_utc(r["made_at"]), "answered_at": events.as_utc(r["answered_at"])})
         for r in rows]
 
 

@@ -179,3 +179,40 @@ def institutions(ctx: Context, actor: User, limit: int = 200) -> list[str]:
     return [r["institution"] for r in ctx.db.query(
         "SELECT institution, count(*) AS n FROM disputes GROUP BY institution "
         "ORDER BY n DESC, institution LIMIT ?", (limit,))]
+
+
+class DocketRow(Strict):
+    """A dispute before a mediation body or a court, with its record."""
+
+    number: str
+    stage: Stage
+    institution: str
+    borrower_name: str
+    mediation_body: str | None
+    mediation_reference: str | None
+    court: str | None
+    case_number: str | None
+    next_sitting_on: date | None
+
+
+def docket(ctx: Context, actor: User, page: int = 1, size: int = 25
+           ) -> tuple[list[DocketRow], int]:
+    """Legal's list: open disputes in mediation or litigation, the next sitting first."""
+    require_role(actor, *CASE_ROLES)
+    size = max(1, min(size, 100))
+    today = ctx.today()
+    total = ctx.db.query("SELECT count(*) FROM disputes WHERE stage IN ('mediation', "
+                         "'litigation')").scalar()
+    rows = ctx.db.query(
+        "SELECT d.number, d.stage, d.institution, b.name AS borrower_name, "
+        "m.body AS mediation_body, m.reference AS mediation_reference, l.court, l.case_number, "
+        "(SELECT min(held_on) FROM (SELECT held_on FROM mediation_sessions s WHERE "
+        " s.dispute_id = d.id UNION ALL SELECT held_on FROM hearings h WHERE "
+        " h.dispute_id = d.id) WHERE held_on >= ?) AS next_sitting_on "
+        "FROM disputes d JOIN users b ON b.id = d.borrower_id "
+        "LEFT JOIN mediation m ON m.dispute_id = d.id "
+        "LEFT JOIN litigation l ON l.dispute_id = d.id "
+        "WHERE d.stage IN ('mediation', 'litigation') "
+        "ORDER BY next_sitting_on NULLS LAST, d.number LIMIT ? OFFSET ?",
+        (today, size, (max(page, 1) - 1) * size))
+    return [DocketRow(**r) for r in rows], total

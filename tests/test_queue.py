@@ -1,0 +1,104 @@
+"""The staff queue: filters, search, counts and keyset pages through the service."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from dispute import cases, workflow
+from dispute.errors import Forbidden
+from dispute.messages import send_message
+from dispute.queue import QueueFilter, docket, institutions, queue
+from dispute.vocab import Role, Stage
+from tests.conftest import filing_form, make_user
+from tests.test_workflow import FORMS
+
+
+@pytest.fixture
+def filed(ctx):
+    """Twelve disputes from three borrowers, filed a day apart, some moved on."""
+    staff = make_user(ctx, Role.STAFF, email="staff@example.com", name="李静")
+    legal = make_user(ctx, Role.LEGAL, email="legal@example.com", name="陈律师")
+    borrowers = [make_user(ctx, email=f"b{i}@example.com", name=n)
+                 for i, n in enumerate(["王芳", "Zhang Wei", "刘洋"])]
+    numbers = []
+    for i in range(12):
+        ctx.clock.now += timedelta(days=1)
+        numbers.append(cases.file_dispute(ctx, borrowers[i % 3], filing_form(
+            institution="招商银行" if i % 2 else "Citibank",
+            product="personal_loan" if i % 4 == 0 else "credit_card",
+            description=f"第{i}号：{'自动还款失败' if i % 3 else 'late fee charged 100%_wrong'}",
+            discovered_on=date(2026, 9, 10))))
+    for n in numbers[:4]:
+        workflow.move(ctx, staff, n, "acknowledge", FORMS["acknowledge"])
+    workflow.move(ctx, staff, numbers[0], "to_mediation", FORMS["to_mediation"])
+    workflow.move(ctx, legal, numbers[1], "skip_to_litigation", FORMS["skip_to_litigation"])
+    send_message(ctx, staff, numbers[2], {"body": "请上传账单", "is_request": True})
+    send_message(ctx, staff, numbers[3], {"body": "请上传账单", "is_request": True})
+    send_message(ctx, borrowers[0], numbers[3], {"body": "已上传"})
+    return staff, legal, borrowers, numbers
+
+
+def all_pages(ctx, staff, f: QueueFilter, size: int = 5) -> list[str]:
+    seen, cursor = [], None
+    while True:
+        page = queue(ctx, staff, f, after=cursor, size=size)
+        seen += [r.number for r in page.rows]
+        cursor = page.next_cursor
+        if cursor is None:
+            return seen
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "activity", "deadline"])
+def test_keyset_pages_visit_every_dispute_once_in_order(ctx, filed, sort):
+    staff, _, _, numbers = filed
+    seen = all_pages(ctx, staff, QueueFilter(sort=sort))
+    assert sorted(seen) == sorted(numbers) and len(seen) == 12
+    if sort == "newest":
+        assert seen == numbers[::-1]
+    if sort == "oldest":
+        assert seen == numbers
+
+
+def test_filters_counts_and_search(ctx, filed):
+    staff, _, borrowers, numbers = filed
+    page = queue(ctx, staff, QueueFilter())
+    assert page.counts == {Stage.FILED: 8, Stage.NEGOTIATION: 2, Stage.MEDIATION: 1,
+                           Stage.LITIGATION: 1}
+    assert page.total == 12
+    assert queue(ctx, staff, QueueFilter(stage=Stage.NEGOTIATION)).total == 2
+    assert queue(ctx, staff, QueueFilter(assigned="me")).total == 4  # acknowledged by staff
+    assert queue(ctx, staff, QueueFilter(assigned="unassigned")).total == 8
+    assert queue(ctx, staff, QueueFilter(institution="招商银行")).total == 6
+    assert queue(ctx, staff, QueueFilter(product="personal_loan")).total == 3
+    assert queue(ctx, staff, QueueFilter(error_category="fee_in_error")).total == 0
+    assert [r.number for r in queue(ctx, staff, QueueFilter(
+        waiting="waiting_on_borrower")).rows] == [numbers[2]]
+    assert [r.number for r in queue(ctx, staff, QueueFilter(
+        waiting="borrower_replied")).rows] == [numbers[3]]
+    assert queue(ctx, staff, QueueFilter(text=numbers[5].lower())).rows[0].number == numbers[5]
+    assert queue(ctx, staff, QueueFilter(text="自动还款")).total == 8
+    assert queue(ctx, staff, QueueFilter(text="zhang")).total == 4
+    # LIKE wildcards in the search are literal characters
+    assert queue(ctx, staff, QueueFilter(text="100%_wrong")).total == 4
+    assert queue(ctx, staff, QueueFilter(text="1%0")).total == 0
+    first = ctx.clock.now - timedelta(days=11)
+    assert queue(ctx, staff, QueueFilter(filed_from=first.date(),
+                                         filed_to=first.date())).total == 1
+    assert institutions(ctx, staff) == ["Citibank", "招商银行"]
+
+
+def test_the_queue_is_for_staff_and_legal_only(ctx, filed):
+    _, _, borrowers, _ = filed
+    with pytest.raises(Forbidden):
+        queue(ctx, borrowers[0], QueueFilter())
+
+
+def test_the_docket_lists_mediation_and_litigation(ctx, filed):
+    _, legal, _, numbers = filed
+    rows, total = docket(ctx, legal)
+    assert total == 2
+    by_number = {r.number: r for r in rows}
+    assert by_number[numbers[0]].mediation_body == "上海银行业纠纷调解中心"
+    assert by_number[numbers[1]].court == "上海市浦东新区人民法院"
