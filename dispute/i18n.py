@@ -75,6 +75,12 @@ def to_minor(amount: Decimal, currency: str) -> int:
     return int(scaled)
 
 
+def format_amount_input(minor: int, currency: str) -> str:
+    """Integer minor units → '1234.50', the plain text a form's amount field takes back."""
+    digits = get_currency_precision(currency)
+    return f"{Decimal(minor) / (10**digits):.{digits}f}"
+
+
 def format_money(minor: int, currency: str, lang: str) -> str:
     """Integer minor units → '¥1,234.50' / 'US$1,234.50' in the user's locale."""
     digits = get_currency_precision(currency)

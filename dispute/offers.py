@@ -16,7 +16,7 @@ from dispute.access import CASE_ROLES, check_case_access, require_role
 from dispute.case_rows import DISPUTE_SQL, open_row_for_write, touch
 from dispute.context import Context
 from dispute.db import UnitOfWork
-from dispute.errors import UserError
+from dispute.errors import Listing, UserError
 from dispute.i18n import N_
 from dispute.models import OptionalText, Strict, User, custom_error, parse_amount
 from dispute.validation import parse
@@ -131,7 +131,7 @@ def answer_offer(ctx: Context, actor: User, number: str, offer_id: uuid.UUID,
             raise UserError(N_("That offer is not part of dispute {number}."), number=number)
         if _status(offer, ctx.today()) != OfferStatus.PROPOSED:
             raise UserError(N_("This offer can no longer be answered (it is {status})."),
-                            status=STATUS_LABELS[_status(offer, ctx.today())])
+                            status=Listing([STATUS_LABELS[_status(offer, ctx.today())]]))
         now = ctx.now()
         uow.execute("UPDATE offers SET status = ?, answered_by = ?, answered_at = ?, "
                     "answer_note = ? WHERE id = ?",

@@ -113,7 +113,8 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_a_pdf(portal_url
     page.get_by_label("内容说明").fill("九月对账单")
     page.get_by_role("button", name="确认提交争议").click()
     page.get_by_text("已提交。").first.wait_for()
-    assert page.get_by_text("E01").first.is_visible()
+    page.get_by_role("tab", name="证据").click()
+    page.get_by_text("E01").first.wait_for()
 
     page.get_by_role("link", name="我的争议").click()
     page.get_by_role("link", name="DSP-").first.wait_for()

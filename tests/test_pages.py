@@ -101,7 +101,7 @@ def test_each_role_lands_on_its_own_pages(portal, role):
     user = make_user(portal, role, email=f"{role.value}@example.com")
     at = app(user).run()
     assert not at.exception
-    landing = {Role.BORROWER: "My disputes", Role.STAFF: "My account", Role.LEGAL: "My account",
+    landing = {Role.BORROWER: "My disputes", Role.STAFF: "Queue", Role.LEGAL: "Docket",
                Role.ADMIN: "Accounts"}
     assert at.title[0].value == landing[role]
     assert pages_for(role) == BY_ROLE[role]

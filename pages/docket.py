@@ -1,0 +1,45 @@
+"""Legal's docket: disputes before a mediation body or a court, the next sitting first."""
+
+import streamlit as st
+
+from dispute.i18n import format_date
+from dispute.queue import docket
+from dispute.vocab import label
+from ui import render, session
+
+_ = session.t()
+user = session.require_user()
+ctx = session.context()
+lang = session.lang()
+st.title(_("Docket"))
+page_no = st.session_state.get("docket_page", 1)
+rows, total = docket(ctx, user, page=page_no)
+if total == 0:
+    st.info(_("No dispute is in mediation or litigation."))
+    st.stop()
+
+widths = [2, 2, 3, 3, 2]
+for col, title in zip(st.columns(widths), [_("Number"), _("Stage"), _("Mediation"), _("Court"),
+                                           _("Next sitting")]):
+    col.markdown(f"**{title}**")
+for r in rows:
+    row = st.columns(widths)
+    row[0].page_link("pages/workspace.py", label=r.number, query_params={"number": r.number})
+    row[1].markdown(f"{label(r.stage, _)}  \n:gray[{render.md_escape(r.institution)}]")
+    row[2].markdown(render.md_escape(" · ".join(x for x in (r.mediation_body,
+                                                            r.mediation_reference) if x)) or "—")
+    row[3].markdown(render.md_escape(" · ".join(x for x in (r.court, r.case_number) if x))
+                    or "—")
+    row[4].markdown(format_date(r.next_sitting_on, lang) or "—")
+
+pages = max(1, -(-total // 25))
+if pages > 1:
+    left, mid, right = st.columns([1, 2, 1])
+    if left.button(_("Previous"), disabled=page_no <= 1, key="docket_prev"):
+        st.session_state["docket_page"] = page_no - 1
+        st.rerun()
+    mid.caption(_("Page {page} of {pages} · {total} disputes").format(page=page_no, pages=pages,
+                                                                       total=total))
+    if right.button(_("Next"), disabled=page_no >= pages, key="docket_next"):
+        st.session_state["docket_page"] = page_no + 1
+        st.rerun()

@@ -1,0 +1,111 @@
+"""The staff queue: filter, search, count and page through disputes (never all at once)."""
+
+import streamlit as st
+
+from dispute.errors import InvalidInput
+from dispute.i18n import format_date, format_datetime
+from dispute.queue import QueueFilter, institutions, queue
+from dispute.validation import parse
+from dispute.vocab import ErrorCategory, Product, Stage, label
+from ui import render, session
+
+_ = session.t()
+user = session.require_user()
+ctx = session.context()
+lang, tz = session.lang(), ctx.settings.timezone
+st.title(_("Queue"))
+
+SORTS = {"newest": _("Newest first"), "oldest": _("Oldest first"),
+         "activity": _("Last activity"), "deadline": _("Nearest deadline")}
+WAITING = {"any": _("Any"), "waiting_on_borrower": _("Waiting on the borrower"),
+           "borrower_replied": _("The borrower replied")}
+ASSIGNED = {"any": _("Anyone"), "me": _("Assigned to me"), "unassigned": _("Unassigned")}
+
+
+def choice(col, title, values: dict, key):
+    return col.selectbox(title, list(values), key=key, format_func=lambda v: values[v])
+
+
+def enum_choice(col, title, enum, key):
+    values = {"": _("All"), **{v.value: label(v, _) for v in enum}}
+    return col.selectbox(title, list(values), key=key, format_func=lambda v: values[v]) or None
+
+
+text = st.text_input(_("Search by number, borrower name or description"), key="queue_text")
+c1, c2, c3, c4 = st.columns(4)
+stage = enum_choice(c1, _("Stage"), Stage, "queue_stage")
+assigned = choice(c2, _("Handler"), ASSIGNED, "queue_assigned")
+waiting = choice(c3, _("Conversation"), WAITING, "queue_waiting")
+sort = choice(c4, _("Sort"), SORTS, "queue_sort")
+with st.expander(_("More filters")):
+    c1, c2, c3 = st.columns(3)
+    names = {"": _("All"), **{n: n for n in institutions(ctx, user)}}
+    institution = c1.selectbox(_("Institution"), list(names), key="queue_institution",
+                               format_func=lambda v: names[v])
+    product = enum_choice(c2, _("Product"), Product, "queue_product")
+    category = enum_choice(c3, _("Error category"), ErrorCategory, "queue_category")
+    c1, c2, c3 = st.columns(3)
+    filed_from = c1.date_input(_("Filed from"), value=None, key="queue_from", format="YYYY-MM-DD")
+    filed_to = c2.date_input(_("Filed until"), value=None, key="queue_to", format="YYYY-MM-DD")
+    overdue = c3.checkbox(_("Overdue only"), key="queue_overdue")
+
+form = {"stage": stage, "assigned": assigned, "institution": institution, "product": product,
+        "error_category": category, "filed_from": filed_from, "filed_to": filed_to,
+        "text": text, "waiting": waiting, "overdue": overdue, "sort": sort}
+try:
+    f = parse(QueueFilter, form)
+except InvalidInput as exc:
+    render.show_error(exc)
+    st.stop()
+
+# Keyset paging: a stack of cursors, reset whenever the filter changes.
+signature = f.model_dump_json()
+if st.session_state.get("queue_signature") != signature:
+    st.session_state["queue_signature"] = signature
+    st.session_state["queue_cursors"] = [None]
+cursors = st.session_state["queue_cursors"]
+page = queue(ctx, user, f, after=cursors[-1])
+
+counts = st.columns(len(Stage))
+for col, s in zip(counts, Stage):
+    col.metric(label(s, _), page.counts.get(s, 0))
+
+if not page.rows:
+    st.info(_("No dispute matches these filters."))
+    st.stop()
+
+widths = [2, 3, 2, 2, 2, 2]
+for col, title in zip(st.columns(widths), [_("Number"), _("Institution and error"), _("Stage"),
+                                           _("Handler"), _("Filed on"), _("Status")]):
+    col.markdown(f"**{title}**")
+today = ctx.today()
+for r in page.rows:
+    row = st.columns(widths)
+    row[0].page_link("pages/workspace.py", label=r.number, query_params={"number": r.number})
+    row[1].markdown(f"{render.md_escape(r.institution)}  \n"
+                    f":gray[{label(r.error_category, _)} · {render.md_escape(r.borrower_name)}]")
+    row[2].markdown(label(r.stage, _))
+    row[3].markdown(render.md_escape(r.handler_name) if r.handler_name else
+                    f":gray[{_('Unassigned')}]")
+    row[4].markdown(format_datetime(r.filed_at, lang, tz))
+    badges = []
+    if r.waiting_on_borrower:
+        badges.append(f":orange-badge[{_('Waiting on the borrower')}]")
+    if r.borrower_replied:
+        badges.append(f":blue-badge[{_('The borrower replied')}]")
+    if r.next_due_by and r.stage != Stage.CLOSED:
+        days = (r.next_due_by - today).days
+        colour = "red" if days < 0 else "orange" if days <= 3 else "gray"
+        text_due = (_("Overdue since {date}") if days < 0 else _("Due today") if days == 0
+                    else _("Due {date}")).format(date=format_date(r.next_due_by, lang))
+        badges.append(f":{colour}-badge[{text_due}]")
+    row[5].markdown(" ".join(badges) or "—")
+
+left, mid, right = st.columns([1, 2, 1])
+if left.button(_("Previous"), disabled=len(cursors) == 1, key="queue_prev"):
+    cursors.pop()
+    st.rerun()
+mid.caption(_("Page {page} · {total} disputes").format(page=len(cursors), total=page.total))
+if right.button(_("Next"), disabled=page.next_cursor is None, key="queue_next"):
+    cursors.append(page.next_cursor)
+    st.rerun()

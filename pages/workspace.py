@@ -1,0 +1,63 @@
+"""The dispute workspace for staff and legal: the whole case on one page — timeline, evidence,
+contact log, conversation, offers, mediation and court records, internal notes — and the
+actions the lifecycle table allows this user now."""
+
+import streamlit as st
+
+from dispute.cases import get_dispute
+from dispute.errors import UserError
+from dispute.timeline import timeline
+from dispute.vocab import Stage
+from ui import (assign_form, case_header, contacts_panel, conversation, evidence_panel,
+                moves_panel, notes_panel, offers_view, proceedings_view, render, session,
+                timeline_view)
+
+_ = session.t()
+user = session.require_user()
+ctx = session.context()
+number = st.query_params.get("number", "")
+
+try:
+    d = get_dispute(ctx, user, number)
+except UserError as exc:
+    render.show_error(exc)
+    st.page_link("pages/queue.py", label=_("Back to the queue"), icon=":material/arrow_back:")
+    st.stop()
+
+if flash := st.session_state.pop("flash", None):
+    st.success(flash)
+st.title(d.number)
+case_header.stage_line(d)
+info = [_("Borrower: {name}").format(name=d.borrower_name)]
+if d.waiting_on_borrower:
+    info.append(_("Waiting on the borrower"))
+elif d.borrower_replied:
+    info.append(_("The borrower replied"))
+st.caption(" · ".join(render.md_escape(i) for i in info))
+is_open = d.stage != Stage.CLOSED
+
+left, right = st.columns([3, 1])
+with right:
+    st.subheader(_("Actions"))
+    moves_panel.show(ctx, user, d)
+    assign_form.show(ctx, user, d)
+with left:
+    case_header.details(d)
+
+names = [_("Timeline"), _("Conversation"), _("Offers"), _("Evidence"), _("Contact log"),
+         _("Mediation and court"), _("Internal notes")]
+tabs = dict(zip(names, st.tabs(names)))
+with tabs[_("Timeline")]:
+    timeline_view.show(timeline(ctx, user, d.number))
+with tabs[_("Conversation")]:
+    conversation.show(ctx, user, d.number, is_open)
+with tabs[_("Offers")]:
+    offers_view.show(ctx, user, d.number, d.version, is_open)
+with tabs[_("Evidence")]:
+    items = evidence_panel.show(ctx, user, d.number, is_open)
+with tabs[_("Contact log")]:
+    contacts_panel.show(ctx, user, d.number, is_open, items)
+with tabs[_("Mediation and court")]:
+    proceedings_view.show(ctx, user, d.number, d.version)
+with tabs[_("Internal notes")]:
+    notes_panel.show(ctx, user, d.number)

@@ -1,0 +1,73 @@
+"""The contact log of a dispute, and the form to log a contact with the lender."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dispute.contacts import add_contact, list_contacts
+from dispute.i18n import format_date, format_datetime
+from dispute.models import User
+from dispute.vocab import Channel, label
+from ui import forms, render, session
+
+
+def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
+    _ = session.t()
+    lang, tz = session.lang(), ctx.settings.timezone
+    entries = list_contacts(ctx, user, number)
+    if not entries:
+        st.info(_("No contacts logged yet. Log each call, chat or visit with the lender: "
+                  "when, who, what was said and agreed."))
+    for e in entries:
+        with st.container(border=True):
+            st.markdown(f"**{format_datetime(e.contacted_at, lang, tz)}** · "
+                        f"{label(e.channel, _)} · {render.md_escape(e.agent_name)} "
+                        f"({render.md_escape(e.agent_position)})")
+            render.user_text(e.summary)
+            if e.agreement:
+                st.markdown(f"**{_('Agreed')}:** {render.md_escape(e.agreement)}")
+            if e.follow_up_on:
+                st.caption(_("Follow up on {date}").format(date=format_date(e.follow_up_on,
+                                                                            lang)))
+    if is_open:
+        st.subheader(_("Log a contact"))
+        errors = forms.errors("contact")
+        with st.form("contact_form"):
+            c1, c2, c3 = st.columns(3)
+            day = c1.date_input(_("Date"), value=ctx.today(), max_value=ctx.today(),
+                                key="contact_day", format="YYYY-MM-DD")
+            local_now = ctx.now().astimezone(ZoneInfo(tz))
+            at = c2.time_input(_("Time"), value=local_now.time().replace(second=0, microsecond=0),
+                               key="contact_time")
+            channel = c3.selectbox(_("Channel"), [c.value for c in Channel], key="contact_channel",
+                                   format_func=lambda v: label(Channel(v), _))
+            with c1:
+                render.field_error(errors, "contacted_at")
+            agent = c1.text_input(_("Agent's name or ID"), key="contact_agent")
+            with c1:
+                render.field_error(errors, "agent_name")
+            position = c2.text_input(_("Agent's position"), key="contact_position")
+            with c2:
+                render.field_error(errors, "agent_position")
+            follow = c3.date_input(_("Follow-up date"), value=None, key="contact_follow",
+                                   format="YYYY-MM-DD")
+            summary = st.text_area(_("What was said"), key="contact_summary")
+            render.field_error(errors, "summary")
+            agreement = st.text_area(_("What was agreed (if anything)"), key="contact_agreement")
+            linked = st.multiselect(_("Linked evidence"), [str(i.id) for i in items],
+                                    key="contact_evidence", format_func=lambda v: next(
+                                        f"{i.exhibit} {i.original_name}" for i in items
+                                        if str(i.id) == v))
+            submitted = st.form_submit_button(_("Save contact"), type="primary",
+                                              key="contact_submit")
+        if submitted:
+            when = datetime.combine(day, at, tzinfo=ZoneInfo(tz))
+            form = {"contacted_at": when, "channel": channel, "agent_name": agent,
+                    "agent_position": position, "summary": summary, "agreement": agreement,
+                    "follow_up_on": follow, "evidence_ids": linked}
+            if forms.attempt("contact", lambda: add_contact(ctx, user, number, form)):
+                st.session_state["flash"] = _("Contact saved.")
+                st.rerun()

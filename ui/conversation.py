@@ -1,0 +1,65 @@
+"""The conversation on a dispute: messages oldest first, what is new since the reader's last
+visit, open requests for information, and a box to write."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dispute.i18n import format_datetime
+from dispute.messages import list_messages, mark_seen, send_message
+from dispute.models import User
+from dispute.vocab import Role, label
+from ui import forms, render, session
+
+
+def new_ids(ctx, user: User, number: str) -> set:
+    """Messages new to this reader, fixed at the first view in this session (later reruns keep
+    the markers), then the visit is recorded."""
+    key = f"conv_new_{number}"
+    if key not in st.session_state:
+        st.session_state[key] = {m.id for m in list_messages(ctx, user, number) if m.new}
+        mark_seen(ctx, user, number)
+    return st.session_state[key]
+
+
+def open_requests(ctx, user: User, number: str) -> list:
+    return [m for m in list_messages(ctx, user, number) if m.open_request]
+
+
+def show(ctx, user: User, number: str, is_open: bool) -> None:
+    _ = session.t()
+    lang, tz = session.lang(), ctx.settings.timezone
+    fresh = new_ids(ctx, user, number)
+    messages = list_messages(ctx, user, number)
+    if not messages:
+        st.info(_("No messages yet."))
+    for m in messages:
+        mine = m.author_role == user.role if user.role == Role.BORROWER else \
+            m.author_role != Role.BORROWER
+        with st.chat_message("user" if mine else "assistant",
+                             avatar=":material/person:" if m.author_role == Role.BORROWER
+                             else ":material/support_agent:"):
+            badges = []
+            if m.id in fresh:
+                badges.append(f":blue-badge[{_('New')}]")
+            if m.is_request:
+                badges.append(f":orange-badge[{_('Request for information')}]" if m.open_request
+                              else f":green-badge[{_('Request answered')}]")
+            st.markdown(f"**{render.md_escape(m.author_name)}** "
+                        f"({label(m.author_role, _)}) · "
+                        f"{format_datetime(m.sent_at, lang, tz)} " + " ".join(badges))
+            render.user_text(m.body)
+    errors = forms.errors("msg")
+    body = st.text_area(_("Write a message"), key="msg_body")
+    render.field_error(errors, "body")
+    request = False
+    if user.role != Role.BORROWER:
+        request = st.checkbox(_("This is a request for information (the dispute waits on the "
+                                "borrower until they reply or upload)"), key="msg_request",
+                              disabled=not is_open)
+    if st.button(_("Send"), key="msg_submit", type="primary"):
+        if forms.attempt("msg", lambda: send_message(ctx, user, number,
+                                                     {"body": body, "is_request": request})):
+            st.session_state["flash"] = _("Message sent.")
+            st.session_state.pop("msg_body", None)
+            st.rerun()

@@ -1,0 +1,60 @@
+"""The stage moves this user may make now, each a form with the fields the move must record
+(read from the lifecycle table, so a new move needs no new page code)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dispute.i18n import N_
+from dispute.models import Dispute, User
+from dispute.stages import allowed_moves
+from dispute.vocab import Resolution, label
+from dispute.workflow import move
+from ui import forms, render, session
+
+FIELD_LABELS = {
+    "acknowledgment": N_("Acknowledgment sent to the borrower"),
+    "reason": N_("Reason"),
+    "body": N_("Mediation body"),
+    "court": N_("Court"),
+    "mediation_result": N_("Mediation result"),
+    "resolution": N_("Resolution"),
+    "summary": N_("Summary of the outcome"),
+}
+SHORT = {"body", "court"}
+CONFIRM = {"close", "withdraw"}
+
+
+def show(ctx, user: User, d: Dispute) -> None:
+    _ = session.t()
+    moves = allowed_moves(d.stage, user.role)
+    if not moves:
+        st.info(_("No stage change is open to you at this stage."))
+        return
+    for spec in moves:
+        key = f"move_{spec.name}"
+        with st.expander(_(spec.label)):
+            st.caption(_(spec.explain))
+            errors = forms.errors(key)
+            form = {}
+            for field in spec.record.model_fields:
+                title = _(FIELD_LABELS[field])
+                if field == "resolution":
+                    choices = [r.value for r in Resolution if r != Resolution.WITHDRAWN]
+                    form[field] = st.selectbox(title, choices, index=None, key=f"{key}_{field}",
+                                               format_func=lambda v: label(Resolution(v), _),
+                                               placeholder=_("Choose…"))
+                elif field in SHORT:
+                    form[field] = st.text_input(title, key=f"{key}_{field}")
+                else:
+                    form[field] = st.text_area(title, key=f"{key}_{field}")
+                render.field_error(errors, field)
+            sure = True
+            if spec.name in CONFIRM:
+                sure = st.checkbox(_("Yes, close dispute {number}.").format(number=d.number),
+                                   key=f"{key}_confirm")
+            if st.button(_(spec.label), key=f"{key}_submit", type="primary", disabled=not sure):
+                if forms.attempt(key, lambda: move(ctx, user, d.number, spec.name, form,
+                                                   expected_version=d.version)):
+                    st.session_state["flash"] = _("Done: {move}.").format(move=_(spec.label))
+                    st.rerun()

@@ -1,0 +1,32 @@
+"""Internal notes on a dispute (staff and legal only)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dispute.i18n import format_datetime
+from dispute.models import User
+from dispute.notes import add_note, list_notes
+from ui import forms, render, session
+
+
+def show(ctx, user: User, number: str) -> None:
+    _ = session.t()
+    lang, tz = session.lang(), ctx.settings.timezone
+    st.caption(_("Internal notes are never shown to the borrower."))
+    errors = forms.errors("note")
+    body = st.text_area(_("New note"), key="note_body")
+    render.field_error(errors, "body")
+    if st.button(_("Add the note"), key="note_submit"):
+        if forms.attempt("note", lambda: add_note(ctx, user, number, {"body": body})):
+            st.session_state["flash"] = _("Note added.")
+            st.session_state.pop("note_body", None)
+            st.rerun()
+    notes = list_notes(ctx, user, number)
+    if not notes:
+        st.info(_("No internal notes yet."))
+    for n in notes:
+        with st.container(border=True):
+            st.caption(f"{render.md_escape(n.author_name)} · "
+                       f"{format_datetime(n.created_at, lang, tz)}")
+            render.user_text(n.body)

@@ -1,0 +1,108 @@
+"""Offers: their terms and status; the borrower answers, staff and legal record new ones."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dispute.i18n import format_date, format_datetime, format_money
+from dispute.models import User
+from dispute.offers import STATUS_LABELS, Offer, OfferStatus, answer_offer, list_offers, make_offer
+from dispute.vocab import Currency, Role, label
+from ui import forms, render, session
+
+
+def terms_text(o: Offer, _, lang: str) -> list[str]:
+    lines = []
+    if o.refund_minor:
+        lines.append(_("Refund or waiver of {amount}").format(
+            amount=format_money(o.refund_minor, o.currency, lang)))
+    if o.credit_correction:
+        lines.append(_("Correction of the credit record"))
+    if o.instalments:
+        lines.append(_("Repayment plan: {n} instalments of {amount}").format(
+            n=o.instalments, amount=format_money(o.instalment_minor or 0, o.currency, lang)))
+    if o.deferral_to:
+        lines.append(_("Deferral of payment to {date}").format(
+            date=format_date(o.deferral_to, lang)))
+    return lines
+
+
+def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
+    _ = session.t()
+    lang, tz = session.lang(), ctx.settings.timezone
+    offers = list_offers(ctx, user, number)
+    if not offers:
+        st.info(_("No offers yet."))
+    for o in offers:
+        with st.container(border=True):
+            st.markdown(f"**{label_status(o.status, _)}** · {render.md_escape(o.made_by_name)} · "
+                        f"{format_datetime(o.made_at, lang, tz)}")
+            for line in terms_text(o, _, lang):
+                st.markdown(f"- {render.md_escape(line)}")
+            if o.note:
+                render.user_text(o.note)
+            if o.expires_on:
+                st.caption(_("Open until {date}").format(date=format_date(o.expires_on, lang)))
+            if o.answer_note:
+                st.caption(_("Answer: {note}").format(note=o.answer_note))
+            if user.role == Role.BORROWER and o.status == OfferStatus.PROPOSED and is_open:
+                _answer(ctx, user, number, version, o)
+    if user.role in (Role.STAFF, Role.LEGAL) and is_open:
+        _make(ctx, user, number, version)
+
+
+def label_status(status: OfferStatus, _) -> str:
+    return _(STATUS_LABELS[status])
+
+
+def _answer(ctx, user, number, version, o: Offer) -> None:
+    _ = session.t()
+    key = f"offer_{o.id}"
+    note = st.text_input(_("A note with your answer (optional)"), key=f"{key}_note")
+    c1, c2 = st.columns(2)
+    for col, answer, text in ((c1, "accepted", _("Accept this offer")),
+                              (c2, "rejected", _("Reject this offer"))):
+        if col.button(text, key=f"{key}_{answer}", type="primary" if answer == "accepted"
+                      else "secondary"):
+            if forms.attempt(key, lambda: answer_offer(ctx, user, number, o.id,
+                                                       {"answer": answer, "note": note},
+                                                       expected_version=version)):
+                st.session_state["flash"] = _("Your answer was recorded.")
+                st.rerun()
+
+
+def _make(ctx, user, number, version) -> None:
+    _ = session.t()
+    st.subheader(_("Record an offer from the lender"))
+    errors = forms.errors("offer")
+    render.field_error(errors, "__form__")
+    c1, c2 = st.columns(2)
+    currency = c1.selectbox(_("Currency"), [c.value for c in Currency], key="offer_currency",
+                            format_func=lambda v: label(Currency(v), _))
+    refund = c2.text_input(_("Amount refunded or waived"), key="offer_refund")
+    render.field_error(errors, "refund_minor")
+    correction = st.checkbox(_("The lender corrects the credit record"), key="offer_credit")
+    c1, c2, c3 = st.columns(3)
+    instalments = c1.number_input(_("Instalments in a repayment plan"), min_value=0,
+                                  max_value=360, step=1, key="offer_instalments")
+    each = c2.text_input(_("Amount of each instalment"), key="offer_each")
+    with c2:
+        render.field_error(errors, "instalment_minor")
+    deferral = c3.date_input(_("Payment deferred to"), value=None, key="offer_deferral",
+                             min_value=ctx.today(), format="YYYY-MM-DD")
+    note = st.text_area(_("Terms in the lender's words"), key="offer_note")
+    expires = st.date_input(_("Offer open until"), value=None, key="offer_expires",
+                            min_value=ctx.today(), format="YYYY-MM-DD")
+    render.field_error(errors, "expires_on")
+    if st.button(_("Record the offer"), key="offer_submit", type="primary"):
+        form = {"currency": currency, "refund_minor": refund or "0",
+                "credit_correction": correction,
+                "instalments": int(instalments) or None, "instalment_minor": each or None,
+                "deferral_to": deferral, "note": note, "expires_on": expires}
+        if forms.attempt("offer", lambda: make_offer(ctx, user, number, form,
+                                                     expected_version=version)):
+            st.session_state["flash"] = _("The offer was recorded; the borrower can answer it.")
+            for k in ("offer_refund", "offer_note", "offer_each"):
+                st.session_state.pop(k, None)
+            st.rerun()
+

@@ -1,0 +1,122 @@
+"""Mediation and litigation records: shown to everyone on the case, kept by legal."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dispute.i18n import format_date
+from dispute.models import User
+from dispute.proceedings import (Proceedings, add_hearing, add_session, get_proceedings,
+                                 record_judgment, update_litigation, update_mediation)
+from dispute.vocab import Role
+from ui import forms, render, session
+
+
+def _field(title: str, value: str | None) -> None:
+    st.markdown(f"**{title}**: {render.md_escape(value) if value else '—'}")
+
+
+def show(ctx, user: User, number: str, version: int) -> None:
+    _ = session.t()
+    p = get_proceedings(ctx, user, number)
+    if p.mediation is None and p.litigation is None:
+        st.info(_("The dispute has not gone to mediation or court."))
+        return
+    legal = user.role == Role.LEGAL
+    if p.mediation:
+        _mediation(ctx, user, number, version, p, legal)
+    if p.litigation:
+        _litigation(ctx, user, number, version, p, legal)
+
+
+def _sittings(items, lang) -> None:
+    for s in items:
+        st.markdown(f"- **{format_date(s.held_on, lang)}** {render.md_escape(s.notes)}")
+
+
+def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
+    _, lang, m = session.t(), session.lang(), p.mediation
+    st.subheader(_("Mediation"))
+    _field(_("Mediation body"), m.body)
+    _field(_("Reference number"), m.reference)
+    _field(_("Mediator"), m.mediator)
+    _field(_("Result"), m.result)
+    st.markdown(f"**{_('Sessions')}**")
+    _sittings(p.sessions, lang) if p.sessions else st.caption(_("No sessions yet."))
+    if not legal:
+        return
+    with st.expander(_("Update the mediation record")):
+        errors = forms.errors("med")
+        form = {"body": st.text_input(_("Mediation body"), value=m.body, key="med_body"),
+                "reference": st.text_input(_("Reference number"), value=m.reference,
+                                           key="med_reference"),
+                "mediator": st.text_input(_("Mediator"), value=m.mediator, key="med_mediator"),
+                "result": st.text_area(_("Result"), value=m.result, key="med_result")}
+        render.field_error(errors, "body")
+        if st.button(_("Save the mediation record"), key="med_submit"):
+            _save("med", lambda: update_mediation(ctx, user, number, form, version))
+    _sitting_form("session", _("Record a mediation session"), add_session, ctx, user, number,
+                  version)
+
+
+def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
+    _, lang, lit = session.t(), session.lang(), p.litigation
+    st.subheader(_("Litigation"))
+    _field(_("Court"), lit.court)
+    _field(_("Case number"), lit.case_number)
+    _field(_("Filed on"), format_date(lit.filed_on, lang) if lit.filed_on else None)
+    st.markdown(f"**{_('Hearings')}**")
+    _sittings(p.hearings, lang) if p.hearings else st.caption(_("No hearings yet."))
+    if p.judgment:
+        j = p.judgment
+        _field(_("Judgment"), j.judgment)
+        _field(_("Judgment date"), format_date(j.judgment_on, lang))
+        _field(_("Served on"), format_date(j.served_on, lang) if j.served_on else None)
+        _field(_("Appeal deadline"), format_date(j.appeal_by, lang) if j.appeal_by else None)
+    if not legal:
+        return
+    with st.expander(_("Update the litigation record")):
+        errors = forms.errors("lit")
+        form = {"court": st.text_input(_("Court"), value=lit.court, key="lit_court"),
+                "case_number": st.text_input(_("Case number"), value=lit.case_number,
+                                             key="lit_case_number"),
+                "filed_on": st.date_input(_("Filed on"), value=lit.filed_on, key="lit_filed_on",
+                                          max_value=ctx.today(), format="YYYY-MM-DD")}
+        for field in form:
+            render.field_error(errors, field)
+        if st.button(_("Save the litigation record"), key="lit_submit"):
+            _save("lit", lambda: update_litigation(ctx, user, number, form, version))
+    _sitting_form("hearing", _("Record a hearing"), add_hearing, ctx, user, number, version)
+    with st.expander(_("Record the judgment")):
+        errors = forms.errors("judg")
+        form = {"judgment": st.text_area(_("Judgment"), key="judg_text"),
+                "judgment_on": st.date_input(_("Judgment date"), value=None, key="judg_on",
+                                             max_value=ctx.today(), format="YYYY-MM-DD"),
+                "served_on": st.date_input(_("Served on"), value=None, key="judg_served",
+                                           max_value=ctx.today(), format="YYYY-MM-DD"),
+                "appeal_by": st.date_input(_("Appeal deadline"), value=None, key="judg_appeal",
+                                           format="YYYY-MM-DD")}
+        for field in form:
+            render.field_error(errors, field)
+        if st.button(_("Save the judgment"), key="judg_submit"):
+            _save("judg", lambda: record_judgment(ctx, user, number, form, version))
+
+
+def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> None:
+    _ = session.t()
+    with st.expander(title):
+        errors = forms.errors(key)
+        form = {"held_on": st.date_input(_("Date"), value=None, key=f"{key}_held_on",
+                                         format="YYYY-MM-DD"),
+                "notes": st.text_area(_("Notes"), key=f"{key}_notes")}
+        for field in form:
+            render.field_error(errors, field)
+        if st.button(_("Save"), key=f"{key}_submit"):
+            _save(key, lambda: call(ctx, user, number, form, version))
+
+
+def _save(key: str, call) -> None:
+    _ = session.t()
+    if forms.attempt(key, lambda: call() or True):
+        st.session_state["flash"] = _("Saved.")
+        st.rerun()

@@ -1,0 +1,48 @@
+"""A dispute's timeline: each event with when, who, what, and the detail that matters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dispute import event_kinds as ek
+from dispute.i18n import format_datetime
+from dispute.timeline import TimelineEntry, kind_label
+from dispute.vocab import Resolution, Stage, label
+from ui import render, session
+
+
+def _detail(entry: TimelineEntry, _) -> str:
+    p: dict[str, Any] = entry.payload
+    stage = lambda v: label(Stage(v), _) if v in Stage._value2member_map_ else str(v)  # noqa: E731
+    if entry.kind == ek.STAGE_ADVANCED:
+        return f"{stage(p.get('from'))} → {stage(p.get('to'))}"
+    if entry.kind == ek.DISPUTE_CLOSED:
+        return label(Resolution(p["resolution"]), _)
+    if entry.kind in (ek.DISPUTE_WITHDRAWN, ek.DISPUTE_REOPENED):
+        return p.get("reason", "")
+    if entry.kind == ek.ASSIGNED:
+        return p.get("handler_name") or _("Unassigned")
+    if entry.kind == ek.EVIDENCE_ATTACHED:
+        return p.get("exhibit", "")
+    if entry.kind == ek.OFFER_ANSWERED:
+        return _("Accepted") if p.get("answer") == "accepted" else _("Rejected")
+    if entry.kind == ek.DISPUTE_CORRECTED:
+        return _(", ").join(sorted(p.get("after", {})))
+    return ""
+
+
+def show(entries: list[TimelineEntry]) -> None:
+    _ = session.t()
+    lang, tz = session.lang(), session.context().settings.timezone
+    if not entries:
+        st.info(_("Nothing has happened yet."))
+        return
+    for entry in reversed(entries):
+        who = entry.actor_name or _("System")
+        role = f" ({label(entry.actor_role, _)})" if entry.actor_role else ""
+        line = (f"**{_(kind_label(entry.kind))}** · {render.md_escape(who)}{role} · "
+                f"{format_datetime(entry.occurred_at, lang, tz)}")
+        detail = _detail(entry, _)
+        st.markdown(line + (f"  \n{render.md_escape(detail)}" if detail else ""))
