@@ -110,10 +110,11 @@ def count_period(start: date, length: int, unit: Unit, calendar: WorkCalendar, *
     if unit in (Unit.MONTHS, Unit.YEARS):
         step = relativedelta(months=length) if unit == Unit.MONTHS else relativedelta(years=length)
         day = start + step  # relativedelta clamps to the month's last day (art. 202)
-        lines.append(Phrase(N_("{count} months end on {date}: the corresponding day, or the "
-                               "last day of the month when it has none."),
-                            {"count": length * (12 if unit == Unit.YEARS else 1),
-                             "date": day.isoformat()}))
+        lines.append(Phrase(N_("{count} years end on {date}: the corresponding day, or the "
+                               "last day of the month when it has none.") if unit == Unit.YEARS
+                            else N_("{count} months end on {date}: the corresponding day, or "
+                                    "the last day of the month when it has none."),
+                            {"count": length, "date": day.isoformat()}))
     else:
         day = start if day_one == DayOne.SAME_DAY else start + timedelta(days=1)
         lines.append(Phrase(N_("The start day counts as day 1.") if day_one == DayOne.SAME_DAY
@@ -164,6 +165,12 @@ def count_period(start: date, length: int, unit: Unit, calendar: WorkCalendar, *
                             {"date": day.isoformat(), "why": why, "moved": moved.isoformat()}))
         day = moved
     return Count(day, tuple(lines), tuple(sorted(uncovered)))
+
+
+def due_from(rule: Rule, start: date, calendar: WorkCalendar) -> Count:
+    """A rule's due date from a start date alone (no events: no pauses or extensions)."""
+    return count_period(start, rule.length, rule.unit, calendar, day_one=rule.day_one,
+                        last_day=rule.last_day)
 
 
 def calendar_note(years: Sequence[int]) -> Phrase | None:
