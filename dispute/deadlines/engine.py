@@ -199,7 +199,7 @@ def _payload_date(payload: Mapping[str, Any], key: str) -> date | None:
 
 
 def _start(rule: Rule, facts: Mapping[str, Any], events: Sequence[Occurrence],
-           tz: ZoneInfo) -> tuple[date, datetime | None, Phrase] | None:
+           tz: ZoneInfo) -> tuple[date, Occurrence | None, Phrase] | None:
     s = rule.start
     if s.fact is not None:
         value = facts.get(s.fact)
@@ -215,10 +215,10 @@ def _start(rule: Rule, facts: Mapping[str, Any], events: Sequence[Occurrence],
         on = _payload_date(occ.payload, s.date_key)
         if on is None:
             return None
-        return on, occ.at, Phrase(N_("Starts on {date}, the {key} of {event}."),
+        return on, occ, Phrase(N_("Starts on {date}, the {key} of {event}."),
                                   {"date": on.isoformat(), "key": s.date_key, "event": s.event})
     on = _local(occ.at, tz)
-    return on, occ.at, Phrase(N_("Starts on {date}, when {event} was recorded."),
+    return on, occ, Phrase(N_("Starts on {date}, when {event} was recorded."),
                               {"date": on.isoformat(), "event": s.event})
 
 
@@ -266,24 +266,28 @@ def deadline_for(rule: Rule, facts: Mapping[str, Any], events: Sequence[Occurren
     started = _start(rule, facts, events, tz)
     if started is None:
         return None
-    start_on, start_at, first_line = started
+    start_on, start_event, first_line = started
     lines = [first_line]
     today = _local(now, tz)
 
-    def after(e: Occurrence, since_on: date, since_at: datetime | None) -> bool:
-        return e.at > since_at if since_at is not None else _local(e.at, tz) >= since_on
+    def after(e: Occurrence, since_on: date, since: Occurrence | None) -> bool:
+        """Later than the start: events at the same instant as the start event count (they
+        were written in the same transaction), the start event itself does not."""
+        if since is None:
+            return _local(e.at, tz) >= since_on
+        return e.at >= since.at and e is not since
 
     if rule.restart_on is not None:
         for e in events:
-            if e.kind == rule.restart_on.event and after(e, start_on, start_at):
+            if e.kind == rule.restart_on.event and after(e, start_on, start_event):
                 on = (_payload_date(e.payload, rule.restart_on.date_key)
                       if rule.restart_on.date_key else None) or _local(e.at, tz)
                 if on >= start_on:
-                    start_on, start_at = on, e.at
+                    start_on, start_event = on, e
                     lines.append(Phrase(N_("Interrupted by {event} on {date}: the period runs "
                                            "afresh from that day."),
                                         {"event": e.kind, "date": on.isoformat()}))
-    later = [e for e in events if after(e, start_on, start_at)]
+    later = [e for e in events if after(e, start_on, start_event)]
 
     met = next((e for e in later if any(m.matches(e.kind, e.payload) for m in rule.met_by)),
                None)

@@ -183,10 +183,12 @@ class Rulebook(Strict):
     title: str
     jurisdiction: Jurisdiction
     counting: Annotated[str, Field(min_length=1)]   # how this jurisdiction counts, with sources
-    rules: Annotated[tuple[Rule, ...], Field(min_length=1)]
+    rules: tuple[Rule, ...]
 
     @model_validator(mode="after")
     def _unique(self) -> "Rulebook":
+        if not self.rules:
+            raise ValueError("a rulebook needs at least one [[rules]] table")
         names = [r.name for r in self.rules]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
