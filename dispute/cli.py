@@ -100,6 +100,33 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_due(args: argparse.Namespace) -> int:
+    """The due date alone on the first line (for scripts), then how it was counted."""
+    from datetime import date
+
+    from dispute.deadlines.calendar import calendar_for
+    from dispute.deadlines.engine import calendar_note, due_from
+    from dispute.deadlines.rulebook import load_rulebook
+
+    try:
+        start = date.fromisoformat(args.start)
+    except ValueError:
+        return _fail(f"{args.start}: {_('Enter a date.')} (YYYY-MM-DD)")
+    book = load_rulebook(args.rulebook)
+    rule = book.rule(args.rule)
+    count = due_from(rule, start, calendar_for(book.jurisdiction))
+    print(count.due_by.isoformat())
+    print(f"{args.rulebook} {rule.name}: {_(rule.label)}, {rule.length} {rule.unit.value} "
+          f"from {start.isoformat()}")
+    for line in count.explanation:
+        print(line.render(_))
+    note = calendar_note(count.uncovered_years)
+    if note:
+        print(note.render(_))
+    print(f"source: {rule.source}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dispute", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -125,6 +152,12 @@ def parser() -> argparse.ArgumentParser:
     au = sub.add_parser("audit", help="the event history").add_subparsers(dest="au_cmd",
                                                                           required=True)
     au.add_parser("verify", help="check the hash chain").set_defaults(fn=cmd_audit_verify)
+    du = sub.add_parser("due", help="a deadline: the due date on the first line, then how "
+                                    "it was counted")
+    du.add_argument("rulebook", help="e.g. cn-banking, us-reg-x")
+    du.add_argument("rule", help="e.g. decision, respond")
+    du.add_argument("start", help="the start date, YYYY-MM-DD")
+    du.set_defaults(fn=cmd_due)
     return p
 
 

@@ -63,6 +63,7 @@ class UnitOfWork:
         self._cur = cur
         self._failed: BaseException | None = None
         self._done = False
+        self.changed_disputes: set = set()  # ids whose events this transaction appended
 
     def execute(self, sql: str, params: Any = ()) -> Rows:
         try:
@@ -115,6 +116,9 @@ class Database:
             raise
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        # Runs inside every write that changed a dispute, just before COMMIT (the context
+        # recomputes those disputes' deadlines here, so no service can forget to).
+        self.before_commit: Callable[[UnitOfWork], None] | None = None
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
@@ -133,6 +137,8 @@ class Database:
             try:
                 with self._write_lock, UnitOfWork(self.cursor()) as uow:
                     result = fn(uow)
+                    if uow.changed_disputes and self.before_commit is not None:
+                        self.before_commit(uow)
                     uow.commit()
                     return result
             except duckdb.TransactionException:

@@ -37,9 +37,9 @@ HEARING_RECORDED = "HearingRecorded"      # held_on, notes
 JUDGMENT_RECORDED = "JudgmentRecorded"    # judgment, judgment_on, served_on, appeal_by
 
 # Deadlines (issue 4)
-DEADLINE_EXTENDED = "DeadlineExtended"    # rule, days, reason, approver
+DEADLINE_EXTENDED = "DeadlineExtended"    # rule, days, unit, reason, approver
 DEADLINE_PAUSED = "DeadlinePaused"        # rule, reason
-DEADLINE_RESUMED = "DeadlineResumed"      # rule
+DEADLINE_RESUMED = "DeadlineResumed"      # rule, reason
 
 # Exports and personal data (issues 5, 6)
 BUNDLE_EXPORTED = "BundleExported"        # manifest_sha256, include_notes, unmasked, reason

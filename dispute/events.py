@@ -53,6 +53,8 @@ def append(uow: UnitOfWork, *, kind: str, at: datetime, actor_id: UUID | None,
     uow.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (seq, dispute_id, actor_id, when, kind, body, head["hash"], digest))
     uow.execute("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
+    if dispute_id is not None:
+        uow.changed_disputes.add(dispute_id)
     return seq
 
 

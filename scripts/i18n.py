@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import tomllib
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -18,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from dispute.i18n import LANGUAGES, LOCALE_DIR  # noqa: E402
 
 SOURCES = ["app.py", "pages", "ui", "dispute", "evidence"]
+RULEBOOKS = "rulebooks"  # each rule's `label` is a msgid too
 MARKERS = {"_", "N_"}
 
 
@@ -42,6 +44,10 @@ def extract() -> dict[str, list[tuple[str, int]]]:
                     and isinstance(node.args[0].value, str)):
                 where = (str(path.relative_to(ROOT)), node.lineno)
                 found.setdefault(node.args[0].value, []).append(where)
+    for path in sorted((ROOT / RULEBOOKS).glob("*.toml")):
+        for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("rules", []):
+            if isinstance(rule.get("label"), str):
+                found.setdefault(rule["label"], []).append((str(path.relative_to(ROOT)), 0))
     return found
 
 

@@ -21,15 +21,17 @@ LANDING = "home"  # the url_path of every visitor's first page
 SETUP = [PageSpec("pages/setup.py", N_("First-run set-up"), "settings")]
 ANONYMOUS = [PageSpec("pages/login.py", N_("Log in or register"), "login")]
 ACCOUNT = PageSpec("pages/account.py", N_("My account"), "account_circle")
+QUEUE = PageSpec("pages/queue.py", N_("Queue"), "inbox")
+DASHBOARD = PageSpec("pages/dashboard.py", N_("Dashboard"), "monitoring")
 WORKSPACE = PageSpec("pages/workspace.py", N_("Dispute workspace"), "work", hidden=True)
 BY_ROLE: dict[Role, list[PageSpec]] = {
     Role.BORROWER: [PageSpec("pages/my_disputes.py", N_("My disputes"), "folder_open"),
                     PageSpec("pages/file_dispute.py", N_("File a dispute"), "edit_document"),
                     PageSpec("pages/dispute.py", N_("Dispute"), "description", hidden=True),
                     ACCOUNT],
-    Role.STAFF: [PageSpec("pages/queue.py", N_("Queue"), "inbox"), WORKSPACE, ACCOUNT],
-    Role.LEGAL: [PageSpec("pages/docket.py", N_("Docket"), "gavel"),
-                 PageSpec("pages/queue.py", N_("Queue"), "inbox"), WORKSPACE, ACCOUNT],
+    Role.STAFF: [QUEUE, DASHBOARD, WORKSPACE, ACCOUNT],
+    Role.LEGAL: [PageSpec("pages/docket.py", N_("Docket"), "gavel"), QUEUE, DASHBOARD,
+                 WORKSPACE, ACCOUNT],
     Role.ADMIN: [PageSpec("pages/admin_accounts.py", N_("Accounts"), "group"), ACCOUNT],
 }
 

@@ -1,0 +1,62 @@
+"""Staff and legal dashboard: counts, ages, deadlines and outcomes, each with its CSV."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dispute.dashboard import Filters, Table, build_dashboard, institutions
+from dispute.vocab import ErrorCategory, Resolution, Stage, label
+from ui import session
+
+_ = session.t()
+user = session.require_user()
+ctx = session.context()
+st.title(_("Dashboard"))
+
+today = ctx.today()
+left, right = st.columns([2, 2])
+period = left.date_input(_("Filed between"), value=(today - timedelta(days=365), today),
+                         key="dashboard_period")
+everyone = _("All institutions")
+chosen = right.selectbox(_("Institution"), [everyone, *institutions(ctx, user)],
+                         key="dashboard_institution")
+start, end = (period if isinstance(period, (tuple, list)) and len(period) == 2
+              else (None, None))
+board = build_dashboard(ctx, user, Filters(start, end, None if chosen == everyone else chosen))
+
+VOCAB = {"stage": Stage, "resolution": Resolution, "error_category": ErrorCategory}
+
+
+def frame(table: Table) -> pd.DataFrame:
+    """The table with vocabulary values shown as the user's labels."""
+    df = pd.DataFrame(table.records(), columns=list(table.columns))
+    for column, vocab in VOCAB.items():
+        if column in df:
+            df[column] = [label(vocab(v), _) if v in set(vocab) else v for v in df[column]]
+    return df
+
+
+def chart(title: str, table: Table, x: str, y: str, key: str) -> None:
+    st.subheader(title)
+    df = frame(table)
+    if df.empty:
+        st.caption(_("Nothing to show for these filters."))
+    else:
+        st.bar_chart(df, x=x, y=y, horizontal=x not in ("month", "due_by", "age_days"))
+    st.download_button(_("Download CSV"), table.to_csv(), file_name=f"{key}.csv",
+                       mime="text/csv", key=f"dashboard_csv_{key}")
+
+
+chart(_("Disputes by stage"), board.by_stage, "stage", "disputes", "by_stage")
+chart(_("Age of open disputes (days since filing)"), board.age_of_open, "age_days",
+      "disputes", "age_of_open")
+chart(_("Deadlines due this week"), board.due_this_week, "due_by", "deadlines",
+      "due_this_week")
+chart(_("Lender deadlines met, by month due"), board.met_share_by_month, "month", "met_share",
+      "met_share_by_month")
+chart(_("Outcomes of closed disputes"), board.outcomes, "resolution", "disputes", "outcomes")
+chart(_("Institutions with the most disputes"), board.top_institutions, "institution",
+      "disputes", "top_institutions")
+chart(_("Most frequent errors"), board.top_error_categories, "error_category", "disputes",
+      "top_error_categories")

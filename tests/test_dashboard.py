@@ -1,0 +1,118 @@
+"""The dashboard's tables on a database of a few disputes."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from dispute import cases, dashboard, events, workflow
+from dispute import event_kinds as ek
+from dispute.deadlines.store import refresh_deadlines
+from dispute.errors import Forbidden
+from dispute.vocab import Role
+from tests.conftest import filing_form, make_user
+
+
+@pytest.fixture
+def portfolio(ctx):
+    """Four disputes filed Sun 22 Nov 2026 and earlier: two banks, one closed, one decision met."""
+    borrower = make_user(ctx)
+    staff = make_user(ctx, Role.STAFF, email="staff@example.com")
+    now = ctx.clock.now
+    numbers = []
+    for days_ago, bank, category in [(0, "招商银行", "autopay_failed"),
+                                     (10, "招商银行", "wrong_credit_report"),
+                                     (40, "工商银行", "fee_in_error"),
+                                     (100, "工商银行", "autopay_failed")]:
+        ctx.clock.now = now - timedelta(days=days_ago)
+        numbers.append(cases.file_dispute(ctx, borrower, filing_form(
+            institution=bank, error_category=category,
+            error_occurred_on=ctx.today() - timedelta(days=3),
+            payment_due_on=ctx.today() - timedelta(days=2),
+            discovered_on=ctx.today() - timedelta(days=1))))
+    ctx.clock.now = now
+    ids = {n: ctx.db.query("SELECT id FROM disputes WHERE number = ?", (n,)).scalar()
+           for n in numbers}
+
+    def close_last(uow):
+        dispute_id = ids[numbers[3]]
+        uow.execute("UPDATE disputes SET stage = 'closed', resolution = 'monetary_relief' "
+                    "WHERE id = ?", (dispute_id,))
+        events.append(uow, kind=ek.DISPUTE_CLOSED, at=now - timedelta(days=95), actor_id=staff.id,
+                      dispute_id=dispute_id, payload={"resolution": "monetary_relief"})
+        for dispute_id in ids.values():
+            refresh_deadlines(uow, dispute_id, now, "Asia/Shanghai")
+
+    ctx.db.write(close_last)
+    workflow.move(ctx, staff, numbers[2], "withdraw", {"reason": "settled by phone"})
+    return staff, numbers
+
+
+def test_counts_by_stage_outcome_institution_and_category(ctx, portfolio):
+    staff, _ = portfolio
+    board = dashboard.build_dashboard(ctx, staff)
+    assert dict(board.by_stage.rows) == {"filed": 2, "closed": 2}
+    assert dict(board.outcomes.rows) == {"monetary_relief": 1, "withdrawn": 1}
+    assert board.top_institutions.records() == [
+        {"institution": "工商银行", "disputes": 2, "open": 0},
+        {"institution": "招商银行", "disputes": 2, "open": 2}]
+    assert dict(board.top_error_categories.rows)["autopay_failed"] == 2
+
+
+def test_age_histogram_counts_open_disputes_only(ctx, portfolio):
+    staff, _ = portfolio
+    assert dict(dashboard.build_dashboard(ctx, staff).age_of_open.rows) == {"0–7": 1, "8–30": 1}
+
+
+def test_deadlines_due_this_week_and_share_met(ctx, portfolio):
+    staff, _ = portfolio
+    board = dashboard.build_dashboard(ctx, staff)
+    # Today is Sun 22 Nov; this week is Mon 16 – Sun 22 Nov. The dispute filed Thu 12 Nov has its
+    # decision due Fri 27 Nov — next week — so nothing lender-side is due this week.
+    assert all(r["due_by"] <= date(2026, 11, 22) for r in board.due_this_week.records())
+    # The dispute filed 14 Aug was closed on 19 Aug (met, due Aug 31); the one filed 13 Oct was
+    # withdrawn today, after its decision fell due on 28 Oct (missed).
+    months = {r["month"]: (r["met"], r["missed"]) for r in board.met_share_by_month.records()}
+    assert months[date(2026, 8, 1)] == (1, 0)
+    assert months[date(2026, 10, 1)] == (0, 1)
+
+
+def test_filters_by_institution_and_filing_date(ctx, portfolio):
+    staff, _ = portfolio
+    only_cmb = dashboard.build_dashboard(ctx, staff, dashboard.Filters(institution="招商银行"))
+    assert dict(only_cmb.by_stage.rows) == {"filed": 2}
+    recent = dashboard.build_dashboard(ctx, staff, dashboard.Filters(
+        filed_from=date(2026, 11, 20), filed_to=date(2026, 11, 22)))
+    assert dict(recent.by_stage.rows) == {"filed": 1}
+
+
+def test_csv_of_a_table_has_a_header_and_its_rows(ctx, portfolio):
+    staff, _ = portfolio
+    text = dashboard.build_dashboard(ctx, staff).by_stage.to_csv().splitlines()
+    assert text[0] == "stage,disputes" and len(text) == 3
+
+
+def test_borrowers_and_admins_do_not_see_the_dashboard(ctx, portfolio):
+    borrower = make_user(ctx, email="b2@example.com")
+    with pytest.raises(Forbidden):
+        dashboard.build_dashboard(ctx, borrower)
+
+
+def test_the_dashboard_page_renders_charts_and_downloads(settings, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+    from ui import session
+
+    monkeypatch.setenv("DISPUTE_DATA_DIR", str(settings.data_dir))
+    portal = session.context()
+    staff = make_user(portal, Role.STAFF, email="staff@example.com")
+    cases.file_dispute(portal, make_user(portal), filing_form())
+    at = AppTest.from_file(str(REPO / "pages" / "dashboard.py"), default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.session_state["user_id"] = staff.id
+    at.run()
+    assert not at.exception
+    titles = [s.value for s in at.subheader]
+    assert "Disputes by stage" in titles and "Most frequent errors" in titles
+    at.selectbox(key="dashboard_institution").select("招商银行信用卡中心").run()
+    assert not at.exception
