@@ -9,9 +9,10 @@ from dispute.errors import UserError
 from dispute.offers import OfferStatus, list_offers
 from dispute.timeline import timeline
 from dispute.vocab import Stage
-from ui import (case_header, contacts_panel, conversation, correction_form, evidence_panel, forms,
-                offers_view, proceedings_view, render, session, timeline_view)
 from dispute.workflow import move as move_dispute
+from ui import (case_header, contacts_panel, conversation, correction_form, deadlines_panel,
+                evidence_panel, forms, offers_view, proceedings_view, render, session,
+                timeline_view)
 
 _ = session.t()
 user = session.require_user()
@@ -31,6 +32,7 @@ if flash := st.session_state.pop("flash", None):
 st.title(d.number)
 case_header.stage_line(d)
 case_header.stage_explained(d)
+deadlines_panel.borrower_summary(ctx, user, d)
 is_open = d.stage != Stage.CLOSED
 
 requests = conversation.open_requests(ctx, user, d.number)

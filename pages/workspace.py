@@ -8,9 +8,9 @@ from dispute.cases import get_dispute
 from dispute.errors import UserError
 from dispute.timeline import timeline
 from dispute.vocab import Stage
-from ui import (assign_form, case_header, contacts_panel, conversation, evidence_panel,
-                moves_panel, notes_panel, offers_view, proceedings_view, render, session,
-                timeline_view)
+from ui import (assign_form, case_header, contacts_panel, conversation, deadlines_panel,
+                evidence_panel, moves_panel, notes_panel, offers_view, proceedings_view, render,
+                session, timeline_view)
 
 _ = session.t()
 user = session.require_user()
@@ -44,11 +44,13 @@ with right:
 with left:
     case_header.details(d)
 
-names = [_("Timeline"), _("Conversation"), _("Offers"), _("Evidence"), _("Contact log"),
+names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("Evidence"), _("Contact log"),
          _("Mediation and court"), _("Internal notes")]
 tabs = dict(zip(names, st.tabs(names)))
 with tabs[_("Timeline")]:
     timeline_view.show(timeline(ctx, user, d.number))
+with tabs[_("Deadlines")]:
+    deadlines_panel.show(ctx, user, d)
 with tabs[_("Conversation")]:
     conversation.show(ctx, user, d.number, is_open)
 with tabs[_("Offers")]:
