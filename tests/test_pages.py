@@ -41,7 +41,7 @@ def app(user=None, lang="en") -> AppTest:
 def texts(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.title]
     parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.success]
-    parts += [e.value for e in at.caption]
+    parts += [e.value for e in at.caption] + [e.value for e in at.warning]
     return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))  # undo md_escape
 
 
