@@ -15,11 +15,16 @@ import wave
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
-from dispute import accounts, cases
+from dispute import accounts, cases, workflow
 from dispute.contacts import add_contact
 from dispute.context import Context
 from dispute.errors import UserError
 from dispute.exhibits import Upload
+from dispute.messages import send_message
+from dispute.notes import add_note
+from dispute.offers import answer_offer, make_offer
+from dispute.proceedings import (add_hearing, add_session, record_judgment, update_litigation,
+                                 update_mediation)
 from dispute.i18n import N_
 from dispute.models import User
 from dispute.vocab import ErrorCategory, EvidenceKind, Product, Remedy, Role
@@ -136,7 +141,8 @@ def can_load_demo(ctx: Context) -> bool:
 
 
 def create_demo(ctx: Context, cases_count: int = 20, seed: int = 1) -> list[DemoAccount]:
-    """Fill an empty portal; returns the accounts (with passwords) to print once."""
+    """Fill an empty portal; returns the accounts (with passwords) to print once. Each dispute
+    gets a history of its own (see PLOTS), dated over the past months."""
     if not can_load_demo(ctx):
         raise UserError(N_("Demo data can only be loaded while the database holds no disputes."))
     rng = random.Random(seed)
@@ -162,48 +168,158 @@ def create_demo(ctx: Context, cases_count: int = 20, seed: int = 1) -> list[Demo
                                 [f"2026-0{m}-15 还款 Payment ¥{rng.randrange(500, 9000)}.00"
                                  for m in range(1, 6)]) for bank in INSTITUTIONS[:3]]
     products, categories = list(Product), list(ErrorCategory)
-    today = ctx.today()
-    for i in range(cases_count):
-        borrower = borrowers[i % len(borrowers)]
-        category = categories[i % len(categories)]
-        chinese = i % 3 != 2
-        amount = rng.randrange(200, 20_000)
-        story = STORIES[category][0 if chinese else 1].format(amount=amount)
-        discovered = today - timedelta(days=rng.randrange(3, 300))
-        form = {
-            "institution": rng.choice(INSTITUTIONS),
-            "product": products[i % len(products)].value,
-            "account_ref": f"6222{rng.randrange(10**12):012d}",
-            "error_category": category.value,
-            "description": story,
-            "error_occurred_on": discovered - timedelta(days=rng.randrange(0, 40)),
-            "payment_due_on": discovered - timedelta(days=rng.randrange(0, 20)),
-            "discovered_on": discovered,
-            "currency": "CNY" if chinese else "USD",
-            "overdue_minor": amount * 100,
-            "fees_minor": rng.randrange(0, 50_000),
-            "compensation_minor": rng.choice([0, 50_000, 100_000]),
-            "remedies": rng.sample([r.value for r in Remedy], k=rng.randrange(1, 4)),
-        }
-        uploads = [
-            Upload("statement.pdf", io.BytesIO(statements[i % len(statements)]),
-                   EvidenceKind.STATEMENT.value, "银行对账单 / bank statement", discovered),
-            Upload("chat.png", io.BytesIO(chat_screenshot(
-                ["您好，您的最低还款额是多少？", f"您本期最低还款 {amount} 元", "好的，已还款",
-                 "已收到，谢谢"], seed * 1000 + i)),
-                EvidenceKind.SCREENSHOT.value, "与客服的聊天记录 / chat with the agent",
-                discovered),
-        ]
-        if i % 2 == 0:
-            uploads.append(Upload("call.wav", io.BytesIO(call_wav(1.0, 300 + i * 10)),
-                                  EvidenceKind.CALL_RECORDING.value,
-                                  "客服电话录音 / call recording", discovered))
-        number = cases.file_dispute(ctx, borrower, form, uploads)
-        add_contact(ctx, borrower, number, {
-            "contacted_at": datetime.combine(discovered, time(2, 30), tzinfo=timezone.utc),
-            "channel": "phone", "agent_name": "客服 0{}".format(rng.randrange(100, 999)),
-            "agent_position": "信用卡中心客服 / card centre agent",
-            "summary": "要求撤销罚息 / asked to reverse the penalty interest",
-            "agreement": "客服承诺 3 个工作日内回复 / promised an answer within 3 business days",
-            "follow_up_on": discovered + timedelta(days=3)})
+    staff, legal = ctx_users(ctx)
+    real_clock, now = ctx.clock, ctx.now()
+    try:
+        for i in range(cases_count):
+            clock = DemoClock(now - timedelta(days=rng.randrange(20, 240), hours=rng.randrange(24)),
+                              now)
+            ctx.clock = clock
+            number = _file_one(ctx, rng, i, seed, borrowers, statements, products, categories)
+            _history(ctx, rng, i, number, borrowers[i % len(borrowers)], staff, legal, clock)
+    finally:
+        ctx.clock = real_clock
     return made
+
+
+class DemoClock:
+    """The demo's time: each dispute starts months ago and its history moves forward, never
+    past the real now."""
+
+    def __init__(self, start: datetime, limit: datetime) -> None:
+        self.at, self.limit = start, limit
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, rng: random.Random, low: int = 1, high: int = 9) -> None:
+        self.at = min(self.at + timedelta(days=rng.randrange(low, high), hours=rng.randrange(8)),
+                      self.limit)
+
+
+def ctx_users(ctx: Context) -> tuple[User, User]:
+    ids = [ctx.db.query("SELECT id FROM users WHERE role = ? ORDER BY created_at LIMIT 1",
+                        (role,)).scalar() for role in ("staff", "legal")]
+    return accounts.get_user(ctx, ids[0]), accounts.get_user(ctx, ids[1])
+
+
+# The histories the demo shows, one per dispute in turn: every stage, open requests, offers
+# waiting for an answer, a settlement, a withdrawal, a judgment.
+PLOTS = ["filed", "asked", "offered", "replied", "mediation", "litigation", "settled",
+         "withdrawn", "judgment"]
+
+
+def _history(ctx, rng, i, number, borrower, staff, legal, clock: DemoClock) -> None:
+    plot = PLOTS[i % len(PLOTS)]
+    if plot == "filed":
+        return
+    clock.advance(rng)
+    workflow.move(ctx, staff, number, "acknowledge", {
+        "acknowledgment": "您好，您的投诉已受理，我们将在15日内给出处理意见。We have received your "
+                          "complaint and will answer within 15 days."})
+    if plot == "withdrawn":
+        clock.advance(rng)
+        workflow.move(ctx, borrower, number, "withdraw",
+                      {"reason": "银行已主动退还违约金 / the bank refunded the fee on its own"})
+        return
+    if plot in ("asked", "replied"):
+        clock.advance(rng)
+        send_message(ctx, staff, number, {"body": "请上传3月份的账单和扣款失败的短信截图。"
+                                                  "Please upload your March statement.",
+                                          "is_request": True})
+        if plot == "replied":
+            clock.advance(rng)
+            send_message(ctx, borrower, number, {"body": "已上传，请查收。Uploaded, thank you."})
+        return
+    clock.advance(rng)
+    add_note(ctx, staff, number, {"body": "已联系银行投诉部，对方称系统批量扣款失败。"})
+    clock.advance(rng)
+    offer = make_offer(ctx, staff, number, {
+        "refund_minor": rng.randrange(50, 500) * 100, "credit_correction": True,
+        "note": "银行同意退还违约金并向人民银行征信中心申请更正。",
+        "expires_on": (clock() + timedelta(days=14)).date()})
+    if plot == "offered":
+        return
+    clock.advance(rng)
+    answer = "accepted" if plot == "settled" else "rejected"
+    answer_offer(ctx, borrower, number, offer, {"answer": answer})
+    if plot == "settled":
+        clock.advance(rng)
+        workflow.move(ctx, staff, number, "close", {
+            "resolution": "monetary_relief",
+            "summary": "借款人接受和解：违约金退还，征信记录已更正。Fee refunded, record corrected."})
+        return
+    clock.advance(rng)
+    workflow.move(ctx, staff, number, "to_mediation", {
+        "reason": "银行只同意退还一半违约金，借款人不接受。", "body": "上海银行业纠纷调解中心"})
+    clock.advance(rng)
+    update_mediation(ctx, legal, number, {"body": "上海银行业纠纷调解中心",
+                                          "reference": f"沪银调〔2026〕{100 + i}号",
+                                          "mediator": "张调解员"})
+    add_session(ctx, legal, number, {"held_on": clock().date(),
+                                     "notes": "双方到场陈述意见，银行坚持原方案。"})
+    if plot == "mediation":
+        return
+    clock.advance(rng)
+    workflow.move(ctx, legal, number, "to_litigation", {
+        "mediation_result": "调解不成 / no settlement", "court": "上海市浦东新区人民法院"})
+    clock.advance(rng)
+    update_litigation(ctx, legal, number, {"court": "上海市浦东新区人民法院",
+                                           "case_number": f"(2026)沪0115民初{12000 + i}号",
+                                           "filed_on": clock().date()})
+    add_hearing(ctx, legal, number, {"held_on": (clock() + timedelta(days=30)).date(),
+                                     "notes": "第一次开庭 / first hearing"})
+    if plot == "litigation":
+        return
+    clock.advance(rng)
+    served = clock().date()
+    record_judgment(ctx, legal, number, {"judgment": "判决被告退还违约金及利息。",
+                                         "judgment_on": served, "served_on": served,
+                                         "appeal_by": served + timedelta(days=15)})
+
+
+def _file_one(ctx, rng, i, seed, borrowers, statements, products, categories) -> str:
+    today = ctx.today()
+    borrower = borrowers[i % len(borrowers)]
+    category = categories[i % len(categories)]
+    chinese = i % 3 != 2
+    amount = rng.randrange(200, 20_000)
+    story = STORIES[category][0 if chinese else 1].format(amount=amount)
+    discovered = today - timedelta(days=rng.randrange(3, 60))
+    form = {
+        "institution": rng.choice(INSTITUTIONS),
+        "product": products[i % len(products)].value,
+        "account_ref": f"6222{rng.randrange(10**12):012d}",
+        "error_category": category.value,
+        "description": story,
+        "error_occurred_on": discovered - timedelta(days=rng.randrange(0, 40)),
+        "payment_due_on": discovered - timedelta(days=rng.randrange(0, 20)),
+        "discovered_on": discovered,
+        "currency": "CNY" if chinese else "USD",
+        "overdue_minor": amount * 100,
+        "fees_minor": rng.randrange(0, 50_000),
+        "compensation_minor": rng.choice([0, 50_000, 100_000]),
+        "remedies": rng.sample([r.value for r in Remedy], k=rng.randrange(1, 4)),
+    }
+    uploads = [
+        Upload("statement.pdf", io.BytesIO(statements[i % len(statements)]),
+               EvidenceKind.STATEMENT.value, "银行对账单 / bank statement", discovered),
+        Upload("chat.png", io.BytesIO(chat_screenshot(
+            ["您好，您的最低还款额是多少？", f"您本期最低还款 {amount} 元", "好的，已还款",
+             "已收到，谢谢"], seed * 1000 + i)),
+            EvidenceKind.SCREENSHOT.value, "与客服的聊天记录 / chat with the agent",
+            discovered),
+    ]
+    if i % 2 == 0:
+        uploads.append(Upload("call.wav", io.BytesIO(call_wav(1.0, 300 + i * 10)),
+                              EvidenceKind.CALL_RECORDING.value,
+                              "客服电话录音 / call recording", discovered))
+    number = cases.file_dispute(ctx, borrower, form, uploads)
+    add_contact(ctx, borrower, number, {
+        "contacted_at": datetime.combine(discovered, time(2, 30), tzinfo=timezone.utc),
+        "channel": "phone", "agent_name": "客服 0{}".format(rng.randrange(100, 999)),
+        "agent_position": "信用卡中心客服 / card centre agent",
+        "summary": "要求撤销罚息 / asked to reverse the penalty interest",
+        "agreement": "客服承诺 3 个工作日内回复 / promised an answer within 3 business days",
+        "follow_up_on": discovered + timedelta(days=3)})
+    return number
