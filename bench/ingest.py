@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
+from dispute.keys import Keyring
 from evidence.store import EvidenceStore
 
 MIB = 1 << 20
@@ -56,7 +57,7 @@ def main() -> None:
         write_wav(source, args.mb * MIB - 44)
         size = source.stat().st_size
         rss_before = peak_rss_mib()
-        store = EvidenceStore(Path(tmp) / "store")
+        store = EvidenceStore(Path(tmp) / "store", Keyring.generate())
 
         started = time.perf_counter()
         with source.open("rb") as fh, store.stage(fh, source.name, size) as staged:

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from dispute.keys import Keyring
 from evidence import sniff, types
 from evidence.errors import EvidenceRefused
 from evidence.store import EvidenceStore
@@ -110,7 +111,7 @@ def gif_bytes() -> bytes:
 
 @pytest.fixture
 def store(tmp_path: Path) -> EvidenceStore:
-    return EvidenceStore(tmp_path / "store")
+    return EvidenceStore(tmp_path / "store", Keyring.generate())
 
 
 def store_is_empty(store: EvidenceStore) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dispute.keys import Keyring
 from evidence import names, sniff
 from evidence.errors import EvidenceRefused
 from evidence.store import EvidenceStore
@@ -22,7 +23,7 @@ LIMIT = 4 << 20
 
 @pytest.fixture
 def store(tmp_path: Path) -> EvidenceStore:
-    return EvidenceStore(tmp_path / "store")
+    return EvidenceStore(tmp_path / "store", Keyring.generate())
 
 
 def files_under(directory: Path) -> list[Path]:
@@ -68,7 +69,7 @@ def test_stored_object_is_named_by_its_sha256(store: EvidenceStore) -> None:
     digest = hashlib.sha256(data).hexdigest()
     assert (staged.sha256, staged.size, staged.media_type, staged.original_name) == (
         digest, len(data), "application/pdf", "statement.pdf")
-    assert store.path(digest) == store.root / "objects" / digest[:2] / digest
+    assert store.ciphertext_path(digest) == store.root / "objects" / digest[:2] / digest
     assert store.exists(digest) and store.verify(digest)
     with store.open(digest) as fh:
         assert fh.read() == data
@@ -78,7 +79,7 @@ def test_stored_object_is_named_by_its_sha256(store: EvidenceStore) -> None:
 def test_files_are_owner_only(store: EvidenceStore) -> None:
     with store.stage(io.BytesIO(wav_bytes()), "call.wav", LIMIT) as staged:
         staged.publish()
-    obj = store.path(staged.sha256)
+    obj = store.ciphertext_path(staged.sha256)
     assert stat.S_IMODE(obj.stat().st_mode) == 0o600
     for directory in (store.root, store.objects_dir, store.tmp_dir, obj.parent):
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700
@@ -91,7 +92,7 @@ def test_same_bytes_twice_are_one_object(store: EvidenceStore) -> None:
     assert first.publish() is True
     assert second.publish() is False
     assert first.sha256 == second.sha256
-    assert files_under(store.objects_dir) == [store.path(first.sha256)]
+    assert files_under(store.objects_dir) == [store.ciphertext_path(first.sha256)]
     assert files_under(store.tmp_dir) == []
 
 
@@ -188,7 +189,7 @@ def test_remove_rolls_back_an_object(store: EvidenceStore) -> None:
 def test_verify_notices_changed_bytes(store: EvidenceStore) -> None:
     with store.stage(io.BytesIO(pdf_bytes()), "a.pdf", LIMIT) as staged:
         staged.publish()
-    obj = store.path(staged.sha256)
+    obj = store.ciphertext_path(staged.sha256)
     with obj.open("ab") as fh:
         fh.write(b"tampered")
     assert store.verify(staged.sha256) is False
@@ -200,7 +201,7 @@ def test_verify_notices_changed_bytes(store: EvidenceStore) -> None:
                                  "g" * 64, "a" * 64 + "\n", "../" + "a" * 61])
 def test_a_malformed_sha256_is_refused_before_any_path_is_built(store: EvidenceStore,
                                                                  bad: str) -> None:
-    for call in (store.path, store.open, store.exists, store.remove, store.verify):
+    for call in (store.ciphertext_path, store.open, store.exists, store.remove, store.verify):
         with pytest.raises(ValueError, match="SHA-256"):
             call(bad)
 
