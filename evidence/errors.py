@@ -7,7 +7,8 @@ from typing import Literal
 from dispute.errors import UserError
 from dispute.i18n import N_, Translate
 
-RefusalCode = Literal["empty", "too_large", "type_not_accepted", "disguised"]
+RefusalCode = Literal["empty", "too_large", "type_not_accepted", "disguised", "active_content",
+                      "polyglot", "incomplete"]
 
 
 class Phrase(str):

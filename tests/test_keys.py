@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import os
 import stat
 from pathlib import Path
 
@@ -54,14 +53,17 @@ def test_load_settings_reads_dispute_key_and_never_shows_it() -> None:
     assert load_settings({}).data_key is None
 
 
+GOOD = keys.encode_key(bytes(range(32)))
+
+
 @pytest.mark.parametrize("bad", [
     "not a key",
-    base64.urlsafe_b64encode(os.urandom(16)).decode(),  # 16 bytes
-    base64.urlsafe_b64encode(os.urandom(33)).decode(),  # 33 bytes
-    keys.new_key_text()[:-1] + "+",  # standard base64, not base64url
-    keys.new_key_text() + "AA",
+    base64.urlsafe_b64encode(bytes(16)).decode(),  # 16 bytes
+    base64.urlsafe_b64encode(bytes(33)).decode(),  # 33 bytes
+    GOOD[:-1] + "+",  # standard base64, not base64url
+    GOOD + "AA",
     ",",
-])
+], ids=["words", "16 bytes", "33 bytes", "standard base64", "too long", "empty list"])
 def test_a_malformed_dispute_key_is_refused_clearly(settings: Settings, bad: str) -> None:
     with pytest.raises(KeyProblem) as refused:
         open_context(dataclasses.replace(settings, data_key=bad))
