@@ -1,4 +1,4 @@
-"""Protected fields: short strings encrypted before they reach DuckDB, and keyed hashes to find them.
+"""Protected fields: short strings encrypted before they reach DuckDB, keyed hashes to find them.
 
 `seal` encrypts with AES-256-GCM under a subkey of the current data key. The table and column are
 authenticated with it (associated data), so a ciphertext copied into another column, or another

@@ -14,7 +14,7 @@ from PIL import Image
 from dispute.keys import Keyring
 from evidence import preview
 from evidence.encryption import encrypt_file, open_plaintext
-from tests.conftest import pdf_bytes
+from tests.conftest import SHARED_FIXTURES, pdf_bytes
 from tests.test_evidence_sniff import ZH, amr_bytes, image_bytes, wav_bytes
 
 
@@ -29,7 +29,10 @@ def write(tmp_path: Path, name: str, data: bytes) -> BinaryIO:
     return open_plaintext(path.open("rb"), KEYS, sha256)
 
 
-def encrypted(path: Path, tmp_path: Path) -> BinaryIO:
+def fixture(tmp_path: Path, *parts: str) -> BinaryIO:
+    """A file from ../shared/fixtures, stored encrypted and opened (tests using it take the
+    fixtures_dir fixture, which skips them when the folder is absent)."""
+    path = SHARED_FIXTURES.joinpath(*parts)
     return write(tmp_path, path.name, path.read_bytes())
 
 
@@ -134,13 +137,14 @@ def test_text_excerpt_decodes_as_intake_accepted_it(tmp_path: Path, encoding: st
 ])
 def test_camera_photos_come_out_upright(fixtures_dir: Path, tmp_path: Path, name: str,
                                         wider_than_tall: bool) -> None:
-    w, h = png_image(preview.image_png(encrypted(fixtures_dir / "images" / name, tmp_path), "image/jpeg")).size
+    w, h = png_image(preview.image_png(fixture(tmp_path, "images", name), "image/jpeg")).size
     assert (w > h) is wider_than_tall
 
 
 @pytest.mark.parametrize("name", ["IMG_5195.HEIC", "samplefilehub.heif"])
 def test_heic_photo_renders(fixtures_dir: Path, tmp_path: Path, name: str) -> None:
-    image = png_image(preview.image_png(encrypted(fixtures_dir / "images" / name, tmp_path), "image/heic", max_side=400))
+    heic = fixture(tmp_path, "images", name)
+    image = png_image(preview.image_png(heic, "image/heic", max_side=400))
     assert max(image.size) == 400
 
 
@@ -150,23 +154,24 @@ def test_heic_photo_renders(fixtures_dir: Path, tmp_path: Path, name: str) -> No
 ])
 def test_damaged_and_tiff_fixtures_render(fixtures_dir: Path, tmp_path: Path, relative: str,
                                           media_type: str) -> None:
-    png_image(preview.image_png(encrypted(fixtures_dir / relative, tmp_path), media_type))
+    png_image(preview.image_png(fixture(tmp_path, relative), media_type))
 
 
 @pytest.mark.parametrize("name", ["image01137.jpg", "image02206.jpg"])
-def test_invalid_jpegs_render_or_have_no_preview(fixtures_dir: Path, tmp_path: Path, name: str) -> None:
-    data = preview.image_png(encrypted(fixtures_dir / "images" / name, tmp_path), "image/jpeg")
+def test_invalid_jpegs_render_or_have_no_preview(fixtures_dir: Path, tmp_path: Path,
+                                                 name: str) -> None:
+    data = preview.image_png(fixture(tmp_path, "images", name), "image/jpeg")
     assert data is None or data.startswith(preview.PNG_SIGNATURE)
 
 
 @pytest.mark.parametrize("name", ["minimal-document.pdf", "habibi-rotated.pdf",
                                   "unreadablemetadata.pdf"])
 def test_fixture_pdf_first_page_renders(fixtures_dir: Path, tmp_path: Path, name: str) -> None:
-    png_image(preview.pdf_first_page_png(encrypted(fixtures_dir / "pdf" / name, tmp_path)))
+    png_image(preview.pdf_first_page_png(fixture(tmp_path, "pdf", name)))
 
 
 def test_encrypted_pdf_has_no_preview(fixtures_dir: Path, tmp_path: Path) -> None:
-    assert preview.pdf_first_page_png(encrypted(fixtures_dir / "pdf" / "libreoffice-writer-password.pdf", tmp_path)) \
+    assert preview.pdf_first_page_png(fixture(tmp_path, "pdf", "libreoffice-writer-password.pdf")) \
         is None
 
 
@@ -174,8 +179,9 @@ def test_encrypted_pdf_has_no_preview(fixtures_dir: Path, tmp_path: Path) -> Non
     ("call_en.mp3", "audio/mpeg", "MP3"), ("call_zh.m4a", "audio/mp4", "M4A/AAC"),
     ("snare.wav", "audio/wav", "WAV"), ("call_silence.amr", "audio/amr", "AMR"),
 ])
-def test_fixture_recordings_have_a_duration(fixtures_dir: Path, tmp_path: Path, name: str, media_type: str,
+def test_fixture_recordings_have_a_duration(fixtures_dir: Path, tmp_path: Path, name: str,
+                                            media_type: str,
                                             label: str) -> None:
-    info = preview.audio_info(encrypted(fixtures_dir / "audio" / name, tmp_path), media_type)
+    info = preview.audio_info(fixture(tmp_path, "audio", name), media_type)
     assert info.duration_seconds is not None and info.duration_seconds > 0
     assert info.format_label == label
