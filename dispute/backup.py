@@ -30,6 +30,7 @@ from dispute import audit, keys
 from dispute.config import Settings
 from dispute.context import Context, open_context, referenced_objects
 from dispute.db import Database
+from dispute.durable import fsync_path
 from dispute.errors import UserError
 from dispute.i18n import N_
 from evidence.store import EvidenceStore
@@ -72,7 +73,7 @@ def backup(ctx: Context, target: Path, *, with_keys: bool = False) -> Summary:
         if target.exists():
             target.rmdir()
         staging.rename(target)
-        _fsync_dir(target.parent)
+        fsync_path(target.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -204,7 +205,7 @@ def _move_into(staging: Path, data_dir: Path) -> None:
             entry.rename(data_dir / entry.name)
         staging.rmdir()
         os.chmod(data_dir, 0o700)
-    _fsync_dir(data_dir.parent)
+    fsync_path(data_dir.parent)
 
 
 def _file_sha256(path: Path) -> str:
@@ -213,21 +214,7 @@ def _file_sha256(path: Path) -> str:
 
 
 def _fsync_tree(root: Path) -> None:
+    """Every file and folder under `root`, deepest first, then `root` itself."""
     for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        else:
-            _fsync_dir(path)
-    _fsync_dir(root)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_path(path)
+    fsync_path(root)

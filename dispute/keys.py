@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from dispute.db import Database
+from dispute.durable import fsync_path
 from dispute.errors import UserError
 from dispute.i18n import N_
 
@@ -204,9 +205,5 @@ def create_key_file(path: Path, keyring: Keyring | None = None) -> Keyring:
         os.fsync(fd)
     finally:
         os.close(fd)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_path(path.parent)
     return Keyring(keyring.keys, str(path))

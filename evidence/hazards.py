@@ -47,8 +47,12 @@ LAUNCH: Final = Phrase(N_("a launch action, which can start another program"))
 ZIP_INSIDE: Final = Phrase(N_("a ZIP archive"))
 MARKUP_INSIDE: Final = Phrase(N_("HTML or script"))
 
-# PDF names whose presence means active content, and what to call it.
-_ACTIVE_NAMES: Final = {b"JavaScript": JAVASCRIPT, b"JS": JAVASCRIPT, b"Launch": LAUNCH}
+# PDF names whose presence means active content, and what to call it. A script action always names
+# its type /JavaScript, so the raw search need not look for the short key /JS, which compressed
+# image data would contain by chance in one large PDF out of ten; the parse, which sees only real
+# names, does.
+_ACTIVE_NAMES: Final = {b"JavaScript": JAVASCRIPT, b"Launch": LAUNCH}
+_PARSED_ACTIVE_NAMES: Final = {**_ACTIVE_NAMES, b"JS": JAVASCRIPT}
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]{1,64})")
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
@@ -122,7 +126,7 @@ def _walk(obj: object, depth: int = 0) -> Phrase | None:
     if depth > 50:
         return None
     if isinstance(obj, NameObject):
-        return _ACTIVE_NAMES.get(obj[1:].encode("utf-8", "replace"))
+        return _PARSED_ACTIVE_NAMES.get(obj[1:].encode("utf-8", "replace"))
     if isinstance(obj, DictionaryObject):
         items = [*obj.keys(), *obj.values()]
     elif isinstance(obj, ArrayObject):

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from dispute.durable import fsync_path
 from dispute.keys import Keyring
 from evidence import encryption, names, sniff
 from evidence.errors import StoredFileDamaged
@@ -143,7 +144,7 @@ class EvidenceStore:
             target.unlink()
         except FileNotFoundError:
             return
-        _fsync(target.parent)
+        fsync_path(target.parent)
 
     def verify(self, sha256: str) -> bool:
         """True when the object exists, decrypts intact, and its plaintext hashes to its name."""
@@ -190,7 +191,7 @@ class EvidenceStore:
                 except BaseException:
                     Path(temp_name).unlink(missing_ok=True)
                     raise
-            _fsync(target.parent)
+            fsync_path(target.parent)
             done += 1
         return done
 
@@ -212,21 +213,21 @@ class EvidenceStore:
         """fsync, link into objects/ (a link never overwrites), drop the temp name.
 
         False when the object already existed: the same bytes were stored before."""
-        _fsync(temp_path)
+        fsync_path(temp_path)
         final = self.ciphertext_path(sha256)
         try:
             final.parent.mkdir(mode=_DIR_MODE)
         except FileExistsError:
             pass
         else:
-            _fsync(self.objects_dir)
+            fsync_path(self.objects_dir)
         try:
             os.link(temp_path, final)
         except FileExistsError:
             created = False
         else:
             created = True
-            _fsync(final.parent)
+            fsync_path(final.parent)
         temp_path.unlink()
         return created
 
@@ -242,11 +243,3 @@ def _total_size(stream: BinaryIO, consumed: int) -> int:
         return consumed
     return consumed + max(end - here, 0)
 
-
-def _fsync(path: Path) -> None:
-    """Flush a file's bytes, or a directory's entries (a new link, an unlink), to the disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -301,3 +301,9 @@ def test_every_real_fixture_pdf_passes_the_hazard_checks(fixtures_dir) -> None:
         with path.open("rb") as fh:
             assert not hazards.pdf_is_truncated(fh), path.name
             assert hazards.pdf_active_content(fh) is None, path.name
+
+
+def test_short_names_in_compressed_data_are_not_mistaken_for_scripts() -> None:
+    """"/JS " can occur by chance inside a compressed image; only a real name counts."""
+    data = pdf_bytes().replace(b"%%EOF", b"% image bytes /JS /JSON\n%%EOF")
+    assert hazards.pdf_active_content(io.BytesIO(data)) is None
