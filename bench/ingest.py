@@ -1,7 +1,8 @@
 """How fast evidence intake streams a large upload, and proof that it streams.
 
 Makes a WAV file of random samples (200 MB by default) in a temp folder, ingests it with
-EvidenceStore.stage(...).publish(), and times `sha256sum` on the same file for comparison. The
+EvidenceStore.stage(...).publish() (hash, sniff, encrypt with AES-GCM, write, fsync), reads it back
+decrypted with `store.verify`, and times `sha256sum` on the same file for comparison. The
 process's peak RSS must stay far below the file size: the upload is never held in memory.
 
     .venv/bin/python bench/ingest.py [--mb 200]     (or: make bench)
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
+from dispute.keys import Keyring
 from evidence.store import EvidenceStore
 
 MIB = 1 << 20
@@ -56,7 +58,7 @@ def main() -> None:
         write_wav(source, args.mb * MIB - 44)
         size = source.stat().st_size
         rss_before = peak_rss_mib()
-        store = EvidenceStore(Path(tmp) / "store")
+        store = EvidenceStore(Path(tmp) / "store", Keyring.generate())
 
         started = time.perf_counter()
         with source.open("rb") as fh, store.stage(fh, source.name, size) as staged:
@@ -64,6 +66,10 @@ def main() -> None:
             staged.publish()
         ingest_seconds = time.perf_counter() - started
         publish_seconds = time.perf_counter() - staged_at
+
+        started = time.perf_counter()
+        assert store.verify(staged.sha256), "the stored object does not verify"
+        verify_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
         done = subprocess.run(["sha256sum", str(source)], capture_output=True, text=True,
@@ -80,8 +86,9 @@ def main() -> None:
     rss = peak_rss_mib()
     mib = size / MIB
     rows = [
-        ("stage + publish (hash, sniff, write, fsync)", ingest_seconds),
+        ("stage + publish (hash, sniff, encrypt, fsync)", ingest_seconds),
         ("  of which publish (fsync + link)", publish_seconds),
+        ("verify (read, decrypt, hash)", verify_seconds),
         ("sha256sum (read + hash only)", sha256sum_seconds),
         ("hashlib.file_digest (read + hash only)", hashlib_seconds),
     ]

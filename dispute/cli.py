@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from dispute import accounts, audit, demo
+from dispute import accounts, audit, backup, demo, keys
+from dispute.config import load_settings
 from dispute.context import open_context
 from dispute.errors import DatabaseLocked, InvalidInput, UserError
 from dispute.exhibits import Upload, attach_evidence, list_evidence, upload_key
@@ -127,6 +128,37 @@ def cmd_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    ctx = open_context()
+    try:
+        done = backup.backup(ctx, Path(args.dir), with_keys=args.with_keys)
+    finally:
+        ctx.db.close()
+    print(f"backup written to {done.path}: database ({done.events} events), {done.objects} "
+          f"evidence files ({done.object_bytes / (1 << 20):.1f} MiB, encrypted)")
+    if done.keys_included:
+        print("WARNING: this backup includes the encryption keys, so it is a readable copy of all "
+              "personal data and evidence in it. Store it as securely as the live system, "
+              "apart from ordinary backups.")
+    else:
+        print("The keys are not in this backup: keep a copy of the key file (or DISPUTE_KEY) "
+              "elsewhere, or the backup cannot be read.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    done = backup.restore(load_settings(), Path(args.dir))
+    print(f"restored into {done.path}: event chain intact ({done.events} events), "
+          f"{done.objects} evidence files verified")
+    return 0
+
+
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    """Print a fresh key: for DISPUTE_KEY, or to put first in the key file when rotating."""
+    print(keys.new_key_text())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dispute", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -158,6 +190,19 @@ def parser() -> argparse.ArgumentParser:
     du.add_argument("rule", help="e.g. decision, respond")
     du.add_argument("start", help="the start date, YYYY-MM-DD")
     du.set_defaults(fn=cmd_due)
+    bk = sub.add_parser("backup", help="write a consistent snapshot into a new folder DIR")
+    bk.add_argument("dir")
+    bk.add_argument("--with-keys", action="store_true",
+                    help="include the encryption keys (the backup is then readable by anyone who "
+                         "holds it)")
+    bk.set_defaults(fn=cmd_backup)
+    rs = sub.add_parser("restore", help="restore a backup into an empty data directory")
+    rs.add_argument("dir")
+    rs.set_defaults(fn=cmd_restore)
+    ky = sub.add_parser("keys", help="encryption keys").add_subparsers(dest="keys_cmd",
+                                                                      required=True)
+    ky.add_parser("new", help="print a new random key (base64url of 32 bytes)").set_defaults(
+        fn=cmd_keys_new)
     return p
 
 

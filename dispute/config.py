@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SETTINGS_DOC = {
     "DISPUTE_DATA_DIR": "where the DuckDB file and the evidence store live (default ./data)",
     "DISPUTE_MAX_UPLOAD_MB": "largest evidence file accepted, in MB (default 50)",
     "DISPUTE_TIMEZONE": "time zone that times are shown in (default Asia/Shanghai)",
+    "DISPUTE_KEY": "data-encryption key(s), base64url of 32 bytes, newest first, separated by "
+                   "commas (default: the key file dispute.key in the data directory, created on "
+                   "first start)",
 }
 
 
@@ -18,6 +21,7 @@ class Settings:
     data_dir: Path
     max_upload_mb: int
     timezone: str
+    data_key: str | None = field(default=None, repr=False)  # DISPUTE_KEY; parsed by dispute.keys
 
     @property
     def db_path(self) -> Path:
@@ -42,4 +46,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
         max_upload_mb=int(mb),
         timezone=env.get("DISPUTE_TIMEZONE", "Asia/Shanghai"),
+        data_key=env.get("DISPUTE_KEY") or None,
     )

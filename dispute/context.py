@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from dispute.config import Settings, load_settings
 from dispute.db import Database, UnitOfWork
 from dispute.deadlines.store import refresh_all, refresh_deadlines
+from dispute.keys import Keyring, open_keyring
 from dispute.migrate import migrate
 from evidence.store import EvidenceStore
 
@@ -26,6 +27,7 @@ class Context:
     db: Database
     store: EvidenceStore
     settings: Settings
+    keys: Keyring
     clock: Callable[[], datetime] = field(default=_utc_now)
 
     def now(self) -> datetime:
@@ -42,15 +44,32 @@ class Context:
 
 
 def open_context(settings: Settings | None = None) -> Context:
-    """Open (and upgrade) the database and the store; clean temp files a crash left behind."""
+    """Open (and upgrade) the database, the keys and the store, and tidy what a crash left.
+
+    Holding the database means no other process is uploading, so every staged temp file and every
+    object without an evidence row is a crash's leftover: both are removed (the upload had not
+    been confirmed to anyone). Objects stored in clear by an older version are encrypted.
+    """
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     db = Database(settings.db_path)
-    applied = migrate(db)
-    store = EvidenceStore(settings.store_dir)
-    store.sweep_temp(older_than_seconds=0)  # we hold the database: no upload is under way
-    ctx = Context(db=db, store=store, settings=settings)
+    try:
+        applied = migrate(db)
+        keys = open_keyring(db, settings.data_dir, settings.data_key)
+        store = EvidenceStore(settings.store_dir, keys)
+        store.sweep_temp(older_than_seconds=0)  # we hold the database: no upload is under way
+        store.sweep_orphans(referenced_objects(db))
+        store.encrypt_legacy()
+    except BaseException:
+        db.close()
+        raise
+    ctx = Context(db=db, store=store, settings=settings, keys=keys)
     db.before_commit = ctx.refresh_deadlines
     if "0003_deadlines.sql" in applied:  # an upgrade: give existing disputes their deadlines
         refresh_all(db, ctx.now(), settings.timezone)
     return ctx
+
+
+def referenced_objects(db: Database) -> set[str]:
+    """Every store object some row refers to (a table that starts keeping files adds itself)."""
+    return {r["sha256"] for r in db.query("SELECT DISTINCT sha256 FROM evidence")}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import ValidationError
@@ -165,10 +164,11 @@ def list_evidence(ctx: Context, actor: User, number: str) -> list[EvidenceItem]:
     return [_row_item(r) for r in rows]
 
 
-def evidence_path(ctx: Context, actor: User, number: str, evidence_id: uuid.UUID) -> Path:
-    """Where an exhibit's bytes are, after checking the actor may read that dispute."""
+def open_evidence(ctx: Context, actor: User, number: str, evidence_id: uuid.UUID) -> BinaryIO:
+    """An exhibit's original bytes (decrypted, authenticated as they are read), after checking the
+    actor may read that dispute. Use it with `with`."""
     row = ctx.db.query(
         "SELECT e.sha256, d.borrower_id FROM evidence e JOIN disputes d ON d.id = e.dispute_id "
         "WHERE d.number = ? AND e.id = ?", (number, evidence_id)).first()
     check_case_access(actor, row, number)
-    return ctx.store.path(row["sha256"])
+    return ctx.store.open(row["sha256"])

@@ -7,7 +7,6 @@ frames of 20 ms, each a TOC byte whose frame type gives the frame's length.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import BinaryIO
 
 FRAME_SECONDS = 0.02
@@ -18,12 +17,13 @@ _MAGIC = ((b"#!AMR\n", _NB_FRAME_BYTES), (b"#!AMR-WB\n", _WB_FRAME_BYTES))
 _TOC_MUST_BE_ZERO = 0x83  # the F bit and the two padding bits
 
 
-def duration_seconds(path: Path) -> float | None:
-    """Seconds of audio up to the first damaged frame; None when it is not single-channel AMR."""
-    with open(path, "rb") as fh:
-        start = fh.read(9)
-        frames = next((_count_frames(fh, len(magic), frame_bytes)
-                       for magic, frame_bytes in _MAGIC if start.startswith(magic)), 0)
+def duration_seconds(fh: BinaryIO) -> float | None:
+    """Seconds of audio up to the first damaged frame; None when it is not single-channel AMR.
+    `fh` is an open, seekable binary file, read from its start."""
+    fh.seek(0)
+    start = fh.read(9)
+    frames = next((_count_frames(fh, len(magic), frame_bytes)
+                   for magic, frame_bytes in _MAGIC if start.startswith(magic)), 0)
     return frames * FRAME_SECONDS if frames else None
 
 

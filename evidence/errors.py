@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Literal
 
 from dispute.errors import UserError
-from dispute.i18n import Translate
+from dispute.i18n import N_, Translate
 
-RefusalCode = Literal["empty", "too_large", "type_not_accepted", "disguised"]
+RefusalCode = Literal["empty", "too_large", "type_not_accepted", "disguised", "active_content",
+                      "polyglot", "incomplete"]
 
 
 class Phrase(str):
@@ -36,3 +37,15 @@ def _render_param(value: object, translate: Translate) -> object:
     if isinstance(value, tuple):
         return ", ".join(str(_render_param(v, translate)) for v in value)
     return value
+
+
+class StoredFileDamaged(UserError):
+    """A stored object that fails authentication: changed, cut short, or another object's file.
+
+    Not a ValueError or OSError on purpose: previews that treat those as "cannot be shown" must not
+    hide tampering."""
+
+    def __init__(self, sha256: str) -> None:
+        self.sha256 = sha256
+        super().__init__(N_("The stored file {sha256} failed its integrity check: it was altered, "
+                            "cut short or replaced. Restore it from a backup."), sha256=sha256)

@@ -2,6 +2,8 @@
 
 Every helper here works on a file the store already accepted, so a file that cannot be previewed
 (damaged, encrypted) is not an error: the helpers return None and the page says "no preview".
+They read an open binary file (from `EvidenceStore.open`, which decrypts), never a path: stored
+objects are ciphertext, and a decrypted copy is never written to disk.
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ import struct
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import BinaryIO, Final
 
 import mutagen
 import pillow_heif
@@ -26,6 +27,7 @@ from mutagen.wave import WAVE
 from PIL import Image, ImageOps
 
 from evidence import amr, types
+from evidence.errors import StoredFileDamaged
 
 pillow_heif.register_heif_opener()
 
@@ -58,13 +60,13 @@ class AudioInfo:
     format_label: str
 
 
-def image_png(path: Path, media_type: str, max_side: int = 1200) -> bytes | None:
+def image_png(source: BinaryIO, media_type: str, max_side: int = 1200) -> bytes | None:
     """An upright PNG no larger than max_side on either side; None when the image cannot be decoded.
 
     Upright means the EXIF orientation is applied, as a phone shows the photo. TIFF: first page.
     """
     try:
-        with Image.open(path, formats=[_PILLOW_FORMATS[media_type]]) as image:
+        with Image.open(source, formats=[_PILLOW_FORMATS[media_type]]) as image:
             image.draft(None, (max_side, max_side))  # JPEG: decode at a reduced scale, much faster
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((max_side, max_side))
@@ -77,16 +79,18 @@ def image_png(path: Path, media_type: str, max_side: int = 1200) -> bytes | None
     return out.getvalue()
 
 
-def pdf_first_page_png(path: Path, dpi: int = 60) -> bytes | None:
-    """The first page as PNG (pdftoppm); None for an encrypted, damaged or too slow PDF."""
+def pdf_first_page_png(source: BinaryIO, dpi: int = 60) -> bytes | None:
+    """The first page as PNG (pdftoppm); None for an encrypted, damaged or too slow PDF.
+
+    The PDF goes to pdftoppm on its standard input (poppler reads that into memory too), so no
+    decrypted copy is written to disk; PDFs are at most the upload limit."""
     command = [
         "pdftoppm", "-f", "1", "-l", "1", "-png", "-r", str(dpi), "-singlefile",
-        "-W", str(_PDF_MAX_SIDE_PIXELS), "-H", str(_PDF_MAX_SIDE_PIXELS),
-        str(Path(path).resolve()),  # absolute, so it can never be read as an option
+        "-W", str(_PDF_MAX_SIDE_PIXELS), "-H", str(_PDF_MAX_SIDE_PIXELS), "-",
     ]
     try:
-        done = subprocess.run(command, capture_output=True, timeout=PDFTOPPM_TIMEOUT_SECONDS,
-                              check=False)
+        done = subprocess.run(command, input=source.read(), capture_output=True,
+                              timeout=PDFTOPPM_TIMEOUT_SECONDS, check=False)
     except (subprocess.TimeoutExpired, OSError):
         return None
     if done.returncode != 0 or not done.stdout.startswith(PNG_SIGNATURE):
@@ -94,19 +98,18 @@ def pdf_first_page_png(path: Path, dpi: int = 60) -> bytes | None:
     return done.stdout
 
 
-def audio_info(path: Path, media_type: str) -> AudioInfo:
+def audio_info(source: BinaryIO, media_type: str) -> AudioInfo:
     """Duration (None when it cannot be read) and the format's name."""
     if media_type == "audio/amr":
-        duration = amr.duration_seconds(path)
+        duration = amr.duration_seconds(source)
     else:
-        duration = _mutagen_duration(path, _MUTAGEN_KINDS[media_type])
+        duration = _mutagen_duration(source, _MUTAGEN_KINDS[media_type])
     return AudioInfo(duration, types.ACCEPTED[media_type].label)
 
 
-def text_excerpt(path: Path, max_bytes: int = 5000) -> str:
+def text_excerpt(source: BinaryIO, max_bytes: int = 5000) -> str:
     """The start of a plain-text exhibit, decoded as intake accepted it: UTF-8, else GB18030."""
-    with open(path, "rb") as fh:
-        head = fh.read(max_bytes)
+    head = source.read(max_bytes)
     text = types.decode_text(head)
     return text if text is not None else head.decode("utf-8", errors="replace")
 
@@ -116,9 +119,12 @@ def browser_audio_format(media_type: str) -> str | None:
     return media_type if media_type in _BROWSER_AUDIO else None
 
 
-def _mutagen_duration(path: Path, kinds: tuple[type[mutagen.FileType], ...]) -> float | None:
+def _mutagen_duration(source: BinaryIO, kinds: tuple[type[mutagen.FileType], ...]
+                      ) -> float | None:
     try:
-        parsed = mutagen.File(path, options=list(kinds))
+        parsed = mutagen.File(source, options=list(kinds))
+    except StoredFileDamaged:
+        raise
     except Exception:  # mutagen raises many kinds on malformed input; the preview goes without
         return None
     length = getattr(getattr(parsed, "info", None), "length", None)

@@ -3,6 +3,8 @@
 The name is trusted for nothing but the extension it claims, and that claim only matters when it
 hides something: HTML, a program or an archive named like a PDF or a photo, or plain text named
 like a binary type. A PNG named .jpg is accepted as a PNG, because phones mislabel files.
+An accepted type is then searched for what it may hide (evidence/hazards.py): scripts in a PDF, a
+cut-off PDF, an image or recording that is also an archive or a web page.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import BinaryIO, Final, NamedTuple
 import magic
 
 from dispute.i18n import N_
-from evidence import isobmff, names, types
+from evidence import hazards, isobmff, names, types
 from evidence.errors import EvidenceRefused, Phrase
 
 HEAD_SIZE: Final = 1 << 20  # how many leading bytes detect() looks at
@@ -116,16 +118,17 @@ def detect(head: bytes, *, source: BinaryIO | None = None) -> str:
 
 
 def _textual(head: bytes) -> str:
-    """Text is plain text only without markup or a "#!" line, and only as UTF-8 or GB18030.
+    """Text is plain text only without markup (in its first MB) or a "#!" line, and only as UTF-8
+    or GB18030.
 
     libmagic's guesses at source languages (it calls Markdown JavaScript) are not trusted: they
     neither refuse ordinary text nor make it safe. A script is recognised by its "#!" line.
     """
-    first_kb = head[:1024].lower()
+    lowered = head.lower()
     for marker, media_type in _MARKUP_MARKERS:
-        if marker in first_kb:
+        if marker in lowered:  # anywhere in the head, not only where browsers sniff
             return media_type
-    if _PDF_MARKER.lower() in first_kb:
+    if _PDF_MARKER.lower() in lowered[:1024]:
         return PDF
     if head.startswith(b"#!"):
         return SCRIPT
@@ -176,12 +179,40 @@ def check_content(head: bytes, filename: str, *, source: BinaryIO | None = None)
                "like a disguised file, so it was not accepted."),
             name=name, claimed=types.ACCEPTED[claimed].label, detected=describe(detected))
     if detected in types.ACCEPTED:
+        check_hidden(detected, name, source or io.BytesIO(head))
         return detected
     raise EvidenceRefused(
         "type_not_accepted",
         N_("“{name}” was not accepted: its content was identified as {detected}. "
            "Accepted types: {accepted}."),
         name=name, detected=describe(detected), accepted=types.accepted_labels())
+
+
+def check_hidden(media_type: str, name: str, source: BinaryIO) -> None:
+    """Refuse an accepted type that hides something (see evidence/hazards.py); `source` is the
+    whole file, seekable."""
+    if media_type == PDF:
+        if hazards.pdf_is_truncated(source):
+            raise EvidenceRefused(
+                "incomplete",
+                N_("“{name}” is an incomplete PDF: its end is missing, so the upload or download "
+                   "was probably cut short. Upload the complete file."), name=name)
+        active = hazards.pdf_active_content(source)
+        if active:
+            raise EvidenceRefused(
+                "active_content",
+                N_("“{name}” is a PDF containing {feature}, which can act when the file is "
+                   "opened, so it was not accepted. Print it to a new PDF, or scan it, and upload "
+                   "that."), name=name, feature=active)
+    elif media_type.startswith(("image/", "audio/")):
+        hidden = hazards.polyglot(source)
+        if hidden:
+            raise EvidenceRefused(
+                "polyglot",
+                N_("“{name}” is {detected}, but it also contains {hidden}; a file that is two "
+                   "things at once is not accepted. Save or export it again and upload that."),
+                name=name, detected=describe(media_type), hidden=hidden)
+    source.seek(0)
 
 
 def check(head: bytes, filename: str, size: int, max_bytes: int, *,

@@ -1,8 +1,12 @@
-"""A content-addressed store for evidence bytes: one file per SHA-256, written once, atomically.
+"""A content-addressed store for evidence bytes: one file per SHA-256, written once, atomically,
+encrypted at rest.
 
-An upload is streamed into tmp/ while it is hashed and measured, checked, and only then published
-into objects/<sha[:2]>/<sha> with a hard link, which never overwrites: the same bytes uploaded twice
-are one object. A crash leaves at most a stray file in tmp/, never a half-written object.
+An upload is streamed into tmp/ while it is hashed, measured and encrypted (evidence/encryption.py),
+checked, and only then published into objects/<sha[:2]>/<sha> with a hard link, which never
+overwrites: the same bytes uploaded twice are one object. Names are the SHA-256 of the plaintext,
+so deduplication, bundles and `verify` do not depend on the key. A crash leaves at most a stray
+file in tmp/, never a half-written object; `open` is the only way to read an object, and it checks
+every byte it returns.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from evidence import names, sniff
+from dispute.durable import fsync_path
+from dispute.keys import Keyring
+from evidence import encryption, names, sniff
+from evidence.errors import StoredFileDamaged
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DIR_MODE = 0o700
@@ -62,8 +69,9 @@ class StagedFile:
 class EvidenceStore:
     """Evidence under `root`: objects/ (immutable, named by SHA-256), tmp/ (uploads under way)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, keys: Keyring) -> None:
         self.root = Path(root)
+        self._keys = keys
         self.objects_dir = self.root / "objects"
         self.tmp_dir = self.root / "tmp"
         self.root.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
@@ -81,6 +89,7 @@ class EvidenceStore:
         temp_path = Path(temp_name)
         try:
             with os.fdopen(fd, "w+b") as out:
+                sealed = encryption.SegmentWriter(out, self._keys.current)
                 digest = hashlib.sha256()
                 head = bytearray()
                 size = 0
@@ -88,52 +97,106 @@ class EvidenceStore:
                     size += len(chunk)
                     if size > max_bytes:  # refuse now, without reading the rest
                         sniff.check_size(filename, _total_size(stream, size), max_bytes)
-                    out.write(chunk)
+                    sealed.write(chunk)
                     digest.update(chunk)
                     if len(head) < sniff.HEAD_SIZE:
                         head += chunk[: sniff.HEAD_SIZE - len(head)]
-                out.flush()
-                media_type = sniff.check(bytes(head), filename, size, max_bytes, source=out)
+                sealed.finish(digest.hexdigest())
+            with self._open_file(temp_path, digest.hexdigest()) as plain:
+                media_type = sniff.check(bytes(head), filename, size, max_bytes, source=plain)
         except BaseException:
             temp_path.unlink(missing_ok=True)
             raise
         return StagedFile(digest.hexdigest(), size, media_type, names.display_name(filename),
                           temp_path, self)
 
-    def path(self, sha256: str) -> Path:
-        """Where the object with this SHA-256 lives (whether or not it exists)."""
+    def ciphertext_path(self, sha256: str) -> Path:
+        """Where the object's encrypted file lives (whether or not it exists): for backups and
+        checks only. Its bytes are ciphertext; read the evidence with `open`."""
         if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
             raise ValueError("a SHA-256 must be 64 lower-case hex digits")
         return self.objects_dir / sha256[:2] / sha256
 
     def open(self, sha256: str) -> BinaryIO:
-        """The object's bytes, for reading."""
-        return self.path(sha256).open("rb")
+        """The object's plaintext as a seekable binary file (use `with`); FileNotFoundError when
+        it is not stored, StoredFileDamaged as soon as a byte fails authentication."""
+        return self._open_file(self.ciphertext_path(sha256), sha256)
+
+    def read_bytes(self, sha256: str) -> bytes:
+        """The whole plaintext in memory: only for a download the web server sends at once."""
+        with self.open(sha256) as fh:
+            return fh.read()
 
     def exists(self, sha256: str) -> bool:
         """Whether the object is in the store."""
-        return self.path(sha256).is_file()
+        return self.ciphertext_path(sha256).is_file()
+
+    def object_ids(self) -> list[str]:
+        """The SHA-256 of every stored object."""
+        return sorted(p.name for p in self.objects_dir.glob("??/*")
+                      if p.is_file() and _SHA256.fullmatch(p.name) and p.parent.name == p.name[:2])
 
     def remove(self, sha256: str) -> None:
         """Delete an object. Only to roll back one that this same call published before its database
         write failed; withdrawn evidence keeps its bytes for the chain of custody."""
-        target = self.path(sha256)
+        target = self.ciphertext_path(sha256)
         try:
             target.unlink()
         except FileNotFoundError:
             return
-        _fsync(target.parent)
+        fsync_path(target.parent)
 
     def verify(self, sha256: str) -> bool:
-        """True when the object exists and its bytes still hash to its name."""
+        """True when the object exists, decrypts intact, and its plaintext hashes to its name."""
         digest = hashlib.sha256()
         try:
             with self.open(sha256) as fh:
                 while chunk := fh.read(1 << 20):
                     digest.update(chunk)
-        except FileNotFoundError:
+        except (FileNotFoundError, StoredFileDamaged):
             return False
         return digest.hexdigest() == sha256
+
+    def sweep_orphans(self, referenced: set[str]) -> list[str]:
+        """Delete objects no row refers to, which only a crash between publishing an upload and
+        committing its row leaves behind; returns their names. Call it only while holding the
+        database, so no upload of this store is under way."""
+        orphans = [sha for sha in self.object_ids() if sha not in referenced]
+        for sha in orphans:
+            self.remove(sha)
+        return orphans
+
+    def encrypt_legacy(self) -> int:
+        """Encrypt objects stored in clear before encryption at rest existed; returns how many.
+
+        An object is replaced only when its plaintext still hashes to its name; one that does not
+        is left as it is, for `verify` to report."""
+        done = 0
+        for sha in self.object_ids():
+            target = self.ciphertext_path(sha)
+            with target.open("rb") as plain:
+                if encryption.is_encrypted(plain.read(len(encryption.MAGIC))):
+                    continue
+                plain.seek(0)
+                fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.tmp_dir)
+                try:
+                    with os.fdopen(fd, "wb") as out:
+                        digest = encryption.encrypt_file(plain, out, self._keys.current)
+                        out.flush()
+                        os.fsync(out.fileno())
+                    if digest != sha:
+                        Path(temp_name).unlink()
+                        continue
+                    os.replace(temp_name, target)
+                except BaseException:
+                    Path(temp_name).unlink(missing_ok=True)
+                    raise
+            fsync_path(target.parent)
+            done += 1
+        return done
+
+    def _open_file(self, path: Path, sha256: str) -> BinaryIO:
+        return encryption.open_plaintext(path.open("rb"), self._keys, sha256)
 
     def sweep_temp(self, older_than_seconds: float = 3600.0) -> int:
         """Delete uploads a crash left in tmp/; returns how many. Recently written files are kept
@@ -150,21 +213,21 @@ class EvidenceStore:
         """fsync, link into objects/ (a link never overwrites), drop the temp name.
 
         False when the object already existed: the same bytes were stored before."""
-        _fsync(temp_path)
-        final = self.path(sha256)
+        fsync_path(temp_path)
+        final = self.ciphertext_path(sha256)
         try:
             final.parent.mkdir(mode=_DIR_MODE)
         except FileExistsError:
             pass
         else:
-            _fsync(self.objects_dir)
+            fsync_path(self.objects_dir)
         try:
             os.link(temp_path, final)
         except FileExistsError:
             created = False
         else:
             created = True
-            _fsync(final.parent)
+            fsync_path(final.parent)
         temp_path.unlink()
         return created
 
@@ -180,11 +243,3 @@ def _total_size(stream: BinaryIO, consumed: int) -> int:
         return consumed
     return consumed + max(end - here, 0)
 
-
-def _fsync(path: Path) -> None:
-    """Flush a file's bytes, or a directory's entries (a new link, an unlink), to the disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -1,6 +1,7 @@
 """A borrower can neither read nor change another borrower's dispute or evidence, by any service
 call; an administrator sees no case contents."""
 
+import hashlib
 from datetime import datetime, timezone
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from dispute import cases, workflow
 from dispute.contacts import add_contact, list_contacts
 from dispute.errors import Forbidden, NotFound
-from dispute.exhibits import attach_evidence, evidence_path, list_evidence
+from dispute.exhibits import attach_evidence, open_evidence, list_evidence
 from dispute.vocab import Role, Stage
 from tests.conftest import filing_form, make_user, pdf_bytes, upload
 
@@ -25,7 +26,7 @@ def two_borrowers(ctx):
 CALLS = {
     "get_dispute": lambda ctx, u, n, item: cases.get_dispute(ctx, u, n),
     "list_evidence": lambda ctx, u, n, item: list_evidence(ctx, u, n),
-    "evidence_path": lambda ctx, u, n, item: evidence_path(ctx, u, n, item.id),
+    "open_evidence": lambda ctx, u, n, item: open_evidence(ctx, u, n, item.id),
     "attach_evidence": lambda ctx, u, n, item: attach_evidence(
         ctx, u, n, [upload("x.pdf", pdf_bytes("x"))]),
     "list_contacts": lambda ctx, u, n, item: list_contacts(ctx, u, n),
@@ -60,10 +61,12 @@ def test_evidence_of_another_dispute_cannot_be_read_through_ones_own_number(ctx,
     owner, intruder, number, item = two_borrowers
     own = cases.file_dispute(ctx, intruder, filing_form())
     with pytest.raises(NotFound):
-        evidence_path(ctx, intruder, own, item.id)
+        open_evidence(ctx, intruder, own, item.id)
 
 
 def test_staff_can_read_any_dispute(ctx, two_borrowers):
     _, _, number, _item = two_borrowers
     staff = make_user(ctx, Role.STAFF, email="staff@example.com")
     assert cases.get_dispute(ctx, staff, number).number == number
+    with open_evidence(ctx, staff, number, _item.id) as fh:
+        assert hashlib.sha256(fh.read()).hexdigest() == _item.sha256

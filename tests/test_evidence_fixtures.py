@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dispute.keys import Keyring
 from evidence.errors import EvidenceRefused
 from evidence.store import EvidenceStore
 from tests.conftest import NO_FIXTURES, SHARED_FIXTURES
@@ -42,7 +43,7 @@ EXPECTED = {
 
 def ingest(tmp_path: Path, relative: str) -> tuple[str, str, bytes]:
     """(media type, sha256, stored bytes) of a fixture put through a fresh store."""
-    store = EvidenceStore(tmp_path / "store")
+    store = EvidenceStore(tmp_path / "store", Keyring.generate())
     with (SHARED_FIXTURES / relative).open("rb") as fh, store.stage(fh, relative, LIMIT) as staged:
         staged.publish()
     with store.open(staged.sha256) as fh:

@@ -1,23 +1,39 @@
 """Previews: photos come out upright, PDFs show their first page, audio has a duration, and a file
-that cannot be previewed gives None rather than an error."""
+that cannot be previewed gives None rather than an error. Every file is read as pages read it:
+through the decrypting, seekable reader of an encrypted object."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from PIL import Image
 
+from dispute.keys import Keyring
 from evidence import preview
-from tests.conftest import pdf_bytes
+from evidence.encryption import encrypt_file, open_plaintext
+from tests.conftest import SHARED_FIXTURES, pdf_bytes
 from tests.test_evidence_sniff import ZH, amr_bytes, image_bytes, wav_bytes
 
 
-def write(tmp_path: Path, name: str, data: bytes) -> Path:
+KEYS = Keyring.generate()
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> BinaryIO:
+    """`data` stored encrypted as `name`, opened for reading as the store opens it."""
     path = tmp_path / name
-    path.write_bytes(data)
-    return path
+    with path.open("wb") as out:
+        sha256 = encrypt_file(io.BytesIO(data), out, KEYS.current)
+    return open_plaintext(path.open("rb"), KEYS, sha256)
+
+
+def fixture(tmp_path: Path, *parts: str) -> BinaryIO:
+    """A file from ../shared/fixtures, stored encrypted and opened (tests using it take the
+    fixtures_dir fixture, which skips them when the folder is absent)."""
+    path = SHARED_FIXTURES.joinpath(*parts)
+    return write(tmp_path, path.name, path.read_bytes())
 
 
 def png_image(data: bytes | None) -> Image.Image:
@@ -108,8 +124,8 @@ def test_browser_audio_formats() -> None:
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_text_excerpt_decodes_as_intake_accepted_it(tmp_path: Path, encoding: str) -> None:
-    path = write(tmp_path, "notes.txt", ZH.encode(encoding))
-    excerpt = preview.text_excerpt(path, max_bytes=1001)  # cuts a character in two: it is dropped
+    excerpt = preview.text_excerpt(write(tmp_path, "notes.txt", ZH.encode(encoding)),
+                                   max_bytes=1001)  # cuts a character in two: it is dropped
     assert len(excerpt) > 300 and ZH.startswith(excerpt)
 
 
@@ -119,15 +135,16 @@ def test_text_excerpt_decodes_as_intake_accepted_it(tmp_path: Path, encoding: st
     ("landscape_1.jpg", True), ("landscape_3.jpg", True), ("landscape_6.jpg", True),
     ("landscape_8.jpg", True), ("portrait_6.jpg", False),
 ])
-def test_camera_photos_come_out_upright(fixtures_dir: Path, name: str,
+def test_camera_photos_come_out_upright(fixtures_dir: Path, tmp_path: Path, name: str,
                                         wider_than_tall: bool) -> None:
-    w, h = png_image(preview.image_png(fixtures_dir / "images" / name, "image/jpeg")).size
+    w, h = png_image(preview.image_png(fixture(tmp_path, "images", name), "image/jpeg")).size
     assert (w > h) is wider_than_tall
 
 
 @pytest.mark.parametrize("name", ["IMG_5195.HEIC", "samplefilehub.heif"])
-def test_heic_photo_renders(fixtures_dir: Path, name: str) -> None:
-    image = png_image(preview.image_png(fixtures_dir / "images" / name, "image/heic", max_side=400))
+def test_heic_photo_renders(fixtures_dir: Path, tmp_path: Path, name: str) -> None:
+    heic = fixture(tmp_path, "images", name)
+    image = png_image(preview.image_png(heic, "image/heic", max_side=400))
     assert max(image.size) == 400
 
 
@@ -135,25 +152,26 @@ def test_heic_photo_renders(fixtures_dir: Path, name: str) -> None:
     ("images/corrupted.jpg", "image/jpeg"), ("images/Arbitro.tiff", "image/tiff"),
     ("pdf/smile.tiff", "image/tiff"),
 ])
-def test_damaged_and_tiff_fixtures_render(fixtures_dir: Path, relative: str,
+def test_damaged_and_tiff_fixtures_render(fixtures_dir: Path, tmp_path: Path, relative: str,
                                           media_type: str) -> None:
-    png_image(preview.image_png(fixtures_dir / relative, media_type))
+    png_image(preview.image_png(fixture(tmp_path, relative), media_type))
 
 
 @pytest.mark.parametrize("name", ["image01137.jpg", "image02206.jpg"])
-def test_invalid_jpegs_render_or_have_no_preview(fixtures_dir: Path, name: str) -> None:
-    data = preview.image_png(fixtures_dir / "images" / name, "image/jpeg")
+def test_invalid_jpegs_render_or_have_no_preview(fixtures_dir: Path, tmp_path: Path,
+                                                 name: str) -> None:
+    data = preview.image_png(fixture(tmp_path, "images", name), "image/jpeg")
     assert data is None or data.startswith(preview.PNG_SIGNATURE)
 
 
 @pytest.mark.parametrize("name", ["minimal-document.pdf", "habibi-rotated.pdf",
                                   "unreadablemetadata.pdf"])
-def test_fixture_pdf_first_page_renders(fixtures_dir: Path, name: str) -> None:
-    png_image(preview.pdf_first_page_png(fixtures_dir / "pdf" / name))
+def test_fixture_pdf_first_page_renders(fixtures_dir: Path, tmp_path: Path, name: str) -> None:
+    png_image(preview.pdf_first_page_png(fixture(tmp_path, "pdf", name)))
 
 
-def test_encrypted_pdf_has_no_preview(fixtures_dir: Path) -> None:
-    assert preview.pdf_first_page_png(fixtures_dir / "pdf" / "libreoffice-writer-password.pdf") \
+def test_encrypted_pdf_has_no_preview(fixtures_dir: Path, tmp_path: Path) -> None:
+    assert preview.pdf_first_page_png(fixture(tmp_path, "pdf", "libreoffice-writer-password.pdf")) \
         is None
 
 
@@ -161,8 +179,9 @@ def test_encrypted_pdf_has_no_preview(fixtures_dir: Path) -> None:
     ("call_en.mp3", "audio/mpeg", "MP3"), ("call_zh.m4a", "audio/mp4", "M4A/AAC"),
     ("snare.wav", "audio/wav", "WAV"), ("call_silence.amr", "audio/amr", "AMR"),
 ])
-def test_fixture_recordings_have_a_duration(fixtures_dir: Path, name: str, media_type: str,
+def test_fixture_recordings_have_a_duration(fixtures_dir: Path, tmp_path: Path, name: str,
+                                            media_type: str,
                                             label: str) -> None:
-    info = preview.audio_info(fixtures_dir / "audio" / name, media_type)
+    info = preview.audio_info(fixture(tmp_path, "audio", name), media_type)
     assert info.duration_seconds is not None and info.duration_seconds > 0
     assert info.format_label == label

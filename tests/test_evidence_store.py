@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from evidence import names, sniff
-from evidence.errors import EvidenceRefused
+from dispute.keys import KeyProblem, Keyring
+from evidence import encryption, names, sniff
+from evidence.errors import EvidenceRefused, StoredFileDamaged
 from evidence.store import EvidenceStore
 from tests.conftest import pdf_bytes
 from tests.test_evidence_sniff import ZH, ffmpeg_audio, wav_bytes
@@ -22,7 +23,7 @@ LIMIT = 4 << 20
 
 @pytest.fixture
 def store(tmp_path: Path) -> EvidenceStore:
-    return EvidenceStore(tmp_path / "store")
+    return EvidenceStore(tmp_path / "store", Keyring.generate())
 
 
 def files_under(directory: Path) -> list[Path]:
@@ -68,7 +69,7 @@ def test_stored_object_is_named_by_its_sha256(store: EvidenceStore) -> None:
     digest = hashlib.sha256(data).hexdigest()
     assert (staged.sha256, staged.size, staged.media_type, staged.original_name) == (
         digest, len(data), "application/pdf", "statement.pdf")
-    assert store.path(digest) == store.root / "objects" / digest[:2] / digest
+    assert store.ciphertext_path(digest) == store.root / "objects" / digest[:2] / digest
     assert store.exists(digest) and store.verify(digest)
     with store.open(digest) as fh:
         assert fh.read() == data
@@ -78,7 +79,7 @@ def test_stored_object_is_named_by_its_sha256(store: EvidenceStore) -> None:
 def test_files_are_owner_only(store: EvidenceStore) -> None:
     with store.stage(io.BytesIO(wav_bytes()), "call.wav", LIMIT) as staged:
         staged.publish()
-    obj = store.path(staged.sha256)
+    obj = store.ciphertext_path(staged.sha256)
     assert stat.S_IMODE(obj.stat().st_mode) == 0o600
     for directory in (store.root, store.objects_dir, store.tmp_dir, obj.parent):
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700
@@ -91,7 +92,7 @@ def test_same_bytes_twice_are_one_object(store: EvidenceStore) -> None:
     assert first.publish() is True
     assert second.publish() is False
     assert first.sha256 == second.sha256
-    assert files_under(store.objects_dir) == [store.path(first.sha256)]
+    assert files_under(store.objects_dir) == [store.ciphertext_path(first.sha256)]
     assert files_under(store.tmp_dir) == []
 
 
@@ -188,7 +189,7 @@ def test_remove_rolls_back_an_object(store: EvidenceStore) -> None:
 def test_verify_notices_changed_bytes(store: EvidenceStore) -> None:
     with store.stage(io.BytesIO(pdf_bytes()), "a.pdf", LIMIT) as staged:
         staged.publish()
-    obj = store.path(staged.sha256)
+    obj = store.ciphertext_path(staged.sha256)
     with obj.open("ab") as fh:
         fh.write(b"tampered")
     assert store.verify(staged.sha256) is False
@@ -200,7 +201,7 @@ def test_verify_notices_changed_bytes(store: EvidenceStore) -> None:
                                  "g" * 64, "a" * 64 + "\n", "../" + "a" * 61])
 def test_a_malformed_sha256_is_refused_before_any_path_is_built(store: EvidenceStore,
                                                                  bad: str) -> None:
-    for call in (store.path, store.open, store.exists, store.remove, store.verify):
+    for call in (store.ciphertext_path, store.open, store.exists, store.remove, store.verify):
         with pytest.raises(ValueError, match="SHA-256"):
             call(bad)
 
@@ -225,3 +226,135 @@ def test_long_names_are_cut_to_200_characters_keeping_the_extension() -> None:
     shown = names.display_name("通话录音" * 100 + ".m4a")
     assert len(shown) == 200
     assert shown.endswith("通话录音.m4a")
+
+
+# --- encryption at rest ----------------------------------------------------------------------
+
+def stored(store: EvidenceStore, data: bytes, name: str = "notes.txt") -> str:
+    with store.stage(io.BytesIO(data), name, LIMIT) as staged:
+        staged.publish()
+    return staged.sha256
+
+
+def long_text(size: int) -> bytes:
+    """Distinctive UTF-8 text of `size` bytes: any run of it found in a file would be a leak."""
+    line = "第{:06d}行 借款人王芳的还款记录 account 6225880212345678\n"
+    out = "".join(line.format(i) for i in range(size // 40 + 1)).encode()
+    return out[:size].decode("utf-8", "ignore").encode().ljust(size, b".")  # exactly `size`
+
+
+def test_the_object_file_holds_no_plaintext(store: EvidenceStore) -> None:
+    data = long_text(300_000)  # several segments, the last one partial
+    sha = stored(store, data)
+    raw = store.ciphertext_path(sha).read_bytes()
+    assert raw.startswith(encryption.MAGIC)
+    assert b"6225880212345678" not in raw and "王芳".encode() not in raw
+    assert all(data[i:i + 16] not in raw for i in range(0, len(data) - 16, 997))
+    assert len(raw) == encryption.HEADER_BYTES + len(data) + 5 * encryption.TAG_BYTES
+    with store.open(sha) as fh:
+        assert fh.read() == data
+
+
+@pytest.mark.parametrize("size", [7, encryption.SEGMENT_BYTES - 1, encryption.SEGMENT_BYTES,
+                                  encryption.SEGMENT_BYTES + 1, 3 * encryption.SEGMENT_BYTES])
+def test_sizes_around_segment_boundaries_round_trip(store: EvidenceStore, size: int) -> None:
+    data = long_text(size)
+    sha = stored(store, data)
+    with store.open(sha) as fh:
+        assert fh.read() == data
+        fh.seek(len(data) // 2)
+        assert fh.read(100) == data[len(data) // 2:len(data) // 2 + 100]
+        assert fh.seek(0, io.SEEK_END) == len(data)
+    assert store.verify(sha)
+
+
+def test_same_bytes_twice_dedupe_although_each_encryption_differs(tmp_path: Path) -> None:
+    keys = Keyring.generate()
+    one, two = EvidenceStore(tmp_path / "a", keys), EvidenceStore(tmp_path / "b", keys)
+    data = long_text(70_000)
+    assert stored(one, data) == stored(two, data)
+    sha = hashlib.sha256(data).hexdigest()
+    assert one.ciphertext_path(sha).read_bytes() != two.ciphertext_path(sha).read_bytes()
+    with one.stage(io.BytesIO(data), "again.txt", LIMIT) as again:
+        assert again.publish() is False
+    assert files_under(one.objects_dir) == [one.ciphertext_path(sha)]
+
+
+@pytest.mark.parametrize("where", ["header", "key id", "first segment", "middle segment",
+                                   "last tag"])
+def test_a_flipped_byte_is_detected_on_read(store: EvidenceStore, where: str) -> None:
+    data = long_text(200_000)
+    sha = stored(store, data)
+    obj = store.ciphertext_path(sha)
+    raw = bytearray(obj.read_bytes())
+    position = {"header": 30, "key id": 6, "first segment": encryption.HEADER_BYTES + 5,
+                "middle segment": encryption.HEADER_BYTES + encryption.SEGMENT_BYTES + 100,
+                "last tag": len(raw) - 1}[where]
+    raw[position] ^= 0x40
+    obj.write_bytes(bytes(raw))
+    with pytest.raises((StoredFileDamaged, KeyProblem)):
+        with store.open(sha) as fh:
+            fh.read()
+    if where == "key id":  # names a key nobody has: said so, rather than "damaged"
+        with pytest.raises(KeyProblem):
+            store.verify(sha)
+    else:
+        assert store.verify(sha) is False
+
+
+def test_truncation_at_a_segment_boundary_is_detected(store: EvidenceStore) -> None:
+    sha = stored(store, long_text(200_000))
+    obj = store.ciphertext_path(sha)
+    raw = obj.read_bytes()
+    obj.write_bytes(raw[:encryption.HEADER_BYTES + 2 * (encryption.SEGMENT_BYTES
+                                                        + encryption.TAG_BYTES)])
+    with pytest.raises(StoredFileDamaged):
+        store.open(sha)
+    assert not store.verify(sha)
+
+
+def test_swapped_segments_are_detected(store: EvidenceStore) -> None:
+    sha = stored(store, long_text(200_000))
+    obj = store.ciphertext_path(sha)
+    raw = obj.read_bytes()
+    h, s = encryption.HEADER_BYTES, encryption.SEGMENT_BYTES + encryption.TAG_BYTES
+    obj.write_bytes(raw[:h] + raw[h + s:h + 2 * s] + raw[h:h + s] + raw[h + 2 * s:])
+    with pytest.raises(StoredFileDamaged):
+        with store.open(sha) as fh:
+            fh.read()
+
+
+def test_one_objects_file_in_place_of_another_does_not_open(store: EvidenceStore) -> None:
+    a, b = stored(store, long_text(1000)), stored(store, long_text(2000))
+    store.ciphertext_path(a).write_bytes(store.ciphertext_path(b).read_bytes())
+    with pytest.raises(StoredFileDamaged, match=a):
+        store.open(a)
+    assert not store.verify(a) and store.verify(b)
+
+
+def test_a_store_with_another_key_cannot_read(tmp_path: Path) -> None:
+    sha = stored(EvidenceStore(tmp_path / "s", Keyring.generate()), long_text(1000))
+    with pytest.raises(KeyProblem, match="key"):
+        EvidenceStore(tmp_path / "s", Keyring.generate()).open(sha)
+
+
+def test_objects_stored_in_clear_by_an_older_version_are_encrypted(store: EvidenceStore) -> None:
+    data = long_text(100_000)
+    sha = hashlib.sha256(data).hexdigest()
+    legacy = store.ciphertext_path(sha)
+    legacy.parent.mkdir()
+    legacy.write_bytes(data)
+    wrong = store.ciphertext_path("0" * 64)
+    wrong.parent.mkdir()
+    wrong.write_bytes(b"does not hash to its name")
+    assert store.encrypt_legacy() == 1
+    assert b"6225880212345678" not in legacy.read_bytes() and store.verify(sha)
+    assert wrong.read_bytes() == b"does not hash to its name"  # left for verify to report
+    assert store.encrypt_legacy() == 0
+    assert files_under(store.tmp_dir) == []
+
+
+def test_sweep_orphans_removes_only_unreferenced_objects(store: EvidenceStore) -> None:
+    keep, orphan = stored(store, long_text(500)), stored(store, long_text(600))
+    assert store.sweep_orphans({keep}) == [orphan]
+    assert store.object_ids() == [keep]

@@ -16,13 +16,15 @@ from ui.session import context, lang, t
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
-def _image(path: str, media_type: str, sha256: str) -> bytes | None:
-    return preview.image_png(path, media_type)
+def _image(sha256: str, media_type: str) -> bytes | None:
+    with context().store.open(sha256) as fh:
+        return preview.image_png(fh, media_type)
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
-def _pdf_page(path: str, sha256: str) -> bytes | None:
-    return preview.pdf_first_page_png(path)
+def _pdf_page(sha256: str) -> bytes | None:
+    with context().store.open(sha256) as fh:
+        return preview.pdf_first_page_png(fh)
 
 
 def download_name(item: EvidenceItem) -> str:
@@ -38,7 +40,6 @@ def show_exhibit(item: EvidenceItem) -> None:
     """`item` comes from `list_evidence`, which already checked that the user may see it."""
     _ = t()
     ctx = context()
-    path = ctx.store.path(item.sha256)
     with st.container(border=True):
         st.markdown(f"**{item.exhibit}** · {label(item.kind, _)} · {md_escape(item.original_name)}")
         st.caption(" · ".join(filter(None, [
@@ -49,13 +50,13 @@ def show_exhibit(item: EvidenceItem) -> None:
                                                              ctx.settings.timezone)),
             f"{item.size / 1024:,.0f} KB", f"SHA-256 {item.sha256[:16]}…"])))
         if item.media_type.startswith("image/"):
-            png = _image(str(path), item.media_type, item.sha256)
+            png = _image(item.sha256, item.media_type)
             if png:
                 st.image(png, width=420)
             else:
                 st.info(_("This image cannot be shown; download it to view it."))
         elif item.media_type == "application/pdf":
-            png = _pdf_page(str(path), item.sha256)
+            png = _pdf_page(item.sha256)
             if png:
                 st.image(png, width=420, caption=_("First page"))
             else:
@@ -64,12 +65,14 @@ def show_exhibit(item: EvidenceItem) -> None:
         elif item.media_type.startswith("audio/"):
             fmt = preview.browser_audio_format(item.media_type)
             if fmt:
-                st.audio(str(path), format=fmt)
+                st.audio(ctx.store.read_bytes(item.sha256), format=fmt)
             else:
                 st.info(_("Browsers cannot play this audio format; download it to listen."))
         elif item.media_type == "text/plain":
-            st.text(preview.text_excerpt(path))
-        st.download_button(_("Download original"), data=path.read_bytes, on_click="ignore",
+            with ctx.store.open(item.sha256) as fh:
+                st.text(preview.text_excerpt(fh))
+        st.download_button(_("Download original"),
+                           data=lambda: ctx.store.read_bytes(item.sha256), on_click="ignore",
                            file_name=download_name(item),
                            mime="application/octet-stream", key=f"dl_{item.id}",
                            icon=":material/download:")

@@ -1,0 +1,220 @@
+"""Backups and restores of a whole portal: the database, the evidence store, and the keys if asked.
+
+A backup is taken while this process holds the database, which DuckDB lets only one process open:
+the portal must be stopped, so nothing can change between the database copy and the store copy.
+Store objects are immutable and named by their SHA-256, so copying every object a row refers to
+gives a store that matches the database exactly; each copy is decrypted and hashed before the
+backup counts as written. Everything goes into a hidden folder beside DIR that is renamed to DIR
+only when complete, so a backup interrupted half-way never looks like a backup.
+
+The evidence stays encrypted in the backup. Keys are written only with `with_keys`: a backup with
+its key is a readable copy of every ID number and recording in it, and must be kept like one.
+
+Layout of DIR: manifest.json, dispute.duckdb, evidence/objects/<sha[:2]>/<sha>, and with keys
+keys/dispute.key (all keys of the keyring) plus any other *.key file of the data directory (the
+bundle signing key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from dispute import audit, keys
+from dispute.config import Settings
+from dispute.context import Context, open_context, referenced_objects
+from dispute.db import Database
+from dispute.durable import fsync_path
+from dispute.errors import UserError
+from dispute.i18n import N_
+from evidence.store import EvidenceStore
+
+FORMAT: Final = 1
+MANIFEST: Final = "manifest.json"
+DB_FILE: Final = "dispute.duckdb"
+OBJECTS: Final = Path("evidence") / "objects"
+KEYS_DIR: Final = "keys"
+
+
+class BackupProblem(UserError):
+    """A backup or restore that cannot be done as asked; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    path: Path
+    objects: int
+    object_bytes: int
+    events: int
+    keys_included: bool
+
+
+def backup(ctx: Context, target: Path, *, with_keys: bool = False) -> Summary:
+    """Write a snapshot of the portal to `target`, a folder that must not exist yet or be empty."""
+    target = Path(target).resolve()
+    data_dir = ctx.settings.data_dir.resolve()
+    if target == data_dir or data_dir in target.parents or target in data_dir.parents:
+        raise BackupProblem(N_("A backup must be written outside the data directory {data_dir}."),
+                            data_dir=str(data_dir))
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise BackupProblem(N_("{path} already exists and is not an empty folder; choose a new "
+                               "folder for the backup."), path=str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        manifest = _write_snapshot(ctx, staging, with_keys)
+        _fsync_tree(staging)
+        if target.exists():
+            target.rmdir()
+        staging.rename(target)
+        fsync_path(target.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Summary(target, manifest["objects"], manifest["object_bytes"], manifest["events"],
+                   with_keys)
+
+
+def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
+    ctx.db.copy_file_to(out / DB_FILE)
+    shas = sorted(referenced_objects(ctx.db))
+    copy = EvidenceStore(out / "evidence", ctx.keys)
+    total = 0
+    for sha in shas:
+        source, dest = ctx.store.ciphertext_path(sha), copy.ciphertext_path(sha)
+        dest.parent.mkdir(mode=0o700, exist_ok=True)
+        shutil.copyfile(source, dest)
+        os.chmod(dest, 0o600)
+        if not copy.verify(sha):
+            raise BackupProblem(N_("Evidence file {sha256} fails its check and was not backed "
+                                   "up; run the backup again, or restore that file first."),
+                                sha256=sha)
+        total += dest.stat().st_size
+    if with_keys:
+        keys.create_key_file(out / KEYS_DIR / keys.KEY_FILE_NAME, ctx.keys)
+        for other in sorted(ctx.settings.data_dir.glob("*.key")):
+            if other.name != keys.KEY_FILE_NAME:
+                shutil.copyfile(other, out / KEYS_DIR / other.name)
+                os.chmod(out / KEYS_DIR / other.name, 0o600)
+    manifest = {
+        "format": FORMAT,
+        "created_at": ctx.now().isoformat(),
+        "database": {"file": DB_FILE, "sha256": _file_sha256(out / DB_FILE),
+                     "schema": ctx.db.query("SELECT max(version) FROM schema_migrations").scalar()},
+        "objects": len(shas),
+        "object_bytes": total,
+        "events": ctx.db.query("SELECT count(*) FROM events").scalar(),
+        "key_ids": [r["id"] for r in ctx.db.query("SELECT id FROM data_keys ORDER BY id")],
+        "keys_included": with_keys,
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def restore(settings: Settings, source: Path) -> Summary:
+    """Bring a backup back into an empty (or absent) data directory, then check all of it."""
+    source = Path(source).resolve()
+    manifest = read_manifest(source)
+    data_dir = settings.data_dir
+    if settings.db_path.exists():
+        Database(settings.db_path).close()  # DatabaseLocked while the portal holds it
+    if data_dir.exists() and any(data_dir.iterdir()):
+        raise BackupProblem(
+            N_("The data directory {data_dir} is not empty; restore only into an empty one "
+               "(move the current data away first)."), data_dir=str(data_dir))
+    backup_keys = source / KEYS_DIR / keys.KEY_FILE_NAME
+    if not manifest["keys_included"] and not settings.data_key:
+        raise BackupProblem(
+            N_("This backup holds no keys (it was made without --with-keys). Set DISPUTE_KEY to "
+               "key {ids}, or restore from a backup made with --with-keys."),
+            ids=", ".join(manifest["key_ids"]) or "-")
+    if settings.data_key:
+        given = {k.id_hex for k in keys.parse_keys(settings.data_key, keys.ENV_VAR).keys}
+        missing = [i for i in manifest["key_ids"] if i not in given]
+        if missing:
+            raise BackupProblem(N_("DISPUTE_KEY does not hold key {ids}, which the data in this "
+                                   "backup is encrypted with."), ids=", ".join(missing))
+    if _file_sha256(source / DB_FILE) != manifest["database"]["sha256"]:
+        raise BackupProblem(N_("The database in the backup {path} does not match its manifest; "
+                               "the backup is damaged."), path=str(source))
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restoring-", dir=data_dir.parent))
+    try:
+        shutil.copyfile(source / DB_FILE, staging / DB_FILE)
+        shutil.copytree(source / OBJECTS, staging / OBJECTS)
+        if manifest["keys_included"]:
+            for key_file in sorted((source / KEYS_DIR).glob("*.key")):
+                shutil.copyfile(key_file, staging / key_file.name)
+                os.chmod(staging / key_file.name, 0o600)
+            keys.read_key_file(staging / keys.KEY_FILE_NAME)  # refuse a damaged key file now
+        os.chmod(staging, 0o700)
+        _fsync_tree(staging)
+        _move_into(staging, data_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return check_restored(settings, manifest, backup_keys.exists())
+
+
+def check_restored(settings: Settings, manifest: dict[str, Any], keys_included: bool) -> Summary:
+    """Open the restored portal and prove it whole: the event chain and every evidence file."""
+    ctx = open_context(settings)
+    try:
+        count, problem = audit.verify_chain(ctx.db)
+        if problem:
+            raise BackupProblem(N_("The restored event history is broken at event {seq}: "
+                                   "{reason}"), seq=problem.seq, reason=problem.reason)
+        shas = sorted(referenced_objects(ctx.db))
+        bad = [sha for sha in shas if not ctx.store.verify(sha)]
+        if bad or len(shas) != manifest["objects"]:
+            raise BackupProblem(N_("{count} restored evidence files are missing or fail their "
+                                   "check, e.g. {sha256}."), count=len(bad) or "some",
+                                sha256=(bad or ["-"])[0])
+        total = sum(ctx.store.ciphertext_path(sha).stat().st_size for sha in shas)
+    finally:
+        ctx.db.close()
+    return Summary(settings.data_dir, len(shas), total, count, keys_included)
+
+
+def read_manifest(source: Path) -> dict[str, Any]:
+    """The backup's manifest, or BackupProblem saying why DIR is not a usable backup."""
+    path = Path(source) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise BackupProblem(N_("{path} is not a complete backup (no readable manifest.json)."),
+                            path=str(source)) from None
+    if manifest.get("format") != FORMAT:
+        raise BackupProblem(N_("{path} is a backup in a format this version cannot read."),
+                            path=str(source))
+    return manifest
+
+
+def _move_into(staging: Path, data_dir: Path) -> None:
+    """Rename the restored tree into place: in one step when the data directory does not exist."""
+    if not data_dir.exists():
+        staging.rename(data_dir)
+    else:
+        for entry in staging.iterdir():
+            entry.rename(data_dir / entry.name)
+        staging.rmdir()
+        os.chmod(data_dir, 0o700)
+    fsync_path(data_dir.parent)
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _fsync_tree(root: Path) -> None:
+    """Every file and folder under `root`, deepest first, then `root` itself."""
+    for path in sorted(root.rglob("*"), reverse=True):
+        fsync_path(path)
+    fsync_path(root)

@@ -1,0 +1,101 @@
+"""Protected fields: short strings encrypted before they reach DuckDB, keyed hashes to find them.
+
+`seal` encrypts with AES-256-GCM under a subkey of the current data key. The table and column are
+authenticated with it (associated data), so a ciphertext copied into another column, or another
+table, does not open. Layout of a sealed value (a BLOB):
+
+    version (1 byte, 1) | key id (4) | nonce (12, random) | ciphertext | GCM tag (16)
+
+Random 96-bit nonces are safe for far more values than this portal will ever hold under one key
+(NIST's bound is 2^32 encryptions per key); rotation starts a new key long before that.
+
+`blind_index` is an HMAC-SHA256 of the normalised value under another subkey: equal inputs give
+equal tokens, so `WHERE national_id_idx = ?` finds a row without decrypting every one, while the
+token reveals nothing without the key. It is scoped: tokens for different scopes never match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import unicodedata
+from typing import Callable, Final
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from dispute.errors import UserError
+from dispute.i18n import N_
+from dispute.keys import KEY_ID_BYTES, Keyring
+
+VERSION: Final = 1
+NONCE_BYTES: Final = 12
+TAG_BYTES: Final = 16
+_HEADER_BYTES = 1 + KEY_ID_BYTES
+_FIELD_PURPOSE = b"field/aes-gcm/v1"
+_INDEX_PURPOSE = b"field/blind-index/v1"
+_SEPARATORS = frozenset(" \t\r\n-_./()\u3000")  # spacing people type inside ID and account numbers
+
+
+class SealBroken(UserError):
+    """A sealed value that does not open: altered, truncated, or moved from another column."""
+
+
+def seal(keys: Keyring, value: str, *, table: str, column: str) -> bytes:
+    """`value` encrypted for `table.column` under the current key."""
+    key = keys.current
+    header = bytes([VERSION]) + key.id
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(key.subkey(_FIELD_PURPOSE)).encrypt(
+        nonce, value.encode("utf-8"), header + _place(table, column))
+    return header + nonce + sealed
+
+
+def unseal(keys: Keyring, blob: bytes, *, table: str, column: str) -> str:
+    """The value sealed for `table.column`; SealBroken if it was changed or belongs elsewhere."""
+    blob = bytes(blob)
+    if len(blob) < _HEADER_BYTES + NONCE_BYTES + TAG_BYTES or blob[0] != VERSION:
+        raise _broken(table, column)
+    header, rest = blob[:_HEADER_BYTES], blob[_HEADER_BYTES:]
+    key = keys.get(header[1:])
+    try:
+        plain = AESGCM(key.subkey(_FIELD_PURPOSE)).decrypt(
+            rest[:NONCE_BYTES], rest[NONCE_BYTES:], header + _place(table, column))
+    except InvalidTag:
+        raise _broken(table, column) from None
+    return plain.decode("utf-8")
+
+
+def sealed_key_id(blob: bytes) -> str:
+    """The id (hex) of the key a value was sealed with: to find what a rotation must rewrite."""
+    return bytes(blob[1:_HEADER_BYTES]).hex()
+
+
+def normalise(value: str) -> str:
+    """The form compared by a blind index: NFKC (full-width digits become ASCII), upper case, no
+    spaces or separators. "110101 1990-0101 123x" and "1101011990 0101123X" are the same ID."""
+    folded = unicodedata.normalize("NFKC", value).upper()
+    return "".join(c for c in folded if c not in _SEPARATORS)
+
+
+def blind_index(keys: Keyring, value: str, *, scope: str,
+                normalised: Callable[[str], str] = normalise) -> str:
+    """Hex HMAC-SHA256 of the normalised value under the current key, for exact-match lookup.
+
+    Use the same `scope` (e.g. "national_id") wherever values must match each other. A rotated
+    key changes every token: they are recomputed with the rewrite (see SECURITY.md)."""
+    key = keys.current.subkey(_INDEX_PURPOSE)
+    message = scope.encode("utf-8") + b"\x00" + normalised(value).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _place(table: str, column: str) -> bytes:
+    if not table or not column or "\x00" in table + column:
+        raise ValueError("a sealed value needs a table and a column name")
+    return table.encode("utf-8") + b"\x00" + column.encode("utf-8")
+
+
+def _broken(table: str, column: str) -> SealBroken:
+    return SealBroken(N_("A protected value in {place} could not be decrypted: it was altered "
+                         "or does not belong there."), place=f"{table}.{column}")

