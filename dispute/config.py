@@ -10,6 +10,8 @@ SETTINGS_DOC = {
     "DISPUTE_DATA_DIR": "where the DuckDB file and the evidence store live (default ./data)",
     "DISPUTE_MAX_UPLOAD_MB": "largest evidence file accepted, in MB (default 50)",
     "DISPUTE_TIMEZONE": "time zone that times are shown in (default Asia/Shanghai)",
+    "DISPUTE_SESSION_IDLE_MINUTES": "minutes without activity after which a signed-in session "
+                                    "ends (default 30)",
 }
 
 
@@ -18,6 +20,7 @@ class Settings:
     data_dir: Path
     max_upload_mb: int
     timezone: str
+    session_idle_minutes: int = 30
 
     @property
     def db_path(self) -> Path:
@@ -38,8 +41,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     mb = env.get("DISPUTE_MAX_UPLOAD_MB", "50")
     if not mb.isdigit() or int(mb) < 1:
         raise SystemExit(f"DISPUTE_MAX_UPLOAD_MB must be a whole number of megabytes, not {mb!r}")
+    idle = env.get("DISPUTE_SESSION_IDLE_MINUTES", "30")
+    if not idle.isdigit() or int(idle) < 1:
+        raise SystemExit("DISPUTE_SESSION_IDLE_MINUTES must be a whole number of minutes, "
+                         f"not {idle!r}")
     return Settings(
         data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
         max_upload_mb=int(mb),
         timezone=env.get("DISPUTE_TIMEZONE", "Asia/Shanghai"),
+        session_idle_minutes=int(idle),
     )
