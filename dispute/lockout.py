@@ -68,8 +68,8 @@ def load(run: Callable[[str, Any], Rows], email: str, now: datetime) -> Throttle
 
 def save(uow: UnitOfWork, email: str, state: Throttle, now: datetime) -> None:
     """Store the state, and forget counts nobody has touched for a day (keeps the table small)."""
-    uow.execute("INSERT INTO login_throttle VALUES (?, ?, ?, ?) ON CONFLICT (email_sha256) DO UPDATE "
-                "SET failures = excluded.failures, locked_until = excluded.locked_until, "
+    uow.execute("INSERT INTO login_throttle VALUES (?, ?, ?, ?) ON CONFLICT (email_sha256) "
+                "DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, "
                 "updated_at = excluded.updated_at",
                 (_row_key(email), state.failures,
                  events.utc_naive(state.locked_until) if state.locked_until else None,

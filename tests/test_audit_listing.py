@@ -21,7 +21,7 @@ def history(ctx):
     borrower = make_user(ctx)
     accounts.authenticate(ctx, borrower.email, "correct horse battery")
     ctx.clock.now = NOW + timedelta(days=2)
-    number = cases.file_dispute(ctx, borrower, filing_form(description="秘密内容 private story"))
+    number = cases.file_dispute(ctx, borrower, filing_form(description="秘密内容 story"))
     with pytest.raises(UserError):
         accounts.authenticate(ctx, "ghost@example.com", "guess guess")
     return ctx, admin, borrower, number
