@@ -105,19 +105,30 @@ def _shown_email(typed: str) -> str | None:
     return email if "@" in email and not any(c.isspace() for c in email) else None
 
 
-def _login_failed(ctx: Context, email: str, user_id: uuid.UUID | None, reason: str) -> None:
-    """Count one failure, record it (and the lock it may cause), raise what the user reads."""
+def _attempt(email: str, user_id: uuid.UUID | None) -> dict[str, Any]:
+    """Whose login failed, as the events record it (the account, None for an unknown email)."""
+    return {"user": str(user_id) if user_id else None, "email": _shown_email(email)}
+
+
+def _refused(ctx: Context, email: str, user_id: uuid.UUID | None, reason: str) -> None:
+    """Record a refused login that does not count towards the lock (locked, disabled)."""
+    ctx.db.write(lambda uow: events.append(uow, kind=ek.LOGIN_FAILED, at=ctx.now(), actor_id=None,
+                                           payload={**_attempt(email, user_id), "reason": reason}))
+
+
+def _count_failure(ctx: Context, email: str, user_id: uuid.UUID | None, reason: str) -> None:
+    """Count one wrong password and record it; raise LOCKED when it was the one that locked."""
     now = ctx.now()
-    shown = {"user": str(user_id) if user_id else None, "email": _shown_email(email)}
+    who = _attempt(email, user_id)
 
     def write(uow: UnitOfWork) -> lockout.Throttle:
         state = lockout.after_failure(lockout.load(uow.execute, email, now), now)
         lockout.save(uow, email, state, now)
         events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
-                      payload={**shown, "reason": reason})
+                      payload={**who, "reason": reason})
         if lockout.is_locked(state, now):
             events.append(uow, kind=ek.LOGIN_LOCKED, at=now, actor_id=None,
-                          payload={**shown, "until": state.locked_until.isoformat()})
+                          payload={**who, "until": state.locked_until.isoformat()})
         return state
 
     state = ctx.db.write(write)
@@ -134,18 +145,13 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
     user_id = row["id"] if row else None
     state = lockout.load(ctx.db.query, email, now)
     if lockout.is_locked(state, now):
-        ctx.db.write(lambda uow: events.append(
-            uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
-            payload={"user": str(user_id) if user_id else None, "email": _shown_email(email),
-                     "reason": "locked"}))
+        _refused(ctx, email, user_id, "locked")
         raise UserError(LOCKED, minutes=lockout.minutes_left(state, now))
     if not _password_ok(row["password_hash"] if row else None, password):
-        _login_failed(ctx, email, user_id, "password" if row else "unknown")
+        _count_failure(ctx, email, user_id, "password" if row else "unknown")
         raise UserError(BAD_LOGIN)
     if row["disabled"]:
-        ctx.db.write(lambda uow: events.append(
-            uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
-            payload={"user": str(user_id), "email": row["email"], "reason": "disabled"}))
+        _refused(ctx, email, user_id, "disabled")
         raise UserError(DISABLED)
 
     def signed_in(uow: UnitOfWork) -> None:
@@ -165,7 +171,7 @@ def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
     if row is None or row["disabled"]:
         raise Forbidden(DISABLED)
     if not _password_ok(row["password_hash"], data.current):
-        _login_failed(ctx, row["email"], actor.id, "password")
+        _count_failure(ctx, row["email"], actor.id, "password")
         raise InvalidInput({"current": UserError(N_("The current password is not correct."))})
     now = ctx.now()
 

@@ -265,3 +265,14 @@ def test_logout_is_an_event(ctx):
     accounts.record_logout(ctx, user.id, sessions.EndReason.IDLE)
     assert account_events(ctx, ek.LOGGED_OUT) == [
         {"actor": user.id, "user": str(user.id), "reason": "idle"}]
+
+
+def test_guessing_the_current_password_on_the_change_form_counts_towards_the_lock(ctx):
+    user = make_user(ctx)
+    fail_login(ctx, user.email, 4)
+    with pytest.raises(UserError) as exc:
+        accounts.change_password(ctx, user, {"current": "a guess", "new": "a new password",
+                                             "repeat": "a new password"})
+    assert exc.value.msgid == accounts.LOCKED
+    with pytest.raises(UserError, match="Too many"):
+        accounts.authenticate(ctx, user.email, PASSWORD)
