@@ -1,7 +1,9 @@
-"""Accounts: registration, login, accounts made by an admin or the CLI.
+"""Accounts: registration, login, password changes, accounts made by an admin or the CLI.
 
 Passwords are stored as argon2id hashes (argon2-cffi's defaults follow RFC 9106). A failed login
-says the same thing whether or not the email exists.
+says the same thing, after the same work, whether or not the email exists: an unknown email is
+checked against a dummy hash and throttled like a known one (dispute/lockout.py). Every login,
+failed login, lockout, logout and password change is an event.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from dispute import events
+from dispute import event_kinds as ek
+from dispute import events, lockout
 from dispute.context import Context
 from dispute.db import UnitOfWork
-from dispute.errors import Forbidden, UserError
+from dispute.errors import Forbidden, InvalidInput, UserError
 from dispute.i18n import LANGUAGES, N_
-from dispute.models import NewAccount, Registration, User
+from dispute.models import NewAccount, PasswordChange, Registration, User
 from dispute.validation import parse
 from dispute.vocab import Role
 
@@ -26,11 +29,18 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
 
 BAD_LOGIN = N_("The email or password is not correct.")
+LOCKED = N_("Too many failed attempts with this email. Try again in {minutes} min.")
+DISABLED = N_("This account is disabled; ask an administrator.")
+_TIMES = ("created_at", "sessions_valid_from")
 
 
-def _user(row: dict[str, Any]) -> User:
-    return User(**{k: row[k] for k in User.model_fields if k != "created_at"},
-                created_at=events.as_utc(row["created_at"]))
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def user_from_row(row: dict[str, Any]) -> User:
+    return User(**{k: row[k] for k in User.model_fields if k not in _TIMES},
+                **{k: events.as_utc(row[k]) for k in _TIMES})
 
 
 def _insert(ctx: Context, uow: UnitOfWork, data: Registration, role: Role, actor: User | None,
@@ -42,10 +52,10 @@ def _insert(ctx: Context, uow: UnitOfWork, data: Registration, role: Role, actor
     uow.execute("INSERT INTO users (id, email, name, phone, role, password_hash, language, "
                 "disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, false, ?)",
                 (user_id, data.email, data.name, data.phone, role.value,
-                 _hasher.hash(data.password), language, events.utc_naive(now)))
-    events.append(uow, kind="AccountCreated", at=now, actor_id=actor.id if actor else user_id,
+                 hash_password(data.password), language, events.utc_naive(now)))
+    events.append(uow, kind=ek.ACCOUNT_CREATED, at=now, actor_id=actor.id if actor else user_id,
                   payload={"user": str(user_id), "role": role.value})
-    return _user(uow.execute("SELECT * FROM users WHERE id = ?", (user_id,)).first())
+    return user_from_row(uow.execute("SELECT * FROM users WHERE id = ?", (user_id,)).first())
 
 
 def register(ctx: Context, form: dict[str, Any], language: str | None = None) -> User:
@@ -80,23 +90,111 @@ def needs_setup(ctx: Context) -> bool:
     return not ctx.db.query("SELECT count(*) FROM users").scalar()
 
 
-def authenticate(ctx: Context, email: str, password: str) -> User:
-    """The user for these credentials, or UserError(BAD_LOGIN)."""
-    row = ctx.db.query("SELECT * FROM users WHERE email = ?", (email.strip().lower(),)).first()
+def _password_ok(stored_hash: str | None, password: str) -> bool:
+    """Verify against the stored hash, or against a dummy one so both cases take as long."""
     try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
-        raise UserError(BAD_LOGIN) from None
-    if row is None:
+        return False
+
+
+def _shown_email(typed: str) -> str | None:
+    """What a failed-login event keeps of the typed email: nothing when it does not look like
+    one (people type passwords into the email field)."""
+    email = lockout.key(typed)
+    return email if "@" in email and not any(c.isspace() for c in email) else None
+
+
+def _attempt(email: str, user_id: uuid.UUID | None) -> dict[str, Any]:
+    """Whose login failed, as the events record it (the account, None for an unknown email)."""
+    return {"user": str(user_id) if user_id else None, "email": _shown_email(email)}
+
+
+def _refused(ctx: Context, email: str, user_id: uuid.UUID | None, reason: str) -> None:
+    """Record a refused login that does not count towards the lock (locked, disabled)."""
+    ctx.db.write(lambda uow: events.append(uow, kind=ek.LOGIN_FAILED, at=ctx.now(), actor_id=None,
+                                           payload={**_attempt(email, user_id), "reason": reason}))
+
+
+def _count_failure(ctx: Context, email: str, user_id: uuid.UUID | None, reason: str) -> None:
+    """Count one wrong password and record it; raise LOCKED when it was the one that locked."""
+    now = ctx.now()
+    who = _attempt(email, user_id)
+
+    def write(uow: UnitOfWork) -> lockout.Throttle:
+        state = lockout.after_failure(lockout.load(uow.execute, email, now), now)
+        lockout.save(uow, email, state, now)
+        events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
+                      payload={**who, "reason": reason})
+        if lockout.is_locked(state, now):
+            events.append(uow, kind=ek.LOGIN_LOCKED, at=now, actor_id=None,
+                          payload={**who, "until": state.locked_until.isoformat()})
+        return state
+
+    state = ctx.db.write(write)
+    if lockout.is_locked(state, now):
+        raise UserError(LOCKED, minutes=lockout.minutes_left(state, now))
+
+
+def authenticate(ctx: Context, email: str, password: str) -> User:
+    """The user for these credentials, or a UserError that says the same for unknown emails.
+
+    A locked email is refused without checking the password, known or not."""
+    now = ctx.now()
+    row = ctx.db.query("SELECT * FROM users WHERE email = ?", (lockout.key(email),)).first()
+    user_id = row["id"] if row else None
+    state = lockout.load(ctx.db.query, email, now)
+    if lockout.is_locked(state, now):
+        _refused(ctx, email, user_id, "locked")
+        raise UserError(LOCKED, minutes=lockout.minutes_left(state, now))
+    if not _password_ok(row["password_hash"] if row else None, password):
+        _count_failure(ctx, email, user_id, "password" if row else "unknown")
         raise UserError(BAD_LOGIN)
     if row["disabled"]:
-        raise UserError(N_("This account is disabled; ask an administrator."))
-    return _user(row)
+        _refused(ctx, email, user_id, "disabled")
+        raise UserError(DISABLED)
+
+    def signed_in(uow: UnitOfWork) -> None:
+        lockout.clear(uow, email)
+        events.append(uow, kind=ek.LOGGED_IN, at=now, actor_id=user_id,
+                      payload={"user": str(user_id)})
+
+    ctx.db.write(signed_in)
+    return user_from_row(row)
+
+
+def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
+    """The user picks a new password, proving the current one (or the temporary one after a
+    reset). Their other sessions end; a wrong current password counts as a failed login."""
+    data = parse(PasswordChange, form)
+    row = ctx.db.query("SELECT * FROM users WHERE id = ?", (actor.id,)).first()
+    if row is None or row["disabled"]:
+        raise Forbidden(DISABLED)
+    if not _password_ok(row["password_hash"], data.current):
+        _count_failure(ctx, row["email"], actor.id, "password")
+        raise InvalidInput({"current": UserError(N_("The current password is not correct."))})
+    now = ctx.now()
+
+    def write(uow: UnitOfWork) -> User:
+        uow.execute("UPDATE users SET password_hash = ?, must_change_password = false, "
+                    "sessions_valid_from = ? WHERE id = ?",
+                    (hash_password(data.new), events.utc_naive(now), actor.id))
+        events.append(uow, kind=ek.PASSWORD_CHANGED, at=now, actor_id=actor.id,
+                      payload={"user": str(actor.id), "forced": bool(row["must_change_password"])})
+        return user_from_row(uow.execute("SELECT * FROM users WHERE id = ?", (actor.id,)).first())
+
+    return ctx.db.write(write)
+
+
+def record_logout(ctx: Context, user_id: uuid.UUID, reason: str) -> None:
+    """A session ended: by the user, by idling, or because the account was disabled or reset."""
+    ctx.db.write(lambda uow: events.append(uow, kind=ek.LOGGED_OUT, at=ctx.now(), actor_id=user_id,
+                                           payload={"user": str(user_id), "reason": reason}))
 
 
 def get_user(ctx: Context, user_id: uuid.UUID) -> User | None:
     row = ctx.db.query("SELECT * FROM users WHERE id = ?", (user_id,)).first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def set_language(ctx: Context, actor: User, language: str) -> None:
@@ -112,7 +210,7 @@ def list_accounts(ctx: Context, actor: User, *, limit: int = 50, offset: int = 0
         raise Forbidden(N_("Only an administrator can list accounts."))
     rows = ctx.db.query("SELECT * FROM users ORDER BY created_at, email LIMIT ? OFFSET ?",
                         (limit, offset))
-    return [_user(r) for r in rows]
+    return [user_from_row(r) for r in rows]
 
 
 def count_accounts(ctx: Context) -> int:

@@ -13,6 +13,8 @@ SETTINGS_DOC = {
     "DISPUTE_KEY": "data-encryption key(s), base64url of 32 bytes, newest first, separated by "
                    "commas (default: the key file dispute.key in the data directory, created on "
                    "first start)",
+    "DISPUTE_SESSION_IDLE_MINUTES": "minutes without activity after which a signed-in session "
+                                    "ends (default 30)",
 }
 
 
@@ -22,6 +24,7 @@ class Settings:
     max_upload_mb: int
     timezone: str
     data_key: str | None = field(default=None, repr=False)  # DISPUTE_KEY; parsed by dispute.keys
+    session_idle_minutes: int = 30
 
     @property
     def db_path(self) -> Path:
@@ -42,9 +45,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     mb = env.get("DISPUTE_MAX_UPLOAD_MB", "50")
     if not mb.isdigit() or int(mb) < 1:
         raise SystemExit(f"DISPUTE_MAX_UPLOAD_MB must be a whole number of megabytes, not {mb!r}")
+    idle = env.get("DISPUTE_SESSION_IDLE_MINUTES", "30")
+    if not idle.isdigit() or int(idle) < 1:
+        raise SystemExit("DISPUTE_SESSION_IDLE_MINUTES must be a whole number of minutes, "
+                         f"not {idle!r}")
     return Settings(
         data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
         max_upload_mb=int(mb),
         timezone=env.get("DISPUTE_TIMEZONE", "Asia/Shanghai"),
         data_key=env.get("DISPUTE_KEY") or None,
+        session_idle_minutes=int(idle),
     )

@@ -45,5 +45,31 @@ DEADLINE_RESUMED = "DeadlineResumed"      # rule, reason
 BUNDLE_EXPORTED = "BundleExported"        # manifest_sha256, include_notes, unmasked, reason
 FIELD_UNMASKED = "FieldUnmasked"          # field, reason
 
+# Accounts and sessions (issue 6): dispute_id is None. "user" is the account concerned (a UUID
+# string); the actor is whoever acted (None for a failed login: nobody was proven). Passwords,
+# hashes and temporary passwords never go into a payload.
+ACCOUNT_CREATED = "AccountCreated"        # user, role
+LOGGED_IN = "LoggedIn"                    # user
+LOGIN_FAILED = "LoginFailed"              # user (None: no such account), email, reason
+#                                           ("password" | "locked" | "disabled" | "unknown")
+LOGIN_LOCKED = "LoginLocked"              # user (None: no such account), email, until (ISO UTC)
+LOGGED_OUT = "LoggedOut"                  # user, reason ("logout" | "idle" | "disabled" |
+#                                           "password_reset")
+PASSWORD_CHANGED = "PasswordChanged"      # user, forced (after a reset)
+PASSWORD_RESET = "PasswordReset"          # user  (the temporary password is shown once, not kept)
+ROLE_CHANGED = "RoleChanged"              # user, from, to
+ACCOUNT_DISABLED = "AccountDisabled"      # user
+ACCOUNT_ENABLED = "AccountEnabled"        # user
+
+# Events about accounts, not disputes: their payloads hold nothing of a case, so the
+# administrator's audit page may show them.
+ACCOUNT_KINDS = frozenset({ACCOUNT_CREATED, LOGGED_IN, LOGIN_FAILED, LOGIN_LOCKED, LOGGED_OUT,
+                           PASSWORD_CHANGED, PASSWORD_RESET, ROLE_CHANGED, ACCOUNT_DISABLED,
+                           ACCOUNT_ENABLED})
+
 # Never shown on the borrower's timeline.
 INTERNAL = frozenset({NOTE_ADDED, FIELD_UNMASKED})
+
+# Every kind above, for filters and checks.
+ALL_KINDS = tuple(sorted(v for k, v in dict(globals()).items()
+                         if k.isupper() and isinstance(v, str)))

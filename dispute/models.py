@@ -75,6 +75,30 @@ class User(Strict):
     language: str | None
     disabled: bool
     created_at: datetime
+    must_change_password: bool = False    # after an administrator's reset
+    sessions_valid_from: datetime | None = None  # sessions begun earlier have ended
+
+
+class PasswordChange(Strict):
+    """A user picks a new password, proving the current (or temporary) one."""
+
+    current: Annotated[str, Field(min_length=1, max_length=200)]
+    new: Annotated[str, Field(min_length=10, max_length=200)]
+    repeat: str
+
+    @field_validator("new")
+    @classmethod
+    def _not_the_same(cls, value: str, info: ValidationInfo) -> str:
+        if value == info.data.get("current"):
+            raise custom_error(N_("Choose a password different from the current one."))
+        return value
+
+    @field_validator("repeat")
+    @classmethod
+    def _repeated(cls, value: str, info: ValidationInfo) -> str:
+        if "new" in info.data and value != info.data["new"]:
+            raise custom_error(N_("The two new passwords differ."))
+        return value
 
 
 class DisputeFiling(Strict):

@@ -5,6 +5,7 @@ import streamlit as st
 from dispute.i18n import format_datetime
 from dispute.vocab import label
 from ui import render, session
+from ui.password_form import password_change_form
 
 _ = session.t()
 user = session.require_user()
@@ -14,3 +15,7 @@ st.markdown(f"**{_('Email')}:** {render.md_escape(user.email)}")
 st.markdown(f"**{_('Role')}:** {label(user.role, _)}")
 st.markdown(f"**{_('Member since')}:** "
             f"{format_datetime(user.created_at, session.lang(), session.context().settings.timezone)}")
+
+with st.expander(_("Change password")):
+    if password_change_form("changepw", user, _("Current password")):
+        st.success(_("Your password was changed."))

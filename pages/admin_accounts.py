@@ -1,4 +1,5 @@
-"""Administrators create accounts for staff, legal and other administrators, and list them."""
+"""Administrators create accounts for staff, legal and other administrators, list them, and
+change, disable, enable or reset one (ui/account_actions.py)."""
 
 import streamlit as st
 
@@ -7,6 +8,7 @@ from dispute.errors import UserError
 from dispute.i18n import N_, format_datetime
 from dispute.vocab import Role, label
 from ui import forms, render, session
+from ui.account_actions import manage_account
 from ui.account_fields import account_fields
 
 _ = session.t()
@@ -46,9 +48,14 @@ page = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, key="ac
 rows = accounts.list_accounts(ctx, user, limit=page_size, offset=(page - 1) * page_size)
 st.dataframe(
     [{_("Name"): u.name, _("Email"): u.email, _("Role"): label(u.role, _),
+      _("Status"): _("Disabled") if u.disabled else (
+          _("Must change password") if u.must_change_password else _("Active")),
       _("Created"): format_datetime(u.created_at, session.lang(), ctx.settings.timezone)}
      for u in rows], hide_index=True, width="stretch")
 st.caption(_("{count} accounts").format(count=total))
+
+st.subheader(_("Manage an account"))
+manage_account(ctx, user, rows)
 
 if demo.can_load_demo(ctx):
     with st.expander(_("Load demo data")):

@@ -11,6 +11,8 @@ _ = session.t()
 st.title(_("Dispute portal"))
 st.caption(_("For borrowers whose loan or card went overdue because of a lender's mistake: "
              "file a dispute, keep your evidence, follow every step."))
+if ended := session.notice():
+    st.info(ended, icon=":material/logout:")
 tab_login, tab_register = st.tabs([_("Log in"), _("Register")])
 
 with tab_login, st.form("login_form"):

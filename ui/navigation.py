@@ -32,7 +32,8 @@ BY_ROLE: dict[Role, list[PageSpec]] = {
     Role.STAFF: [QUEUE, DASHBOARD, WORKSPACE, ACCOUNT],
     Role.LEGAL: [PageSpec("pages/docket.py", N_("Docket"), "gavel"), QUEUE, DASHBOARD,
                  WORKSPACE, ACCOUNT],
-    Role.ADMIN: [PageSpec("pages/admin_accounts.py", N_("Accounts"), "group"), ACCOUNT],
+    Role.ADMIN: [PageSpec("pages/admin_accounts.py", N_("Accounts"), "group"),
+                 PageSpec("pages/admin_audit.py", N_("Audit log"), "history"), ACCOUNT],
 }
 
 

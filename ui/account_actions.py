@@ -1,0 +1,63 @@
+"""The administrator's actions on one account: change its role, disable (after confirming) or
+enable it, reset its password (the temporary password is shown once, here, and kept nowhere)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dispute import account_admin
+from dispute.context import Context
+from dispute.errors import UserError
+from dispute.models import User
+from dispute.vocab import Role, label
+from ui import render, session
+
+
+def _run(call) -> object | None:
+    try:
+        return call()
+    except UserError as exc:
+        render.show_error(exc)
+        return None
+
+
+def manage_account(ctx: Context, admin: User, shown: list[User]) -> None:
+    """Actions on one of the accounts listed on this page."""
+    _ = session.t()
+    if not shown:
+        return
+    by_id = {str(u.id): u for u in shown}
+    picked = st.selectbox(_("Account"), list(by_id), key="acct_pick",
+                          format_func=lambda i: f"{by_id[i].name} · {by_id[i].email}")
+    target = by_id[picked]
+    role_col, state_col, reset_col = st.columns(3)
+
+    with role_col:
+        roles = [r.value for r in Role]
+        role = st.selectbox(_("Role"), roles, index=roles.index(target.role.value),
+                            format_func=lambda v: label(Role(v), _), key=f"acct_role_{picked}")
+        if st.button(_("Change role"), key="acct_role_save", disabled=role == target.role.value):
+            if _run(lambda: account_admin.change_role(ctx, admin, target.id, role)):
+                st.rerun()
+
+    with state_col:
+        if target.disabled:
+            st.caption(_("This account is disabled."))
+            if st.button(_("Enable account"), key="acct_enable"):
+                if _run(lambda: account_admin.set_disabled(ctx, admin, target.id, False)):
+                    st.rerun()
+        else:
+            sure = st.checkbox(_("Yes, disable this account: the user is logged out and cannot "
+                                 "log in until it is enabled again."), key=f"acct_sure_{picked}")
+            if st.button(_("Disable account"), key="acct_disable", disabled=not sure):
+                if _run(lambda: account_admin.set_disabled(ctx, admin, target.id, True)):
+                    st.rerun()
+
+    with reset_col:
+        if st.button(_("Reset password"), key="acct_reset"):
+            temporary = _run(lambda: account_admin.reset_password(ctx, admin, target.id))
+            if temporary:
+                st.success(_("Give this temporary password to {email}. It is shown only now; "
+                             "they must choose their own password when they log in.")
+                           .format(email=render.md_escape(target.email)))
+                st.code(temporary, language=None)
