@@ -18,12 +18,17 @@ _MAGIC = ((b"#!AMR\n", _NB_FRAME_BYTES), (b"#!AMR-WB\n", _WB_FRAME_BYTES))
 _TOC_MUST_BE_ZERO = 0x83  # the F bit and the two padding bits
 
 
-def duration_seconds(path: Path) -> float | None:
-    """Seconds of audio up to the first damaged frame; None when it is not single-channel AMR."""
-    with open(path, "rb") as fh:
-        start = fh.read(9)
-        frames = next((_count_frames(fh, len(magic), frame_bytes)
-                       for magic, frame_bytes in _MAGIC if start.startswith(magic)), 0)
+def duration_seconds(source: Path | BinaryIO) -> float | None:
+    """Seconds of audio up to the first damaged frame; None when it is not single-channel AMR.
+
+    `source` is a path or a seekable binary file (the bundle reads evidence through the store)."""
+    if not hasattr(source, "read"):
+        with open(source, "rb") as fh:
+            return duration_seconds(fh)
+    source.seek(0)
+    start = source.read(9)
+    frames = next((_count_frames(source, len(magic), frame_bytes)
+                   for magic, frame_bytes in _MAGIC if start.startswith(magic)), 0)
     return frames * FRAME_SECONDS if frames else None
 
 

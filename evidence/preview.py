@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import BinaryIO, Final
 
 import mutagen
 import pillow_heif
@@ -94,12 +94,13 @@ def pdf_first_page_png(path: Path, dpi: int = 60) -> bytes | None:
     return done.stdout
 
 
-def audio_info(path: Path, media_type: str) -> AudioInfo:
-    """Duration (None when it cannot be read) and the format's name."""
+def audio_info(source: Path | BinaryIO, media_type: str) -> AudioInfo:
+    """Duration (None when it cannot be read) and the format's name. `source` is a path or a
+    seekable binary file."""
     if media_type == "audio/amr":
-        duration = amr.duration_seconds(path)
+        duration = amr.duration_seconds(source)
     else:
-        duration = _mutagen_duration(path, _MUTAGEN_KINDS[media_type])
+        duration = _mutagen_duration(source, _MUTAGEN_KINDS[media_type])
     return AudioInfo(duration, types.ACCEPTED[media_type].label)
 
 
@@ -116,9 +117,11 @@ def browser_audio_format(media_type: str) -> str | None:
     return media_type if media_type in _BROWSER_AUDIO else None
 
 
-def _mutagen_duration(path: Path, kinds: tuple[type[mutagen.FileType], ...]) -> float | None:
+def _mutagen_duration(source: Path | BinaryIO, kinds: tuple[type[mutagen.FileType], ...]) -> float | None:
     try:
-        parsed = mutagen.File(path, options=list(kinds))
+        if hasattr(source, "seek"):
+            source.seek(0)
+        parsed = mutagen.File(source, options=list(kinds))
     except Exception:  # mutagen raises many kinds on malformed input; the preview goes without
         return None
     length = getattr(getattr(parsed, "info", None), "length", None)
