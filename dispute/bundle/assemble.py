@@ -81,18 +81,19 @@ def build_pdf(content: BundleContent, prepared: list[Prepared], parts: Parts,
     generated_pages = len(writer.pages)
     for name in sections.SECTION_IDS:
         if name in parts.layout.sections:
-            writer.add_outline_item(_(phrases.TEXT[sections.SECTION_TITLES[name]]),
-                                    parts.layout.sections[name] - 1)
+            writer.add_outline_item(title=_(phrases.TEXT[sections.SECTION_TITLES[name]]),
+                                    page_number=parts.layout.sections[name] - 1)
     sheets = PdfReader(io.BytesIO(parts.sheets.pdf))
     parent = None
     for index, (item, (start, end)) in enumerate(zip(prepared, parts.sheet_spans)):
         first = len(writer.pages)
         if parent is None:
-            parent = writer.add_outline_item(_(phrases.TEXT["exhibits"]), first)
+            parent = writer.add_outline_item(title=_(phrases.TEXT["exhibits"]),
+                                             page_number=first)
         writer.append(sheets, pages=(start, end), import_outline=False)
         x = item.record
-        mark = writer.add_outline_item(f"{x.exhibit} · {_short(x.description)}", first,
-                                       parent=parent)
+        mark = writer.add_outline_item(title=f"{x.exhibit} · {_short(x.description)}",
+                                       page_number=first, parent=parent)
         body_start = len(writer.pages)
         try:
             _append_body(writer, item, read, mark, body_start)
@@ -140,7 +141,8 @@ def _copy_outline(writer: PdfWriter, reader: PdfReader, items: list, parent, off
         page = reader.get_destination_page_number(item)
         if page is None or page < 0:
             continue
-        last = writer.add_outline_item(str(item.title or "—"), offset + page, parent=parent)
+        last = writer.add_outline_item(title=str(item.title or "—"), page_number=offset + page,
+                                       parent=parent)
 
 
 def _link_index(writer: PdfWriter, pages: int) -> None:

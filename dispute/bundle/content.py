@@ -9,6 +9,7 @@ administrators are refused. What leaves this module is already masked.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -178,7 +179,7 @@ def mask_value(key: str, value: Any) -> Any:
     if isinstance(value, list):
         return [mask_value(key, v) for v in value]
     if key in SENSITIVE_KEYS and isinstance(value, str) and value:
-        return mask_number(value)
+        return mask_number(re.sub(r"[\s()-]", "", value) if key == "phone" else value)
     return value
 
 
