@@ -23,6 +23,8 @@ from dispute.i18n import translator
 
 LINK_SCHEME = "bundlepage:"
 MAX_PASSES = 4
+A4 = (595.28, 841.89)
+MIN_PAGE_SIDE = 216.0  # 3 inches
 
 ReadExhibit = Callable[[Prepared], bytes]
 
@@ -87,10 +89,10 @@ def build_pdf(content: BundleContent, prepared: list[Prepared], parts: Parts,
     parent = None
     for index, (item, (start, end)) in enumerate(zip(prepared, parts.sheet_spans)):
         first = len(writer.pages)
-        if parent is None:
+        writer.append(sheets, pages=(start, end), import_outline=False)
+        if parent is None:  # a bookmark needs its page to exist already
             parent = writer.add_outline_item(title=_(phrases.TEXT["exhibits"]),
                                              page_number=first)
-        writer.append(sheets, pages=(start, end), import_outline=False)
         x = item.record
         mark = writer.add_outline_item(title=f"{x.exhibit} · {_short(x.description)}",
                                        page_number=first, parent=parent)
@@ -124,10 +126,22 @@ def _append_body(writer: PdfWriter, item: Prepared, read: ReadExhibit, mark, bod
     elif item.way == "pdf" and item.body_pages:
         reader = open_pdf(read(item))
         writer.append(reader, import_outline=False)
+        for page in writer.pages[body_start:]:
+            _enlarge_if_tiny(page)
         try:
             _copy_outline(writer, reader, reader.outline, mark, body_start)
         except Exception:  # a broken outline in the exhibit: its pages are what matters
             pass
+
+
+def _enlarge_if_tiny(page) -> None:
+    """A page too small to read or to carry the stamp (some tools write 4-point pages) is
+    scaled up to fit A4, content and all; every other page keeps its size."""
+    width, height = float(page.cropbox.width), float(page.cropbox.height)
+    if min(width, height) >= MIN_PAGE_SIDE or width <= 0 or height <= 0:
+        return
+    long_side, short_side = max(width, height), min(width, height)
+    page.scale_by(min(A4[1] / long_side, A4[0] / short_side))
 
 
 def _copy_outline(writer: PdfWriter, reader: PdfReader, items: list, parent, offset: int):
