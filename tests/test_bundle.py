@@ -194,3 +194,12 @@ def test_a_hostile_description_is_printed_as_text_and_fetches_nothing(ctx, serve
     assert _Counting.hits == []
     text = pdf_text(result.path)
     assert f'<img src="{server}/x.png">' in text.replace("\n", " ")
+
+
+def test_loading_the_renderer_keeps_pillow_strict_about_truncated_images():
+    """WeasyPrint turns LOAD_TRUNCATED_IMAGES on when imported; previews rely on it being off."""
+    from PIL import ImageFile
+
+    import dispute.bundle.render  # noqa: F401
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would make damaged
+# evidence images look decodable everywhere (previews, exhibits). We give WeasyPrint no images
+# at all (the fetcher refuses them), so Pillow's strict default is restored.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSET_SCHEME = "bundle-asset:"
