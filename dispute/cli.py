@@ -13,7 +13,11 @@ from dispute.config import load_settings
 from dispute.context import open_context
 from dispute.errors import DatabaseLocked, InvalidInput, UserError
 from dispute.exhibits import Upload, attach_evidence, list_evidence, upload_key
-from dispute.i18n import translator
+from dispute.bundle import signing
+from dispute.bundle.content import BundleOptions
+from dispute.bundle.export import export_bundle
+from dispute.bundle.verify import verify_bundle
+from dispute.i18n import LANGUAGES, translator
 from dispute.vocab import EvidenceKind, Role
 
 _ = translator("zh_CN" if os.environ.get("LANG", "").startswith("zh") else "en")
@@ -27,6 +31,47 @@ def _fail(message: str, status: int = 1) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     ctx = open_context()
     print(f"database ready: {ctx.settings.db_path}")
+    if signing.ensure_key(ctx.settings.data_dir):
+        print(f"signing key created: {signing.key_path(ctx.settings.data_dir)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """A case bundle, made as the legal account named by DISPUTE_CLI_USER."""
+    ctx = open_context()
+    actor = _system_actor(ctx)
+    if actor.role != Role.LEGAL:
+        return _fail("export acts as the account in DISPUTE_CLI_USER, which must be a legal "
+                     "account")
+    options = BundleOptions(include_notes=args.notes, unmasked=args.unmasked,
+                            reason=args.reason or "", lang=args.lang)
+    result = export_bundle(ctx, actor, args.number.strip().upper(), Path(args.out), options)
+    print(f"{result.path}: {result.exhibits} exhibits, {result.pages} pages, "
+          f"manifest SHA-256 {result.manifest_sha256}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 only when every file matches the manifest and the signature holds."""
+    try:
+        result = verify_bundle(Path(args.file), Path(args.trusted_key) if args.trusted_key
+                               else None)
+    except (OSError, ValueError) as exc:
+        return _fail(f"cannot read the trusted key: {exc}", 2)
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    if not result.ok:
+        return _fail(f"{args.file}: NOT verified ({len(result.problems)} problem(s))")
+    whose = ("the trusted key" if result.trusted else
+             "the key named in the manifest (pass --trusted-key to check whose it is)")
+    print(f"{args.file}: verified {result.checked} files; signature by {whose}, key SHA-256 "
+          f"{result.signer_fingerprint}")
+    return 0
+
+
+def cmd_key_export(args: argparse.Namespace) -> int:
+    ctx = open_context()
+    print(signing.public_pem(signing.load_key(ctx.settings.data_dir)), end="")
     return 0
 
 
@@ -181,6 +226,24 @@ def parser() -> argparse.ArgumentParser:
     ea.add_argument("--kind", required=True, choices=[k.value for k in EvidenceKind])
     ea.add_argument("--description")
     ea.set_defaults(fn=cmd_evidence_add)
+    ex = sub.add_parser("export", help="make a case bundle ZIP (as the legal account in "
+                                       "DISPUTE_CLI_USER)")
+    ex.add_argument("number")
+    ex.add_argument("--out", required=True, help="the ZIP to write")
+    ex.add_argument("--notes", action="store_true", help="include internal notes")
+    ex.add_argument("--unmasked", action="store_true",
+                    help="show identity and account numbers in full (needs --reason)")
+    ex.add_argument("--reason", help="why the numbers are unmasked (logged)")
+    ex.add_argument("--lang", default="zh_CN", choices=list(LANGUAGES),
+                    help="language of the generated pages")
+    ex.set_defaults(fn=cmd_export)
+    ve = sub.add_parser("verify", help="check a bundle ZIP against its signed manifest")
+    ve.add_argument("file")
+    ve.add_argument("--trusted-key", help="the portal's public key (PEM, from `key export`)")
+    ve.set_defaults(fn=cmd_verify)
+    key = sub.add_parser("key", help="the bundle signing key").add_subparsers(dest="key_cmd",
+                                                                            required=True)
+    key.add_parser("export", help="print the public key (PEM)").set_defaults(fn=cmd_key_export)
     au = sub.add_parser("audit", help="the event history").add_subparsers(dest="au_cmd",
                                                                           required=True)
     au.add_parser("verify", help="check the hash chain").set_defaults(fn=cmd_audit_verify)

@@ -6,6 +6,8 @@ timeline and the bundle read. Payload keys are listed beside each kind; dates ar
 
 from __future__ import annotations
 
+from dispute.i18n import N_
+
 # The dispute itself
 DISPUTE_FILED = "DisputeFiled"            # number, institution, product, …, discovered_on
 DISPUTE_CORRECTED = "DisputeCorrected"    # before: {field: old}, after: {field: new}
@@ -73,3 +75,49 @@ INTERNAL = frozenset({NOTE_ADDED, FIELD_UNMASKED})
 # Every kind above, for filters and checks.
 ALL_KINDS = tuple(sorted(v for k, v in dict(globals()).items()
                          if k.isupper() and isinstance(v, str)))
+
+# The words for each kind (msgids), for the timeline, the bundle's chronology and the audit log.
+LABELS = {
+    DISPUTE_FILED: N_("Dispute filed"),
+    DISPUTE_CORRECTED: N_("Filing corrected"),
+    STAGE_ADVANCED: N_("Stage changed"),
+    DISPUTE_CLOSED: N_("Dispute closed"),
+    DISPUTE_WITHDRAWN: N_("Dispute withdrawn"),
+    DISPUTE_REOPENED: N_("Dispute reopened"),
+    ASSIGNED: N_("Handler assigned"),
+    EVIDENCE_ATTACHED: N_("Evidence added"),
+    EVIDENCE_WITHDRAWN: N_("Evidence withdrawn"),
+    CONTACT_LOGGED: N_("Contact with the lender logged"),
+    DEMAND_RECORDED: N_("Written demand recorded"),
+    MESSAGE_SENT: N_("Message sent"),
+    INFORMATION_REQUESTED: N_("Information requested from the borrower"),
+    INFORMATION_PROVIDED: N_("Borrower provided information"),
+    NOTE_ADDED: N_("Internal note added"),
+    OFFER_MADE: N_("Offer made"),
+    OFFER_ANSWERED: N_("Offer answered"),
+    MEDIATION_RECORDED: N_("Mediation record updated"),
+    MEDIATION_SESSION_RECORDED: N_("Mediation session recorded"),
+    LITIGATION_RECORDED: N_("Litigation record updated"),
+    HEARING_RECORDED: N_("Hearing recorded"),
+    JUDGMENT_RECORDED: N_("Judgment recorded"),
+    DEADLINE_EXTENDED: N_("Deadline extended"),
+    DEADLINE_PAUSED: N_("Deadline paused"),
+    DEADLINE_RESUMED: N_("Deadline resumed"),
+    BUNDLE_EXPORTED: N_("Case bundle exported"),
+    FIELD_UNMASKED: N_("Personal data unmasked"),
+    ACCOUNT_CREATED: N_("Account created"),
+    LOGGED_IN: N_("Logged in"),
+    LOGIN_FAILED: N_("Login failed"),
+    LOGIN_LOCKED: N_("Login locked"),
+    LOGGED_OUT: N_("Logged out"),
+    PASSWORD_CHANGED: N_("Password changed"),
+    PASSWORD_RESET: N_("Password reset"),
+    ROLE_CHANGED: N_("Role changed"),
+    ACCOUNT_DISABLED: N_("Account disabled"),
+    ACCOUNT_ENABLED: N_("Account enabled"),
+}
+
+
+def label(kind: str) -> str:
+    """The msgid naming an event kind (an unknown kind shows as itself)."""
+    return LABELS.get(kind, kind)

@@ -12,44 +12,9 @@ from dispute import events
 from dispute.access import check_case_access
 from dispute.case_rows import DISPUTE_SQL
 from dispute.context import Context
-from dispute.i18n import N_
 from dispute.models import Strict, User
 from dispute.vocab import Role
 
-KIND_LABELS = {
-    ek.DISPUTE_FILED: N_("Dispute filed"),
-    ek.DISPUTE_CORRECTED: N_("Filing corrected"),
-    ek.STAGE_ADVANCED: N_("Stage changed"),
-    ek.DISPUTE_CLOSED: N_("Dispute closed"),
-    ek.DISPUTE_WITHDRAWN: N_("Dispute withdrawn"),
-    ek.DISPUTE_REOPENED: N_("Dispute reopened"),
-    ek.ASSIGNED: N_("Handler assigned"),
-    ek.EVIDENCE_ATTACHED: N_("Evidence added"),
-    ek.EVIDENCE_WITHDRAWN: N_("Evidence withdrawn"),
-    ek.CONTACT_LOGGED: N_("Contact with the lender logged"),
-    ek.DEMAND_RECORDED: N_("Written demand recorded"),
-    ek.MESSAGE_SENT: N_("Message sent"),
-    ek.INFORMATION_REQUESTED: N_("Information requested from the borrower"),
-    ek.INFORMATION_PROVIDED: N_("Borrower provided information"),
-    ek.NOTE_ADDED: N_("Internal note added"),
-    ek.OFFER_MADE: N_("Offer made"),
-    ek.OFFER_ANSWERED: N_("Offer answered"),
-    ek.MEDIATION_RECORDED: N_("Mediation record updated"),
-    ek.MEDIATION_SESSION_RECORDED: N_("Mediation session recorded"),
-    ek.LITIGATION_RECORDED: N_("Litigation record updated"),
-    ek.HEARING_RECORDED: N_("Hearing recorded"),
-    ek.JUDGMENT_RECORDED: N_("Judgment recorded"),
-    ek.DEADLINE_EXTENDED: N_("Deadline extended"),
-    ek.DEADLINE_PAUSED: N_("Deadline paused"),
-    ek.DEADLINE_RESUMED: N_("Deadline resumed"),
-    ek.BUNDLE_EXPORTED: N_("Case bundle exported"),
-    ek.FIELD_UNMASKED: N_("Personal data unmasked"),
-}
-
-
-def kind_label(kind: str) -> str:
-    """The msgid naming an event kind (unknown kinds show as themselves)."""
-    return KIND_LABELS.get(kind, kind)
 
 
 class TimelineEntry(Strict):

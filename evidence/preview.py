@@ -36,7 +36,7 @@ PDFTOPPM_TIMEOUT_SECONDS: Final = 30
 _PDF_MAX_SIDE_PIXELS = 4000  # crop, so a poster-sized page cannot make a huge preview
 
 # Each image type is decoded only by its own Pillow plugin, whatever else the bytes resemble.
-_PILLOW_FORMATS: Final[Mapping[str, str]] = MappingProxyType({
+PILLOW_FORMATS: Final[Mapping[str, str]] = MappingProxyType({
     "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
     "image/heic": "HEIF", "image/heif": "HEIF",
 })
@@ -66,7 +66,7 @@ def image_png(source: BinaryIO, media_type: str, max_side: int = 1200) -> bytes 
     Upright means the EXIF orientation is applied, as a phone shows the photo. TIFF: first page.
     """
     try:
-        with Image.open(source, formats=[_PILLOW_FORMATS[media_type]]) as image:
+        with Image.open(source, formats=[PILLOW_FORMATS[media_type]]) as image:
             image.draft(None, (max_side, max_side))  # JPEG: decode at a reduced scale, much faster
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((max_side, max_side))

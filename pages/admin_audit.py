@@ -20,7 +20,7 @@ with st.form("audit_form"):
     who = left.text_input(_("User (email)"), key="audit_user")
     number = mid.text_input(_("Dispute number"), key="audit_number")
     kind = right.selectbox(_("Kind"), ["", *ek.ALL_KINDS], key="audit_kind",
-                           format_func=lambda k: k or _("All kinds"))
+                           format_func=lambda k: _(ek.label(k)) if k else _("All kinds"))
     left, mid, _right = st.columns(3)
     from_on = left.date_input(_("From"), value=None, key="audit_from")
     to_on = mid.date_input(_("To"), value=None, key="audit_to")
@@ -37,7 +37,7 @@ except UserError as exc:
 else:
     tz, lang = ctx.settings.timezone, session.lang()
     st.dataframe(
-        [{"#": e.seq, _("Time"): format_datetime(e.occurred_at, lang, tz), _("Kind"): e.kind,
+        [{"#": e.seq, _("Time"): format_datetime(e.occurred_at, lang, tz), _("Kind"): _(ek.label(e.kind)),
           _("By"): e.actor_email or "—", _("Dispute"): e.dispute_number or "",
           _("Account"): e.subject_email or "",
           _("Details"): ", ".join(f"{k}: {v}" for k, v in (e.details or {}).items())}

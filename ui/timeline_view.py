@@ -8,7 +8,7 @@ import streamlit as st
 
 from dispute import event_kinds as ek
 from dispute.i18n import format_datetime
-from dispute.timeline import TimelineEntry, kind_label
+from dispute.timeline import TimelineEntry
 from dispute.vocab import Resolution, Stage, label
 from ui import render, session
 
@@ -42,7 +42,7 @@ def show(entries: list[TimelineEntry]) -> None:
     for entry in reversed(entries):
         who = entry.actor_name or _("System")
         role = f" ({label(entry.actor_role, _)})" if entry.actor_role else ""
-        line = (f"**{_(kind_label(entry.kind))}** · {render.md_escape(who)}{role} · "
+        line = (f"**{_(ek.label(entry.kind))}** · {render.md_escape(who)}{role} · "
                 f"{format_datetime(entry.occurred_at, lang, tz)}")
         detail = _detail(entry, _)
         st.markdown(line + (f"  \n{render.md_escape(detail)}" if detail else ""))

@@ -1,0 +1,186 @@
+"""`export_bundle`: one dispute → one ZIP (bundle.pdf, exhibits/, manifest.json, manifest.sig).
+
+The ZIP is written to a temporary file beside `out_path` and renamed into place only when
+complete and logged, so a failure (an evidence file missing from the store, a full disk) leaves
+no partial bundle. Evidence bytes are read only through the store's API and checked against
+their recorded SHA-256 on the way into the ZIP. Every export is a `BundleExported` event with
+the manifest's hash, the options and, when numbers were unmasked, the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Literal
+from zoneinfo import ZoneInfo
+
+from dispute import event_kinds, events
+from dispute.bundle import assemble, manifest as mf, phrases, signing
+from dispute.bundle.content import BundleContent, BundleOptions, gather
+from dispute.bundle.exhibits import Prepared, prepare
+from dispute.context import Context
+from dispute.errors import UserError
+from dispute.i18n import N_
+from dispute.models import User
+
+Phase = Literal["exhibit", "sections", "stamping", "signing", "done"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """Progress for a page's progress bar: `done` of `total` steps, now in `phase`."""
+
+    phase: Phase
+    done: int
+    total: int
+    exhibit: str | None = None
+
+
+Progress = Callable[[Step], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    manifest_sha256: str
+    exhibits_fingerprint: str
+    pages: int
+    exhibits: int
+
+
+def _read_verified(ctx: Context, sha256: str, exhibit: str, name: str) -> bytes:
+    try:
+        with ctx.store.open(sha256) as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise UserError(N_("Exhibit {exhibit} ({name}) is missing from the evidence store; "
+                           "no bundle was made."), exhibit=exhibit, name=name) from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise UserError(N_("Exhibit {exhibit} ({name}) in the evidence store no longer matches "
+                           "its SHA-256; no bundle was made."), exhibit=exhibit, name=name)
+    return data
+
+
+def _zip_info(name: str, when, compress: bool) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def export_bundle(ctx: Context, actor: User, number: str, out_path: Path,
+                  options: BundleOptions | None = None,
+                  progress: Progress | None = None) -> ExportResult:
+    """Make the bundle ZIP at `out_path` for `actor` (legal, or the borrower who owns it)."""
+    options = options or BundleOptions()
+    content = gather(ctx, actor, number, options)
+    key = signing.load_key(ctx.settings.data_dir)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part",
+                                     dir=out_path.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        result = _write_zip(ctx, content, key, temp, out_path, progress or (lambda step: None))
+        _log_export(ctx, actor, content, result)
+        os.replace(temp, out_path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _write_zip(ctx: Context, content: BundleContent, key, temp: Path, out_path: Path,
+               progress: Progress) -> ExportResult:
+    records = content.exhibits
+    total = len(records) + 4
+    when = content.generated_at.astimezone(ZoneInfo(content.timezone))
+    prepared: list[Prepared] = []
+    entries: list[dict] = []
+    with zipfile.ZipFile(temp, "w", allowZip64=True) as zf:
+        for done, record in enumerate(records):
+            progress(Step("exhibit", done, total, record.exhibit))
+            data = _read_verified(ctx, record.sha256, record.exhibit, record.original_name)
+            path = mf.exhibit_path(record.exhibit, record.original_name, record.media_type)
+            zf.writestr(_zip_info(path, when, compress=False), data)
+            prepared.append(prepare(record, path, data))
+            entries.append(mf.exhibit_entry(record.exhibit, path, record.sha256, record.size,
+                                            record.media_type))
+            del data
+        fingerprint = mf.exhibits_fingerprint(entries)
+
+        def read(item: Prepared) -> bytes:
+            x = item.record
+            return _read_verified(ctx, x.sha256, x.exhibit, x.original_name)
+
+        progress(Step("sections", len(records), total))
+        for _attempt in range(len(prepared) + 1):
+            parts = assemble.lay_out(content, prepared, fingerprint)
+            progress(Step("stamping", len(records) + 1, total))
+            try:
+                writer = assemble.build_pdf(content, prepared, parts, read, fingerprint)
+                break
+            except assemble.BodyFailed as failed:  # shown as unreadable; lay out again
+                prepared[failed.index].cannot_show(phrases.REASON_DAMAGED_PDF)
+        pages = len(writer.pages)
+        pdf_temp = temp.with_suffix(".pdf.part")
+        try:
+            with pdf_temp.open("wb") as fh:
+                writer.write(fh)
+            del writer
+            pdf_sha, pdf_size = _hash_file(pdf_temp)
+            zf.write(pdf_temp, mf.PDF_NAME, compress_type=zipfile.ZIP_DEFLATED)
+        finally:
+            pdf_temp.unlink(missing_ok=True)
+
+        progress(Step("signing", len(records) + 2, total))
+        layout = parts.layout
+        files = [{"path": mf.PDF_NAME, "sha256": pdf_sha, "size": pdf_size,
+                  "media_type": "application/pdf", "pages": pages}]
+        for entry, item in zip(entries, prepared):
+            first, last = layout.exhibits[item.record.exhibit]
+            files.append({**entry, "pages": [first, last], "shown_as": item.way,
+                          "original_name": item.record.original_name})
+        manifest = mf.build(
+            number=content.number,
+            created_at=content.generated_at.isoformat(timespec="seconds"),
+            language=content.options.lang,
+            options={"include_notes": content.options.include_notes,
+                     "unmasked": content.options.unmasked, "reason": content.options.reason},
+            signer={"algorithm": "Ed25519", "public_key": signing.public_pem(key),
+                    "key_sha256": signing.key_fingerprint(key)},
+            files=files)
+        raw = mf.canonical_json(manifest)
+        zf.writestr(_zip_info(mf.MANIFEST_NAME, when, compress=True), raw)
+        zf.writestr(_zip_info(mf.SIGNATURE_NAME, when, compress=False), signing.sign(key, raw))
+    progress(Step("done", total, total))
+    return ExportResult(out_path, hashlib.sha256(raw).hexdigest(), fingerprint, pages,
+                        len(records))
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _log_export(ctx: Context, actor: User, content: BundleContent, result: ExportResult):
+    def write(uow) -> None:
+        events.append(uow, kind=event_kinds.BUNDLE_EXPORTED, at=ctx.now(), actor_id=actor.id,
+                      dispute_id=content.dispute.id,
+                      payload={"manifest_sha256": result.manifest_sha256,
+                               "exhibits_fingerprint": result.exhibits_fingerprint,
+                               "include_notes": content.options.include_notes,
+                               "unmasked": content.options.unmasked,
+                               "reason": content.options.reason,
+                               "language": content.options.lang, "pages": result.pages})
+
+    ctx.db.write(write)

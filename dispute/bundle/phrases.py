@@ -1,0 +1,156 @@
+"""Every word the generated PDF prints, as msgids (translated into the requester's language).
+
+The templates only print `text.<key>` and labels from here, so `scripts/i18n.py`, which reads
+Python files, extracts every one of them.
+"""
+
+from __future__ import annotations
+
+from dispute import event_kinds as k
+from dispute.i18n import N_
+
+TEXT: dict[str, str] = {
+    "bundle": N_("Case bundle"),
+    "case_number": N_("Case number"),
+    "borrower": N_("Borrower"),
+    "lender": N_("Lender"),
+    "handler": N_("Handled by"),
+    "stage": N_("Stage"),
+    "resolution": N_("Resolution"),
+    "filed_at": N_("Filed"),
+    "updated_at": N_("Last changed"),
+    "generated_at": N_("Bundle made"),
+    "exported_by": N_("Made by"),
+    "options": N_("Options"),
+    "with_notes": N_("internal notes included"),
+    "without_notes": N_("no internal notes"),
+    "masked": N_("identity and account numbers masked"),
+    "unmasked": N_("identity and account numbers NOT masked; reason: {reason}"),
+    "fingerprint": N_("Exhibits fingerprint (SHA-256)"),
+    "fingerprint_note": N_("The SHA-256 of the exhibit entries (exhibit, path, sha256, size, "
+                           "media_type) of manifest.json in this bundle's ZIP. manifest.json also "
+                           "lists the SHA-256 of this PDF and is signed (manifest.sig, Ed25519); "
+                           "check everything with `python -m dispute verify`."),
+    "index": N_("Index"),
+    "page": N_("Page"),
+    "pages": N_("Pages"),
+    "summary": N_("Case summary and remedies sought"),
+    "product": N_("Product"),
+    "account_ref": N_("Account"),
+    "error_category": N_("What went wrong"),
+    "description": N_("Description"),
+    "error_occurred_on": N_("Error occurred on"),
+    "payment_due_on": N_("Payment due on"),
+    "discovered_on": N_("Discovered on"),
+    "overdue": N_("Amount reported overdue"),
+    "fees": N_("Fees and penalty interest charged"),
+    "compensation": N_("Compensation sought"),
+    "remedies": N_("Remedies sought"),
+    "closing_summary": N_("Closing summary"),
+    "chronology": N_("Chronology"),
+    "when": N_("When"),
+    "event": N_("Event"),
+    "by": N_("By"),
+    "details": N_("Details"),
+    "contacts": N_("Contact log"),
+    "channel": N_("Channel"),
+    "agent": N_("Agent"),
+    "agreement": N_("Agreed"),
+    "follow_up_on": N_("Follow up on"),
+    "exhibits_linked": N_("Exhibits"),
+    "no_entries": N_("None recorded."),
+    "records": N_("Offers, mediation and litigation"),
+    "offers": N_("Offers"),
+    "offer_terms": N_("Terms"),
+    "status": N_("Status"),
+    "expires_on": N_("Expires on"),
+    "answer": N_("Answer"),
+    "refund": N_("Refund or waiver: {amount}"),
+    "credit_correction": N_("Credit record corrected"),
+    "instalments": N_("{count} instalments of {amount}"),
+    "deferral_to": N_("Deferred to {date}"),
+    "mediation": N_("Mediation"),
+    "mediation_body": N_("Mediation body"),
+    "reference": N_("Reference"),
+    "mediator": N_("Mediator"),
+    "result": N_("Result"),
+    "sessions": N_("Sessions"),
+    "litigation": N_("Litigation"),
+    "court": N_("Court"),
+    "court_case_number": N_("Court case number"),
+    "filed_on": N_("Filed on"),
+    "judgment": N_("Judgment"),
+    "judgment_on": N_("Judgment on"),
+    "served_on": N_("Served on"),
+    "appeal_by": N_("Appeal by"),
+    "hearings": N_("Hearings"),
+    "notes": N_("Internal notes"),
+    "evidence": N_("Evidence index"),
+    "exhibit": N_("Exhibit"),
+    "kind": N_("Kind"),
+    "date": N_("Date"),
+    "file_name": N_("File name"),
+    "media_type": N_("Media type"),
+    "size": N_("Size"),
+    "exhibits": N_("Exhibits"),
+    "withdrawn": N_("Withdrawn {date}: {reason}"),
+    "uploaded": N_("Uploaded by {name}, {when}"),
+    "native_file": N_("Native file in the ZIP"),
+    "sheet_pages": N_("The file's {count} page(s) follow this sheet, as they are."),
+    "sheet_image": N_("The image follows this sheet, upright and fitted to the page; the "
+                      "original resolution is in the native file."),
+    "sheet_frames": N_("The image's {count} frames follow this sheet, upright and fitted to "
+                       "the page."),
+    "sheet_audio": N_("A recording cannot be printed: listen to the native file in the ZIP. "
+                      "Its SHA-256 above identifies it."),
+    "duration": N_("Duration"),
+    "format": N_("Format"),
+    "unknown": N_("unknown"),
+    "sheet_text": N_("The text of the file follows."),
+    "sheet_text_cut": N_("The first {count} characters are shown; the whole text is in the "
+                         "native file."),
+    "not_shown": N_("This file could not be shown in the PDF: {reason} The native file is in "
+                    "the ZIP, unchanged."),
+    "mediation_none": N_("No mediation recorded."),
+    "litigation_none": N_("No litigation recorded."),
+    "offers_none": N_("No offers recorded."),
+}
+
+OFFER_PROPOSED = N_("Proposed")
+OFFER_ACCEPTED = N_("Accepted")
+OFFER_REJECTED = N_("Rejected")
+
+# Why an exhibit could not be shown (a sheet says so; the export goes on).
+REASON_ENCRYPTED = N_("it is encrypted with a password.")
+REASON_DAMAGED_PDF = N_("it is damaged and cannot be read as a PDF.")
+REASON_DAMAGED_IMAGE = N_("the image is damaged or cannot be decoded.")
+REASON_TOO_LARGE = N_("the image is too large to decode safely.")
+REASON_NOT_PRINTABLE = N_("files of this type cannot be printed.")
+
+EVENT_LABELS: dict[str, str] = k.LABELS  # one table of event words for every view
+
+# One line of detail per event kind, from its payload (keys as in event_kinds).
+EVENT_DETAILS: dict[str, str] = {
+    k.DISPUTE_FILED: N_("{number}, {institution}"),
+    k.DISPUTE_CORRECTED: N_("Changed: {fields}"),
+    k.STAGE_ADVANCED: N_("{from} → {to}"),
+    k.DISPUTE_CLOSED: N_("{resolution}. {summary}"),
+    k.DISPUTE_WITHDRAWN: N_("Reason: {reason}"),
+    k.DISPUTE_REOPENED: N_("Reason: {reason}"),
+    k.ASSIGNED: N_("To {handler_name}"),
+    k.EVIDENCE_ATTACHED: N_("Exhibit {exhibit}"),
+    k.EVIDENCE_WITHDRAWN: N_("Exhibit {exhibit}: {reason}"),
+    k.CONTACT_LOGGED: N_("{channel}, {agent_name}: {summary}"),
+    k.DEMAND_RECORDED: N_("Sent on {sent_on}"),
+    k.OFFER_ANSWERED: N_("{answer}. {note}"),
+    k.MEDIATION_RECORDED: N_("{body} {reference}, {mediator}: {result}"),
+    k.MEDIATION_SESSION_RECORDED: N_("Held on {held_on}: {notes}"),
+    k.LITIGATION_RECORDED: N_("{court} {case_number}, filed on {filed_on}"),
+    k.HEARING_RECORDED: N_("Held on {held_on}: {notes}"),
+    k.JUDGMENT_RECORDED: N_("{judgment} ({judgment_on}); appeal by {appeal_by}"),
+    k.DEADLINE_EXTENDED: N_("{rule}: {days} days. {reason}"),
+    k.DEADLINE_PAUSED: N_("{rule}: {reason}"),
+    k.DEADLINE_RESUMED: N_("{rule}"),
+    k.BUNDLE_EXPORTED: N_("Notes included: {include_notes}; unmasked: {unmasked} {reason}"),
+    k.FIELD_UNMASKED: N_("{field}: {reason}"),
+}

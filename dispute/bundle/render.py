@@ -1,0 +1,73 @@
+"""HTML → PDF with WeasyPrint, fetching nothing but our own packaged assets.
+
+User text is escaped by the templates, but a second wall costs nothing: the URL fetcher refuses
+every URL (http, file, data, …) except `bundle-asset:<name>` for the files beside the templates.
+So no description, file name or CSS `url()` can make the renderer read a file or call a server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from PIL import ImageFile
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would make damaged
+# evidence images look decodable everywhere (previews, exhibits). We give WeasyPrint no images
+# at all (the fetcher refuses them), so Pillow's strict default is restored.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+TEMPLATES = Path(__file__).parent / "templates"
+ASSET_SCHEME = "bundle-asset:"
+ASSETS = {"bundle.css": "text/css"}
+BASE_URL = ASSET_SCHEME  # relative URLs in templates resolve against this, then are refused
+
+
+class AssetsOnlyFetcher(URLFetcher):
+    """Serves the packaged assets; refuses (and remembers) everything else."""
+
+    def __init__(self) -> None:
+        super().__init__(fail_on_errors=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        name = url[len(ASSET_SCHEME):] if url.startswith(ASSET_SCHEME) else None
+        if name in ASSETS:
+            return URLFetcherResponse(url, (TEMPLATES / name).read_bytes(),
+                                      {"Content-Type": ASSETS[name]})
+        self.refused.append(url)
+        raise ValueError(f"the bundle renderer fetches nothing from outside: {url}")
+
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
+    enabled_extensions=("html",), default=True), undefined=StrictUndefined,
+    trim_blocks=True, lstrip_blocks=True)
+
+
+def html(template: str, **values) -> str:
+    return _env.get_template(template).render(**values)
+
+
+@dataclass
+class Rendered:
+    """A rendered PDF and, for each element id, the 0-based page it starts on."""
+
+    pdf: bytes
+    page_count: int
+    anchors: dict[str, int]
+    refused: list[str]
+
+
+def render_pdf(markup: str, title: str = "") -> Rendered:
+    fetcher = AssetsOnlyFetcher()
+    document = HTML(string=markup, base_url=BASE_URL, url_fetcher=fetcher).render()
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    if title:
+        document.metadata.title = title
+    return Rendered(document.write_pdf(), len(document.pages), anchors, fetcher.refused)

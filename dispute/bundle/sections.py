@@ -1,0 +1,226 @@
+"""The generated pages (cover, index, summary, chronology, contact log, records, evidence index)
+and the exhibits' separator sheets, as HTML in the requester's language.
+
+Page numbers come from outside: `assemble` lays the exhibits out first, so the index and the
+evidence index can print (and link to) the pages where each exhibit really starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from dispute import event_kinds
+from dispute.bundle import phrases, render
+from dispute.bundle.content import BundleContent, OfferRecord
+from dispute.bundle.exhibits import Prepared
+from dispute.i18n import format_date, format_datetime, format_money, translator
+from dispute.vocab import (Channel, ErrorCategory, EvidenceKind, Product, Remedy, Resolution,
+                           Role, Stage, label)
+
+SECTION_IDS = ("cover", "index", "summary", "chronology", "contacts", "records", "notes",
+               "evidence")
+SECTION_TITLES = {"cover": "bundle", "index": "index", "summary": "summary",
+                  "chronology": "chronology", "contacts": "contacts", "records": "records",
+                  "notes": "notes", "evidence": "evidence"}
+_VOCABULARIES = (Stage, Resolution, Channel, Product, ErrorCategory, Remedy, EvidenceKind, Role)
+
+
+@dataclass
+class Layout:
+    """Where things are in the final PDF (1-based page numbers)."""
+
+    total_pages: int = 0
+    sections: dict[str, int] = field(default_factory=dict)
+    exhibits: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+class Words:
+    """Translation and formatting in one language and time zone."""
+
+    def __init__(self, lang: str, tz: str) -> None:
+        self.lang, self.tz, self._ = lang, tz, translator(lang)
+        self.text = {key: self._(msgid) for key, msgid in phrases.TEXT.items()}
+
+    def t(self, msgid: str, **params: Any) -> str:
+        return self._(msgid).format(**params) if params else self._(msgid)
+
+    def d(self, value: date | None) -> str:
+        return format_date(value, self.lang)
+
+    def dt(self, value: datetime | None) -> str:
+        return format_datetime(value, self.lang, self.tz)
+
+    def vocab(self, value: Any) -> str:
+        for enum in _VOCABULARIES:
+            try:
+                return label(enum(value), self._)
+            except ValueError:
+                continue
+        return "" if value is None else str(value)
+
+    def size(self, size: int) -> str:
+        return f"{size:,} B" if size < 10_240 else f"{size / 1024:,.0f} KB"
+
+    def pages(self, span: tuple[int, int] | None) -> str:
+        if not span:
+            return ""
+        return str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"
+
+
+def event_details(kind: str, payload: dict[str, Any], content: BundleContent,
+                  w: Words) -> str:
+    """One line about an event, from its payload; unknown keys are left blank."""
+    if kind in (event_kinds.MESSAGE_SENT, event_kinds.INFORMATION_REQUESTED):
+        return content.messages.get(str(payload.get("message_id")), "")
+    template = phrases.EVENT_DETAILS.get(kind)
+    if template is None:
+        return ""
+    values: dict[str, Any] = {}
+    for key, value in payload.items():
+        if key in ("from", "to", "resolution", "channel", "answer", "kind"):
+            value = w.vocab(value)
+        elif key == "fields" or (key == "after" and isinstance(value, dict)):
+            value = ", ".join(value)
+        elif isinstance(value, bool):
+            value = "✓" if value else "—"
+        values[key] = "" if value is None else value
+    if kind == event_kinds.DISPUTE_CORRECTED:
+        values.setdefault("fields", ", ".join(payload.get("after", {}) or {}))
+    return w._(template).format_map(_Blank(values)).strip(" .,:;")
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def offer_terms(offer: OfferRecord, w: Words) -> str:
+    parts = []
+    if offer.refund_minor:
+        parts.append(w.t(phrases.TEXT["refund"],
+                         amount=format_money(offer.refund_minor, offer.currency, w.lang)))
+    if offer.credit_correction:
+        parts.append(w.text["credit_correction"])
+    if offer.instalments and offer.instalment_minor:
+        parts.append(w.t(phrases.TEXT["instalments"], count=offer.instalments,
+                         amount=format_money(offer.instalment_minor, offer.currency, w.lang)))
+    if offer.deferral_to:
+        parts.append(w.t(phrases.TEXT["deferral_to"], date=w.d(offer.deferral_to)))
+    return "\n".join(parts)
+
+
+def exhibit_rows(content: BundleContent, prepared: list[Prepared], layout: Layout,
+                 w: Words) -> list[dict[str, Any]]:
+    rows = []
+    for item in prepared:
+        x = item.record
+        span = layout.exhibits.get(x.exhibit)
+        rows.append({
+            "exhibit": x.exhibit, "kind": w.vocab(x.kind), "date": w.d(x.recorded_on),
+            "description": x.description, "file_name": x.original_name,
+            "media_type": x.media_type, "size": w.size(x.size), "sha256": x.sha256,
+            "first": span[0] if span else 0, "pages": w.pages(span),
+            "withdrawn": w.t(phrases.TEXT["withdrawn"], date=w.dt(x.withdrawn_at),
+                             reason=x.withdrawn_reason or "") if x.withdrawn_at else ""})
+    return rows
+
+
+def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layout,
+                  fingerprint: str) -> str:
+    w = Words(content.options.lang, content.timezone)
+    c = content
+    options = [w.text["with_notes"] if c.options.include_notes else w.text["without_notes"],
+               w.t(phrases.TEXT["unmasked"], reason=c.options.reason) if c.options.unmasked
+               else w.text["masked"]]
+    index_sections = [{"title": w.text[SECTION_TITLES[s]], "page": layout.sections.get(s, 0)}
+                      for s in SECTION_IDS if s in layout.sections and s != "cover"]
+    return render.html(
+        "sections.html", title=f"{w.text['bundle']} {c.number}", lang_tag=_lang_tag(w.lang),
+        text=w.text, c=c, d=w.d, dt=w.dt, money=lambda minor: format_money(
+            minor, c.dispute.currency, w.lang),
+        stage=w.vocab(c.dispute.stage),
+        resolution=w.vocab(c.dispute.resolution) if c.dispute.resolution else "",
+        exported_role=w.vocab(c.exported_by.role), options_text="; ".join(options),
+        total_pages=layout.total_pages, fingerprint=fingerprint,
+        index_sections=index_sections, product=w.vocab(c.dispute.product),
+        error_category=w.vocab(c.dispute.error_category),
+        remedies=", ".join(w.vocab(r) for r in c.dispute.remedies),
+        events=[{"when": w.dt(e.at), "label": w._(phrases.EVENT_LABELS.get(e.kind, e.kind)),
+                 "actor": _who(e.actor, w), "details": event_details(e.kind, e.payload, c, w)}
+                for e in c.events],
+        contacts=[{"when": w.dt(x.contacted_at), "channel": w.vocab(x.channel),
+                   "agent": f"{x.agent_name} ({x.agent_position})", "summary": x.summary,
+                   "agreement": x.agreement, "follow_up_on": w.d(x.follow_up_on),
+                   "exhibits": ", ".join(x.exhibits)} for x in c.contacts],
+        offers=[{"when": w.dt(o.made_at), "by": o.made_by, "terms": offer_terms(o, w),
+                 "note": o.note, "expires_on": w.d(o.expires_on),
+                 "status": w.t(_OFFER_STATUS.get(o.status, o.status)),
+                 "answered_at": w.dt(o.answered_at), "answer_note": o.answer_note or ""}
+                for o in c.offers],
+        mediation=c.mediation, litigation=c.litigation,
+        notes=[{"when": w.dt(n.created_at), "author": n.author, "body": n.body}
+               for n in c.notes] if c.options.include_notes else None,
+        exhibits=exhibit_rows(c, prepared, layout, w))
+
+
+_OFFER_STATUS = {"proposed": phrases.OFFER_PROPOSED, "accepted": phrases.OFFER_ACCEPTED,
+                 "rejected": phrases.OFFER_REJECTED}
+
+
+def _who(person, w: Words) -> str:
+    if person is None:
+        return ""
+    return f"{person.name} ({w.vocab(person.role)})" if person.role else person.name
+
+
+def _lang_tag(lang: str) -> str:
+    return "zh-CN" if lang == "zh_CN" else "en"
+
+
+def sheets_html(content: BundleContent, prepared: list[Prepared]) -> str:
+    """One separator sheet per exhibit (plus the text of a text exhibit after its sheet)."""
+    w = Words(content.options.lang, content.timezone)
+    sheets = []
+    for item in prepared:
+        x = item.record
+        status, problem = _sheet_status(item, w)
+        sheets.append({
+            "exhibit": x.exhibit, "kind": w.vocab(x.kind), "description": x.description,
+            "date": w.d(x.recorded_on), "file_name": x.original_name,
+            "media_type": x.media_type, "size": w.size(x.size), "sha256": x.sha256,
+            "path": item.path,
+            "uploaded": w.t(phrases.TEXT["uploaded"], name=x.uploaded_by,
+                            when=w.dt(x.uploaded_at)),
+            "withdrawn": w.t(phrases.TEXT["withdrawn"], date=w.dt(x.withdrawn_at),
+                             reason=x.withdrawn_reason or "") if x.withdrawn_at else "",
+            "audio": {"duration": _duration(item.audio.duration_seconds, w),
+                      "format": w._(item.audio.format_label)} if item.audio else None,
+            "status": status, "problem": problem, "text": item.text})
+    return render.html("sheets.html", title=content.number, lang_tag=_lang_tag(w.lang),
+                       text=w.text, sheets=sheets)
+
+
+def _sheet_status(item: Prepared, w: Words) -> tuple[str, bool]:
+    if item.reason:
+        return w.t(phrases.TEXT["not_shown"], reason=w._(item.reason)), True
+    if item.way == "pdf":
+        return w.t(phrases.TEXT["sheet_pages"], count=item.body_pages), False
+    if item.way == "image":
+        return (w.text["sheet_image"] if item.body_pages == 1
+                else w.t(phrases.TEXT["sheet_frames"], count=item.body_pages)), False
+    if item.way == "audio":
+        return w.text["sheet_audio"], False
+    if item.way == "text":
+        return (w.t(phrases.TEXT["sheet_text_cut"], count=f"{len(item.text or ''):,}")
+                if item.text_cut else w.text["sheet_text"]), False
+    return "", False
+
+
+def _duration(seconds: float | None, w: Words) -> str:
+    if seconds is None:
+        return w.text["unknown"]
+    whole = round(seconds)
+    return f"{whole // 3600:d}:{whole // 60 % 60:02d}:{whole % 60:02d}" if whole >= 3600 \
+        else f"{whole // 60:d}:{whole % 60:02d}" + (f" ({seconds:.2f} s)" if seconds < 10 else "")

@@ -1,0 +1,84 @@
+"""The case-bundle controls: legal's export panel (options, progress, download) and the
+borrower's "download my evidence bundle". The bundle is made into a temporary folder and handed
+to the browser; nothing stays on the server but the export's event."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dispute.bundle.content import BundleOptions
+from dispute.bundle.export import Step, export_bundle
+from dispute.context import Context
+from dispute.errors import UserError
+from dispute.models import User
+from ui.render import errors_of, field_error, show_error
+from ui.session import lang, t
+
+def _phase_text(step: Step) -> str:
+    _ = t()
+    messages = {"exhibit": _("Adding exhibit {exhibit}…"),
+                "sections": _("Writing the index, chronology and records…"),
+                "stamping": _("Merging and stamping the pages…"),
+                "signing": _("Signing the manifest…"),
+                "done": _("The bundle is ready.")}
+    return messages[step.phase].format(exhibit=step.exhibit or "")
+
+
+def _make(ctx: Context, user: User, number: str, options: BundleOptions, key: str) -> None:
+    """Export with a progress bar; keep the ZIP's bytes in the session for the download."""
+    bar = st.progress(0.0, text=t()("Preparing the bundle…"))
+
+    def progress(step: Step) -> None:
+        bar.progress(min(step.done / max(step.total, 1), 1.0), text=_phase_text(step))
+
+    with tempfile.TemporaryDirectory(prefix="bundle-") as folder:
+        out = Path(folder) / f"{number}-bundle.zip"
+        export_bundle(ctx, user, number, out, options, progress=progress)
+        st.session_state[key] = (out.name, out.read_bytes())
+
+
+def _download(key: str) -> None:
+    made = st.session_state.get(key)
+    if made:
+        name, data = made
+        st.download_button(t()("Download the bundle (ZIP)"), data=data, file_name=name,
+                           mime="application/zip", key=f"{key}_download",
+                           icon=":material/download:", on_click="ignore")
+
+
+def legal_export_panel(ctx: Context, user: User, number: str) -> None:
+    """Legal's Export action: internal notes, unmasked numbers with a reason, then download."""
+    _ = t()
+    key = f"export_panel_{number}"
+    with st.form(f"{key}_form"):
+        notes = st.checkbox(_("Include internal notes"), key=f"{key}_notes")
+        unmasked = st.checkbox(_("Show identity and account numbers unmasked (logged)"),
+                               key=f"{key}_unmasked")
+        reason = st.text_input(_("Reason for unmasking"), key=f"{key}_reason")
+        submitted = st.form_submit_button(_("Make the bundle"), icon=":material/picture_as_pdf:")
+    if submitted:
+        st.session_state.pop(key, None)
+        try:
+            _make(ctx, user, number, BundleOptions(include_notes=notes, unmasked=unmasked,
+                                                   reason=reason, lang=lang()), key)
+        except UserError as exc:
+            show_error(exc)
+            field_error(errors_of(exc), "reason")
+    _download(key)
+
+
+def borrower_bundle_button(ctx: Context, user: User, number: str) -> None:
+    """The borrower's own bundle: masked, without internal notes."""
+    _ = t()
+    key = f"my_bundle_{number}"
+    if st.button(_("Download my evidence bundle"), key=f"{key}_make",
+                 icon=":material/folder_zip:"):
+        st.session_state.pop(key, None)
+        try:
+            _make(ctx, user, number, BundleOptions(lang=lang()), key)
+        except UserError as exc:
+            show_error(exc)
+    _download(key)
