@@ -195,15 +195,13 @@ class DocketRow(Strict):
     next_sitting_on: date | None
 
 
-def docket(ctx: Context, actor: User, page: int = 1, size: int = 25
-           ) -> tuple[list[DocketRow], int]:
-    """Legal's list: open disputes in mediation or litigation, the next sitting first."""
-    require_role(actor, *CASE_ROLES)
-    size = max(1, min(size, 100))
-    today = ctx.today()
-    total = ctx.db.query("SELECT count(*) FROM disputes WHERE stage IN ('mediation', "
-                         "'litigation')").scalar()
-    rows = ctx.db.query(
+DOCKET_STAGES = "d.stage IN ('mediation', 'litigation')"
+DOCKET_COUNT_SQL = f"SELECT count(*) FROM disputes d WHERE {DOCKET_STAGES}"
+
+
+def docket_sql(today: date, page: int, size: int) -> tuple[str, list[Any]]:
+    """One page of the docket, the next sitting first (its count is DOCKET_COUNT_SQL)."""
+    return (
         "SELECT d.number, d.stage, d.institution, b.name AS borrower_name, "
         "m.body AS mediation_body, m.reference AS mediation_reference, l.court, l.case_number, "
         "(SELECT min(held_on) FROM (SELECT held_on FROM mediation_sessions s WHERE "
@@ -212,7 +210,16 @@ def docket(ctx: Context, actor: User, page: int = 1, size: int = 25
         "FROM disputes d JOIN users b ON b.id = d.borrower_id "
         "LEFT JOIN mediation m ON m.dispute_id = d.id "
         "LEFT JOIN litigation l ON l.dispute_id = d.id "
-        "WHERE d.stage IN ('mediation', 'litigation') "
+        f"WHERE {DOCKET_STAGES} "
         "ORDER BY next_sitting_on NULLS LAST, d.number LIMIT ? OFFSET ?",
-        (today, size, (max(page, 1) - 1) * size))
+        [today, size, (max(page, 1) - 1) * size])
+
+
+def docket(ctx: Context, actor: User, page: int = 1, size: int = 25
+           ) -> tuple[list[DocketRow], int]:
+    """Legal's list: open disputes in mediation or litigation, the next sitting first."""
+    require_role(actor, *CASE_ROLES)
+    size = max(1, min(size, 100))
+    total = ctx.db.query(DOCKET_COUNT_SQL).scalar()
+    rows = ctx.db.query(*docket_sql(ctx.today(), page, size))
     return [DocketRow(**r) for r in rows], total
