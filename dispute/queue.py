@@ -174,15 +174,15 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
     require_role(actor, *CASE_ROLES)
     size = max(1, min(size, 100))
     today = ctx.today()
-    sql, params = page_sql(f, actor, today, after, size)
-    rows = list(ctx.db.query(sql, params))
     counts = {Stage(r["stage"]): r["n"] for r in ctx.db.query(*counts_sql(f, actor, today))}
     selected = ({f.stage} if f.stage else set(f.stages)) or set(Stage)
+    total = sum(n for s, n in counts.items() if s in selected)
+    # Nothing matches: skip the page, which for a search would scan every description again.
+    rows = list(ctx.db.query(*page_sql(f, actor, today, after, size))) if total else []
     more = len(rows) > size
     rows = rows[:size]
     return QueuePage(
-        rows=[_row(r) for r in rows], counts=counts,
-        total=sum(n for s, n in counts.items() if s in selected),
+        rows=[_row(r) for r in rows], counts=counts, total=total,
         next_cursor=Cursor(key=rows[-1]["sort_key"], number=rows[-1]["number"])
         if more else None)
 
