@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import string
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Sequence
+from uuid import UUID
 
 from pydantic import Field
 
@@ -88,9 +89,21 @@ def _contains_pattern(text: str) -> str:
     return "(?i)" + "".join("\\" + c if c in string.punctuation else c for c in text)
 
 
-def where(f: QueueFilter, actor: User, today: date, *, with_stage: bool = True
-          ) -> tuple[str, list[Any]]:
-    """The WHERE clause of a filter (parameters bound, never spliced)."""
+def borrowers_sql(f: QueueFilter) -> tuple[str, list[Any]] | None:
+    """The borrowers whose name the search matches, or None when there is no text to search.
+    They are looked up first and passed in as a list: as a sub-select inside the search's OR they
+    stopped DuckDB pushing the top-N's bound into the scan (page 270 ms of CPU instead of 6)."""
+    text = f.text.strip()
+    if not text or NUMBER.fullmatch(text.upper()):
+        return None
+    return ("SELECT id FROM users WHERE role = 'borrower' AND regexp_matches(name, ?)",
+            [_contains_pattern(text)])
+
+
+def where(f: QueueFilter, actor: User, today: date, named: Sequence[UUID] = (), *,
+          with_stage: bool = True) -> tuple[str, list[Any]]:
+    """The WHERE clause of a filter (parameters bound, never spliced); `named` are the borrowers
+    whose name matches the search (borrowers_sql)."""
     parts, params = ["TRUE"], []
     if with_stage and f.stage:
         parts.append("d.stage = ?")
@@ -129,18 +142,16 @@ def where(f: QueueFilter, actor: User, today: date, *, with_stage: bool = True
         parts.append("d.number = ?")
         params.append(text.upper())
     elif text:
-        pattern = _contains_pattern(text)
-        parts.append("(d.number = ? OR regexp_matches(d.description, ?) OR d.borrower_id IN "
-                     "(SELECT id FROM users WHERE role = 'borrower' AND "
-                     "regexp_matches(name, ?)))")
-        params += [text.upper(), pattern, pattern]
+        named_clause = " OR list_contains(?, d.borrower_id)" if named else ""
+        parts.append(f"(d.number = ? OR regexp_matches(d.description, ?){named_clause})")
+        params += [text.upper(), _contains_pattern(text)] + ([list(named)] if named else [])
     return " AND ".join(parts), params
 
 
-def page_sql(f: QueueFilter, actor: User, today: date, after: Cursor | None,
-             size: int) -> tuple[str, list[Any]]:
+def page_sql(f: QueueFilter, actor: User, today: date, after: Cursor | None, size: int,
+             named: Sequence[UUID] = ()) -> tuple[str, list[Any]]:
     """One page of rows, keyset-paged on (sort key, number), NULL keys last."""
-    clause, params = where(f, actor, today)
+    clause, params = where(f, actor, today, named)
     key, direction = _ORDER[f.sort]
     if after is not None:
         cmp = "<" if direction == "DESC" else ">"
@@ -163,8 +174,9 @@ def page_sql(f: QueueFilter, actor: User, today: date, after: Cursor | None,
     return sql, params + [size + 1]
 
 
-def counts_sql(f: QueueFilter, actor: User, today: date) -> tuple[str, list[Any]]:
-    clause, params = where(f, actor, today, with_stage=False)
+def counts_sql(f: QueueFilter, actor: User, today: date, named: Sequence[UUID] = ()
+               ) -> tuple[str, list[Any]]:
+    clause, params = where(f, actor, today, named, with_stage=False)
     return f"SELECT d.stage, count(*) AS n FROM disputes d WHERE {clause} GROUP BY d.stage", params
 
 
@@ -174,11 +186,14 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
     require_role(actor, *CASE_ROLES)
     size = max(1, min(size, 100))
     today = ctx.today()
-    counts = {Stage(r["stage"]): r["n"] for r in ctx.db.query(*counts_sql(f, actor, today))}
+    lookup = borrowers_sql(f)
+    named = [r["id"] for r in ctx.db.query(*lookup)] if lookup else []
+    counts = {Stage(r["stage"]): r["n"]
+              for r in ctx.db.query(*counts_sql(f, actor, today, named))}
     selected = ({f.stage} if f.stage else set(f.stages)) or set(Stage)
     total = sum(n for s, n in counts.items() if s in selected)
     # Nothing matches: skip the page, which for a search would scan every description again.
-    rows = list(ctx.db.query(*page_sql(f, actor, today, after, size))) if total else []
+    rows = list(ctx.db.query(*page_sql(f, actor, today, after, size, named))) if total else []
     more = len(rows) > size
     rows = rows[:size]
     return QueuePage(
