@@ -235,18 +235,23 @@ DOCKET_COUNT_SQL = f"SELECT count(*) FROM disputes d WHERE {DOCKET_STAGES}"
 
 
 def docket_sql(today: date, page: int, size: int) -> tuple[str, list[Any]]:
-    """One page of the docket, the next sitting first (its count is DOCKET_COUNT_SQL)."""
+    """One page of the docket, the next sitting first (its count is DOCKET_COUNT_SQL). The next
+    sittings are aggregated once and the names joined after the LIMIT: a correlated sub-select per
+    dispute and names for every row cost twice as much on a large docket (bench/queue.py)."""
     return (
-        "SELECT d.number, d.stage, d.institution, b.name AS borrower_name, "
-        "m.body AS mediation_body, m.reference AS mediation_reference, l.court, l.case_number, "
-        "(SELECT min(held_on) FROM (SELECT held_on FROM mediation_sessions s WHERE "
-        " s.dispute_id = d.id UNION ALL SELECT held_on FROM hearings h WHERE "
-        " h.dispute_id = d.id) WHERE held_on >= ?) AS next_sitting_on "
-        "FROM disputes d JOIN users b ON b.id = d.borrower_id "
+        "SELECT p.* EXCLUDE (borrower_id), b.name AS borrower_name FROM ("
+        "SELECT d.number, d.stage, d.institution, d.borrower_id, m.body AS mediation_body, "
+        "m.reference AS mediation_reference, l.court, l.case_number, n.next_sitting_on "
+        "FROM disputes d "
         "LEFT JOIN mediation m ON m.dispute_id = d.id "
         "LEFT JOIN litigation l ON l.dispute_id = d.id "
+        "LEFT JOIN (SELECT dispute_id, min(held_on) AS next_sitting_on FROM ("
+        " SELECT dispute_id, held_on FROM mediation_sessions UNION ALL "
+        " SELECT dispute_id, held_on FROM hearings) WHERE held_on >= ? GROUP BY dispute_id) n "
+        "ON n.dispute_id = d.id "
         f"WHERE {DOCKET_STAGES} "
-        "ORDER BY next_sitting_on NULLS LAST, d.number LIMIT ? OFFSET ?",
+        "ORDER BY n.next_sitting_on NULLS LAST, d.number LIMIT ? OFFSET ?) p "
+        "JOIN users b ON b.id = p.borrower_id ORDER BY p.next_sitting_on NULLS LAST, p.number",
         [today, size, (max(page, 1) - 1) * size])
 
 
