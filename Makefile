@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.requirements-installed
 RUN_PACKAGES  := fonts-wqy-zenhei poppler-utils libmagic1 libpango-1.0-0 libpangoft2-1.0-0
 TEST_PACKAGES := $(RUN_PACKAGES) chromium ffmpeg
 
-.PHONY: run test system-run system-test venv i18n bench
+.PHONY: run test system-run system-test venv i18n bench bench-queue
 
 run: system-run venv
 	$(PY) -m dispute init
@@ -37,3 +37,7 @@ i18n: venv
 
 bench: venv
 	$(PY) bench/ingest.py
+
+# The staff queue on a million generated disputes: app against raw SQL, p50/p95 (a few minutes).
+bench-queue: venv
+	$(PY) bench/queue.py --cases 1000000

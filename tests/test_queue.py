@@ -102,3 +102,35 @@ def test_the_docket_lists_mediation_and_litigation(ctx, filed):
     by_number = {r.number: r for r in rows}
     assert by_number[numbers[0]].mediation_body == "上海银行业纠纷调解中心"
     assert by_number[numbers[1]].court == "上海市浦东新区人民法院"
+
+
+def test_search_ignores_case_and_takes_every_character_literally(ctx, filed):
+    staff, _, _, numbers = filed
+    assert queue(ctx, staff, QueueFilter(text="ZHANG wei")).total == 4      # borrower name
+    assert queue(ctx, staff, QueueFilter(text="LATE FEE")).total == 4       # description
+    # regular-expression characters are literal too
+    assert queue(ctx, staff, QueueFilter(text="late.fee")).total == 0
+    assert queue(ctx, staff, QueueFilter(text="fee charged 100%_wrong")).total == 4
+    assert queue(ctx, staff, QueueFilter(text="(.*)")).total == 0
+    assert queue(ctx, staff, QueueFilter(text="\\")).total == 0
+
+
+def test_a_whole_number_finds_that_dispute_alone(ctx, filed):
+    staff, _, borrowers, numbers = filed
+    cases.file_dispute(ctx, borrowers[0], filing_form(description=f"与 {numbers[6]} 是同一笔扣款"))
+    assert queue(ctx, staff, QueueFilter(text="同一笔扣款")).total == 1
+    page = queue(ctx, staff, QueueFilter(text=f"  {numbers[6].lower()} "))
+    assert [r.number for r in page.rows] == [numbers[6]] and page.total == 1
+    assert queue(ctx, staff, QueueFilter(text="DSP-2026-999999")).total == 0
+
+
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_the_deadline_sort_pages_through_dated_disputes_then_undated(ctx, filed, size):
+    staff, _, _, numbers = filed
+    due = {numbers[7]: date(2026, 12, 1), numbers[2]: date(2026, 12, 1),
+           numbers[9]: date(2026, 11, 30), numbers[0]: date(2027, 1, 5)}
+    ctx.db.write(lambda uow: [uow.execute(
+        "UPDATE disputes SET next_due_by = ? WHERE number = ?", (on, n)) for n, on in due.items()])
+    seen = all_pages(ctx, staff, QueueFilter(sort="deadline"), size=size)
+    assert seen[:4] == [numbers[9], numbers[2], numbers[7], numbers[0]]
+    assert seen[4:] == sorted(set(numbers) - set(due))

@@ -1,0 +1,221 @@
+"""How fast the staff queue answers on a large book: the app's own code against the same SQL raw.
+
+Generates `--cases` disputes (default a million) into a fresh temp data folder opened through
+`open_context` (so every migration runs), in bulk with DuckDB `INSERT … SELECT` (bench/
+queue_data.py). Then times, for each case, `queue(ctx, staff, QueueFilter(...), after=cursor)`
+against the statements `borrowers_sql`, `counts_sql` and `page_sql` give, executed raw on the
+same connection, alternating the two, after a warm-up. Prints p50/p95 and the app/raw ratio beside the targets:
+p95 under 100 ms for paging and filters, under 300 ms for text search, app at most 1.5× raw.
+
+    .venv/bin/python bench/queue.py [--cases 1000000] [--runs 20] [--keep DIR]   (or: make bench-queue)
+
+`--keep DIR` generates into DIR once and reuses it on later runs (migrations still run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
+
+# This file shares its name with the standard library's `queue`, which threading code imports:
+# take bench/ off the path and put the repository on it (run as a script from anywhere).
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
+
+from bench.queue_data import NOW, generate
+
+from dispute.config import Settings
+from dispute.context import Context, open_context
+from dispute.events import as_utc
+from dispute.models import User
+from dispute.queue import (DOCKET_COUNT_SQL, Cursor, QueueFilter, borrowers_sql, counts_sql,
+                           docket, docket_sql, page_sql, queue)
+
+TARGET_MS = {"paging": 100, "filter": 100, "search": 300, "docket": 100}
+MAX_RATIO = 1.5
+PAGE = 25
+
+
+@dataclass
+class Case:
+    label: str
+    group: str
+    app: Callable[[], object]
+    raw: Callable[[], object] | None
+
+
+def user(ctx: Context, role: str) -> User:
+    """The staff (or legal) member holding the most disputes: "assigned to me" is a real page."""
+    row = ctx.db.query(
+        "SELECT u.id, u.email, u.name, u.phone, u.role, u.language, u.disabled, u.created_at "
+        "FROM users u JOIN disputes d ON d.handler_id = u.id WHERE u.role = ? "
+        "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1", (role,)).first()
+    return User(**row | {"created_at": as_utc(row["created_at"])})
+
+
+def queue_case(ctx: Context, staff: User, label: str, group: str, f: QueueFilter,
+               after: Cursor | None = None) -> Case:
+    cur, today = ctx.db.cursor(), ctx.today()
+    lookup = borrowers_sql(f)
+    named = [r[0] for r in cur.execute(*lookup).fetchall()] if lookup else []
+    page = page_sql(f, staff, today, after, PAGE, named)
+    counts = counts_sql(f, staff, today, named)
+
+    def raw() -> tuple:
+        found = cur.execute(*lookup).fetchall() if lookup else []
+        return found, cur.execute(*counts).fetchall(), cur.execute(*page).fetchall()
+
+    return Case(label, group, lambda: queue(ctx, staff, f, after=after, size=PAGE), raw)
+
+
+def deep_cursor(ctx: Context, staff: User, f: QueueFilter, pages: int) -> Cursor:
+    cursor = None
+    for _ in range(pages):
+        cursor = queue(ctx, staff, f, after=cursor, size=PAGE).next_cursor
+    assert cursor is not None, "fewer pages than asked for"
+    return cursor
+
+
+def cases(ctx: Context, staff: User, legal: User, deep: int) -> list[Case]:
+    cur, today = ctx.db.cursor(), ctx.today()
+    number = cur.execute("SELECT number FROM disputes WHERE borrower_replied LIMIT 1 OFFSET 7"
+                         ).fetchone()[0]
+    zh_name, en_name = (cur.execute(
+        f"SELECT name FROM users WHERE role = 'borrower' AND name {op} '% %' LIMIT 1 OFFSET 99"
+    ).fetchone()[0] for op in ("NOT LIKE", "LIKE"))
+    month = (NOW - timedelta(days=400)).date()
+    q = lambda label, group, after=None, **kw: queue_case(  # noqa: E731
+        ctx, staff, label, group, QueueFilter(**kw), after)
+    docket_page, docket_count = docket_sql(today, 1, PAGE), DOCKET_COUNT_SQL
+
+    def docket_raw() -> tuple:
+        n = cur.execute(docket_count).fetchone()
+        return n, cur.execute(*docket_page).fetchall()
+
+    return [
+        q("first page (newest)", "paging"),
+        q(f"deep page (newest, after {deep} pages)", "paging",
+          deep_cursor(ctx, staff, QueueFilter(), deep)),
+        q(f"deep page (deadline, after {deep} pages)", "paging",
+          deep_cursor(ctx, staff, QueueFilter(sort="deadline"), deep), sort="deadline"),
+        q("sort: oldest", "paging", sort="oldest"),
+        q("sort: last activity", "paging", sort="activity"),
+        q("sort: deadline", "paging", sort="deadline"),
+        q("stage = negotiation", "filter", stage="negotiation"),
+        q("stage = litigation", "filter", stage="litigation"),
+        q("assigned to me", "filter", assigned="me"),
+        q("unassigned", "filter", assigned="unassigned"),
+        q("institution = 招商银行 (largest)", "filter", institution="招商银行"),
+        q("institution = Barclays (small)", "filter", institution="Barclays"),
+        q("product = mortgage", "filter", product="mortgage"),
+        q("error category = fee_in_error", "filter", error_category="fee_in_error"),
+        q(f"filed between {month} and +30 days", "filter", filed_from=month,
+          filed_to=month + timedelta(days=30)),
+        q("waiting on borrower", "filter", waiting="waiting_on_borrower"),
+        q("borrower replied", "filter", waiting="borrower_replied"),
+        q("overdue", "filter", overdue=True),
+        q("negotiation + me + waiting, by deadline", "filter", stage="negotiation",
+          assigned="me", waiting="waiting_on_borrower", sort="deadline"),
+        q(f"search: number {number}", "search", text=number.lower()),
+        q("search: Chinese word 征信", "search", text="征信"),
+        q("search: English word autopay", "search", text="autopay"),
+        q(f"search: borrower name {zh_name}", "search", text=zh_name),
+        q(f"search: borrower name {en_name}", "search", text=en_name),
+        q("search: 王 (one character: 7% of borrowers)", "search", text="王"),
+        q("search: no match (不存在)", "search", text="不存在的词语"),
+        q("search + stage = filed", "search", text="征信", stage="filed"),
+        Case("docket (page 1 + count)", "docket", lambda: docket(ctx, legal, 1, PAGE),
+             docket_raw),
+    ]
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+def measure(case: Case, runs: int, warmup: int) -> dict[str, list[float]]:
+    """Wall and CPU milliseconds (CPU of every thread of this process, so DuckDB's workers count),
+    alternating app and raw, and which goes first, so drifts in load hit both alike."""
+    for _ in range(warmup):
+        case.app()
+        case.raw()
+    out: dict[str, list[float]] = {"app": [], "raw": [], "app cpu": [], "raw cpu": []}
+    for i in range(runs):
+        for name, fn in (("app", case.app), ("raw", case.raw))[:: 1 if i % 2 else -1]:
+            wall, cpu = time.perf_counter(), time.process_time()
+            fn()
+            out[name + " cpu"].append((time.process_time() - cpu) * 1000)
+            out[name].append((time.perf_counter() - wall) * 1000)
+    return out
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--borrowers", type=int, help="default: a fifth of --cases")
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per case (after warm-up)")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--deep", type=int, default=200, help="pages to follow for the deep page")
+    parser.add_argument("--keep", type=Path, help="data folder to generate into once and reuse")
+    parser.add_argument("--only", default="", help="run only cases whose label contains this")
+    args = parser.parse_args()
+
+    data_dir = args.keep or Path(tempfile.mkdtemp(prefix="queue-bench-"))
+    try:
+        ctx = open_context(Settings(data_dir=data_dir, max_upload_mb=50,
+                                    timezone="Asia/Shanghai"))
+        ctx.clock = lambda: as_utc(NOW)
+        print(f"load average before: {load()}")
+        have = ctx.db.query("SELECT count(*) FROM disputes").scalar()
+        if have == 0:
+            started = time.perf_counter()
+            counts = generate(ctx.db, args.cases, args.borrowers or max(1, args.cases // 5))
+            print(f"generated in {time.perf_counter() - started:.1f} s: "
+                  + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
+        else:
+            print(f"reusing {have:,} disputes in {data_dir}")
+        size = sum(f.stat().st_size for f in data_dir.glob("*.duckdb*"))
+        print(f"database file: {size / 2**20:.0f} MiB; {args.runs} runs per case after "
+              f"{args.warmup} warm-up runs; app = queue() (names, counts, page, rows as models), "
+              f"raw = borrowers_sql + counts_sql + page_sql on the same cursor")
+        staff, legal = user(ctx, "staff"), user(ctx, "legal")
+        selected = [c for c in cases(ctx, staff, legal, args.deep) if args.only in c.label]
+        print()
+        print("| case | app p50 | app p95 | raw p50 | raw p95 | app/raw p50 | "
+              "CPU p50 app / raw | target: p95, app/raw | |")
+        print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+        for case in selected:
+            t = measure(case, args.runs, args.warmup)
+            a50, a95, r50, r95 = (percentile(t["app"], .5), percentile(t["app"], .95),
+                                  percentile(t["raw"], .5), percentile(t["raw"], .95))
+            target = TARGET_MS[case.group]
+            ok = a95 < target and a50 / r50 <= MAX_RATIO
+            print(f"| {case.label} | {a50:.1f} | {a95:.1f} | {r50:.1f} | {r95:.1f} | "
+                  f"{a50 / r50:.2f}× | {percentile(t['app cpu'], .5):.1f} / "
+                  f"{percentile(t['raw cpu'], .5):.1f} | < {target} ms, ≤ {MAX_RATIO}× | "
+                  f"{'ok' if ok else 'MISS'} |", flush=True)
+        print(f"\nload average after: {load()}  (times in ms)")
+        ctx.db.close()
+    finally:
+        if args.keep is None:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
