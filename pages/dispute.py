@@ -11,7 +11,7 @@ from dispute.timeline import timeline
 from dispute.vocab import Stage
 from dispute.workflow import move as move_dispute
 from ui import (case_header, contacts_panel, conversation, correction_form, deadlines_panel,
-                evidence_panel, forms, offers_view, proceedings_view, render, session,
+                evidence_panel, export_panel, forms, offers_view, proceedings_view, render, session,
                 timeline_view)
 
 _ = session.t()
@@ -45,6 +45,7 @@ if pending:
     st.warning(_("You have an offer to answer: see Offers."), icon=":material/handshake:")
 
 case_header.details(d)
+export_panel.borrower_bundle_button(ctx, user, d.number)
 
 names = [_("Conversation"), _("Offers"), _("Evidence"), _("Contact log"), _("Timeline"),
          _("Mediation and court")]

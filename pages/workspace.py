@@ -7,10 +7,10 @@ import streamlit as st
 from dispute.cases import get_dispute
 from dispute.errors import UserError
 from dispute.timeline import timeline
-from dispute.vocab import Stage
+from dispute.vocab import Role, Stage
 from ui import (assign_form, case_header, contacts_panel, conversation, deadlines_panel,
-                evidence_panel, moves_panel, notes_panel, offers_view, proceedings_view, render,
-                session, timeline_view)
+                evidence_panel, export_panel, moves_panel, notes_panel, offers_view,
+                proceedings_view, render, session, timeline_view)
 
 _ = session.t()
 user = session.require_user()
@@ -46,6 +46,8 @@ with left:
 
 names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("Evidence"), _("Contact log"),
          _("Mediation and court"), _("Internal notes")]
+if user.role == Role.LEGAL:
+    names.append(_("Export"))
 tabs = dict(zip(names, st.tabs(names)))
 with tabs[_("Timeline")]:
     timeline_view.show(timeline(ctx, user, d.number))
@@ -63,3 +65,8 @@ with tabs[_("Mediation and court")]:
     proceedings_view.show(ctx, user, d.number, d.version)
 with tabs[_("Internal notes")]:
     notes_panel.show(ctx, user, d.number)
+if user.role == Role.LEGAL:
+    with tabs[_("Export")]:
+        st.caption(_("A court-ready bundle: the PDF with every exhibit, the original files, and "
+                     "a signed manifest that `python -m dispute verify` checks."))
+        export_panel.legal_export_panel(ctx, user, d.number)

@@ -127,3 +127,44 @@ def test_a_borrower_cannot_open_the_workspace_or_someone_elses_dispute(case):
     at = open_page(other, "pages/dispute.py", number)
     assert f"No dispute {number} was found." in texts(at)
     assert "自动还款" not in texts(at)
+
+
+def test_legal_exports_a_bundle_from_the_workspace_and_the_borrower_gets_theirs(case, tmp_path):
+    import io
+    import zipfile
+
+    from dispute.bundle.verify import verify_bundle
+
+    ctx, number, borrower, staff, legal = case
+    add_note(ctx, staff, number, {"body": "内部备注：不应出现在借款人的材料包中"})
+    at = open_page(legal, "pages/workspace.py", number)
+    assert not at.exception
+    at.checkbox(key=f"export_panel_{number}_notes").check()
+    at.button(key=f"FormSubmitter:export_panel_{number}_form-Make the bundle").click().run()
+    assert not at.exception
+    name, data = at.session_state[f"export_panel_{number}"]
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert verify_bundle(path).ok
+    assert "不应出现在借款人的材料包中" in pdf_text(data)
+
+    at = open_page(borrower, "pages/dispute.py", number)
+    at.button(key=f"my_bundle_{number}_make").click().run()
+    assert not at.exception
+    name, data = at.session_state[f"my_bundle_{number}"]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "bundle.pdf" in z.namelist()
+    (tmp_path / "mine.zip").write_bytes(data)
+    assert verify_bundle(tmp_path / "mine.zip").ok
+    assert "不应出现在借款人的材料包中" not in pdf_text(data)
+
+
+def pdf_text(zip_bytes: bytes) -> str:
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as z:
+        reader = PdfReader(io.BytesIO(z.read("bundle.pdf")))
+        return "".join(page.extract_text() for page in reader.pages)

@@ -17,6 +17,7 @@ from dispute.models import User
 from ui.render import errors_of, field_error, show_error
 from ui.session import lang, t
 
+
 def _phase_text(step: Step) -> str:
     _ = t()
     messages = {"exhibit": _("Adding exhibit {exhibit}…"),
@@ -29,7 +30,8 @@ def _phase_text(step: Step) -> str:
 
 def _make(ctx: Context, user: User, number: str, options: BundleOptions, key: str) -> None:
     """Export with a progress bar; keep the ZIP's bytes in the session for the download."""
-    bar = st.progress(0.0, text=t()("Preparing the bundle…"))
+    _ = t()
+    bar = st.progress(0.0, text=_("Preparing the bundle…"))
 
     def progress(step: Step) -> None:
         bar.progress(min(step.done / max(step.total, 1), 1.0), text=_phase_text(step))
@@ -41,10 +43,11 @@ def _make(ctx: Context, user: User, number: str, options: BundleOptions, key: st
 
 
 def _download(key: str) -> None:
+    _ = t()
     made = st.session_state.get(key)
     if made:
         name, data = made
-        st.download_button(t()("Download the bundle (ZIP)"), data=data, file_name=name,
+        st.download_button(_("Download the bundle (ZIP)"), data=data, file_name=name,
                            mime="application/zip", key=f"{key}_download",
                            icon=":material/download:", on_click="ignore")
 
