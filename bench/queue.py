@@ -57,7 +57,7 @@ class Case:
 def user(ctx: Context, role: str) -> User:
     """The staff (or legal) member holding the most disputes: "assigned to me" is a real page."""
     row = ctx.db.query(
-        "SELECT u.id, u.email, u.name, u.phone, u.role, u.language, u.disabled, u.created_at "
+        "SELECT u.id, u.email, reveal_name(u.name) AS name, reveal_phone(u.phone) AS phone, u.role, u.language, u.disabled, u.created_at "
         "FROM users u JOIN disputes d ON d.handler_id = u.id WHERE u.role = ? "
         "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1", (role,)).first()
     return User(**row | {"created_at": as_utc(row["created_at"])})
@@ -66,7 +66,7 @@ def user(ctx: Context, role: str) -> User:
 def queue_case(ctx: Context, staff: User, label: str, group: str, f: QueueFilter,
                after: Cursor | None = None) -> Case:
     cur, today = ctx.db.cursor(), ctx.today()
-    lookup = borrowers_sql(f)
+    lookup = borrowers_sql(f, ctx.keys)
     named = [r[0] for r in cur.execute(*lookup).fetchall()] if lookup else []
     page = page_sql(f, staff, today, after, PAGE, named)
     counts = counts_sql(f, staff, today, named)
@@ -185,7 +185,8 @@ def main() -> None:
         have = ctx.db.query("SELECT count(*) FROM disputes").scalar()
         if have == 0:
             started = time.perf_counter()
-            counts = generate(ctx.db, args.cases, args.borrowers or max(1, args.cases // 5))
+            counts = generate(ctx.db, args.cases, args.borrowers or max(1, args.cases // 5),
+                             ctx.keys)
             print(f"generated in {time.perf_counter() - started:.1f} s: "
                   + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
         else:

@@ -40,7 +40,7 @@ def _target(uow: UnitOfWork, actor: User, user_id: UUID, self_message: str | Non
         raise Forbidden(N_("Your role may not do this."))
     if self_message and user_id == actor.id:
         raise Forbidden(self_message)
-    row = uow.execute("SELECT * FROM users WHERE id = ?", (user_id,)).first()
+    row = uow.execute(accounts.USERS_SQL + "WHERE id = ?", (user_id,)).first()
     if row is None:
         raise NotFound(N_("No such account."))
     return row
@@ -118,5 +118,5 @@ def reset_password(ctx: Context, actor: User, user_id: UUID) -> str:
 
 
 def _reread(uow: UnitOfWork, user_id: UUID) -> User:
-    return accounts.user_from_row(uow.execute("SELECT * FROM users WHERE id = ?",
+    return accounts.user_from_row(uow.execute(accounts.USERS_SQL + "WHERE id = ?",
                                               (user_id,)).first())

@@ -21,6 +21,7 @@ from dispute.db import UnitOfWork
 from dispute.errors import Forbidden, InvalidInput, UserError
 from dispute.i18n import LANGUAGES, N_
 from dispute.models import NewAccount, PasswordChange, Registration, User
+from dispute.pii import USER_COLUMNS, name_index, seal_text
 from dispute.validation import parse
 from dispute.vocab import Role
 
@@ -28,6 +29,7 @@ _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the timing of both failures alike.
 _DUMMY_HASH = _hasher.hash("not a real password")
 
+USERS_SQL = f"SELECT {USER_COLUMNS} FROM users "  # names and phones opened
 BAD_LOGIN = N_("The email or password is not correct.")
 LOCKED = N_("Too many failed attempts with this email. Try again in {minutes} min.")
 DISABLED = N_("This account is disabled; ask an administrator.")
@@ -49,13 +51,16 @@ def _insert(ctx: Context, uow: UnitOfWork, data: Registration, role: Role, actor
         raise UserError(N_("An account with this email already exists."))
     now = ctx.now()
     user_id = uuid.uuid4()
+    keys = ctx.keys
     uow.execute("INSERT INTO users (id, email, name, phone, role, password_hash, language, "
-                "disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, false, ?)",
-                (user_id, data.email, data.name, data.phone, role.value,
-                 hash_password(data.password), language, events.utc_naive(now)))
+                "disabled, created_at, name_idx) VALUES (?, ?, ?, ?, ?, ?, ?, false, ?, ?)",
+                (user_id, data.email, seal_text(keys, data.name, "users", "name"),
+                 seal_text(keys, data.phone, "users", "phone"), role.value,
+                 hash_password(data.password), language, events.utc_naive(now),
+                 name_index(keys, data.name)))
     events.append(uow, kind=ek.ACCOUNT_CREATED, at=now, actor_id=actor.id if actor else user_id,
                   payload={"user": str(user_id), "role": role.value})
-    return user_from_row(uow.execute("SELECT * FROM users WHERE id = ?", (user_id,)).first())
+    return user_from_row(uow.execute(USERS_SQL + "WHERE id = ?", (user_id,)).first())
 
 
 def register(ctx: Context, form: dict[str, Any], language: str | None = None) -> User:
@@ -141,7 +146,7 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
 
     A locked email is refused without checking the password, known or not."""
     now = ctx.now()
-    row = ctx.db.query("SELECT * FROM users WHERE email = ?", (lockout.key(email),)).first()
+    row = ctx.db.query(USERS_SQL + "WHERE email = ?", (lockout.key(email),)).first()
     user_id = row["id"] if row else None
     state = lockout.load(ctx.db.query, email, now)
     if lockout.is_locked(state, now):
@@ -167,7 +172,7 @@ def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
     """The user picks a new password, proving the current one (or the temporary one after a
     reset). Their other sessions end; a wrong current password counts as a failed login."""
     data = parse(PasswordChange, form)
-    row = ctx.db.query("SELECT * FROM users WHERE id = ?", (actor.id,)).first()
+    row = ctx.db.query(USERS_SQL + "WHERE id = ?", (actor.id,)).first()
     if row is None or row["disabled"]:
         raise Forbidden(DISABLED)
     if not _password_ok(row["password_hash"], data.current):
@@ -181,7 +186,7 @@ def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
                     (hash_password(data.new), events.utc_naive(now), actor.id))
         events.append(uow, kind=ek.PASSWORD_CHANGED, at=now, actor_id=actor.id,
                       payload={"user": str(actor.id), "forced": bool(row["must_change_password"])})
-        return user_from_row(uow.execute("SELECT * FROM users WHERE id = ?", (actor.id,)).first())
+        return user_from_row(uow.execute(USERS_SQL + "WHERE id = ?", (actor.id,)).first())
 
     return ctx.db.write(write)
 
@@ -193,7 +198,7 @@ def record_logout(ctx: Context, user_id: uuid.UUID, reason: str) -> None:
 
 
 def get_user(ctx: Context, user_id: uuid.UUID) -> User | None:
-    row = ctx.db.query("SELECT * FROM users WHERE id = ?", (user_id,)).first()
+    row = ctx.db.query(USERS_SQL + "WHERE id = ?", (user_id,)).first()
     return user_from_row(row) if row else None
 
 
@@ -208,7 +213,7 @@ def set_language(ctx: Context, actor: User, language: str) -> None:
 def list_accounts(ctx: Context, actor: User, *, limit: int = 50, offset: int = 0) -> list[User]:
     if actor.role != Role.ADMIN:
         raise Forbidden(N_("Only an administrator can list accounts."))
-    rows = ctx.db.query("SELECT * FROM users ORDER BY created_at, email LIMIT ? OFFSET ?",
+    rows = ctx.db.query(USERS_SQL + "ORDER BY created_at, email LIMIT ? OFFSET ?",
                         (limit, offset))
     return [user_from_row(r) for r in rows]
 

@@ -19,7 +19,8 @@ from dispute.models import Dispute, User
 def list_handlers(ctx: Context, actor: User) -> list[tuple[UUID, str]]:
     """Active staff and legal accounts, by name: the people a dispute can be assigned to."""
     require_role(actor, *CASE_ROLES)
-    rows = ctx.db.query("SELECT id, name FROM users WHERE role IN ('staff', 'legal') "
+    rows = ctx.db.query("SELECT id, reveal_name(name) AS name FROM users WHERE role IN "
+                        "('staff', 'legal') "
                         "AND NOT disabled ORDER BY name, email")
     return [(r["id"], r["name"]) for r in rows]
 
@@ -33,7 +34,7 @@ def assign(ctx: Context, actor: User, number: str, handler_id: UUID | None,
         row = row_for_write(uow, actor, number, expected_version)
         handler = None
         if handler_id is not None:
-            handler = uow.execute("SELECT id, name FROM users WHERE id = ? AND role IN "
+            handler = uow.execute("SELECT id, reveal_name(name) AS name FROM users WHERE id = ? AND role IN "
                                   "('staff', 'legal') AND NOT disabled", (handler_id,)).first()
             if handler is None:
                 raise InvalidInput({"handler": UserError(
@@ -42,18 +43,17 @@ def assign(ctx: Context, actor: User, number: str, handler_id: UUID | None,
             raise UserError(N_("The dispute is already assigned that way."))
         now = ctx.now()
         touch(uow, row, now)
-        record_assignment(uow, row, now, actor, handler_id, handler["name"] if handler else None)
+        record_assignment(uow, row, now, actor, handler_id)
 
     ctx.db.write(write)
     return get_dispute(ctx, actor, number)
 
 
-def record_assignment(uow: UnitOfWork, row: dict, now, actor: User, handler_id: UUID | None,
-                      handler_name: str | None) -> None:
+def record_assignment(uow: UnitOfWork, row: dict, now, actor: User,
+                      handler_id: UUID | None) -> None:
     """Set the handler and record it; the caller has checked the handler and bumped the
     version."""
     uow.execute("UPDATE disputes SET handler_id = ? WHERE id = ?", (handler_id, row["id"]))
     events.append(uow, kind=ek.ASSIGNED, at=now, actor_id=actor.id, dispute_id=row["id"],
                   payload={"handler_id": str(handler_id) if handler_id else None,
-                           "handler_name": handler_name,
                            "previous_id": str(row["handler_id"]) if row["handler_id"] else None})

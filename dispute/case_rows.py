@@ -13,7 +13,8 @@ from dispute.errors import StaleWrite, UserError
 from dispute.i18n import N_
 from dispute.models import User
 
-DISPUTE_SQL = ("SELECT d.*, u.name AS borrower_name FROM disputes d "
+DISPUTE_SQL = ("SELECT d.* REPLACE (reveal_account(d.account_ref) AS account_ref), "
+               "reveal_name(u.name) AS borrower_name FROM disputes d "
                "JOIN users u ON u.id = d.borrower_id WHERE d.number = ?")
 
 

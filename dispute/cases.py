@@ -8,12 +8,13 @@ from typing import Any
 from dispute import event_kinds as ek
 from dispute import events
 from dispute.access import check_case_access, require_role
+from dispute.case_rows import DISPUTE_SQL
 from dispute.context import Context
 from dispute.db import UnitOfWork
-from dispute.case_rows import DISPUTE_SQL
 from dispute.exhibits import Upload, insert_staged, stage_uploads, write_with_files
 from dispute.models import Dispute, DisputeFiling, DisputeSummary, User
 from dispute.pagination import Page, bounds
+from dispute.pii import seal_text
 from dispute.validation import parse
 from dispute.vocab import Role, Stage
 
@@ -50,7 +51,8 @@ def file_dispute(ctx: Context, actor: User, form: dict[str, Any],
             "version, filed_at, updated_at, last_activity_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
             (dispute_id, number, actor.id, filing.institution, filing.product.value,
-             filing.account_ref, filing.error_category.value, filing.description,
+             seal_text(ctx.keys, filing.account_ref, "disputes", "account_ref"),
+             filing.error_category.value, filing.description,
              filing.error_occurred_on, filing.payment_due_on, filing.discovered_on,
              filing.currency.value, filing.overdue_minor, filing.fees_minor,
              filing.compensation_minor, [r.value for r in filing.remedies], Stage.FILED.value,

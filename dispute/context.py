@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from dispute.config import Settings, load_settings
 from dispute.db import Database, UnitOfWork
 from dispute.deadlines.store import refresh_all, refresh_deadlines
+from dispute import pii
 from dispute.keys import Keyring, open_keyring
 from dispute.migrate import migrate
 from evidence.store import EvidenceStore
@@ -56,6 +57,8 @@ def open_context(settings: Settings | None = None) -> Context:
     try:
         applied = migrate(db)
         keys = open_keyring(db, settings.data_dir, settings.data_key)
+        pii.register(db, keys)
+        pii.seal_legacy(db, keys)
         store = EvidenceStore(settings.store_dir, keys)
         store.sweep_temp(older_than_seconds=0)  # we hold the database: no upload is under way
         store.sweep_orphans(referenced_objects(db))

@@ -16,6 +16,7 @@ from dispute.errors import UserError
 from dispute.i18n import N_
 from dispute.masking import mask_number
 from dispute.models import Dispute, DisputeFiling, User
+from dispute.pii import seal_text
 from dispute.validation import parse
 from dispute.vocab import Role, Stage
 
@@ -31,6 +32,13 @@ def correct_filing(ctx: Context, actor: User, number: str, form: dict[str, Any],
     filing = parse(DisputeFiling, form, today=ctx.today())
     new = filing.model_dump(mode="json")
 
+    def stored(field: str) -> Any:
+        if field == "remedies":
+            return [r.value for r in filing.remedies]
+        if field == "account_ref":
+            return seal_text(ctx.keys, filing.account_ref, "disputes", "account_ref")
+        return getattr(filing, field)
+
     def write(uow: UnitOfWork) -> None:
         row = row_for_write(uow, actor, number, expected_version)
         if row["stage"] != Stage.FILED:
@@ -42,8 +50,7 @@ def correct_filing(ctx: Context, actor: User, number: str, form: dict[str, Any],
         if not changed:
             raise UserError(N_("Nothing was changed."))
         now = ctx.now()
-        touch(uow, row, now, **{k: getattr(filing, k) if k != "remedies"
-                                else [r.value for r in filing.remedies] for k in changed})
+        touch(uow, row, now, **{k: stored(k) for k in changed})
 
         def shown(field: str, values: dict[str, Any]) -> Any:
             return mask_number(values[field]) if field == "account_ref" else values[field]

@@ -160,5 +160,10 @@ class Database:
                 out.flush()
                 os.fsync(out.fileno())
 
+    def register_function(self, name: str, fn: Callable[[Any], Any]) -> None:
+        """A scalar VARCHAR → VARCHAR function for every cursor of this database (the sealed
+        fields' reveal functions, dispute/pii.py)."""
+        self._conn.create_function(name, fn, ["VARCHAR"], "VARCHAR", side_effects=False)
+
     def close(self) -> None:
         self._conn.close()

@@ -15,7 +15,7 @@ STAGE_ADVANCED = "StageAdvanced"          # from, to, + the fields the move reco
 DISPUTE_CLOSED = "DisputeClosed"          # from, resolution, summary
 DISPUTE_WITHDRAWN = "DisputeWithdrawn"    # from, reason
 DISPUTE_REOPENED = "DisputeReopened"      # to, reason
-ASSIGNED = "Assigned"                     # handler_id, handler_name, previous_id
+ASSIGNED = "Assigned"                     # handler_id, previous_id (names are sealed, not here)
 
 # Evidence and contacts
 EVIDENCE_ATTACHED = "EvidenceAttached"    # exhibit, sha256, …

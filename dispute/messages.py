@@ -101,7 +101,7 @@ def list_messages(ctx: Context, actor: User, number: str) -> list[Message]:
     seen = ctx.db.query("SELECT seen_at FROM last_seen WHERE user_id = ? AND dispute_id = ?",
                         (actor.id, row["id"])).scalar()
     rows = ctx.db.query(
-        "SELECT m.*, u.name AS author_name FROM messages m JOIN users u ON u.id = m.author_id "
+        "SELECT m.*, reveal_name(u.name) AS author_name FROM messages m JOIN users u ON u.id = m.author_id "
         "WHERE m.dispute_id = ? ORDER BY m.sent_at, m.id", (row["id"],))
     out = []
     for r in rows:

@@ -48,7 +48,7 @@ def list_notes(ctx: Context, actor: User, number: str) -> list[Note]:
     require_role(actor, *CASE_ROLES)
     row = check_case_access(actor, ctx.db.query(DISPUTE_SQL, (number.strip().upper(),)).first(),
                             number)
-    rows = ctx.db.query("SELECT n.id, u.name AS author_name, n.body, n.created_at FROM notes n "
+    rows = ctx.db.query("SELECT n.id, reveal_name(u.name) AS author_name, n.body, n.created_at FROM notes n "
                         "JOIN users u ON u.id = n.author_id WHERE n.dispute_id = ? "
                         "ORDER BY n.created_at DESC", (row["id"],))
     return [Note(**{**r, "created_at": events.as_utc(r["created_at"])}) for r in rows]

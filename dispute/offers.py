@@ -149,7 +149,7 @@ def answer_offer(ctx: Context, actor: User, number: str, offer_id: uuid.UUID,
 def list_offers(ctx: Context, actor: User, number: str) -> list[Offer]:
     row = check_case_access(actor, ctx.db.query(DISPUTE_SQL, (number.strip().upper(),)).first(),
                             number)
-    rows = ctx.db.query("SELECT o.*, u.name AS made_by_name FROM offers o JOIN users u "
+    rows = ctx.db.query("SELECT o.*, reveal_name(u.name) AS made_by_name FROM offers o JOIN users u "
                         "ON u.id = o.made_by WHERE o.dispute_id = ? ORDER BY o.made_at DESC",
                         (row["id"],))
     today = ctx.today()

@@ -70,7 +70,7 @@ def _apply(uow: UnitOfWork, ctx: Context, actor: User, row: dict[str, Any], spec
     events.append(uow, kind=spec.event, at=now, actor_id=actor.id, dispute_id=row["id"],
                   payload=payload)
     if spec.name == "acknowledge" and row["handler_id"] is None:
-        record_assignment(uow, row, now, actor, actor.id, actor.name)
+        record_assignment(uow, row, now, actor, actor.id)
 
 
 def _open_records(uow: UnitOfWork, now, dispute_id, move_name: str,

@@ -10,7 +10,7 @@ from dispute.timeline import timeline
 from dispute.vocab import Role, Stage
 from ui import (assign_form, case_header, contacts_panel, conversation, deadlines_panel,
                 evidence_panel, export_panel, moves_panel, notes_panel, offers_view,
-                proceedings_view, render, session, timeline_view)
+                proceedings_view, render, session, timeline_view, unmask_form)
 
 _ = session.t()
 user = session.require_user()
@@ -41,6 +41,7 @@ with right:
     st.subheader(_("Actions"))
     moves_panel.show(ctx, user, d)
     assign_form.show(ctx, user, d)
+    unmask_form.show(ctx, user, d)
 with left:
     case_header.details(d)
 

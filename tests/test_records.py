@@ -182,7 +182,7 @@ def test_assignment_records_the_previous_handler(ctx, case):
     d = assign(ctx, staff, number, legal.id, expected_version=version(ctx, staff, number))
     assert d.handler_id == legal.id
     last = timeline(ctx, staff, number)[-1]
-    assert last.payload == {"handler_id": str(legal.id), "handler_name": "陈律师",
+    assert last.payload == {"handler_id": str(legal.id), "handler_name": "陈律师",  # shown, not kept
                             "previous_id": str(staff.id)}
     with pytest.raises(InvalidInput):
         assign(ctx, staff, number, make_user(ctx, email="b2@example.com").id)

@@ -187,9 +187,26 @@ def _people(ctx: Context, ids: set) -> dict[UUID, Person]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    rows = ctx.db.query("SELECT id, name, role FROM users WHERE id IN (SELECT unnest(?))",
+    rows = ctx.db.query("SELECT id, reveal_name(name) AS name, role FROM users WHERE id IN (SELECT unnest(?))",
                         (list(ids),))
     return {r["id"]: Person(name=r["name"], role=r["role"]) for r in rows}
+
+
+def _assigned_ids(event_rows: list[dict[str, Any]]) -> set[UUID]:
+    """Handlers named in assignments: the event keeps the id only (names are sealed)."""
+    found = set()
+    for r in event_rows:
+        if r["kind"] == event_kinds.ASSIGNED:
+            handler = json.loads(r["payload"] or "{}").get("handler_id")
+            if handler:
+                found.add(UUID(handler))
+    return found
+
+
+def _shown(payload: dict[str, Any], kind: str, name) -> dict[str, Any]:
+    if kind == event_kinds.ASSIGNED and payload.get("handler_id"):
+        return {**payload, "handler_name": name(UUID(payload["handler_id"]))}
+    return payload
 
 
 def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> BundleContent:
@@ -215,11 +232,11 @@ def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> Bu
     note_rows = (q("SELECT * FROM notes WHERE dispute_id = ? ORDER BY created_at", (did,)).dicts()
                  if options.include_notes else [])
     evidence = list_evidence(ctx, actor, number)
-    borrower_row = q("SELECT name, phone FROM users WHERE id = ?", (dispute.borrower_id,)).first()
+    borrower_row = q("SELECT reveal_name(name) AS name, reveal_phone(phone) AS phone FROM users WHERE id = ?", (dispute.borrower_id,)).first()
 
     people = _people(ctx, {r["actor_id"] for r in event_rows} | {r["made_by"] for r in offer_rows}
                      | {r["author_id"] for r in note_rows} | {e.uploaded_by for e in evidence}
-                     | {dispute.handler_id})
+                     | {dispute.handler_id} | _assigned_ids(event_rows))
     hidden = set() if options.include_notes else set(event_kinds.INTERNAL)
     exhibit_of = {e.id: e.exhibit for e in evidence}
 
@@ -241,7 +258,8 @@ def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> Bu
         handler=name(dispute.handler_id) or None,
         events=[EventRecord(at=as_utc(r["occurred_at"]), kind=r["kind"],
                             actor=people.get(r["actor_id"]),
-                            payload=maybe_mask("", json.loads(r["payload"] or "{}")))
+                            payload=maybe_mask("", _shown(json.loads(r["payload"] or "{}"),
+                                                          r["kind"], name)))
                 for r in event_rows if r["kind"] not in hidden],
         contacts=[ContactRecord(
             contacted_at=c.contacted_at, channel=c.channel, agent_name=c.agent_name,

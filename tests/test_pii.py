@@ -1,0 +1,76 @@
+"""Personal data is sealed before it reaches DuckDB and evidence is encrypted in the store: the
+raw files show none of the demo data's names, numbers or file contents."""
+
+from __future__ import annotations
+
+import pytest
+
+from dispute import cases, demo
+from dispute.context import open_context
+from dispute.errors import Forbidden, InvalidInput
+from dispute.timeline import timeline
+from dispute.unmasking import unmask
+from dispute.vocab import Role
+from tests.conftest import filing_form, make_user
+
+
+def test_the_raw_database_and_store_hold_no_names_numbers_or_file_contents(settings):
+    ctx = open_context(settings)
+    demo.create_demo(ctx, cases_count=9)
+    people = ctx.db.query("SELECT reveal_name(name) AS name, reveal_phone(phone) AS phone "
+                          "FROM users").dicts()
+    refs = [r["account_ref"] for r in ctx.db.query(
+        "SELECT reveal_account(account_ref) AS account_ref FROM disputes")]
+    secrets = [p["name"] for p in people] + [p["phone"] for p in people] + refs
+    assert len(secrets) > 20 and all(secrets)
+    samples = []
+    for sha in {r["sha256"] for r in ctx.db.query("SELECT sha256 FROM evidence")}:
+        with ctx.store.open(sha) as fh:
+            data = fh.read()
+        samples.append(data[len(data) // 2: len(data) // 2 + 48])
+    ctx.db.close()  # checkpoint: everything is in the database file now
+
+    raw = b"".join(p.read_bytes() for p in settings.data_dir.glob("*.duckdb*"))
+    stored = b"".join(p.read_bytes() for p in settings.store_dir.rglob("*") if p.is_file())
+    assert len(raw) > 100_000 and len(stored) > 10_000
+    for secret in secrets:
+        for form in {secret, secret.replace(" ", "")}:
+            assert form.encode("utf-8") not in raw, f"{form!r} is in the database file"
+    for sample in samples:
+        assert sample not in stored and sample not in raw
+
+
+@pytest.fixture
+def case(ctx):
+    borrower = make_user(ctx)
+    staff = make_user(ctx, Role.STAFF, email="staff@example.com")
+    number = cases.file_dispute(ctx, borrower, filing_form())
+    return number, borrower, staff
+
+
+def test_staff_unmask_a_field_with_a_reason_and_it_is_logged_internally(ctx, case):
+    number, borrower, staff = case
+    with pytest.raises(InvalidInput):
+        unmask(ctx, staff, number, {"field": "account_ref", "reason": ""})
+    assert unmask(ctx, staff, number, {"field": "account_ref",
+                                       "reason": "法院要求核对账号"}) == "6225880212345678"
+    assert unmask(ctx, staff, number, {"field": "borrower_phone",
+                                       "reason": "call back about the offer"}) == \
+        "+86 138 0013 8000"
+    logged = [e for e in timeline(ctx, staff, number) if e.kind == "FieldUnmasked"]
+    assert [e.payload["field"] for e in logged] == ["account_ref", "borrower_phone"]
+    assert "FieldUnmasked" not in [e.kind for e in timeline(ctx, borrower, number)]
+    with pytest.raises(Forbidden):
+        unmask(ctx, borrower, number, {"field": "account_ref", "reason": "I want to see it"})
+
+
+def test_values_written_in_clear_before_sealing_are_sealed_at_the_next_start(settings):
+    ctx = open_context(settings)
+    borrower = make_user(ctx)
+    number = cases.file_dispute(ctx, borrower, filing_form())
+    ctx.db.write(lambda uow: uow.execute("UPDATE users SET name = '旧名字'"))
+    ctx.db.close()
+    ctx = open_context(settings)
+    assert ctx.db.query("SELECT count(*) FROM users WHERE name = '旧名字'").scalar() == 0
+    assert cases.get_dispute(ctx, borrower, number).borrower_name == "旧名字"
+    ctx.db.close()
