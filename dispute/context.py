@@ -5,15 +5,16 @@ The clock is injected so tests and demo data can fix `now`; nothing below reads 
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from dispute import pii
 from dispute.config import Settings, load_settings
 from dispute.db import Database, UnitOfWork
 from dispute.deadlines.store import refresh_all, refresh_deadlines
-from dispute import pii
 from dispute.keys import Keyring, open_keyring
 from dispute.migrate import migrate
 from evidence.store import EvidenceStore
@@ -63,6 +64,7 @@ def open_context(settings: Settings | None = None) -> Context:
         store.sweep_temp(older_than_seconds=0)  # we hold the database: no upload is under way
         store.sweep_orphans(referenced_objects(db))
         store.encrypt_legacy()
+        _empty_export_area(settings.data_dir)
     except BaseException:
         db.close()
         raise
@@ -71,6 +73,13 @@ def open_context(settings: Settings | None = None) -> Context:
     if "0003_deadlines.sql" in applied:  # an upgrade: give existing disputes their deadlines
         refresh_all(db, ctx.now(), settings.timezone)
     return ctx
+
+
+def _empty_export_area(data_dir) -> None:
+    """Bundles a killed export left half-made (we hold the database: no export is running)."""
+    area = data_dir / "exports-tmp"
+    if area.is_dir():
+        shutil.rmtree(area)
 
 
 def referenced_objects(db: Database) -> set[str]:

@@ -147,3 +147,42 @@ def test_both_refuse_while_the_portal_holds_the_database(portal: Path, tmp_path:
         holder.wait()
     restored = run(portal, "restore", str(tmp_path / "backup"))
     assert restored.returncode == 1 and "is not empty" in restored.stderr
+
+
+def _bundle_parts(zip_path: Path) -> dict:
+    """A bundle without its timestamps: every exhibit's bytes, the manifest's exhibit entries,
+    and the PDF's text with dates and times of day taken out."""
+    import re
+    import zipfile
+
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(zip_path) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        exhibits = {n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist()
+                    if n.startswith("exhibits/")}
+        reader = PdfReader(z.open("bundle.pdf"))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+    timestamp = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}[ T]"
+                           r"\d{2}:\d{2}(:\d{2})?|\b[A-Z][a-z]{2} \d{1,2}, \d{4},? \d{1,2}:\d{2}")
+    entries = [e for e in manifest["files"] if e["path"] != "bundle.pdf"]
+    return {"names": sorted(exhibits), "exhibits": exhibits, "entries": entries,
+            "pages": len(reader.pages), "text": timestamp.sub("<time>", text)}
+
+
+def test_a_bundle_from_the_restored_data_matches_one_from_before(portal: Path,
+                                                                  tmp_path: Path) -> None:
+    assert run(portal, "backup", str(tmp_path / "backup"), "--with-keys").returncode == 0
+    legal = {"DISPUTE_CLI_USER": "legal@demo.example"}
+    before = tmp_path / "before.zip"
+    made = run(portal, "export", "DSP-2026-000001", "--out", str(before), env=legal)
+    assert made.returncode == 0, made.stderr
+    restored = tmp_path / "restored"
+    assert run(restored, "restore", str(tmp_path / "backup")).returncode == 0
+    after = tmp_path / "after.zip"
+    made = run(restored, "export", "DSP-2026-000001", "--out", str(after), env=legal)
+    assert made.returncode == 0, made.stderr
+    assert before.read_bytes() != after.read_bytes()  # the timestamps differ …
+    assert _bundle_parts(before) == _bundle_parts(after)  # … and nothing else
+    for zip_path in (before, after):
+        assert run(restored, "verify", str(zip_path)).returncode == 0

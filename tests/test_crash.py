@@ -146,3 +146,48 @@ def test_killed_between_publishing_the_file_and_committing_its_row(settings: Set
         assert_whole(ctx, events)
     finally:
         ctx.db.close()
+
+
+# Exports as legal and kills itself while the exhibits are being written into the ZIP.
+DIE_MID_EXPORT = textwrap.dedent("""
+    import os, signal, sys
+    from dispute.accounts import get_user
+    from dispute.bundle.export import export_bundle
+    from dispute.context import open_context
+
+    ctx = open_context()
+    actor = get_user(ctx, sys.argv[2])
+
+    def progress(step):
+        if step.phase == "stamping":
+            print("stamping", flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    export_bundle(ctx, actor, sys.argv[1], sys.argv[3], progress=progress)
+""")
+
+
+def test_killed_in_the_middle_of_an_export(settings: Settings, filed, tmp_path) -> None:
+    number, _, events = filed
+    ctx = open_context(settings)
+    try:
+        legal = make_user(ctx, Role.LEGAL, email="legal@example.com")
+        events = ctx.db.query("SELECT count(*) FROM events").scalar()
+    finally:
+        ctx.db.close()
+    out = tmp_path / "out" / "bundle.zip"
+    proc = child(settings, DIE_MID_EXPORT, number, str(legal.id), str(out))
+    try:
+        assert proc.stdout.readline().strip() == "stamping", proc.stderr.read()
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        proc.kill()
+        proc.wait()
+    assert not out.exists() and list(out.parent.iterdir()) == []  # no ZIP, nothing beside it
+    assert list((settings.data_dir / "exports-tmp").iterdir())  # the half-made one …
+    ctx = open_context(settings)  # … is gone after the next start, unaided
+    try:
+        assert not (settings.data_dir / "exports-tmp").exists()
+        assert_whole(ctx, events)
+    finally:
+        ctx.db.close()

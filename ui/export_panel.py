@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from dispute.bundle.content import BundleOptions
-from dispute.bundle.export import Step, export_bundle
+from dispute.bundle.export import Step, export_area, export_bundle
 from dispute.context import Context
 from dispute.errors import UserError
 from dispute.models import User
@@ -36,7 +36,8 @@ def _make(ctx: Context, user: User, number: str, options: BundleOptions, key: st
     def progress(step: Step) -> None:
         bar.progress(min(step.done / max(step.total, 1), 1.0), text=_phase_text(step))
 
-    with tempfile.TemporaryDirectory(prefix="bundle-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bundle-",
+                                     dir=export_area(ctx.settings.data_dir)) as folder:
         out = Path(folder) / f"{number}-bundle.zip"
         export_bundle(ctx, user, number, out, options, progress=progress)
         st.session_state[key] = (out.name, out.read_bytes())

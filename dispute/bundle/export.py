@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -81,18 +82,46 @@ def export_bundle(ctx: Context, actor: User, number: str, out_path: Path,
     key = signing.load_key(ctx.settings.data_dir)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part",
-                                     dir=out_path.parent)
+    # The ZIP is made in the data directory's export area, which the next start empties, so a
+    # process killed mid-export leaves nothing behind (see dispute.context.open_context).
+    fd, temp_name = tempfile.mkstemp(prefix=f"{out_path.name}.", suffix=".part",
+                                     dir=export_area(ctx.settings.data_dir))
     os.close(fd)
     temp = Path(temp_name)
     try:
         result = _write_zip(ctx, content, key, temp, out_path, progress or (lambda step: None))
         _log_export(ctx, actor, content, result)
-        os.replace(temp, out_path)
+        _move_into_place(temp, out_path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return result
+
+
+def export_area(data_dir: Path) -> Path:
+    """Where bundles are made before they are handed over (owner-only, emptied at start)."""
+    area = data_dir / "exports-tmp"
+    area.mkdir(mode=0o700, exist_ok=True)
+    return area
+
+
+def _move_into_place(temp: Path, out_path: Path) -> None:
+    """Rename when the destination is on the same file system; otherwise copy beside it under a
+    hidden name, fsync, and rename that, so `out_path` is whole or absent."""
+    try:
+        os.replace(temp, out_path)
+        return
+    except OSError:
+        pass
+    beside = out_path.with_name(f".{out_path.name}.part")
+    try:
+        shutil.copyfile(temp, beside)
+        with beside.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(beside, out_path)
+    finally:
+        beside.unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
 
 
 def _write_zip(ctx: Context, content: BundleContent, key, temp: Path, out_path: Path,
