@@ -105,6 +105,12 @@ def _description(seed: str) -> str:
 def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, int]:
     """Fill an empty, migrated database; returns the row counts written. With `keys`, names
     and phones are sealed as the portal stores them (dispute/pii.py), with the name index."""
+    if keys is not None:  # registered before the transaction, which would not see them
+        from dispute.pii import name_index, seal_text
+
+        db.register_function("bench_seal_name", lambda v: seal_text(keys, v, "users", "name"))
+        db.register_function("bench_seal_phone", lambda v: seal_text(keys, v, "users", "phone"))
+        db.register_function("bench_name_idx", lambda v: name_index(keys, v))
     cur = db.cursor()
     now, start = NOW.isoformat(sep=" "), (NOW - SPAN).isoformat(sep=" ")
     span_s = int(SPAN.total_seconds())
@@ -126,11 +132,6 @@ def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, i
                'not-a-real-hash', NULL, false, TIMESTAMP '{start}'
         FROM range({STAFF + LEGAL + borrowers}) t(i)""")
     if keys is not None:
-        from dispute.pii import name_index, seal_text
-
-        db.register_function("bench_seal_name", lambda v: seal_text(keys, v, "users", "name"))
-        db.register_function("bench_seal_phone", lambda v: seal_text(keys, v, "users", "phone"))
-        db.register_function("bench_name_idx", lambda v: name_index(keys, v))
         cur.execute("UPDATE users SET name_idx = bench_name_idx(name), "
                     "name = bench_seal_name(name), phone = bench_seal_phone(phone)")
     # Age decides the stage: recent filings are mostly open, old ones mostly closed.
