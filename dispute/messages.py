@@ -16,7 +16,7 @@ from dispute.access import check_case_access
 from dispute.case_rows import DISPUTE_SQL, row_for_write, touch
 from dispute.context import Context
 from dispute.db import UnitOfWork
-from dispute.errors import UserError
+from dispute.errors import Forbidden
 from dispute.i18n import N_
 from dispute.models import LongText, Strict, User
 from dispute.validation import parse
@@ -47,7 +47,7 @@ def send_message(ctx: Context, actor: User, number: str, form: dict[str, Any]) -
     """Borrower ↔ handling team. Only staff and legal may send a request for information."""
     draft = parse(MessageDraft, form)
     if draft.is_request and actor.role not in (Role.STAFF, Role.LEGAL):
-        raise UserError(N_("Only the handling team can request information."))
+        raise Forbidden(N_("Only the handling team can request information."))
 
     def write(uow: UnitOfWork) -> uuid.UUID:
         row = row_for_write(uow, actor, number, None)

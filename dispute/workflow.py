@@ -11,7 +11,7 @@ from dispute.case_rows import row_for_write, touch
 from dispute.cases import get_dispute
 from dispute.context import Context
 from dispute.db import UnitOfWork
-from dispute.errors import Listing, UserError
+from dispute.errors import Forbidden, Listing, UserError
 from dispute.i18n import N_
 from dispute.models import Dispute, User
 from dispute.stages import BY_NAME, Move, allowed_moves
@@ -20,9 +20,12 @@ from dispute.vocab import LABELS, Resolution, Stage
 
 
 def refused(move_name: str, stage: Stage, actor: User) -> UserError:
-    """The answer to a move that is not allowed: it names the moves that are."""
+    """The answer to a move that is not allowed: it names the moves that are. A move that is
+    not for the actor's role at all is Forbidden (the access matrix's answer); one that is
+    merely not possible from this stage is a plain UserError."""
     move = BY_NAME.get(move_name)
-    return UserError(
+    error = Forbidden if move is not None and actor.role not in move.roles else UserError
+    return error(
         N_("“{move}” is not possible while the dispute is {stage}. What you can do here: "
            "{allowed}."),
         move=Listing([move.label]) if move else move_name, stage=Listing([LABELS[stage]]),

@@ -108,3 +108,16 @@ def store_files(ctx: Context, area: str | None = None) -> list[Path]:
     root = ctx.settings.store_dir
     found = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
     return [p for p in found if area is None or p.parts[0] == area]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many cells of the access matrix were tried (issue 6 asks to print the number)."""
+    reports = [r for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])
+               if getattr(r, "when", "") == "call" and "test_access_matrix.py::test_cell[" in r.nodeid]
+    if reports:
+        from dispute.access_matrix import combinations
+
+        failed = sum(1 for r in reports if r.failed)
+        terminalreporter.write_line(
+            f"access matrix: {len(reports)} combinations tried of {len(combinations())} "
+            f"declared, {failed} failed")

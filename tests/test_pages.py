@@ -187,16 +187,6 @@ def test_borrower_logs_a_contact_on_the_dispute_page(portal):
     assert [e.agent_name for e in list_contacts(portal, user, number)] == ["工号 8812"]
 
 
-def test_a_borrower_typing_another_dispute_number_sees_nothing_of_it(portal):
-    owner = make_user(portal)
-    intruder = make_user(portal, email="intruder@example.com")
-    number = cases.file_dispute(portal, owner, filing_form(description="秘密内容 secret"))
-    at = _dispute_page(intruder, number)
-    assert not at.exception
-    assert f"No dispute {number} was found." in texts(at)
-    assert "秘密内容" not in texts(at)
-
-
 def test_admin_accounts_page_creates_a_staff_account(portal):
     admin = make_user(portal, Role.ADMIN, email="admin@example.com")
     at = app(admin).run()
