@@ -128,6 +128,7 @@ MATRIX: tuple[Action, ...] = (
     # internal notes: never the borrower's
     _case("dispute.notes.add_note", *TEAM),
     _case("dispute.notes.list_notes", *TEAM),
+    _case("dispute.unmasking.unmask", *TEAM),
     # offers
     _case("dispute.offers.make_offer", *TEAM),
     _case("dispute.offers.answer_offer", *BORROWER),

@@ -22,7 +22,7 @@ import dispute
 from dispute import access_matrix as am
 from dispute import account_admin, accounts, assignment, audit, cases, contacts, corrections
 from dispute import dashboard, exhibits, messages, notes, offers, proceedings, queue, timeline
-from dispute import workflow
+from dispute import unmasking, workflow
 from dispute.access_matrix import Outcome, Relation
 from dispute.bundle import content as bundle_content
 from dispute.bundle import export as bundle_export
@@ -253,6 +253,10 @@ SPECS: dict[str, Spec] = {
                               _timeline_check),
     "notes.add_note": Spec(lambda w: notes.add_note(w.ctx, w.actor, w.number, {"body": "跟进"}),
                            writes=True),
+    "unmasking.unmask": Spec(
+        lambda w: unmasking.unmask(w.ctx, w.actor, w.number, {"field": "account_ref",
+                                                             "reason": "court asked to check"}),
+        lambda w, value: value.isdigit() or pytest.fail(value), writes=True),
     "notes.list_notes": Spec(
         lambda w: notes.list_notes(w.ctx, w.actor, w.number),
         lambda w, items: [n.body for n in items] == [NOTE] or pytest.fail(items)),
