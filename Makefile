@@ -15,7 +15,7 @@ run: system-run venv
 	$(VENV)/bin/streamlit run app.py --server.maxUploadSize $${DISPUTE_MAX_UPLOAD_MB:-50}
 
 test: system-test venv
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 venv: $(STAMP)
 

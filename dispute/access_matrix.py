@@ -120,6 +120,7 @@ MATRIX: tuple[Action, ...] = (
     _case("dispute.exhibits.open_evidence", *READ),
     _case("dispute.contacts.add_contact", *READ),
     _case("dispute.contacts.list_contacts", *READ),
+    _case("dispute.demands.record_demand", *READ),
     _case("dispute.messages.send_message", *READ),
     _case("dispute.messages.send_message", *TEAM, variant="request"),
     _case("dispute.messages.list_messages", *READ),

@@ -62,6 +62,8 @@ with tabs[_("Evidence")]:
     items = evidence_panel.show(ctx, user, d.number, is_open)
 with tabs[_("Contact log")]:
     contacts_panel.show(ctx, user, d.number, is_open, items)
+    if is_open:
+        contacts_panel.demand_form(ctx, user, d.number)
 with tabs[_("Mediation and court")]:
     proceedings_view.show(ctx, user, d.number, d.version)
 with tabs[_("Internal notes")]:

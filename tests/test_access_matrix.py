@@ -21,7 +21,7 @@ import pytest
 import dispute
 from dispute import access_matrix as am
 from dispute import account_admin, accounts, assignment, audit, cases, contacts, corrections
-from dispute import dashboard, exhibits, messages, notes, offers, proceedings, queue, timeline
+from dispute import dashboard, demands, exhibits, messages, notes, offers, proceedings, queue, timeline
 from dispute import unmasking, workflow
 from dispute.access_matrix import Outcome, Relation
 from dispute.bundle import content as bundle_content
@@ -233,6 +233,10 @@ SPECS: dict[str, Spec] = {
             "contacted_at": datetime(2026, 11, 20, tzinfo=timezone.utc), "channel": "branch",
             "agent_name": "柜员", "agent_position": "网点", "summary": "递交书面异议"}),
         lambda w, e: e.summary == "递交书面异议" or pytest.fail(e), writes=True),
+    "demands.record_demand": Spec(
+        lambda w: demands.record_demand(w.ctx, w.actor, w.number,
+                                        {"sent_on": w.ctx.today(), "note": "律师函"}),
+        writes=True),
     "contacts.list_contacts": Spec(
         lambda w: contacts.list_contacts(w.ctx, w.actor, w.number),
         lambda w, items: len(items) == 1 or pytest.fail(items)),

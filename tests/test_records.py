@@ -260,3 +260,18 @@ def test_handlers_appending_at_once_lose_nothing_and_double_nothing(ctx, case):
                                                                       for i in range(8)]
     assert version(ctx, staff, number) == seen + 8
     assert [e.kind for e in timeline(ctx, staff, number)].count("NoteAdded") == 8
+
+
+def test_a_written_demand_restarts_the_limitation_period(ctx, case):
+    from dispute.deadlines.service import list_deadlines
+    from dispute.demands import record_demand
+
+    number, borrower, _, _ = case
+    before = next(d for d in list_deadlines(ctx, borrower, number) if d.rule == "limitation")
+    with pytest.raises(InvalidInput):
+        record_demand(ctx, borrower, number, {"sent_on": date(2027, 1, 1)})
+    record_demand(ctx, borrower, number, {"sent_on": date(2026, 11, 20), "note": "律师函"})
+    after = next(d for d in list_deadlines(ctx, borrower, number) if d.rule == "limitation")
+    assert before.due_by == date(2029, 9, 10)  # three years from discovery (2026-09-10)
+    assert after.due_by > before.due_by and after.start_on == date(2026, 11, 20)
+    assert timeline(ctx, borrower, number)[-1].kind == "DemandRecorded"

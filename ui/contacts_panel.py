@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from dispute.contacts import add_contact, list_contacts
+from dispute.demands import record_demand
 from dispute.i18n import format_date, format_datetime
 from dispute.models import User
 from dispute.vocab import Channel, label
@@ -70,4 +71,24 @@ def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
                     "follow_up_on": follow, "evidence_ids": linked}
             if forms.attempt("contact", lambda: add_contact(ctx, user, number, form)):
                 st.session_state["flash"] = _("Contact saved.")
+                st.rerun()
+
+
+def demand_form(ctx, user: User, number: str) -> None:
+    """Record a written demand sent to the lender: it restarts the limitation period."""
+    _ = session.t()
+    with st.expander(_("Record a written demand sent to the lender")):
+        st.caption(_("A written demand (a letter or a lawyer's letter asking the lender to put "
+                     "things right) interrupts the limitation period: it runs again in full "
+                     "from the day the demand was sent."))
+        errors = forms.errors("demand")
+        sent_on = st.date_input(_("Sent on"), value=None, max_value=ctx.today(),
+                                key="demand_sent_on", format="YYYY-MM-DD")
+        render.field_error(errors, "sent_on")
+        note = st.text_input(_("What was sent (optional)"), key="demand_note")
+        if st.button(_("Record the demand"), key="demand_submit"):
+            if forms.attempt("demand", lambda: record_demand(ctx, user, number,
+                                                             {"sent_on": sent_on, "note": note})
+                             or True):
+                st.session_state["flash"] = _("The demand was recorded.")
                 st.rerun()
