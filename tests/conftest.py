@@ -108,3 +108,12 @@ def store_files(ctx: Context, area: str | None = None) -> list[Path]:
     root = ctx.settings.store_dir
     found = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
     return [p for p in found if area is None or p.parts[0] == area]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (`item.rep_call`), so that a fixture's teardown
+    can tell the test failed (the browser tests then save a screenshot)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
