@@ -183,10 +183,33 @@ def browser(request) -> Iterator[Browser]:
             print(f"\nbrowser artifacts (screenshot and HTML) saved in {folder}")
 
 
+def settle(page) -> None:
+    """Wait until the app's script run is over. Call it once what a run shows first is on the
+    page: the rest of that run may still replace the elements the next step touches."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state",
+                                                            "notRunning")
+
+
+def shown(page, locator, timeout: int | None = None) -> None:
+    """`locator` is visible and the run that drew it has finished."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_visible(timeout=timeout)
+    settle(page)
+
+
+def press(page, locator) -> None:
+    """Click once the app is idle, so the click is not lost in a rerun's redraw."""
+    settle(page)
+    locator.click()
+
+
 def sign_in(page, url: str, email: str, password: str, _) -> None:
     """Log in from the landing page (labels in the page's language, through `_`)."""
     page.goto(url + "/")
-    page.get_by_role("tab", name=_("Log in")).click()
+    press(page, page.get_by_role("tab", name=_("Log in")))
     page.get_by_label(_("Email")).first.fill(email)
     page.get_by_label(_("Password"), exact=True).fill(password)
-    page.get_by_role("button", name=_("Log in")).click()
+    press(page, page.get_by_role("button", name=_("Log in")))

@@ -28,9 +28,9 @@ from dispute.exhibits import list_evidence
 from dispute.i18n import translator
 from dispute.offers import OfferStatus, list_offers
 from dispute.proceedings import get_proceedings
-from dispute.vocab import Role, Stage
+from dispute.vocab import Role, Stage, label
 from tests.browser_support import (EXPORT_TIMEOUT_MS, browser, data_dir,  # noqa: F401 (fixtures)
-                                   live_portal, services, sign_in)
+                                   live_portal, press, services, shown, sign_in)
 from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
 from tests.test_workflow import FORMS
 
@@ -59,7 +59,7 @@ def evidence_files(tmp_path: Path) -> list[Path]:
 
 
 def workspace_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=_(name), exact=True).click()
+    press(page, page.get_by_role("tab", name=_(name), exact=True))
 
 
 def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
@@ -69,17 +69,17 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
     files = evidence_files(tmp_path)
     page = browser.page()
     page.goto(live_portal.url + "/")
-    page.get_by_role("tab", name=_("Register")).click()
+    press(page, page.get_by_role("tab", name=_("Register")))
     page.get_by_label(_("Full name")).fill("张伟")
     page.get_by_label(_("Email")).nth(1).fill("zhang.wei@example.com")
     page.get_by_label(_("Mobile phone")).fill("13800138000")
     page.get_by_label(_("Password (at least 10 characters)")).fill("a good long password")
-    page.get_by_role("button", name=_("Create account")).click()
-    expect(page.get_by_text(_("You have not filed a dispute yet. If a lender's mistake made your "
-                              "loan or card overdue, file a dispute and attach your evidence."))
-           ).to_be_visible()
+    press(page, page.get_by_role("button", name=_("Create account")))
+    shown(page, page.get_by_text(_("You have not filed a dispute yet. If a lender's mistake made "
+                                   "your loan or card overdue, file a dispute and attach your "
+                                   "evidence.")))
 
-    page.get_by_role("link", name=_("File a dispute")).first.click()
+    press(page, page.get_by_role("link", name=_("File a dispute")).first)
     page.get_by_label(_("Lender or servicer *")).fill("招商银行信用卡中心")
     page.get_by_role("textbox", name=_("Card or loan account number *")).fill(
         "6225 8802 1234 5678")
@@ -96,20 +96,20 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
     expect(descriptions).to_have_count(3)
     for i, text in enumerate(["九月对账单", "短信截图", "客服通话录音"]):
         descriptions.nth(i).fill(text)
-    page.get_by_role("button", name=_("File the dispute")).click()
+    press(page, page.get_by_role("button", name=_("File the dispute")))
 
     before, after = _("Dispute {number} was filed.").split("{number}")
     success = page.get_by_text(re.compile(re.escape(before) + r"DSP-\S+" + re.escape(after)))
-    expect(success).to_be_visible()
+    shown(page, success)
     filed = success.inner_text()[len(before):-len(after)]
     workspace_tab(page, "Evidence")
     for exhibit, f in zip(["E01", "E02", "E03"], files):
-        expect(page.get_by_text(f"{exhibit} · ", exact=False).first).to_be_visible()
-        expect(page.get_by_text(f.name, exact=False).first).to_be_visible()
+        shown(page, page.get_by_text(f"{exhibit} · ", exact=False).first)
+        shown(page, page.get_by_text(f.name, exact=False).first)
 
-    page.get_by_role("link", name=_("My disputes")).click()
-    expect(page.get_by_role("link", name=filed)).to_be_visible()
-    expect(page.get_by_text("招商银行信用卡中心")).to_be_visible()
+    press(page, page.get_by_role("link", name=_("My disputes")))
+    shown(page, page.get_by_role("link", name=filed))
+    shown(page, page.get_by_text("招商银行信用卡中心"))
 
     live_portal.stop()  # DuckDB: one process at a time
     with services(data_dir) as ctx:
@@ -117,3 +117,152 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
         items = list_evidence(ctx, borrower, filed)
     assert [(i.exhibit, i.media_type) for i in items] == [
         ("E01", "application/pdf"), ("E02", "image/jpeg"), ("E03", "audio/mp4")]
+
+
+# --- journeys 2 and 3: accounts and the dispute made through the services first ---------------
+
+def people(ctx) -> dict[Role, object]:
+    return {Role.ADMIN: make_user(ctx, Role.ADMIN, email="admin@example.com", name="Admin"),
+            Role.STAFF: make_user(ctx, Role.STAFF, email="staff@example.com", name="李静"),
+            Role.LEGAL: make_user(ctx, Role.LEGAL, email="legal@example.com", name="陈律师"),
+            Role.BORROWER: make_user(ctx)}
+
+
+def expander(page, title: str):
+    """The expander whose summary is `title` (the move forms, the record forms)."""
+    return page.get_by_test_id("stExpander").filter(
+        has=page.locator("summary", has_text=title))
+
+
+def make_move(page, move: str, fields: dict[str, str], is_open: bool = False) -> None:
+    """Open the move's expander among the Actions (unless it `is_open`), fill its fields, press
+    its button, and wait for the confirmation."""
+    box = expander(page, _(move))
+    if not is_open:
+        press(page, box.locator("summary"))
+    for title, value in fields.items():
+        box.get_by_label(_(title), exact=True).fill(value)
+    press(page, box.get_by_role("button", name=_(move)))
+    shown(page, page.get_by_text(_("Done: {move}.").format(move=_(move))))
+
+
+def open_from_queue(page, number: str) -> None:
+    """Staff's way to a dispute: search the queue, follow the number."""
+    press(page, page.get_by_role("link", name=_("Queue")).first)
+    search = page.get_by_label(_("Search by number, borrower name or description"))
+    search.fill(number)
+    search.press("Enter")
+    expect(page.get_by_role("link", name=number)).to_have_count(1)
+    press(page, page.get_by_role("link", name=number))
+    shown(page, page.get_by_role("heading", name=number))
+
+
+def stage_shown(page, stage: Stage):
+    """The bold stage at the start of the page's stage line."""
+    return page.locator("strong").filter(has_text=re.compile(f"^{re.escape(label(stage, _))}$"))
+
+
+def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_escalates(
+        data_dir, live_portal, browser):
+    with services(data_dir) as ctx:
+        who = people(ctx)
+        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
+
+    staff = browser.page()
+    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _)
+    shown(staff, staff.get_by_role("heading", name=_("Queue")))
+    open_from_queue(staff, number)
+    make_move(staff, "Acknowledge and start negotiation",
+              {"Acknowledgment sent to the borrower": "已收到您的投诉，我们将在15日内答复。"})
+    shown(staff, stage_shown(staff, Stage.NEGOTIATION))
+    workspace_tab(staff, "Offers")
+    staff.get_by_label(_("Amount refunded or waived")).fill("85.00")
+    press(staff, staff.get_by_role("button", name=_("Record the offer")))
+    shown(staff, staff.get_by_text(_("The offer was recorded; the borrower can answer it.")))
+
+    borrower = browser.page()
+    sign_in(borrower, live_portal.url, "wang.fang@example.com", PASSWORD, _)
+    press(borrower, borrower.get_by_role("link", name=number))
+    shown(borrower, borrower.get_by_text(_("You have an offer to answer: see Offers.")))
+    workspace_tab(borrower, "Offers")
+    shown(borrower, borrower.get_by_text(
+        _("Refund or waiver of {amount}").format(amount="¥85.00")))
+    press(borrower, borrower.get_by_role("button", name=_("Reject this offer")))
+    shown(borrower, borrower.get_by_text(_("Your answer was recorded.")))
+
+    open_from_queue(staff, number)  # a fresh look at the dispute
+    workspace_tab(staff, "Offers")
+    shown(staff, staff.get_by_text(_("Rejected"), exact=True))
+    box = expander(staff, _("Escalate to mediation"))
+    press(staff, box.locator("summary"))
+    press(staff, box.get_by_role("button", name=_("Escalate to mediation")))
+    shown(staff, box.get_by_text(_("This field is required.")).first)
+    make_move(staff, "Escalate to mediation",
+              {"Reason": "银行拒绝退还违约金", "Mediation body": "上海银行业纠纷调解中心"},
+              is_open=True)
+    shown(staff, stage_shown(staff, Stage.MEDIATION))
+    workspace_tab(staff, "Mediation and court")
+    shown(staff, staff.get_by_text("上海银行业纠纷调解中心", exact=False).first)
+
+    live_portal.stop()  # DuckDB: one process at a time
+    with services(data_dir) as ctx:
+        d = cases.get_dispute(ctx, who[Role.STAFF], number)
+        [offer] = list_offers(ctx, who[Role.STAFF], number)
+        mediation = get_proceedings(ctx, who[Role.STAFF], number).mediation
+    assert d.stage == Stage.MEDIATION and d.handler_id == who[Role.STAFF].id
+    assert offer.status == OfferStatus.REJECTED and offer.refund_minor == 8500
+    assert mediation.body == "上海银行业纠纷调解中心"
+
+
+def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that_verifies(
+        data_dir, live_portal, browser, tmp_path):
+    from tests.conftest import upload
+
+    with services(data_dir) as ctx:
+        who = people(ctx)
+        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form(),
+                                    [upload("statement.pdf", pdf_bytes())])
+        workflow.move(ctx, who[Role.STAFF], number, "acknowledge", FORMS["acknowledge"])
+        workflow.move(ctx, who[Role.STAFF], number, "to_mediation", FORMS["to_mediation"])
+
+    legal = browser.page()
+    sign_in(legal, live_portal.url, "legal@example.com", PASSWORD, _)
+    shown(legal, legal.get_by_role("heading", name=_("Docket")))
+    press(legal, legal.get_by_role("link", name=number))
+    shown(legal, legal.get_by_role("heading", name=number))
+    make_move(legal, "Escalate to litigation",
+              {"Mediation result": "调解不成", "Court": "上海市浦东新区人民法院"})
+    shown(legal, stage_shown(legal, Stage.LITIGATION))
+
+    workspace_tab(legal, "Mediation and court")
+    box = expander(legal, _("Update the litigation record"))
+    press(legal, box.locator("summary"))
+    box.get_by_label(_("Case number"), exact=True).fill("(2026)沪0115民初12345号")
+    press(legal, box.get_by_role("button", name=_("Save the litigation record")))
+    shown(legal, legal.get_by_text(_("Saved."), exact=True))
+    shown(legal, legal.get_by_text("(2026)沪0115民初12345号", exact=False).first)
+
+    workspace_tab(legal, "Export")
+    press(legal, legal.get_by_role("button", name=_("Make the bundle")))
+    bar = legal.get_by_test_id("stProgress")
+    expect(bar).to_be_visible()
+    shown(legal, legal.get_by_text(_("The bundle is ready.")), timeout=EXPORT_TIMEOUT_MS)
+    expect(bar.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    with legal.expect_download() as info:
+        press(legal, legal.get_by_role("button", name=_("Download the bundle (ZIP)")))
+    download = info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+
+    assert saved.name == f"{number}-bundle.zip"
+    assert verify_bundle(saved).ok
+    with zipfile.ZipFile(saved) as z:
+        assert "bundle.pdf" in z.namelist()
+        assert z.read("bundle.pdf").startswith(b"%PDF")
+    live_portal.stop()
+    with services(data_dir) as ctx:
+        d = cases.get_dispute(ctx, who[Role.LEGAL], number)
+        litigation = get_proceedings(ctx, who[Role.LEGAL], number).litigation
+    assert d.stage == Stage.LITIGATION
+    assert litigation.case_number == "(2026)沪0115民初12345号"
+    assert litigation.court == "上海市浦东新区人民法院"
