@@ -31,9 +31,17 @@ LEGAL_WORKSPACE_FROM = "pages/docket.py"  # legal's workspace: a case in mediati
 
 
 def snap(page, out: Path, name: str) -> None:
+    """The first screen, and the whole page: Streamlit scrolls inside its main area, so the
+    window is made as tall as that area's content for the full shot."""
     settle(page)
     page.screenshot(path=str(out / f"{name}.png"))
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                           "'[data-testid=stMain], [data-testid=stAppViewContainer]')]"
+                           ".map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(height, VIEWPORT["height"])})
+    settle(page)
     page.screenshot(path=str(out / f"{name}-full.png"), full_page=True)
+    page.set_viewport_size(VIEWPORT)
     print(out / f"{name}-full.png")
 
 
