@@ -98,3 +98,11 @@ def test_the_check_sees_english_when_the_page_is_in_english(history):
     hits = untranslated(open_page(who[Role.STAFF], "pages/workspace.py", number, lang="en"))
     assert any("'Record an offer from the lender'" in h for h in hits)
     assert any(h.startswith("'Mediation and court' in") for h in hits)  # a tab's label
+
+
+def test_values_shared_by_two_vocabularies_keep_their_own_labels():
+    from dispute.vocab import ErrorCategory, EvidenceKind, Product, label
+
+    assert label(Product.OTHER) == "Other product"
+    assert label(ErrorCategory.OTHER) == "Other error"
+    assert label(EvidenceKind.OTHER) == "Other evidence"
