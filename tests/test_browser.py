@@ -30,7 +30,8 @@ from dispute.offers import OfferStatus, list_offers
 from dispute.proceedings import get_proceedings
 from dispute.vocab import Role, Stage, label
 from tests.browser_support import (EXPORT_TIMEOUT_MS, browser, data_dir,  # noqa: F401 (fixtures)
-                                   live_portal, press, services, shown, sign_in)
+                                   live_portal, press, services, settle, shown,
+                                   sign_in)
 from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
 from tests.test_workflow import FORMS
 
@@ -80,6 +81,12 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
                                    "evidence.")))
 
     press(page, page.get_by_role("link", name=_("File a dispute")).first)
+    shown(page, page.get_by_role("heading", name=_("File a dispute")))
+    # The files first, on a page at rest: a rerun redrawing the uploader would drop them.
+    page.locator("input[type=file]").first.set_input_files([str(f) for f in files])
+    descriptions = page.get_by_label(_("What it shows"))
+    expect(descriptions).to_have_count(3)
+    settle(page)
     page.get_by_label(_("Lender or servicer *")).fill("招商银行信用卡中心")
     page.get_by_role("textbox", name=_("Card or loan account number *")).fill(
         "6225 8802 1234 5678")
@@ -91,9 +98,6 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
     page.get_by_label(_("What do you want the lender to do? *")).click()
     page.get_by_role("option", name=_("Penalty or fee reversal")).click()
     page.keyboard.press("Escape")
-    page.locator("input[type=file]").first.set_input_files([str(f) for f in files])
-    descriptions = page.get_by_label(_("What it shows"))
-    expect(descriptions).to_have_count(3)
     for i, text in enumerate(["九月对账单", "短信截图", "客服通话录音"]):
         descriptions.nth(i).fill(text)
     press(page, page.get_by_role("button", name=_("File the dispute")))
