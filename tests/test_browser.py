@@ -241,7 +241,10 @@ def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that
     workspace_tab(legal, "Mediation and court")
     box = expander(legal, _("Update the litigation record"))
     press(legal, box.locator("summary"))
-    box.get_by_label(_("Case number"), exact=True).fill("(2026)沪0115民初12345号")
+    case_number = box.get_by_label(_("Case number"), exact=True)
+    case_number.fill("(2026)沪0115民初12345号")
+    case_number.press("Enter")  # apply it before the click (a blur and a click at once can lose
+    settle(legal)               # the click under load)
     press(legal, box.get_by_role("button", name=_("Save the litigation record")))
     shown(legal, legal.get_by_text(_("Saved."), exact=True))
     shown(legal, legal.get_by_text("(2026)沪0115民初12345号", exact=False).first)
