@@ -16,7 +16,7 @@ from dispute.i18n import N_
 from dispute.models import Dispute, User
 from dispute.stages import BY_NAME, Move, allowed_moves
 from dispute.validation import parse
-from dispute.vocab import LABELS, Resolution, Stage
+from dispute.vocab import Resolution, Stage, label
 
 
 def refused(move_name: str, stage: Stage, actor: User) -> UserError:
@@ -28,7 +28,7 @@ def refused(move_name: str, stage: Stage, actor: User) -> UserError:
     return error(
         N_("“{move}” is not possible while the dispute is {stage}. What you can do here: "
            "{allowed}."),
-        move=Listing([move.label]) if move else move_name, stage=Listing([LABELS[stage]]),
+        move=Listing([move.label]) if move else move_name, stage=Listing([label(stage)]),
         allowed=Listing([m.label for m in allowed_moves(stage, actor.role)]))
 
 

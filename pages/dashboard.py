@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dispute.dashboard import Filters, Table, build_dashboard, institutions
+from dispute.i18n import N_
 from dispute.vocab import ErrorCategory, Resolution, Stage, label
 from ui import session
 
@@ -26,6 +27,10 @@ start, end = (period if isinstance(period, (tuple, list)) and len(period) == 2
 board = build_dashboard(ctx, user, Filters(start, end, None if chosen == everyone else chosen))
 
 VOCAB = {"stage": Stage, "resolution": Resolution, "error_category": ErrorCategory}
+AXES = {"stage": N_("Stage"), "disputes": N_("Disputes"), "age_days": N_("Days since filing"),
+        "due_by": N_("Due by"), "deadlines": N_("Deadlines"), "month": N_("Month"),
+        "met_share": N_("Share met"), "resolution": N_("Resolution"),
+        "institution": N_("Institution"), "error_category": N_("Error category")}
 
 
 def frame(table: Table) -> pd.DataFrame:
@@ -34,6 +39,8 @@ def frame(table: Table) -> pd.DataFrame:
     for column, vocab in VOCAB.items():
         if column in df:
             df[column] = [label(vocab(v), _) if v in set(vocab) else v for v in df[column]]
+    if "month" in df:  # one bar per month, named like 2026-04, not a thin bar on a time axis
+        df["month"] = [f"{m:%Y-%m}" if hasattr(m, "strftime") else str(m) for m in df["month"]]
     return df
 
 
@@ -43,7 +50,10 @@ def chart(title: str, table: Table, x: str, y: str, key: str) -> None:
     if df.empty:
         st.caption(_("Nothing to show for these filters."))
     else:
-        st.bar_chart(df, x=x, y=y, horizontal=x not in ("month", "due_by", "age_days"))
+        # Axis titles in the user's language; bars in the service's order (stages in lifecycle
+        # order, institutions by count), not alphabetical.
+        st.bar_chart(df, x=x, y=y, x_label=_(AXES[x]), y_label=_(AXES[y]), sort=False,
+                     horizontal=x not in ("month", "due_by", "age_days"))
     st.download_button(_("Download CSV"), table.to_csv(), file_name=f"{key}.csv",
                        mime="text/csv", key=f"dashboard_csv_{key}")
 

@@ -27,25 +27,31 @@ except UserError as exc:
                  icon=":material/arrow_back:")
     st.stop()
 
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
+# Every part above the tabs that comes and goes has a fixed slot (a container), so the tabs keep
+# their place and the open tab stays open after a rerun.
+with st.container():
+    if flash := st.session_state.pop("flash", None):
+        st.success(flash)
 st.title(d.number)
 case_header.stage_line(d)
 case_header.stage_explained(d)
-deadlines_panel.borrower_summary(ctx, user, d)
+with st.container():
+    deadlines_panel.borrower_summary(ctx, user, d)
 is_open = d.stage != Stage.CLOSED
 
 requests = conversation.open_requests(ctx, user, d.number)
 pending = [o for o in list_offers(ctx, user, d.number) if o.status == OfferStatus.PROPOSED]
-if requests:
-    st.warning(_("The handling team asked you for information. Reply in the conversation or "
-                 "add evidence: your dispute waits on you until then."),
-               icon=":material/assignment_late:")
-if pending:
-    st.warning(_("You have an offer to answer: see Offers."), icon=":material/handshake:")
+with st.container():
+    if requests:
+        st.warning(_("The handling team asked you for information. Reply in the conversation "
+                     "or add evidence: your dispute waits on you until then."),
+                   icon=":material/assignment_late:")
+    if pending:
+        st.warning(_("You have an offer to answer: see Offers."), icon=":material/handshake:")
 
 case_header.details(d)
-export_panel.borrower_bundle_button(ctx, user, d.number)
+with st.container():
+    export_panel.borrower_bundle_button(ctx, user, d.number)
 
 names = [_("Conversation"), _("Offers"), _("Evidence"), _("Contact log"), _("Timeline"),
          _("Mediation and court")]

@@ -74,7 +74,7 @@ if not page.rows:
     st.info(_("No dispute matches these filters."))
     st.stop()
 
-widths = [2, 3, 2, 2, 2, 2]
+widths = [3, 3, 2, 2, 2, 3]  # the number and the badges fit without being cut
 for col, title in zip(st.columns(widths), [_("Number"), _("Institution and error"), _("Stage"),
                                            _("Handler"), _("Filed on"), _("Status")]):
     col.markdown(f"**{title}**")

@@ -24,8 +24,10 @@ except UserError as exc:
     st.page_link("pages/queue.py", label=_("Back to the queue"), icon=":material/arrow_back:")
     st.stop()
 
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
+# The flash always has its slot, so the tabs below keep their place and the open tab stays open.
+with st.container():
+    if flash := st.session_state.pop("flash", None):
+        st.success(flash)
 st.title(d.number)
 case_header.stage_line(d)
 info = [_("Borrower: {name}").format(name=d.borrower_name)]

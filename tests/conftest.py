@@ -121,3 +121,12 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(
             f"access matrix: {len(reports)} combinations tried of {len(combinations())} "
             f"declared, {failed} failed")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (`item.rep_call`), so that a fixture's teardown
+    can tell the test failed (the browser tests then save a screenshot)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

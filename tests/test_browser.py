@@ -1,121 +1,275 @@
-"""A borrower's first visit in a real Chromium (Debian's, driven by Playwright): register in
-Chinese, file a dispute with a Chinese description and a PDF, see it in "My disputes"."""
+"""Three journeys in a real Chromium (Debian's, driven by Playwright) against `streamlit run
+app.py` on a temp data directory (tests/browser_support.py):
+
+1. a borrower registers in Chinese and files a dispute with a PDF, a photo and a call recording;
+2. staff acknowledges it and records an offer, the borrower rejects it, staff escalates to
+   mediation;
+3. legal escalates a mediation to court, records the case number, exports the bundle and the
+   downloaded ZIP verifies.
+
+The pages are in Chinese; locators use the catalog (`_("msgid")`) so they follow translations.
+Every step waits for an element (`expect`, Playwright's auto-wait), never for time."""
 
 from __future__ import annotations
 
-import os
-import socket
+import io
+import re
+import shutil
 import subprocess
-import sys
-import time
-import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.conftest import REPO, SHARED_FIXTURES, pdf_bytes
+from dispute import accounts, cases, workflow
+from dispute.bundle.verify import verify_bundle
+from dispute.exhibits import list_evidence
+from dispute.i18n import translator
+from dispute.offers import OfferStatus, list_offers
+from dispute.proceedings import get_proceedings
+from dispute.vocab import Role, Stage, label
+from tests.browser_support import (EXPORT_TIMEOUT_MS, browser, data_dir,  # noqa: F401 (fixtures)
+                                   live_portal, press, services, settle, shown,
+                                   sign_in)
+from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
+from tests.test_workflow import FORMS
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = REPO / "test-artifacts"
 pytestmark = pytest.mark.browser
+_ = translator("zh_CN")
+PASSWORD = "correct horse battery"  # make_user's default
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def evidence_files(tmp_path: Path) -> list[Path]:
+    """A PDF, a JPEG and an M4A: the shared fixtures, or files made here where they are absent."""
+    shared = [SHARED_FIXTURES / "pdf" / "minimal-document.pdf",
+              SHARED_FIXTURES / "images" / "landscape_6.jpg",
+              SHARED_FIXTURES / "audio" / "call_zh.m4a"]
+    if all(p.exists() for p in shared):
+        return shared
+    from PIL import Image
+
+    made = [tmp_path / "statement.pdf", tmp_path / "sms.jpg", tmp_path / "call.m4a"]
+    made[0].write_bytes(pdf_bytes())
+    Image.new("RGB", (320, 240), "white").save(made[1], "JPEG")
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed (make test installs it)")
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=1", "-c:a", "aac", str(made[2])], check=True)
+    return made
 
 
-@pytest.fixture
-def portal_url(tmp_path):
-    data = tmp_path / "data"
-    env = {**os.environ, "DISPUTE_DATA_DIR": str(data)}
-    subprocess.run([sys.executable, "-m", "dispute", "user", "add", "--email",
-                    "admin@example.com", "--role", "admin"], input="admin password 1\n",
-                   text=True, env=env, cwd=REPO, check=True, capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the portal did not start") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def workspace_tab(page, name: str) -> None:
+    press(page, page.get_by_role("tab", name=_(name), exact=True))
 
 
-@pytest.fixture
-def page(request):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
+def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
+        data_dir, live_portal, browser, tmp_path):
+    with services(data_dir) as ctx:  # an admin exists, so the landing page is the login
+        make_user(ctx, Role.ADMIN, email="admin@example.com")
+    files = evidence_files(tmp_path)
+    page = browser.page()
+    page.goto(live_portal.url + "/")
+    press(page, page.get_by_role("tab", name=_("Register")))
+    page.get_by_label(_("Full name")).fill("张伟")
+    page.get_by_label(_("Email")).nth(1).fill("zhang.wei@example.com")
+    page.get_by_label(_("Mobile phone")).fill("13800138000")
+    page.get_by_label(_("Password (at least 10 characters)")).fill("a good long password")
+    press(page, page.get_by_role("button", name=_("Create account")))
+    shown(page, page.get_by_text(_("You have not filed a dispute yet. If a lender's mistake made "
+                                   "your loan or card overdue, file a dispute and attach your "
+                                   "evidence.")))
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-        pg.set_default_timeout(30_000)
-        yield pg
-        if getattr(request.node, "failed", False):
-            ARTIFACTS.mkdir(exist_ok=True)
-            shot = ARTIFACTS / f"{request.node.name}.png"
-            pg.screenshot(path=str(shot), full_page=True)
-            shot.with_suffix(".html").write_text(pg.content(), encoding="utf-8")
-            print(f"\nbrowser artifacts saved in {ARTIFACTS}")
-        browser.close()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):  # noqa: D401 - pytest hook
-    outcome = yield
-    if outcome.get_result().failed:
-        item.failed = True
-
-
-def test_borrower_registers_in_chinese_and_files_a_dispute_with_a_pdf(portal_url, page, tmp_path):
-    page.goto(portal_url + "/")
-    page.get_by_role("tab", name="注册").click()
-    page.get_by_label("姓名").fill("张伟")
-    page.get_by_label("电子邮件").nth(1).fill("zhang.wei@example.com")
-    page.get_by_label("手机号码").fill("13800138000")
-    page.get_by_label("密码（至少 10 个字符）").fill("a good long password")
-    page.get_by_role("button", name="创建账户").click()
-    page.get_by_text("您尚未提交任何争议").wait_for()
-
-    page.get_by_role("link", name="提交争议").first.click()
-    page.get_by_label("贷款机构或服务机构 *").fill("招商银行信用卡中心")
-    page.get_by_role("textbox", name="卡号或贷款账号 *").fill("6225 8802 1234 5678")
-    page.get_by_label("请用中文或英文描述事情经过 *").fill("自动还款失败，银行却记录逾期并收取违约金。")
-    page.get_by_role("spinbutton", name="year, 发现日期 *").click()
+    press(page, page.get_by_role("link", name=_("File a dispute")).first)
+    shown(page, page.get_by_role("heading", name=_("File a dispute")))
+    # The files first, on a page at rest: a rerun redrawing the uploader would drop them.
+    page.locator("input[type=file]").first.set_input_files([str(f) for f in files])
+    descriptions = page.get_by_label(_("What it shows"))
+    expect(descriptions).to_have_count(3)
+    settle(page)
+    page.get_by_label(_("Lender or servicer *")).fill("招商银行信用卡中心")
+    page.get_by_role("textbox", name=_("Card or loan account number *")).fill(
+        "6225 8802 1234 5678")
+    page.get_by_label(_("Describe what happened, in Chinese or English *")).fill(
+        "自动还款失败，银行却记录逾期并收取违约金。")
+    page.get_by_role("spinbutton", name="year, " + _("When you discovered it *")).click()
     page.keyboard.type("20260910")  # the date field's segments advance by themselves
     page.keyboard.press("Tab")
-    page.get_by_label("您希望贷款机构如何处理？ *").click()
-    page.get_by_role("option", name="退还罚息或费用").click()
+    page.get_by_label(_("What do you want the lender to do? *")).click()
+    page.get_by_role("option", name=_("Penalty or fee reversal")).click()
     page.keyboard.press("Escape")
-    pdf = SHARED_FIXTURES / "pdf" / "minimal-document.pdf"
-    if not pdf.exists():
-        pdf = tmp_path / "statement.pdf"
-        pdf.write_bytes(pdf_bytes())
-    page.locator("input[type=file]").set_input_files(str(pdf))
-    page.get_by_label("内容说明").fill("九月对账单")
-    page.get_by_role("button", name="确认提交争议").click()
-    page.get_by_text("已提交。").first.wait_for()
-    page.get_by_role("tab", name="证据").click()
-    page.get_by_text("E01").first.wait_for()
+    for i, text in enumerate(["九月对账单", "短信截图", "客服通话录音"]):
+        descriptions.nth(i).fill(text)
+    press(page, page.get_by_role("button", name=_("File the dispute")))
 
-    page.get_by_role("link", name="我的争议").click()
-    page.get_by_role("link", name="DSP-").first.wait_for()
-    assert page.get_by_text("招商银行信用卡中心").is_visible()
+    before, after = _("Dispute {number} was filed.").split("{number}")
+    success = page.get_by_text(re.compile(re.escape(before) + r"DSP-\S+" + re.escape(after)))
+    shown(page, success)
+    filed = success.inner_text()[len(before):-len(after)]
+    workspace_tab(page, "Evidence")
+    for exhibit, f in zip(["E01", "E02", "E03"], files):
+        shown(page, page.get_by_text(f"{exhibit} · ", exact=False).first)
+        shown(page, page.get_by_text(f.name, exact=False).first)
+
+    press(page, page.get_by_role("link", name=_("My disputes")))
+    shown(page, page.get_by_role("link", name=filed))
+    shown(page, page.get_by_text("招商银行信用卡中心"))
+
+    live_portal.stop()  # DuckDB: one process at a time
+    with services(data_dir) as ctx:
+        borrower = accounts.authenticate(ctx, "zhang.wei@example.com", "a good long password")
+        items = list_evidence(ctx, borrower, filed)
+    assert [(i.exhibit, i.media_type) for i in items] == [
+        ("E01", "application/pdf"), ("E02", "image/jpeg"), ("E03", "audio/mp4")]
+
+
+# --- journeys 2 and 3: accounts and the dispute made through the services first ---------------
+
+def people(ctx) -> dict[Role, object]:
+    return {Role.ADMIN: make_user(ctx, Role.ADMIN, email="admin@example.com", name="Admin"),
+            Role.STAFF: make_user(ctx, Role.STAFF, email="staff@example.com", name="李静"),
+            Role.LEGAL: make_user(ctx, Role.LEGAL, email="legal@example.com", name="陈律师"),
+            Role.BORROWER: make_user(ctx)}
+
+
+def expander(page, title: str):
+    """The expander whose summary is `title` (the move forms, the record forms)."""
+    return page.get_by_test_id("stExpander").filter(
+        has=page.locator("summary", has_text=title))
+
+
+def make_move(page, move: str, fields: dict[str, str], is_open: bool = False) -> None:
+    """Open the move's expander among the Actions (unless it `is_open`), fill its fields, press
+    its button, and wait for the confirmation."""
+    box = expander(page, _(move))
+    if not is_open:
+        press(page, box.locator("summary"))
+    for title, value in fields.items():
+        box.get_by_label(_(title), exact=True).fill(value)
+    press(page, box.get_by_role("button", name=_(move)))
+    shown(page, page.get_by_text(_("Done: {move}.").format(move=_(move))))
+
+
+def open_from_queue(page, number: str) -> None:
+    """Staff's way to a dispute: search the queue, follow the number."""
+    press(page, page.get_by_role("link", name=_("Queue")).first)
+    search = page.get_by_label(_("Search by number, borrower name or description"))
+    search.fill(number)
+    search.press("Enter")
+    expect(page.get_by_role("link", name=number)).to_have_count(1)
+    press(page, page.get_by_role("link", name=number))
+    shown(page, page.get_by_role("heading", name=number))
+
+
+def stage_shown(page, stage: Stage):
+    """The bold stage at the start of the page's stage line."""
+    return page.locator("strong").filter(has_text=re.compile(f"^{re.escape(label(stage, _))}$"))
+
+
+def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_escalates(
+        data_dir, live_portal, browser):
+    with services(data_dir) as ctx:
+        who = people(ctx)
+        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
+
+    staff = browser.page()
+    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _)
+    shown(staff, staff.get_by_role("heading", name=_("Queue")))
+    open_from_queue(staff, number)
+    make_move(staff, "Acknowledge and start negotiation",
+              {"Acknowledgment sent to the borrower": "已收到您的投诉，我们将在15日内答复。"})
+    shown(staff, stage_shown(staff, Stage.NEGOTIATION))
+    workspace_tab(staff, "Offers")
+    staff.get_by_label(_("Amount refunded or waived")).fill("85.00")
+    press(staff, staff.get_by_role("button", name=_("Record the offer")))
+    shown(staff, staff.get_by_text(_("The offer was recorded; the borrower can answer it.")))
+
+    borrower = browser.page()
+    sign_in(borrower, live_portal.url, "wang.fang@example.com", PASSWORD, _)
+    press(borrower, borrower.get_by_role("link", name=number))
+    shown(borrower, borrower.get_by_text(_("You have an offer to answer: see Offers.")))
+    workspace_tab(borrower, "Offers")
+    shown(borrower, borrower.get_by_text(
+        _("Refund or waiver of {amount}").format(amount="¥85.00")))
+    press(borrower, borrower.get_by_role("button", name=_("Reject this offer")))
+    shown(borrower, borrower.get_by_text(_("Your answer was recorded.")))
+
+    open_from_queue(staff, number)  # a fresh look at the dispute
+    workspace_tab(staff, "Offers")
+    shown(staff, staff.get_by_text(_("Rejected"), exact=True))
+    box = expander(staff, _("Escalate to mediation"))
+    press(staff, box.locator("summary"))
+    press(staff, box.get_by_role("button", name=_("Escalate to mediation")))
+    shown(staff, box.get_by_text(_("This field is required.")).first)
+    make_move(staff, "Escalate to mediation",
+              {"Reason": "银行拒绝退还违约金", "Mediation body": "上海银行业纠纷调解中心"},
+              is_open=True)
+    shown(staff, stage_shown(staff, Stage.MEDIATION))
+    workspace_tab(staff, "Mediation and court")
+    shown(staff, staff.get_by_text("上海银行业纠纷调解中心", exact=False).first)
+
+    live_portal.stop()  # DuckDB: one process at a time
+    with services(data_dir) as ctx:
+        d = cases.get_dispute(ctx, who[Role.STAFF], number)
+        [offer] = list_offers(ctx, who[Role.STAFF], number)
+        mediation = get_proceedings(ctx, who[Role.STAFF], number).mediation
+    assert d.stage == Stage.MEDIATION and d.handler_id == who[Role.STAFF].id
+    assert offer.status == OfferStatus.REJECTED and offer.refund_minor == 8500
+    assert mediation.body == "上海银行业纠纷调解中心"
+
+
+def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that_verifies(
+        data_dir, live_portal, browser, tmp_path):
+    from tests.conftest import upload
+
+    with services(data_dir) as ctx:
+        who = people(ctx)
+        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form(),
+                                    [upload("statement.pdf", pdf_bytes())])
+        workflow.move(ctx, who[Role.STAFF], number, "acknowledge", FORMS["acknowledge"])
+        workflow.move(ctx, who[Role.STAFF], number, "to_mediation", FORMS["to_mediation"])
+
+    legal = browser.page()
+    sign_in(legal, live_portal.url, "legal@example.com", PASSWORD, _)
+    shown(legal, legal.get_by_role("heading", name=_("Docket")))
+    press(legal, legal.get_by_role("link", name=number))
+    shown(legal, legal.get_by_role("heading", name=number))
+    make_move(legal, "Escalate to litigation",
+              {"Mediation result": "调解不成", "Court": "上海市浦东新区人民法院"})
+    shown(legal, stage_shown(legal, Stage.LITIGATION))
+
+    workspace_tab(legal, "Mediation and court")
+    box = expander(legal, _("Update the litigation record"))
+    press(legal, box.locator("summary"))
+    case_number = box.get_by_label(_("Case number"), exact=True)
+    case_number.fill("(2026)沪0115民初12345号")
+    case_number.press("Enter")  # apply it before the click (a blur and a click at once can lose
+    settle(legal)               # the click under load)
+    press(legal, box.get_by_role("button", name=_("Save the litigation record")))
+    shown(legal, legal.get_by_text(_("Saved."), exact=True))
+    shown(legal, legal.get_by_text("(2026)沪0115民初12345号", exact=False).first)
+
+    workspace_tab(legal, "Export")
+    press(legal, legal.get_by_role("button", name=_("Make the bundle")))
+    bar = legal.get_by_test_id("stProgress")
+    expect(bar).to_be_visible()
+    shown(legal, legal.get_by_text(_("The bundle is ready.")), timeout=EXPORT_TIMEOUT_MS)
+    expect(bar.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    with legal.expect_download() as info:
+        press(legal, legal.get_by_role("button", name=_("Download the bundle (ZIP)")))
+    download = info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+
+    assert saved.name == f"{number}-bundle.zip"
+    assert verify_bundle(saved).ok
+    with zipfile.ZipFile(saved) as z:
+        assert "bundle.pdf" in z.namelist()
+        assert z.read("bundle.pdf").startswith(b"%PDF")
+    live_portal.stop()
+    with services(data_dir) as ctx:
+        d = cases.get_dispute(ctx, who[Role.LEGAL], number)
+        litigation = get_proceedings(ctx, who[Role.LEGAL], number).litigation
+    assert d.stage == Stage.LITIGATION
+    assert litigation.case_number == "(2026)沪0115民初12345号"
+    assert litigation.court == "上海市浦东新区人民法院"

@@ -27,7 +27,7 @@ from tests.conftest import NO_FIXTURES, SHARED_FIXTURES, Clock
 if not SHARED_FIXTURES.is_dir():
     pytest.skip(NO_FIXTURES, allow_module_level=True)
 
-SECTIONS_ZH = ["案件材料汇编", "目录", "案情摘要及请求事项", "事件时间线", "沟通记录",
+SECTIONS_ZH = ["案件材料汇编", "目录", "案情摘要及请求事项", "事件时间线", "联系记录",
                "和解方案、调解与诉讼", "内部备注", "证据目录"]
 
 

@@ -1,0 +1,139 @@
+"""Screenshots of every page, for every role, in both languages, to check the layout by eye.
+
+    .venv/bin/python scripts/screenshots.py [--out test-artifacts/screenshots] [--cases 9]
+
+Loads demo data into a temporary data directory, runs the portal there (`streamlit run app.py`),
+logs in as each role in Debian's Chromium and saves two PNGs per page and language at 1280×800:
+`<lang>-<role>-<page>.png` (the first screen) and `…-full.png` (the whole page). The first-run
+set-up page is taken on a second, empty portal. Nothing is kept but the PNGs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from dispute.demo import create_demo  # noqa: E402
+from dispute.i18n import LANGUAGES, translator  # noqa: E402
+from dispute.vocab import Role  # noqa: E402
+from tests.browser_support import (VIEWPORT, Portal, chromium, press, services,  # noqa: E402
+                                   settle, shown, sign_in)
+from ui.navigation import pages_for  # noqa: E402
+
+BROWSER_LOCALE = {"zh_CN": "zh-CN", "en": "en-US"}
+# Hidden pages are reached by following the first link to them from this page.
+HIDDEN_FROM = {"pages/dispute.py": "pages/my_disputes.py", "pages/workspace.py": "pages/queue.py"}
+LEGAL_WORKSPACE_FROM = "pages/docket.py"  # legal's workspace: a case in mediation or court
+
+
+def snap(page, out: Path, name: str) -> None:
+    """The first screen, and the whole page: Streamlit scrolls inside its main area, so the
+    window is made as tall as that area's content for the full shot."""
+    settle(page)
+    page.screenshot(path=str(out / f"{name}.png"))
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                           "'[data-testid=stMain], [data-testid=stAppViewContainer]')]"
+                           ".map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(height, VIEWPORT["height"])})
+    settle(page)
+    page.screenshot(path=str(out / f"{name}-full.png"), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+    print(out / f"{name}-full.png")
+
+
+def stem(path: str) -> str:
+    return Path(path).stem
+
+
+def open_page(page, spec, role: Role, _) -> None:
+    """Follow the sidebar link to a visible page, or a link in a list to a hidden one."""
+    if spec.hidden:
+        source = LEGAL_WORKSPACE_FROM if role == Role.LEGAL and stem(spec.path) == "workspace" \
+            else HIDDEN_FROM[spec.path]
+        source_spec = next(s for s in pages_for(role) if s.path == source)
+        open_page(page, source_spec, role, _)
+        press(page, page.locator("[data-testid=stMain] a[href*='number=']").first)
+        shown(page, page.get_by_role("heading").first)
+        return
+    press(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name=_(spec.title), exact=True))
+    shown(page, page.get_by_role("heading", name=_(spec.title)).first)
+
+
+def choose_language(page, lang: str) -> None:
+    press(page, page.get_by_test_id("stSidebar").get_by_role("combobox"))
+    press(page, page.get_by_role("option", name=LANGUAGES[lang]))
+    settle(page)
+
+
+def role_pass(browser, url: str, role: Role, email: str, password: str, out: Path) -> None:
+    first = translator("zh_CN")
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    sign_in(page, url, email, password, first)
+    shown(page, page.get_by_test_id("stSidebarNav"))
+    for lang in ("zh_CN", "en"):
+        choose_language(page, lang)
+        _ = translator(lang)
+        for spec in pages_for(role):
+            open_page(page, spec, role, _)
+            snap(page, out, f"{lang}-{role.value}-{stem(spec.path)}")
+            if stem(spec.path) == "workspace" and role == Role.LEGAL:
+                press(page, page.get_by_role("tab", name=_("Export"), exact=True))
+                snap(page, out, f"{lang}-{role.value}-workspace-export")
+            if stem(spec.path) in ("workspace", "dispute"):
+                press(page, page.get_by_role("tab", name=_("Offers"), exact=True))
+                snap(page, out, f"{lang}-{role.value}-{stem(spec.path)}-offers")
+    choose_language(page, "zh_CN")
+    context.close()
+
+
+def anonymous_pass(browser, url: str, out: Path, name: str) -> None:
+    for lang in ("zh_CN", "en"):
+        context = browser.new_context(viewport=VIEWPORT, locale=BROWSER_LOCALE[lang])
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(url + "/")
+        shown(page, page.get_by_role("heading").first)
+        snap(page, out, f"{lang}-anonymous-{name}")
+        if name == "login":
+            press(page, page.get_by_role("tab", name=translator(lang)("Register")))
+            snap(page, out, f"{lang}-anonymous-register")
+        context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "test-artifacts" / "screenshots")
+    parser.add_argument("--cases", type=int, default=9)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
+        data, empty = Path(tmp) / "data", Path(tmp) / "empty"
+        with services(data) as ctx:
+            made = create_demo(ctx, args.cases)
+        logins = {}
+        for a in made:
+            logins.setdefault(a.role, (a.email, a.password))
+        with chromium() as browser:
+            portal = Portal(empty, Path(tmp) / "empty.log").start()
+            try:
+                anonymous_pass(browser, portal.url, args.out, "setup")
+            finally:
+                portal.stop()
+            portal = Portal(data, Path(tmp) / "portal.log").start()
+            try:
+                anonymous_pass(browser, portal.url, args.out, "login")
+                for role in (Role.BORROWER, Role.STAFF, Role.LEGAL, Role.ADMIN):
+                    role_pass(browser, portal.url, role, *logins[role], args.out)
+            finally:
+                portal.stop()
+    print(f"screenshots in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

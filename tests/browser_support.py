@@ -1,0 +1,215 @@
+"""What the real-browser tests share: the portal as a subprocess (`streamlit run app.py` on
+127.0.0.1 with its own data directory), Debian's Chromium through Playwright, and the evidence
+left behind when a journey fails (a screenshot and the HTML of every open page, saved under
+test-artifacts/ and its path printed, so CI can show it).
+
+Waits are always for elements (Playwright's auto-waiting, `expect`), never for time: the
+timeouts are only upper bounds, generous because the machine may be busy with other tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from dispute.config import Settings
+from dispute.context import Context, open_context
+from tests.conftest import REPO
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts"
+VIEWPORT = {"width": 1280, "height": 800}
+STEP_TIMEOUT_MS = 60_000      # one element to appear (a slow rerun under load)
+EXPORT_TIMEOUT_MS = 180_000   # a whole bundle to be made
+START_TIMEOUT_S = 90          # the portal to answer /_stcore/health
+
+
+def settings_for(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, max_upload_mb=50, timezone="Asia/Shanghai")
+
+
+@contextmanager
+def services(data_dir: Path) -> Iterator[Context]:
+    """The service layer on the portal's data directory — only while the portal is NOT running
+    (DuckDB lets one process open the file)."""
+    ctx = open_context(settings_for(data_dir))
+    try:
+        yield ctx
+    finally:
+        ctx.db.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+class Portal:
+    """`streamlit run app.py` on a free local port; stopped by its PID."""
+
+    def __init__(self, data_dir: Path, log: Path) -> None:
+        self.data_dir, self.log = data_dir, log
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def start(self) -> "Portal":
+        port = _free_port()
+        env = {**os.environ, "DISPUTE_DATA_DIR": str(self.data_dir),
+               "DISPUTE_MAX_UPLOAD_MB": "50"}
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true",
+                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(self.url):  # polling a server that is starting: no element to wait on
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the portal did not start; its log: {self.log}")
+            time.sleep(0.2)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.kill(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """The portal's data directory: set it up through `services()` before `live_portal` starts."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def live_portal(data_dir, tmp_path) -> Iterator[Portal]:
+    running = Portal(data_dir, tmp_path / "streamlit.log").start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+class Browser:
+    """One Chromium; each `page()` is a fresh context (its own cookies: its own session)."""
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+        self.pages: list = []
+
+    def page(self, locale: str = "zh-CN"):
+        context = self.browser.new_context(viewport=VIEWPORT, locale=locale,
+                                           accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(STEP_TIMEOUT_MS)
+        self.pages.append(page)
+        return page
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:120]
+
+
+def save_artifacts(name: str, pages: list) -> Path:
+    """A screenshot and the HTML of every page still open; returns the folder."""
+    folder = ARTIFACTS / _safe(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, page in enumerate(pages):
+        if page.is_closed():
+            continue
+        stem = folder / f"page{i + 1}"
+        try:
+            page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
+            stem.with_suffix(".html").write_text(page.content(), encoding="utf-8")
+        except Exception as exc:  # a crashed page must not hide the test's own failure
+            stem.with_suffix(".txt").write_text(f"could not save: {exc}", encoding="utf-8")
+    return folder
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium under Playwright (the test is skipped where it is not installed)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser(request) -> Iterator[Browser]:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
+    with chromium() as launched:
+        b = Browser(launched)
+        yield b
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            folder = save_artifacts(request.node.name, b.pages)
+            print(f"\nbrowser artifacts (screenshot and HTML) saved in {folder}")
+
+
+def settle(page) -> None:
+    """Wait until the app's script run is over. Call it once what a run shows first is on the
+    page: the rest of that run may still replace the elements the next step touches."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state",
+                                                            "notRunning")
+
+
+def shown(page, locator, timeout: int | None = None) -> None:
+    """`locator` is visible and the run that drew it has finished."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_visible(timeout=timeout)
+    settle(page)
+
+
+def press(page, locator) -> None:
+    """Click once the app is idle, so the click is not lost in a rerun's redraw."""
+    settle(page)
+    locator.click()
+
+
+def sign_in(page, url: str, email: str, password: str, _) -> None:
+    """Log in from the landing page (labels in the page's language, through `_`)."""
+    page.goto(url + "/")
+    press(page, page.get_by_role("tab", name=_("Log in")))
+    page.get_by_label(_("Email")).first.fill(email)
+    page.get_by_label(_("Password"), exact=True).fill(password)
+    press(page, page.get_by_role("button", name=_("Log in")))
