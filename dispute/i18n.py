@@ -84,7 +84,9 @@ def format_amount_input(minor: int, currency: str) -> str:
 def format_money(minor: int, currency: str, lang: str) -> str:
     """Integer minor units → '¥1,234.50' / 'US$1,234.50' in the user's locale."""
     digits = get_currency_precision(currency)
-    return format_currency(Decimal(minor) / (10**digits), currency, locale=_babel_locale(lang))
+    text = format_currency(Decimal(minor) / (10**digits), currency, locale=_babel_locale(lang))
+    # English CLDR writes the yuan "CN¥" to tell it from the yen; our readers expect "¥".
+    return text.replace("CN¥", "¥")
 
 
 def format_date(value: date | None, lang: str) -> str:

@@ -54,4 +54,5 @@ def test_dates_and_money_follow_the_locale():
     assert format_date(date(2026, 11, 22), "en") == "Nov 22, 2026"
     assert format_money(123450, "CNY", "zh_CN") == "¥1,234.50"
     assert format_money(123450, "USD", "en") == "$1,234.50"
+    assert format_money(123450, "CNY", "en") == "¥1,234.50"
     assert format_money(5, "CNY", "zh_CN") == "¥0.05"
