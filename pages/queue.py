@@ -96,8 +96,9 @@ for r in page.rows:
     if r.next_due_by and r.stage != Stage.CLOSED:
         days = (r.next_due_by - today).days
         colour = "red" if days < 0 else "orange" if days <= 3 else "gray"
-        text_due = (_("Overdue since {date}") if days < 0 else _("Due today") if days == 0
-                    else _("Due {date}")).format(date=format_date(r.next_due_by, lang))
+        text_due = (_("Overdue by {days} days").format(days=-days) if days < 0
+                    else _("Due today") if days == 0
+                    else _("Due {date}").format(date=format_date(r.next_due_by, lang)))
         badges.append(f":{colour}-badge[{text_due}]")
     row[5].markdown(" ".join(badges) or "—")
 
