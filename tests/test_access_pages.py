@@ -81,7 +81,9 @@ def assert_nothing_of_it(at: AppTest, path: str = "", role: Role = Role.BORROWER
                           or exc.message.startswith("Could not find page:")), exc.message
     secrets = SECRETS
     if role == Role.ADMIN and path in ACCOUNT_PAGES:
-        secrets = [s for s in SECRETS if s != NAME]
+        # Account pages list names, and ids whose hex digits can contain "4455" by chance: on
+        # them the full account number stands for the digits.
+        secrets = [s for s in SECRETS if s not in (NAME, "8877", "4455")]
     shown = page_text(at) + "\n".join(e.message for e in at.exception)
     leaked = [s for s in secrets if s in shown]
     assert not leaked, f"the page shows {leaked}"
