@@ -4,35 +4,20 @@ actions open to them (correct the filing while it is new, withdraw)."""
 
 import streamlit as st
 
-from dispute.cases import get_dispute
-from dispute.errors import UserError
 from dispute.offers import OfferStatus, list_offers
 from dispute.timeline import timeline
 from dispute.vocab import Stage
 from dispute.workflow import move as move_dispute
-from ui import (case_header, contacts_panel, conversation, correction_form, deadlines_panel,
-                evidence_panel, export_panel, forms, offers_view, proceedings_view, render, session,
-                timeline_view)
+from ui import (case_header, case_page, contacts_panel, conversation, correction_form,
+                deadlines_panel, evidence_panel, export_panel, forms, offers_view,
+                proceedings_view, render, session, timeline_view)
 
 _ = session.t()
 user = session.require_user()
 ctx = session.context()
-number = st.query_params.get("number", "")
-
-try:
-    d = get_dispute(ctx, user, number)
-except UserError as exc:
-    render.show_error(exc)
-    st.page_link("pages/my_disputes.py", label=_("Back to my disputes"),
-                 icon=":material/arrow_back:")
-    st.stop()
-
+d = case_page.open_dispute("pages/my_disputes.py", _("Back to my disputes"))
 # Every part above the tabs that comes and goes has a fixed slot (a container), so the tabs keep
 # their place and the open tab stays open after a rerun.
-with st.container():
-    if flash := st.session_state.pop("flash", None):
-        st.success(flash)
-st.title(d.number)
 case_header.stage_line(d)
 case_header.stage_explained(d)
 with st.container():
@@ -68,8 +53,6 @@ with tabs[_("Evidence")]:
     items = evidence_panel.show(ctx, user, d.number, is_open)
 with tabs[_("Contact log")]:
     contacts_panel.show(ctx, user, d.number, is_open, items)
-    if is_open:
-        contacts_panel.demand_form(ctx, user, d.number)
 with tabs[_("Timeline")]:
     timeline_view.show(timeline(ctx, user, d.number))
 with tabs[_("Mediation and court")]:

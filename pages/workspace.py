@@ -4,31 +4,16 @@ actions the lifecycle table allows this user now."""
 
 import streamlit as st
 
-from dispute.cases import get_dispute
-from dispute.errors import UserError
 from dispute.timeline import timeline
 from dispute.vocab import Role, Stage
-from ui import (assign_form, case_header, contacts_panel, conversation, deadlines_panel,
-                evidence_panel, export_panel, moves_panel, notes_panel, offers_view,
-                proceedings_view, render, session, timeline_view, unmask_form)
+from ui import (assign_form, case_header, case_page, contacts_panel, conversation,
+                deadlines_panel, evidence_panel, export_panel, moves_panel, notes_panel,
+                offers_view, proceedings_view, render, session, timeline_view, unmask_form)
 
 _ = session.t()
 user = session.require_user()
 ctx = session.context()
-number = st.query_params.get("number", "")
-
-try:
-    d = get_dispute(ctx, user, number)
-except UserError as exc:
-    render.show_error(exc)
-    st.page_link("pages/queue.py", label=_("Back to the queue"), icon=":material/arrow_back:")
-    st.stop()
-
-# The flash always has its slot, so the tabs below keep their place and the open tab stays open.
-with st.container():
-    if flash := st.session_state.pop("flash", None):
-        st.success(flash)
-st.title(d.number)
+d = case_page.open_dispute("pages/queue.py", _("Back to the queue"))
 case_header.stage_line(d)
 info = [_("Borrower: {name}").format(name=d.borrower_name)]
 if d.waiting_on_borrower:
@@ -47,8 +32,8 @@ with right:
 with left:
     case_header.details(d)
 
-names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("Evidence"), _("Contact log"),
-         _("Mediation and court"), _("Internal notes")]
+names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("Evidence"),
+         _("Contact log"), _("Mediation and court"), _("Internal notes")]
 if user.role == Role.LEGAL:
     names.append(_("Export"))
 tabs = dict(zip(names, st.tabs(names)))
@@ -64,8 +49,6 @@ with tabs[_("Evidence")]:
     items = evidence_panel.show(ctx, user, d.number, is_open)
 with tabs[_("Contact log")]:
     contacts_panel.show(ctx, user, d.number, is_open, items)
-    if is_open:
-        contacts_panel.demand_form(ctx, user, d.number)
 with tabs[_("Mediation and court")]:
     proceedings_view.show(ctx, user, d.number, d.version)
 with tabs[_("Internal notes")]:

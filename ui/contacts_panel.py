@@ -72,6 +72,8 @@ def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
             if forms.attempt("contact", lambda: add_contact(ctx, user, number, form)):
                 st.session_state["flash"] = _("Contact saved.")
                 st.rerun()
+    if is_open:
+        demand_form(ctx, user, number)
 
 
 def demand_form(ctx, user: User, number: str) -> None:
