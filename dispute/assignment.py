@@ -34,7 +34,8 @@ def assign(ctx: Context, actor: User, number: str, handler_id: UUID | None,
         row = row_for_write(uow, actor, number, expected_version)
         handler = None
         if handler_id is not None:
-            handler = uow.execute("SELECT id, reveal_name(name) AS name FROM users WHERE id = ? AND role IN "
+            handler = uow.execute("SELECT id, reveal_name(name) AS name FROM users "
+                                  "WHERE id = ? AND role IN "
                                   "('staff', 'legal') AND NOT disabled", (handler_id,)).first()
             if handler is None:
                 raise InvalidInput({"handler": UserError(

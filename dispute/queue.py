@@ -165,7 +165,8 @@ def page_sql(f: QueueFilter, actor: User, today: date, after: Cursor | None, siz
             tail = f" OR {key} IS NULL" if f.sort in _NULLABLE else ""
             clause += f" AND ({key} {cmp} ?{tail} OR ({key} = ? AND d.number {cmp} ?))"
             params += [after.key, after.key, after.number]
-    sql = (f"SELECT p.*, reveal_name(b.name) AS borrower_name, reveal_name(h.name) AS handler_name FROM ("
+    sql = (f"SELECT p.*, reveal_name(b.name) AS borrower_name, "
+           f"reveal_name(h.name) AS handler_name FROM ("
            f"SELECT d.number, d.institution, d.product, d.error_category, d.stage, "
            f"d.borrower_id, d.handler_id, d.filed_at, d.last_activity_at, "
            f"d.waiting_on_borrower, d.borrower_replied, d.next_due_by, {key} AS sort_key "

@@ -187,7 +187,8 @@ def _people(ctx: Context, ids: set) -> dict[UUID, Person]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    rows = ctx.db.query("SELECT id, reveal_name(name) AS name, role FROM users WHERE id IN (SELECT unnest(?))",
+    rows = ctx.db.query("SELECT id, reveal_name(name) AS name, role FROM users "
+                        "WHERE id IN (SELECT unnest(?))",
                         (list(ids),))
     return {r["id"]: Person(name=r["name"], role=r["role"]) for r in rows}
 
@@ -232,7 +233,8 @@ def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> Bu
     note_rows = (q("SELECT * FROM notes WHERE dispute_id = ? ORDER BY created_at", (did,)).dicts()
                  if options.include_notes else [])
     evidence = list_evidence(ctx, actor, number)
-    borrower_row = q("SELECT reveal_name(name) AS name, reveal_phone(phone) AS phone FROM users WHERE id = ?", (dispute.borrower_id,)).first()
+    borrower_row = q("SELECT reveal_name(name) AS name, reveal_phone(phone) AS phone FROM users "
+                     "WHERE id = ?", (dispute.borrower_id,)).first()
 
     people = _people(ctx, {r["actor_id"] for r in event_rows} | {r["made_by"] for r in offer_rows}
                      | {r["author_id"] for r in note_rows} | {e.uploaded_by for e in evidence}
