@@ -162,7 +162,8 @@ def cmd_due(args: argparse.Namespace) -> int:
     rule = book.rule(args.rule)
     count = due_from(rule, start, calendar_for(book.jurisdiction))
     print(count.due_by.isoformat())
-    print(f"{args.rulebook} {rule.name}: {_(rule.label)}, {rule.length} {rule.unit.value} "
+    print(f"{args.rulebook} {rule.name}: {_(rule.label)}, {rule.length} "
+          f"{rule.unit.value.replace('_', ' ')} "
           f"from {start.isoformat()}")
     for line in count.explanation:
         print(line.render(_))
