@@ -45,7 +45,8 @@ waiting = choice(c3, _("Conversation"), WAITING, "queue_waiting")
 sort = choice(c4, _("Sort"), SORTS, "queue_sort")
 with st.expander(_("More filters")):
     c1, c2, c3 = st.columns(3)
-    names = {"": _("All"), **{n: n for n in known_institutions(str(ctx.settings.data_dir), ctx, user)}}
+    known = known_institutions(str(ctx.settings.data_dir), ctx, user)
+    names = {"": _("All"), **{n: n for n in known}}
     institution = c1.selectbox(_("Institution"), list(names), key="queue_institution",
                                format_func=lambda v: names[v])
     product = enum_choice(c2, _("Product"), Product, "queue_product")
