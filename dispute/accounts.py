@@ -115,30 +115,45 @@ def _attempt(email: str, user_id: uuid.UUID | None) -> dict[str, Any]:
     return {"user": str(user_id) if user_id else None, "email": _shown_email(email)}
 
 
-def _refused(ctx: Context, email: str, user_id: uuid.UUID | None, reason: str) -> None:
-    """Record a refused login that does not count towards the lock (locked, disabled)."""
-    ctx.db.write(lambda uow: events.append(uow, kind=ek.LOGIN_FAILED, at=ctx.now(), actor_id=None,
-                                           payload={**_attempt(email, user_id), "reason": reason}))
+def _reserve_attempt(ctx: Context, email: str, user_id: uuid.UUID | None) -> lockout.Throttle:
+    """Check the lock and count this attempt in one write (one step per email, so parallel
+    guesses cannot all pass the check before any is counted). The state with this attempt
+    counted; raise LOCKED, recorded, when the email is locked: the password is then not checked."""
+    now = ctx.now()
+
+    def write(uow: UnitOfWork) -> tuple[lockout.Throttle, bool]:
+        state = lockout.load(uow.execute, email, now)
+        counted = lockout.attempt(state, now)
+        if counted is None:
+            events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
+                          payload={**_attempt(email, user_id), "reason": "locked"})
+            return state, False
+        lockout.save(uow, email, counted, now)
+        return counted, True
+
+    state, allowed = ctx.db.write(write)
+    if not allowed:
+        raise UserError(LOCKED, minutes=lockout.minutes_left(state, now))
+    return state
 
 
-def _count_failure(ctx: Context, email: str, user_id: uuid.UUID | None, reason: str) -> None:
-    """Count one wrong password and record it; raise LOCKED when it was the one that locked."""
+def _record_failure(ctx: Context, email: str, user_id: uuid.UUID | None, reason: str,
+                    counted: lockout.Throttle) -> None:
+    """Record a wrong password (already counted by `_reserve_attempt`); raise LOCKED when it was
+    the one that locked."""
     now = ctx.now()
     who = _attempt(email, user_id)
 
-    def write(uow: UnitOfWork) -> lockout.Throttle:
-        state = lockout.after_failure(lockout.load(uow.execute, email, now), now)
-        lockout.save(uow, email, state, now)
+    def write(uow: UnitOfWork) -> None:
         events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
                       payload={**who, "reason": reason})
-        if lockout.is_locked(state, now):
+        if lockout.is_locked(counted, now):
             events.append(uow, kind=ek.LOGIN_LOCKED, at=now, actor_id=None,
-                          payload={**who, "until": state.locked_until.isoformat()})
-        return state
+                          payload={**who, "until": counted.locked_until.isoformat()})
 
-    state = ctx.db.write(write)
-    if lockout.is_locked(state, now):
-        raise UserError(LOCKED, minutes=lockout.minutes_left(state, now))
+    ctx.db.write(write)
+    if lockout.is_locked(counted, now):
+        raise UserError(LOCKED, minutes=lockout.minutes_left(counted, now))
 
 
 def authenticate(ctx: Context, email: str, password: str) -> User:
@@ -148,23 +163,23 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
     now = ctx.now()
     row = ctx.db.query(USERS_SQL + "WHERE email = ?", (lockout.key(email),)).first()
     user_id = row["id"] if row else None
-    state = lockout.load(ctx.db.query, email, now)
-    if lockout.is_locked(state, now):
-        _refused(ctx, email, user_id, "locked")
-        raise UserError(LOCKED, minutes=lockout.minutes_left(state, now))
+    counted = _reserve_attempt(ctx, email, user_id)
     if not _password_ok(row["password_hash"] if row else None, password):
-        _count_failure(ctx, email, user_id, "password" if row else "unknown")
+        _record_failure(ctx, email, user_id, "password" if row else "unknown", counted)
         raise UserError(BAD_LOGIN)
+
+    def proven(uow: UnitOfWork) -> None:
+        lockout.clear(uow, email)  # the password was right: the attempt was no failure
+        if row["disabled"]:
+            events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
+                          payload={**_attempt(email, user_id), "reason": "disabled"})
+        else:
+            events.append(uow, kind=ek.LOGGED_IN, at=now, actor_id=user_id,
+                          payload={"user": str(user_id)})
+
+    ctx.db.write(proven)
     if row["disabled"]:
-        _refused(ctx, email, user_id, "disabled")
         raise UserError(DISABLED)
-
-    def signed_in(uow: UnitOfWork) -> None:
-        lockout.clear(uow, email)
-        events.append(uow, kind=ek.LOGGED_IN, at=now, actor_id=user_id,
-                      payload={"user": str(user_id)})
-
-    ctx.db.write(signed_in)
     return user_from_row(row)
 
 
@@ -175,12 +190,14 @@ def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
     row = ctx.db.query(USERS_SQL + "WHERE id = ?", (actor.id,)).first()
     if row is None or row["disabled"]:
         raise Forbidden(DISABLED)
+    counted = _reserve_attempt(ctx, row["email"], actor.id)  # throttled like a login
     if not _password_ok(row["password_hash"], data.current):
-        _count_failure(ctx, row["email"], actor.id, "password")
+        _record_failure(ctx, row["email"], actor.id, "password", counted)
         raise InvalidInput({"current": UserError(N_("The current password is not correct."))})
     now = ctx.now()
 
     def write(uow: UnitOfWork) -> User:
+        lockout.clear(uow, row["email"])
         uow.execute("UPDATE users SET password_hash = ?, must_change_password = false, "
                     "sessions_valid_from = ? WHERE id = ?",
                     (hash_password(data.new), events.utc_naive(now), actor.id))

@@ -3,6 +3,10 @@
 Keyed by the email as typed, whether or not an account has it: an unknown email gets the same
 answers as a known one, so the login form never tells who has an account. The rules are pure
 functions of (state, now); the table access is the thin part at the bottom.
+
+An attempt is counted *before* the password is checked, in the same write that reads the lock
+(`attempt`): checking and counting are one step per email, so parallel guesses cannot all pass
+the check before any of them is counted. A right password then clears the count.
 """
 
 from __future__ import annotations
@@ -33,12 +37,21 @@ def is_locked(state: Throttle, now: datetime) -> bool:
 
 
 def after_failure(state: Throttle, now: datetime) -> Throttle:
-    """The state after one more failure: the fifth in a row locks and starts the count anew."""
+    """The state after one more failure: the fifth in a row locks and starts the count anew. A
+    failure while locked changes nothing (it must never lift or shorten the lock)."""
+    if is_locked(state, now):
+        return state
     failures = (0 if state.locked_until is not None and not is_locked(state, now)
                 else state.failures) + 1
     if failures >= MAX_FAILURES:
         return Throttle(0, now + LOCK_FOR)
     return Throttle(failures, None)
+
+
+def attempt(state: Throttle, now: datetime) -> Throttle | None:
+    """The state with this attempt counted as a failure until it proves otherwise, or None when
+    the email is locked and the password must not be checked at all."""
+    return None if is_locked(state, now) else after_failure(state, now)
 
 
 def minutes_left(state: Throttle, now: datetime) -> int:

@@ -276,3 +276,54 @@ def test_guessing_the_current_password_on_the_change_form_counts_towards_the_loc
     assert exc.value.msgid == accounts.LOCKED
     with pytest.raises(UserError, match="Too many"):
         accounts.authenticate(ctx, user.email, PASSWORD)
+
+
+# The lockout is one atomic step per email (penetration test, issue 19 finding 1)
+
+def test_parallel_wrong_passwords_are_verified_at_most_five_times_and_leave_the_email_locked(ctx):
+    """32 wrong passwords at once: only five reach the password check, the rest are refused as
+    locked, and the right password is then refused too."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    user = make_user(ctx)
+
+    def guess(_):
+        with pytest.raises(UserError) as exc:
+            accounts.authenticate(ctx, user.email, "wrong password!")
+        return exc.value.msgid
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        answers = list(pool.map(guess, range(32)))
+    assert answers.count(accounts.BAD_LOGIN) == 4
+    assert answers.count(accounts.LOCKED) == 28
+    reasons = [e["reason"] for e in account_events(ctx, ek.LOGIN_FAILED)]
+    assert reasons.count("password") == 5 and reasons.count("locked") == 27
+    with pytest.raises(UserError) as exc:
+        accounts.authenticate(ctx, user.email, PASSWORD)
+    assert exc.value.msgid == accounts.LOCKED
+
+
+def test_a_failure_counted_while_locked_keeps_the_lock():
+    locked = lockout.Throttle(0, NOW + timedelta(minutes=15))
+    assert lockout.after_failure(locked, NOW + timedelta(minutes=1)) == locked
+
+
+def test_sessions_taking_turns_cannot_guess_past_the_lock(ctx):
+    """Eight sessions guessing twice each, interleaved, then the right password: locked."""
+    user = make_user(ctx)
+    fail_login(ctx, user.email, 16)
+    with pytest.raises(UserError, match="Too many"):
+        accounts.authenticate(ctx, user.email, PASSWORD)
+    assert [e["reason"] for e in account_events(ctx, ek.LOGIN_FAILED)].count("password") == 5
+
+
+def test_the_change_password_form_is_refused_while_locked_even_with_the_right_password(ctx):
+    user = make_user(ctx)
+    fail_login(ctx, user.email, 5)
+    with pytest.raises(UserError) as exc:
+        accounts.change_password(ctx, user, {"current": PASSWORD, "new": "a new password",
+                                             "repeat": "a new password"})
+    assert exc.value.msgid == accounts.LOCKED
+    ctx.clock.now = NOW + timedelta(minutes=16)
+    with pytest.raises(UserError):  # the password was not changed
+        accounts.authenticate(ctx, user.email, "a new password")
