@@ -149,10 +149,10 @@ def phase_export(case: dict, out: Path) -> dict:
 
     ctx = open_context(Settings(data_dir=Path(case["data"]), max_upload_mb=50,
                                 timezone="Asia/Shanghai"))
-    row = ctx.db.query("SELECT id FROM users WHERE email = ?", (LEGAL,)).first()
     from dispute.accounts import get_user
+    from dispute.storage import users
 
-    legal = get_user(ctx, row["id"])
+    legal = get_user(ctx, ctx.db.read(users.id_by_email, LEGAL))
     spent = {"sections": 0.0}
     lay_out = assemble.lay_out
 

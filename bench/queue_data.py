@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from dispute.db import Database
+from dispute.storage import Database
 
 NOW = datetime(2026, 11, 22, 4, 0)           # naive UTC, as stored
 SPAN = timedelta(days=3 * 365)               # filings spread over three years
@@ -104,14 +104,16 @@ def _description(seed: str) -> str:
 
 def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, int]:
     """Fill an empty, migrated database; returns the row counts written. With `keys`, names
-    and phones are sealed as the portal stores them (dispute/pii.py), with the name index."""
+    and phones are sealed as the portal stores them (dispute/storage/sealing.py), with the name index."""
+    conn = db.raw_connection()
     if keys is not None:  # registered before the transaction, which would not see them
-        from dispute.pii import name_index, seal_text
+        from dispute.storage.sealing import name_index, seal_text
 
-        db.register_function("bench_seal_name", lambda v: seal_text(keys, v, "users", "name"))
-        db.register_function("bench_seal_phone", lambda v: seal_text(keys, v, "users", "phone"))
-        db.register_function("bench_name_idx", lambda v: name_index(keys, v))
-    cur = db.cursor()
+        for name, fn in (("bench_seal_name", lambda v: seal_text(keys, v, "users", "name")),
+                         ("bench_seal_phone", lambda v: seal_text(keys, v, "users", "phone")),
+                         ("bench_name_idx", lambda v: name_index(keys, v))):
+            conn.create_function(name, fn, ["VARCHAR"], "VARCHAR", side_effects=False)
+    cur = conn.cursor()
     now, start = NOW.isoformat(sep=" "), (NOW - SPAN).isoformat(sep=" ")
     span_s = int(SPAN.total_seconds())
     # A hash as an INTEGER, so it adds to dates and indexes lists without casts.

@@ -105,6 +105,7 @@ MATRIX: tuple[Action, ...] = (
     _system("dispute.cases.file_dispute", "Y", "F", "F", "F"),
     _system("dispute.cases.list_my_disputes", "Y", "F", "F", "F"),
     _case("dispute.cases.get_dispute", *READ),
+    _case("dispute.case_rows.case_for", *READ),  # the one read every service starts from
     # stage moves: dispute/stages.py says who; the borrower only withdraws
     _move("acknowledge", "FNN", "YYY", "FFF"),
     _move("to_mediation", "FNN", "YYY", "YYY"),
@@ -157,7 +158,6 @@ MATRIX: tuple[Action, ...] = (
     _system("dispute.queue.docket", "F", "Y", "Y", "F"),
     _system("dispute.queue.institutions", "F", "Y", "Y", "F"),
     _system("dispute.dashboard.build_dashboard", "F", "Y", "Y", "F"),
-    _system("dispute.dashboard.institutions", "F", "Y", "Y", "F"),
     # accounts and the audit log
     _system("dispute.accounts.create_account", "F", "F", "F", "Y"),
     _system("dispute.accounts.list_accounts", "F", "F", "F", "Y"),

@@ -15,7 +15,7 @@ from dispute import accounts, events, lockout
 from dispute import event_kinds as ek
 from dispute.access import require_role
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork, users
 from dispute.errors import Forbidden, NotFound, UserError
 from dispute.i18n import N_
 from dispute.models import User
@@ -35,12 +35,12 @@ def temporary_password() -> str:
 def _target(uow: UnitOfWork, actor: User, user_id: UUID, self_message: str | None) -> dict:
     """The account to change, after checking that `actor` is still an active administrator."""
     require_role(actor, Role.ADMIN)
-    me = uow.execute("SELECT role, disabled FROM users WHERE id = ?", (actor.id,)).first()
+    me = users.role_and_disabled(uow, actor.id)
     if me is None or me["disabled"] or me["role"] != Role.ADMIN.value:
         raise Forbidden(N_("Your role may not do this."))
     if self_message and user_id == actor.id:
         raise Forbidden(self_message)
-    row = uow.execute(accounts.USERS_SQL + "WHERE id = ?", (user_id,)).first()
+    row = users.by_id(uow, user_id)
     if row is None:
         raise NotFound(N_("No such account."))
     return row
@@ -50,9 +50,7 @@ def _keep_an_admin(uow: UnitOfWork, row: dict) -> None:
     """Refuse when `row` is the only active administrator left."""
     if row["role"] != Role.ADMIN.value or row["disabled"]:
         return
-    others = uow.execute("SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled "
-                         "AND id <> ?", (row["id"],)).scalar()
-    if not others:
+    if not users.other_active_admins(uow, row["id"]):
         raise Forbidden(LAST_ADMIN)
 
 
@@ -67,7 +65,7 @@ def set_disabled(ctx: Context, actor: User, user_id: UUID, disabled: bool) -> Us
                             else N_("This account is already active."))
         if disabled:
             _keep_an_admin(uow, row)
-        uow.execute("UPDATE users SET disabled = ? WHERE id = ?", (disabled, user_id))
+        users.update(uow, user_id, disabled=disabled)
         events.append(uow, kind=ek.ACCOUNT_DISABLED if disabled else ek.ACCOUNT_ENABLED, at=now,
                       actor_id=actor.id, payload={"user": str(user_id)})
         return _reread(uow, user_id)
@@ -89,7 +87,7 @@ def change_role(ctx: Context, actor: User, user_id: UUID, role: Role | str) -> U
             raise UserError(N_("This account already has that role."))
         if role != Role.ADMIN:
             _keep_an_admin(uow, row)
-        uow.execute("UPDATE users SET role = ? WHERE id = ?", (role.value, user_id))
+        users.update(uow, user_id, role=role.value)
         events.append(uow, kind=ek.ROLE_CHANGED, at=now, actor_id=actor.id,
                       payload={"user": str(user_id), "from": row["role"], "to": role.value})
         return _reread(uow, user_id)
@@ -106,9 +104,8 @@ def reset_password(ctx: Context, actor: User, user_id: UUID) -> str:
 
     def write(uow: UnitOfWork) -> None:
         row = _target(uow, actor, user_id, N_("Change your own password under My account."))
-        uow.execute("UPDATE users SET password_hash = ?, must_change_password = true, "
-                    "sessions_valid_from = ? WHERE id = ?",
-                    (hashed, events.utc_naive(now), user_id))
+        users.update(uow, user_id, password_hash=hashed, must_change_password=True,
+                     sessions_valid_from=now)
         lockout.clear(uow, row["email"])
         events.append(uow, kind=ek.PASSWORD_RESET, at=now, actor_id=actor.id,
                       payload={"user": str(user_id)})
@@ -118,5 +115,4 @@ def reset_password(ctx: Context, actor: User, user_id: UUID) -> str:
 
 
 def _reread(uow: UnitOfWork, user_id: UUID) -> User:
-    return accounts.user_from_row(uow.execute(accounts.USERS_SQL + "WHERE id = ?",
-                                              (user_id,)).first())
+    return accounts.user_from_row(users.by_id(uow, user_id))

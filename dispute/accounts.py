@@ -17,11 +17,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from dispute import event_kinds as ek
 from dispute import events, lockout
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork, users
 from dispute.errors import Forbidden, InvalidInput, UserError
 from dispute.i18n import LANGUAGES, N_
 from dispute.models import NewAccount, PasswordChange, Registration, User
-from dispute.pii import USER_COLUMNS, name_index, seal_text
 from dispute.validation import parse
 from dispute.vocab import Role
 
@@ -29,11 +28,9 @@ _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the timing of both failures alike.
 _DUMMY_HASH = _hasher.hash("not a real password")
 
-USERS_SQL = f"SELECT {USER_COLUMNS} FROM users "  # names and phones opened
 BAD_LOGIN = N_("The email or password is not correct.")
 LOCKED = N_("Too many failed attempts with this email. Try again in {minutes} min.")
 DISABLED = N_("This account is disabled; ask an administrator.")
-_TIMES = ("created_at", "sessions_valid_from")
 
 
 def hash_password(password: str) -> str:
@@ -41,26 +38,21 @@ def hash_password(password: str) -> str:
 
 
 def user_from_row(row: dict[str, Any]) -> User:
-    return User(**{k: row[k] for k in User.model_fields if k not in _TIMES},
-                **{k: events.as_utc(row[k]) for k in _TIMES})
+    return User(**{k: row[k] for k in User.model_fields})
 
 
 def _insert(ctx: Context, uow: UnitOfWork, data: Registration, role: Role, actor: User | None,
             language: str | None) -> User:
-    if uow.execute("SELECT 1 FROM users WHERE email = ?", (data.email,)).first():
+    if users.email_taken(uow, data.email):
         raise UserError(N_("An account with this email already exists."))
     now = ctx.now()
     user_id = uuid.uuid4()
-    keys = ctx.keys
-    uow.execute("INSERT INTO users (id, email, name, phone, role, password_hash, language, "
-                "disabled, created_at, name_idx) VALUES (?, ?, ?, ?, ?, ?, ?, false, ?, ?)",
-                (user_id, data.email, seal_text(keys, data.name, "users", "name"),
-                 seal_text(keys, data.phone, "users", "phone"), role.value,
-                 hash_password(data.password), language, events.utc_naive(now),
-                 name_index(keys, data.name)))
+    users.insert(uow, user_id=user_id, email=data.email, name=data.name, phone=data.phone,
+                 role=role.value, password_hash=hash_password(data.password), language=language,
+                 created_at=now)
     events.append(uow, kind=ek.ACCOUNT_CREATED, at=now, actor_id=actor.id if actor else user_id,
                   payload={"user": str(user_id), "role": role.value})
-    return user_from_row(uow.execute(USERS_SQL + "WHERE id = ?", (user_id,)).first())
+    return user_from_row(users.by_id(uow, user_id))
 
 
 def register(ctx: Context, form: dict[str, Any], language: str | None = None) -> User:
@@ -84,7 +76,7 @@ def create_first_admin(ctx: Context, form: dict[str, Any]) -> User:
     reg = Registration(name=data.name, email=data.email, phone=data.phone, password=data.password)
 
     def write(uow: UnitOfWork) -> User:
-        if uow.execute("SELECT count(*) FROM users").scalar():
+        if users.count(uow):
             raise Forbidden(N_("Set-up is already done: log in instead."))
         return _insert(ctx, uow, reg, Role.ADMIN, None, None)
 
@@ -92,7 +84,7 @@ def create_first_admin(ctx: Context, form: dict[str, Any]) -> User:
 
 
 def needs_setup(ctx: Context) -> bool:
-    return not ctx.db.query("SELECT count(*) FROM users").scalar()
+    return not ctx.db.read(users.count)
 
 
 def _password_ok(stored_hash: str | None, password: str) -> bool:
@@ -122,7 +114,7 @@ def _reserve_attempt(ctx: Context, email: str, user_id: uuid.UUID | None) -> loc
     now = ctx.now()
 
     def write(uow: UnitOfWork) -> tuple[lockout.Throttle, bool]:
-        state = lockout.load(uow.execute, email, now)
+        state = lockout.load(uow, email, now)
         counted = lockout.attempt(state, now)
         if counted is None:
             events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
@@ -161,7 +153,7 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
 
     A locked email is refused without checking the password, known or not."""
     now = ctx.now()
-    row = ctx.db.query(USERS_SQL + "WHERE email = ?", (lockout.key(email),)).first()
+    row = ctx.db.read(users.by_email, lockout.key(email))
     user_id = row["id"] if row else None
     counted = _reserve_attempt(ctx, email, user_id)
     if not _password_ok(row["password_hash"] if row else None, password):
@@ -187,7 +179,7 @@ def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
     """The user picks a new password, proving the current one (or the temporary one after a
     reset). Their other sessions end; a wrong current password counts as a failed login."""
     data = parse(PasswordChange, form)
-    row = ctx.db.query(USERS_SQL + "WHERE id = ?", (actor.id,)).first()
+    row = ctx.db.read(users.by_id, actor.id)
     if row is None or row["disabled"]:
         raise Forbidden(DISABLED)
     counted = _reserve_attempt(ctx, row["email"], actor.id)  # throttled like a login
@@ -198,12 +190,11 @@ def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
 
     def write(uow: UnitOfWork) -> User:
         lockout.clear(uow, row["email"])
-        uow.execute("UPDATE users SET password_hash = ?, must_change_password = false, "
-                    "sessions_valid_from = ? WHERE id = ?",
-                    (hash_password(data.new), events.utc_naive(now), actor.id))
+        users.update(uow, actor.id, password_hash=hash_password(data.new),
+                     must_change_password=False, sessions_valid_from=now)
         events.append(uow, kind=ek.PASSWORD_CHANGED, at=now, actor_id=actor.id,
                       payload={"user": str(actor.id), "forced": bool(row["must_change_password"])})
-        return user_from_row(uow.execute(USERS_SQL + "WHERE id = ?", (actor.id,)).first())
+        return user_from_row(users.by_id(uow, actor.id))
 
     return ctx.db.write(write)
 
@@ -215,7 +206,7 @@ def record_logout(ctx: Context, user_id: uuid.UUID, reason: str) -> None:
 
 
 def get_user(ctx: Context, user_id: uuid.UUID) -> User | None:
-    row = ctx.db.query(USERS_SQL + "WHERE id = ?", (user_id,)).first()
+    row = ctx.db.read(users.by_id, user_id)
     return user_from_row(row) if row else None
 
 
@@ -223,17 +214,14 @@ def set_language(ctx: Context, actor: User, language: str) -> None:
     """Remember the user's language choice."""
     if language not in LANGUAGES:
         raise UserError(N_("Unknown language."))
-    ctx.db.write(lambda uow: uow.execute("UPDATE users SET language = ? WHERE id = ?",
-                                         (language, actor.id)))
+    ctx.db.write(users.update, actor.id, language=language)
 
 
 def list_accounts(ctx: Context, actor: User, *, limit: int = 50, offset: int = 0) -> list[User]:
     if actor.role != Role.ADMIN:
         raise Forbidden(N_("Only an administrator can list accounts."))
-    rows = ctx.db.query(USERS_SQL + "ORDER BY created_at, email LIMIT ? OFFSET ?",
-                        (limit, offset))
-    return [user_from_row(r) for r in rows]
+    return [user_from_row(r) for r in ctx.db.read(users.page, limit, offset)]
 
 
 def count_accounts(ctx: Context) -> int:
-    return ctx.db.query("SELECT count(*) FROM users").scalar()
+    return ctx.db.read(users.count)

@@ -10,19 +10,19 @@ from dispute.access import CASE_ROLES, require_role
 from dispute.case_rows import row_for_write, touch
 from dispute.cases import get_dispute
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork, disputes, users
 from dispute.errors import InvalidInput, UserError
 from dispute.i18n import N_
 from dispute.models import Dispute, User
 
 
+HANDLER_ROLES = tuple(r.value for r in CASE_ROLES)
+
+
 def list_handlers(ctx: Context, actor: User) -> list[tuple[UUID, str]]:
     """Active staff and legal accounts, by name: the people a dispute can be assigned to."""
     require_role(actor, *CASE_ROLES)
-    rows = ctx.db.query("SELECT id, reveal_name(name) AS name FROM users WHERE role IN "
-                        "('staff', 'legal') "
-                        "AND NOT disabled ORDER BY name, email")
-    return [(r["id"], r["name"]) for r in rows]
+    return [(r["id"], r["name"]) for r in ctx.db.read(users.by_role, HANDLER_ROLES)]
 
 
 def assign(ctx: Context, actor: User, number: str, handler_id: UUID | None,
@@ -34,10 +34,8 @@ def assign(ctx: Context, actor: User, number: str, handler_id: UUID | None,
         row = row_for_write(uow, actor, number, expected_version)
         handler = None
         if handler_id is not None:
-            handler = uow.execute("SELECT id, reveal_name(name) AS name FROM users "
-                                  "WHERE id = ? AND role IN "
-                                  "('staff', 'legal') AND NOT disabled", (handler_id,)).first()
-            if handler is None:
+            handler = users.role_and_disabled(uow, handler_id)
+            if handler is None or handler["role"] not in HANDLER_ROLES or handler["disabled"]:
                 raise InvalidInput({"handler": UserError(
                     N_("Choose an active staff or legal account."))})
         if row["handler_id"] == handler_id:
@@ -54,7 +52,7 @@ def record_assignment(uow: UnitOfWork, row: dict, now, actor: User,
                       handler_id: UUID | None) -> None:
     """Set the handler and record it; the caller has checked the handler and bumped the
     version."""
-    uow.execute("UPDATE disputes SET handler_id = ? WHERE id = ?", (handler_id, row["id"]))
+    disputes.set_flags(uow, row["id"], handler_id=handler_id)
     events.append(uow, kind=ek.ASSIGNED, at=now, actor_id=actor.id, dispute_id=row["id"],
                   payload={"handler_id": str(handler_id) if handler_id else None,
                            "previous_id": str(row["handler_id"]) if row["handler_id"] else None})

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dispute import event_kinds as ek
 from dispute import events
 from dispute.access import require_role
 from dispute.context import Context
-from dispute.db import Database
+from dispute import local_days
+from dispute.case_rows import clean_number
+from dispute.storage import Database, audit_log, disputes, history, users
 from dispute.errors import InvalidInput, UserError
 from dispute.i18n import N_
 from dispute.models import User
@@ -22,22 +23,19 @@ from dispute.vocab import Role
 
 
 def verify_chain(db: Database) -> tuple[int, events.ChainProblem | None]:
-    """(number of events checked, first problem or None). Reads in batches: the chain may be long."""
-    head = db.query("SELECT seq, hash FROM chain_head WHERE id = 1").first()
-    cur = db.cursor()
-    cur.execute("SELECT seq, dispute_id, actor_id, occurred_at, kind, payload, prev_hash, hash "
-                "FROM events ORDER BY seq")
-    names = [d[0] for d in cur.description]
+    """(number of events checked, first problem or None). Reads in batches: the chain may be
+    long."""
     count = 0
 
-    def rows():
-        nonlocal count
-        while batch := cur.fetchmany(10_000):
-            for r in batch:
+    def check(tx) -> events.ChainProblem | None:
+        def counted():
+            nonlocal count
+            for row in history.every_event(tx):
                 count += 1
-                yield dict(zip(names, r))
+                yield row
+        return events.verify(counted(), history.head(tx))
 
-    problem = events.verify(rows(), head)
+    problem = db.read(check)
     return count, problem
 
 
@@ -85,33 +83,16 @@ def _check(filters: AuditFilter) -> None:
         raise InvalidInput(problems)
 
 
-def _where(ctx: Context, filters: AuditFilter) -> tuple[list[str], list[Any]]:
-    """SQL conditions on `events` alone, so the page query never joins the whole history."""
-    conds, params = [], []
-    if filters.user.strip():
-        email = filters.user.strip().lower()
-        found = ctx.db.query("SELECT id FROM users WHERE email = ?", (email,)).scalar()
-        conds.append("(actor_id = ? OR (dispute_id IS NULL AND "
-                     "(json_extract_string(payload, '$.user') = ? "
-                     "OR json_extract_string(payload, '$.email') = ?)))")
-        params += [found, str(found) if found else None, email]
-    if filters.number.strip():
-        dispute_id = ctx.db.query("SELECT id FROM disputes WHERE number = ?",
-                                  (filters.number.strip().upper(),)).scalar()
-        conds.append("dispute_id = ?")
-        params.append(dispute_id)
-    if filters.kind:
-        conds.append("kind = ?")
-        params.append(filters.kind)
-    zone = ZoneInfo(ctx.settings.timezone)
-    if filters.from_on:
-        conds.append("occurred_at >= ?")
-        params.append(events.utc_naive(datetime.combine(filters.from_on, time(), zone)))
-    if filters.to_on:
-        conds.append("occurred_at < ?")
-        params.append(events.utc_naive(datetime.combine(filters.to_on + timedelta(days=1),
-                                                        time(), zone)))
-    return conds, params
+def _where(ctx: Context, filters: AuditFilter) -> audit_log.Where:
+    """The filters as storage takes them: ids looked up, local dates as UTC instants."""
+    email = filters.user.strip().lower()
+    number = filters.number.strip()
+    start, end = local_days.days_between(filters.from_on, filters.to_on, ctx.settings.timezone)
+    return audit_log.Where(
+        email=email or None,
+        user_id=ctx.db.read(users.id_by_email, email) if email else None,
+        dispute_id=ctx.db.read(disputes.id_by_number, clean_number(number)) if number else None,
+        by_dispute=bool(number), kind=filters.kind or None, start=start, end=end)
 
 
 def _details(kind: str, payload: str) -> dict[str, Any] | None:
@@ -127,22 +108,9 @@ def list_events(ctx: Context, actor: User, filters: AuditFilter = AuditFilter(),
     primary key, so a page costs the same at the end of a long history as at its start)."""
     require_role(actor, Role.ADMIN)
     _check(filters)
-    conds, params = _where(ctx, filters)
-    if before is not None:
-        conds.append("seq < ?")
-        params.append(before)
     limit = max(1, min(limit, 200))
-    where = f"WHERE {' AND '.join(conds)}" if conds else ""
-    rows = ctx.db.query(
-        f"WITH page AS (SELECT * FROM events {where} ORDER BY seq DESC LIMIT ?) "
-        "SELECT page.seq, page.occurred_at, page.kind, page.payload, a.email AS actor_email, "
-        "d.number AS dispute_number, s.email AS subject_email FROM page "
-        "LEFT JOIN users a ON a.id = page.actor_id "
-        "LEFT JOIN disputes d ON d.id = page.dispute_id "
-        "LEFT JOIN users s ON page.dispute_id IS NULL "
-        "AND s.id = TRY_CAST(json_extract_string(page.payload, '$.user') AS UUID) "
-        "ORDER BY page.seq DESC", (*params, limit + 1)).dicts()
-    items = [AuditEvent(seq=r["seq"], occurred_at=events.as_utc(r["occurred_at"]),
+    rows = ctx.db.read(audit_log.page, _where(ctx, filters), before, limit)
+    items = [AuditEvent(seq=r["seq"], occurred_at=r["occurred_at"],
                         kind=r["kind"], actor_email=r["actor_email"],
                         dispute_number=r["dispute_number"], subject_email=r["subject_email"],
                         details=_details(r["kind"], r["payload"])) for r in rows[:limit]]

@@ -28,8 +28,9 @@ from typing import Any, Final
 
 from dispute import audit, keys
 from dispute.config import Settings
-from dispute.context import Context, open_context, referenced_objects
-from dispute.db import Database
+from dispute.context import Context, open_context
+from dispute.storage import Database, data_keys, evidence, history
+from dispute.storage.migrate import schema_version
 from dispute.durable import fsync_path
 from dispute.errors import UserError
 from dispute.i18n import N_
@@ -83,7 +84,7 @@ def backup(ctx: Context, target: Path, *, with_keys: bool = False) -> Summary:
 
 def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
     ctx.db.copy_file_to(out / DB_FILE)
-    shas = sorted(referenced_objects(ctx.db))
+    shas = sorted(ctx.db.read(evidence.referenced_objects))
     copy = EvidenceStore(out / "evidence", ctx.keys)
     total = 0
     for sha in shas:
@@ -106,11 +107,11 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
         "format": FORMAT,
         "created_at": ctx.now().isoformat(),
         "database": {"file": DB_FILE, "sha256": _file_sha256(out / DB_FILE),
-                     "schema": ctx.db.query("SELECT max(version) FROM schema_migrations").scalar()},
+                     "schema": ctx.db.read(schema_version)},
         "objects": len(shas),
         "object_bytes": total,
-        "events": ctx.db.query("SELECT count(*) FROM events").scalar(),
-        "key_ids": [r["id"] for r in ctx.db.query("SELECT id FROM data_keys ORDER BY id")],
+        "events": ctx.db.read(history.count),
+        "key_ids": sorted(ctx.db.read(data_keys.recorded)),
         "keys_included": with_keys,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -170,7 +171,7 @@ def check_restored(settings: Settings, manifest: dict[str, Any], keys_included: 
         if problem:
             raise BackupProblem(N_("The restored event history is broken at event {seq}: "
                                    "{reason}"), seq=problem.seq, reason=problem.reason)
-        shas = sorted(referenced_objects(ctx.db))
+        shas = sorted(ctx.db.read(evidence.referenced_objects))
         bad = [sha for sha in shas if not ctx.store.verify(sha)]
         if bad or len(shas) != manifest["objects"]:
             raise BackupProblem(N_("{count} restored evidence files are missing or fail their "

@@ -1,43 +1,43 @@
-"""Reading and updating one dispute row inside a write: the access check, the version check and
-the version bump that every change to a dispute shares."""
+"""The one way to load a dispute for a user: for reading (`case_for`: the access check) and for a
+write (`row_for_write`: access, version check; `touch` bumps the version). Every service that
+reads or changes one dispute goes through here, so numbers are cleaned the same way everywhere."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from dispute import events
 from dispute.access import check_case_access
-from dispute.db import UnitOfWork
 from dispute.errors import StaleWrite, UserError
 from dispute.i18n import N_
 from dispute.models import User
+from dispute.storage import UnitOfWork, disputes
 
-DISPUTE_SQL = ("SELECT d.* REPLACE (reveal_account(d.account_ref) AS account_ref), "
-               "reveal_name(u.name) AS borrower_name FROM disputes d "
-               "JOIN users u ON u.id = d.borrower_id WHERE d.number = ?")
+
+def clean_number(number: str) -> str:
+    """A dispute number as stored: people paste it with spaces and in lower case."""
+    return number.strip().upper()
+
+
+def case_for(ctx, actor: User, number: str) -> dict[str, Any]:
+    """The dispute row for `actor` to read: NotFound or Forbidden when they may not."""
+    return check_case_access(actor, ctx.db.read(disputes.by_number, clean_number(number)),
+                             number)
 
 
 def row_for_write(uow: UnitOfWork, actor: User, number: str,
                   expected_version: int | None) -> dict[str, Any]:
     """The dispute row inside a write, after the access check and the version check: a write
     based on a stale read is refused, never applied over someone else's change."""
-    row = check_case_access(actor, uow.execute(DISPUTE_SQL, (number.strip().upper(),)).first(),
-                            number)
+    row = check_case_access(actor, disputes.by_number(uow, clean_number(number)), number)
     if expected_version is not None and row["version"] != expected_version:
         raise StaleWrite()
     return row
 
 
 def touch(uow: UnitOfWork, row: dict[str, Any], now: datetime, **changes: Any) -> None:
-    """Apply `changes` to the dispute and bump its version. The `version = ?` guard makes two
-    transactions that read the same version conflict, so one of them is retried and then
-    refused by `row_for_write`."""
-    sets = "".join(f"{column} = ?, " for column in changes)
-    uow.execute(f"UPDATE disputes SET {sets}version = version + 1, updated_at = ?, "
-                "last_activity_at = ? WHERE id = ? AND version = ?",
-                (*changes.values(), events.utc_naive(now), events.utc_naive(now), row["id"],
-                 row["version"]))
+    """Apply `changes` to the dispute and bump its version (see `disputes.touch`)."""
+    disputes.touch(uow, row["id"], row["version"], now, **changes)
 
 
 def open_row_for_write(uow: UnitOfWork, actor: User, number: str,

@@ -15,6 +15,7 @@ from dispute.errors import DatabaseLocked, InvalidInput, UserError
 from dispute.exhibits import Upload, attach_evidence, list_evidence, upload_key
 from dispute.bundle import signing
 from dispute.bundle.content import BundleOptions
+from dispute.storage import users
 from dispute.bundle.export import export_bundle
 from dispute.bundle.verify import verify_bundle
 from dispute.i18n import LANGUAGES, translator
@@ -126,15 +127,12 @@ def _system_actor(ctx):
     """The CLI imports evidence as the staff account named by DISPUTE_CLI_USER, else the first
     staff account: someone must be accountable for every event."""
     email = os.environ.get("DISPUTE_CLI_USER")
-    if email:
-        row = ctx.db.query("SELECT id FROM users WHERE email = ?", (email,)).first()
-    else:
-        row = ctx.db.query("SELECT id FROM users WHERE role = 'staff' AND NOT disabled "
-                           "ORDER BY created_at LIMIT 1").first()
-    if row is None:
+    user_id = (ctx.db.read(users.id_by_email, email.strip().lower()) if email
+               else ctx.db.read(users.first_of_role, "staff"))
+    if user_id is None:
         raise UserError("No staff account to act as: create one with "
                         "`python -m dispute user add --role staff`, or set DISPUTE_CLI_USER.")
-    return accounts.get_user(ctx, row["id"])
+    return accounts.get_user(ctx, user_id)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

@@ -7,10 +7,10 @@ from typing import Any
 
 from dispute import event_kinds as ek
 from dispute import events
-from dispute.case_rows import open_row_for_write, touch
-from dispute.access import check_case_access
+from dispute.case_rows import case_for, open_row_for_write, touch
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork
+from dispute.storage import contacts as contact_rows
 from dispute.errors import InvalidInput, UserError
 from dispute.i18n import N_
 from dispute.models import ContactEntry, ContactLogEntry, User
@@ -23,18 +23,17 @@ def add_contact(ctx: Context, actor: User, number: str, form: dict[str, Any]) ->
     def write(uow: UnitOfWork) -> uuid.UUID:
         row = open_row_for_write(uow, actor, number)
         if entry.evidence_ids:
-            known = {r["id"] for r in uow.execute(
-                "SELECT id FROM evidence WHERE dispute_id = ?", (row["id"],))}
-            if not set(entry.evidence_ids) <= known:
+            if not set(entry.evidence_ids) <= contact_rows.evidence_ids(uow, row["id"]):
                 raise InvalidInput({"evidence_ids": UserError(
                     N_("Link only evidence of this dispute."))})
         now = ctx.now()
         entry_id = uuid.uuid4()
-        uow.execute(
-            "INSERT INTO contact_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry_id, row["id"], events.utc_naive(entry.contacted_at), entry.channel.value,
-             entry.agent_name, entry.agent_position, entry.summary, entry.agreement,
-             entry.follow_up_on, list(entry.evidence_ids), actor.id, events.utc_naive(now)))
+        contact_rows.insert(
+            uow, id=entry_id, dispute_id=row["id"], contacted_at=entry.contacted_at,
+            channel=entry.channel.value, agent_name=entry.agent_name,
+            agent_position=entry.agent_position, summary=entry.summary,
+            agreement=entry.agreement, follow_up_on=entry.follow_up_on,
+            evidence_ids=list(entry.evidence_ids), logged_by=actor.id, logged_at=now)
         touch(uow, row, now)
         events.append(uow, kind=ek.CONTACT_LOGGED, at=now, actor_id=actor.id,
                       dispute_id=row["id"], payload={"entry": str(entry_id),
@@ -46,14 +45,5 @@ def add_contact(ctx: Context, actor: User, number: str, form: dict[str, Any]) ->
 
 
 def list_contacts(ctx: Context, actor: User, number: str) -> list[ContactLogEntry]:
-    row = ctx.db.query("SELECT id, borrower_id FROM disputes WHERE number = ?", (number,)).first()
-    row = check_case_access(actor, row, number)
-    rows = ctx.db.query("SELECT * FROM contact_log WHERE dispute_id = ? ORDER BY contacted_at",
-                        (row["id"],))
-    out = []
-    for r in rows:
-        r = dict(r)
-        r["contacted_at"] = events.as_utc(r["contacted_at"])
-        r["logged_at"] = events.as_utc(r["logged_at"])
-        out.append(ContactLogEntry(**r))
-    return out
+    row = case_for(ctx, actor, number)
+    return [ContactLogEntry(**r) for r in ctx.db.read(contact_rows.of_dispute, row["id"])]

@@ -11,12 +11,12 @@ from datetime import date, datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from dispute import pii
 from dispute.config import Settings, load_settings
-from dispute.db import Database, UnitOfWork
+from dispute.storage import Database, UnitOfWork, evidence
+from dispute.storage.migrate import migrate
+from dispute.storage.sealing import seal_legacy
 from dispute.deadlines.store import refresh_all, refresh_deadlines
 from dispute.keys import Keyring, open_keyring
-from dispute.migrate import migrate
 from evidence.store import EvidenceStore
 
 
@@ -58,11 +58,11 @@ def open_context(settings: Settings | None = None) -> Context:
     try:
         applied = migrate(db)
         keys = open_keyring(db, settings.data_dir, settings.data_key)
-        pii.register(db, keys)
-        pii.seal_legacy(db, keys)
+        db.keys = keys
+        seal_legacy(db, keys)
         store = EvidenceStore(settings.store_dir, keys)
         store.sweep_temp(older_than_seconds=0)  # we hold the database: no upload is under way
-        store.sweep_orphans(referenced_objects(db))
+        store.sweep_orphans(db.read(evidence.referenced_objects))
         store.encrypt_legacy()
         _empty_export_area(settings.data_dir)
     except BaseException:
@@ -81,7 +81,3 @@ def _empty_export_area(data_dir) -> None:
     if area.is_dir():
         shutil.rmtree(area)
 
-
-def referenced_objects(db: Database) -> set[str]:
-    """Every store object some row refers to (a table that starts keeping files adds itself)."""
-    return {r["sha256"] for r in db.query("SELECT DISTINCT sha256 FROM evidence")}

@@ -11,12 +11,11 @@ from dispute.access import require_role
 from dispute.case_rows import row_for_write, touch
 from dispute.cases import get_dispute
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork
 from dispute.errors import UserError
 from dispute.i18n import N_
 from dispute.masking import mask_number
 from dispute.models import Dispute, DisputeFiling, User
-from dispute.pii import seal_text
 from dispute.validation import parse
 from dispute.vocab import Role, Stage
 
@@ -35,8 +34,6 @@ def correct_filing(ctx: Context, actor: User, number: str, form: dict[str, Any],
     def stored(field: str) -> Any:
         if field == "remedies":
             return [r.value for r in filing.remedies]
-        if field == "account_ref":
-            return seal_text(ctx.keys, filing.account_ref, "disputes", "account_ref")
         return getattr(filing, field)
 
     def write(uow: UnitOfWork) -> None:

@@ -7,15 +7,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import field_validator
 
 from dispute import event_kinds as ek
 from dispute import events
 from dispute.case_rows import open_row_for_write, touch
 from dispute.context import Context
-from dispute.db import UnitOfWork
-from dispute.i18n import N_
-from dispute.models import OptionalText, Strict, User, custom_error
+from dispute.storage import UnitOfWork
+from dispute.models import OptionalText, Strict, User, not_after_today
 from dispute.validation import parse
 
 
@@ -23,13 +22,7 @@ class Demand(Strict):
     sent_on: date
     note: OptionalText = ""
 
-    @field_validator("sent_on")
-    @classmethod
-    def _not_future(cls, value: date, info: ValidationInfo) -> date:
-        today = (info.context or {}).get("today")
-        if today is not None and value > today:
-            raise custom_error(N_("This date is in the future."))
-        return value
+    _not_future = field_validator("sent_on")(not_after_today)
 
 
 def record_demand(ctx: Context, actor: User, number: str, form: dict[str, Any]) -> None:

@@ -27,6 +27,7 @@ from dispute.proceedings import (add_hearing, add_session, record_judgment, upda
                                  update_mediation)
 from dispute.i18n import N_
 from dispute.models import User
+from dispute.storage import disputes, users
 from dispute.vocab import ErrorCategory, EvidenceKind, Product, Remedy, Role
 
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
@@ -137,7 +138,7 @@ def call_wav(seconds: float, pitch: int) -> bytes:
 
 
 def can_load_demo(ctx: Context) -> bool:
-    return not ctx.db.query("SELECT count(*) FROM disputes").scalar()
+    return not ctx.db.read(disputes.count)
 
 
 def create_demo(ctx: Context, cases_count: int = 20, seed: int = 1) -> list[DemoAccount]:
@@ -198,8 +199,7 @@ class DemoClock:
 
 
 def ctx_users(ctx: Context) -> tuple[User, User]:
-    ids = [ctx.db.query("SELECT id FROM users WHERE role = ? ORDER BY created_at LIMIT 1",
-                        (role,)).scalar() for role in ("staff", "legal")]
+    ids = [ctx.db.read(users.first_of_role, role) for role in ("staff", "legal")]
     return accounts.get_user(ctx, ids[0]), accounts.get_user(ctx, ids[1])
 
 

@@ -14,17 +14,13 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 from uuid import UUID
 
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork, history
 
 GENESIS = "0" * 64
 
 
-def utc_naive(moment: datetime) -> datetime:
-    """DuckDB TIMESTAMP columns hold UTC without a zone; convert at the boundary."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def as_utc(stored: datetime | None) -> datetime | None:
+    """A time read back from storage, in UTC (storage already returns aware times)."""
     return None if stored is None else stored.replace(tzinfo=timezone.utc)
 
 
@@ -45,14 +41,13 @@ def chain_hash(prev_hash: str, content: str) -> str:
 def append(uow: UnitOfWork, *, kind: str, at: datetime, actor_id: UUID | None,
            dispute_id: UUID | None = None, payload: dict[str, Any] | None = None) -> int:
     """Add one event inside the caller's transaction; returns its sequence number."""
-    head = uow.execute("SELECT seq, hash FROM chain_head WHERE id = 1").first()
+    head = history.head(uow)
     seq = head["seq"] + 1
     body = json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str)
-    when = utc_naive(at)
+    when = at.astimezone(timezone.utc)
     digest = chain_hash(head["hash"], canonical(seq, dispute_id, actor_id, when, kind, body))
-    uow.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (seq, dispute_id, actor_id, when, kind, body, head["hash"], digest))
-    uow.execute("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
+    history.insert(uow, seq=seq, dispute_id=dispute_id, actor_id=actor_id, at=when, kind=kind,
+                   payload=body, prev_hash=head["hash"], digest=digest)
     if dispute_id is not None:
         uow.changed_disputes.add(dispute_id)
     return seq

@@ -15,12 +15,12 @@ from pydantic import ValidationError
 
 from dispute import event_kinds as ek
 from dispute import events
-from dispute.case_rows import open_row_for_write, touch
+from dispute.case_rows import case_for, open_row_for_write, touch
 from dispute.messages import answer_requests
-from dispute.access import check_case_access
 from dispute.context import Context
-from dispute.db import UnitOfWork
-from dispute.errors import InvalidInput, UserError
+from dispute.storage import UnitOfWork
+from dispute.storage import evidence as evidence_rows
+from dispute.errors import InvalidInput, NotFound, UserError
 from dispute.i18n import N_
 from dispute.models import EvidenceItem, EvidenceMeta, User
 from dispute.validation import field_errors
@@ -43,13 +43,6 @@ class Upload:
 def upload_key(index: int) -> str:
     """The field name under which InvalidInput reports the index-th upload's problem."""
     return f"upload_{index}"
-
-
-def _row_item(row: dict[str, Any]) -> EvidenceItem:
-    row = dict(row)
-    row["uploaded_at"] = events.as_utc(row["uploaded_at"])
-    row["withdrawn_at"] = events.as_utc(row["withdrawn_at"])
-    return EvidenceItem(**row)
 
 
 def stage_uploads(ctx: Context, uploads: list[Upload]) -> list[tuple[StagedFile, EvidenceMeta]]:
@@ -84,20 +77,17 @@ def stage_uploads(ctx: Context, uploads: list[Upload]) -> list[tuple[StagedFile,
 def insert_staged(ctx: Context, uow: UnitOfWork, actor: User, dispute_id: uuid.UUID,
                   staged: list[tuple[StagedFile, EvidenceMeta]]) -> list[str]:
     """Add rows and events for published files inside the caller's transaction."""
-    count = uow.execute("SELECT count(*) FROM evidence WHERE dispute_id = ?",
-                        (dispute_id,)).scalar()
+    count = evidence_rows.count_on(uow, dispute_id)
     now = ctx.now()
     exhibits = []
     for offset, (item, meta) in enumerate(staged, start=1):
         exhibit = f"E{count + offset:02d}"
         evidence_id = uuid.uuid4()
-        uow.execute(
-            "INSERT INTO evidence (id, dispute_id, exhibit, kind, original_name, media_type, "
-            "size, sha256, description, recorded_on, uploaded_by, uploaded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (evidence_id, dispute_id, exhibit, meta.kind.value, item.original_name,
-             item.media_type, item.size, item.sha256, meta.description, meta.recorded_on,
-             actor.id, events.utc_naive(now)))
+        evidence_rows.insert(
+            uow, id=evidence_id, dispute_id=dispute_id, exhibit=exhibit, kind=meta.kind.value,
+            original_name=item.original_name, media_type=item.media_type, size=item.size,
+            sha256=item.sha256, description=meta.description, recorded_on=meta.recorded_on,
+            uploaded_by=actor.id, uploaded_at=now)
         events.append(uow, kind=ek.EVIDENCE_ATTACHED, at=now, actor_id=actor.id,
                       dispute_id=dispute_id,
                       payload={"exhibit": exhibit, "evidence": str(evidence_id),
@@ -118,7 +108,7 @@ def write_with_files(ctx: Context, staged: list[tuple[StagedFile, EvidenceMeta]]
         return ctx.db.write(fn)
     except BaseException:
         for sha in created:
-            if not ctx.db.query("SELECT 1 FROM evidence WHERE sha256 = ?", (sha,)).first():
+            if not ctx.db.read(evidence_rows.is_referenced, sha):
                 ctx.store.remove(sha)
         for item, _ in staged:
             item.discard()
@@ -129,7 +119,7 @@ def attach_evidence(ctx: Context, actor: User, number: str, uploads: list[Upload
     """Add files to an open dispute; returns their exhibit numbers."""
     if not uploads:
         raise UserError(N_("Choose at least one file."))
-    _check_open(ctx, actor, number)
+    _require_open(case_for(ctx, actor, number), number)
     staged = stage_uploads(ctx, uploads)
 
     def write(uow: UnitOfWork) -> list[str]:
@@ -143,32 +133,23 @@ def attach_evidence(ctx: Context, actor: User, number: str, uploads: list[Upload
     return write_with_files(ctx, staged, write)
 
 
-def _check_open(ctx: Context, actor: User, number: str) -> dict[str, Any]:
-    row = ctx.db.query("SELECT id, borrower_id, stage FROM disputes WHERE number = ?",
-                       (number,)).first()
-    return _require_open(actor, row, number)
-
-
-def _require_open(actor: User, row: dict[str, Any] | None, number: str) -> dict[str, Any]:
-    row = check_case_access(actor, row, number)
+def _require_open(row: dict[str, Any], number: str) -> dict[str, Any]:
+    """Refuse files for a closed dispute before they are staged (the write checks again)."""
     if row["stage"] == Stage.CLOSED:
         raise UserError(N_("Dispute {number} is closed; it cannot be changed."), number=number)
     return row
 
 
 def list_evidence(ctx: Context, actor: User, number: str) -> list[EvidenceItem]:
-    row = ctx.db.query("SELECT id, borrower_id FROM disputes WHERE number = ?", (number,)).first()
-    row = check_case_access(actor, row, number)
-    rows = ctx.db.query("SELECT * FROM evidence WHERE dispute_id = ? ORDER BY uploaded_at, "
-                        "length(exhibit), exhibit", (row["id"],))
-    return [_row_item(r) for r in rows]
+    row = case_for(ctx, actor, number)
+    return [EvidenceItem(**r) for r in ctx.db.read(evidence_rows.of_dispute, row["id"])]
 
 
 def open_evidence(ctx: Context, actor: User, number: str, evidence_id: uuid.UUID) -> BinaryIO:
     """An exhibit's original bytes (decrypted, authenticated as they are read), after checking the
     actor may read that dispute. Use it with `with`."""
-    row = ctx.db.query(
-        "SELECT e.sha256, d.borrower_id FROM evidence e JOIN disputes d ON d.id = e.dispute_id "
-        "WHERE d.number = ? AND e.id = ?", (number, evidence_id)).first()
-    check_case_access(actor, row, number)
-    return ctx.store.open(row["sha256"])
+    row = case_for(ctx, actor, number)
+    sha256 = ctx.db.read(evidence_rows.sha256_of, row["id"], evidence_id)
+    if sha256 is None:
+        raise NotFound(N_("No such exhibit on dispute {number}."), number=number)
+    return ctx.store.open(sha256)

@@ -29,8 +29,8 @@ from typing import Final
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from dispute.db import Database
 from dispute.durable import fsync_path
+from dispute.storage import data_keys
 from dispute.errors import UserError
 from dispute.i18n import N_
 
@@ -149,11 +149,11 @@ def key_file(data_dir: Path) -> Path:
     return Path(data_dir) / KEY_FILE_NAME
 
 
-def open_keyring(db: Database, data_dir: Path, env_value: str | None) -> Keyring:
+def open_keyring(db, data_dir: Path, env_value: str | None) -> Keyring:
     """The keys from DISPUTE_KEY if set, else from the key file, checked against the key ids the
     database has recorded. The key file is created only while no data needs an older key, so a
     lost key file is reported instead of being replaced by a key that cannot read the data."""
-    recorded = [r["id"] for r in db.query("SELECT id FROM data_keys ORDER BY first_used_at, id")]
+    recorded = db.read(data_keys.recorded)
     if env_value is not None and env_value.strip():
         keyring = parse_keys(env_value, ENV_VAR)
     else:
@@ -177,9 +177,7 @@ def open_keyring(db: Database, data_dir: Path, env_value: str | None) -> Keyring
                "right key, or add the old one after the new one."),
             source=keyring.source, ids=", ".join(missing))
     if keyring.current.id_hex not in recorded:
-        db.write(lambda uow: uow.execute(
-            "INSERT INTO data_keys VALUES (?, ?)",
-            (keyring.current.id_hex, datetime.now(timezone.utc).replace(tzinfo=None))))
+        db.write(data_keys.record, keyring.current.id_hex, datetime.now(timezone.utc))
     return keyring
 
 

@@ -14,10 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
-
-from dispute import events
-from dispute.db import Rows, UnitOfWork
+from dispute.storage import UnitOfWork, throttle
 
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
@@ -70,26 +67,19 @@ def _row_key(email: str) -> str:
     return hashlib.sha256(key(email).encode("utf-8")).hexdigest()
 
 
-def load(run: Callable[[str, Any], Rows], email: str, now: datetime) -> Throttle:
-    """The state of `email`; `run` is `db.query` or `uow.execute` (read inside a write)."""
-    row = run("SELECT failures, locked_until, updated_at FROM login_throttle "
-              "WHERE email_sha256 = ?", (_row_key(email),)).first()
-    if row is None or events.as_utc(row["updated_at"]) < now - FORGET_AFTER:
+def load(tx, email: str, now: datetime) -> Throttle:
+    """The state of `email`, read in the session `tx` (inside a write, to count atomically)."""
+    row = throttle.load(tx, _row_key(email))
+    if row is None or row["updated_at"] < now - FORGET_AFTER:
         return Throttle()
-    return Throttle(row["failures"], events.as_utc(row["locked_until"]))
+    return Throttle(row["failures"], row["locked_until"])
 
 
 def save(uow: UnitOfWork, email: str, state: Throttle, now: datetime) -> None:
     """Store the state, and forget counts nobody has touched for a day (keeps the table small)."""
-    uow.execute("INSERT INTO login_throttle VALUES (?, ?, ?, ?) ON CONFLICT (email_sha256) "
-                "DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, "
-                "updated_at = excluded.updated_at",
-                (_row_key(email), state.failures,
-                 events.utc_naive(state.locked_until) if state.locked_until else None,
-                 events.utc_naive(now)))
-    uow.execute("DELETE FROM login_throttle WHERE updated_at < ?",
-                (events.utc_naive(now - FORGET_AFTER),))
+    throttle.save(uow, _row_key(email), state.failures, state.locked_until, now,
+                  now - FORGET_AFTER)
 
 
 def clear(uow: UnitOfWork, email: str) -> None:
-    uow.execute("DELETE FROM login_throttle WHERE email_sha256 = ?", (_row_key(email),))
+    throttle.clear(uow, _row_key(email))

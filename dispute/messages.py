@@ -12,10 +12,10 @@ from typing import Any
 
 from dispute import event_kinds as ek
 from dispute import events
-from dispute.access import check_case_access
-from dispute.case_rows import DISPUTE_SQL, row_for_write, touch
+from dispute.case_rows import case_for, row_for_write, touch
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork, disputes
+from dispute.storage import messages as message_rows
 from dispute.errors import Forbidden
 from dispute.i18n import N_
 from dispute.models import LongText, Strict, User
@@ -52,9 +52,9 @@ def send_message(ctx: Context, actor: User, number: str, form: dict[str, Any]) -
     def write(uow: UnitOfWork) -> uuid.UUID:
         row = row_for_write(uow, actor, number, None)
         now, message_id = ctx.now(), uuid.uuid4()
-        uow.execute("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-                    (message_id, row["id"], actor.id, actor.role.value, draft.body,
-                     draft.is_request, events.utc_naive(now)))
+        message_rows.insert(uow, message_id=message_id, dispute_id=row["id"], author_id=actor.id,
+                            author_role=actor.role.value, body=draft.body,
+                            is_request=draft.is_request, sent_at=now)
         if actor.role == Role.BORROWER:
             touch(uow, row, now, borrower_replied=True)
             events.append(uow, kind=ek.MESSAGE_SENT, at=now, actor_id=actor.id,
@@ -79,15 +79,11 @@ def answer_requests(uow: UnitOfWork, row: dict[str, Any], now: datetime, actor: 
                     via: str) -> None:
     """The borrower replied or uploaded: their open requests are answered and the dispute no
     longer waits on them (which resumes the deadlines that pause)."""
-    open_ids = [r["id"] for r in uow.execute(
-        "SELECT id FROM messages WHERE dispute_id = ? AND is_request AND answered_at IS NULL",
-        (row["id"],))]
+    open_ids = message_rows.open_request_ids(uow, row["id"])
     if not open_ids:
         return
-    uow.execute("UPDATE messages SET answered_at = ? WHERE dispute_id = ? AND is_request "
-                "AND answered_at IS NULL", (events.utc_naive(now), row["id"]))
-    uow.execute("UPDATE disputes SET waiting_on_borrower = false, borrower_replied = true "
-                "WHERE id = ?", (row["id"],))
+    message_rows.answer_requests(uow, row["id"], now)
+    disputes.set_flags(uow, row["id"], waiting_on_borrower=False, borrower_replied=True)
     events.append(uow, kind=ek.INFORMATION_PROVIDED, at=now, actor_id=actor.id,
                   dispute_id=row["id"], payload={"request_ids": [str(i) for i in open_ids],
                                                  "via": via})
@@ -96,13 +92,9 @@ def answer_requests(uow: UnitOfWork, row: dict[str, Any], now: datetime, actor: 
 def list_messages(ctx: Context, actor: User, number: str) -> list[Message]:
     """The conversation, oldest first; `new` marks others' messages since the reader's last
     visit (see `mark_seen`)."""
-    row = check_case_access(actor, ctx.db.query(DISPUTE_SQL, (number.strip().upper(),)).first(),
-                            number)
-    seen = ctx.db.query("SELECT seen_at FROM last_seen WHERE user_id = ? AND dispute_id = ?",
-                        (actor.id, row["id"])).scalar()
-    rows = ctx.db.query(
-        "SELECT m.*, reveal_name(u.name) AS author_name FROM messages m JOIN users u ON u.id = m.author_id "
-        "WHERE m.dispute_id = ? ORDER BY m.sent_at, m.id", (row["id"],))
+    row = case_for(ctx, actor, number)
+    seen = ctx.db.read(message_rows.seen_at, actor.id, row["id"])
+    rows = ctx.db.read(message_rows.of_dispute, row["id"])
     out = []
     for r in rows:
         mine = r["author_id"] == actor.id or (actor.role != Role.BORROWER
@@ -110,16 +102,12 @@ def list_messages(ctx: Context, actor: User, number: str) -> list[Message]:
         out.append(Message(
             id=r["id"], author_name=r["author_name"], author_role=r["author_role"],
             body=r["body"], is_request=r["is_request"],
-            answered_at=events.as_utc(r["answered_at"]), sent_at=events.as_utc(r["sent_at"]),
+            answered_at=r["answered_at"], sent_at=r["sent_at"],
             new=not mine and (seen is None or r["sent_at"] > seen)))
     return out
 
 
 def mark_seen(ctx: Context, actor: User, number: str) -> None:
     """Remember that `actor` has now seen the dispute (not a change to it: no event)."""
-    row = check_case_access(actor, ctx.db.query(DISPUTE_SQL, (number.strip().upper(),)).first(),
-                            number)
-    ctx.db.write(lambda uow: uow.execute(
-        "INSERT INTO last_seen VALUES (?, ?, ?) ON CONFLICT (user_id, dispute_id) "
-        "DO UPDATE SET seen_at = excluded.seen_at",
-        (actor.id, row["id"], events.utc_naive(ctx.now()))))
+    row = case_for(ctx, actor, number)
+    ctx.db.write(message_rows.mark_seen, actor.id, row["id"], ctx.now())

@@ -30,7 +30,9 @@ def custom_error(msgid: str, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError("dispute", msgid, ctx or None)
 
 
-def _not_after_today(value: date | None, info: ValidationInfo) -> date | None:
+def not_after_today(value: date | None, info: ValidationInfo) -> date | None:
+    """The one 'not in the future' check of a date field (today comes in the validation
+    context, in the organisation's time zone)."""
     today = (info.context or {}).get("today")
     if value is not None and today is not None and value > today:
         raise custom_error(N_("This date is in the future."))
@@ -137,7 +139,7 @@ class DisputeFiling(Strict):
     @field_validator("error_occurred_on", "discovered_on")
     @classmethod
     def _dates(cls, value: date | None, info: ValidationInfo) -> date | None:
-        value = _not_after_today(value, info)
+        value = not_after_today(value, info)
         occurred = info.data.get("error_occurred_on")
         if info.field_name == "discovered_on" and occurred and value and occurred > value:
             raise custom_error(N_("The error cannot be discovered before it occurred."))
@@ -219,7 +221,7 @@ class EvidenceMeta(Strict):
     @field_validator("recorded_on")
     @classmethod
     def _recorded(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_after_today(value, info)
+        return not_after_today(value, info)
 
 
 class EvidenceItem(Strict):

@@ -8,10 +8,11 @@ from datetime import datetime
 
 from dispute import event_kinds as ek
 from dispute import events
-from dispute.access import CASE_ROLES, check_case_access, require_role
-from dispute.case_rows import DISPUTE_SQL, row_for_write, touch
+from dispute.access import CASE_ROLES, require_role
+from dispute.case_rows import case_for, row_for_write, touch
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork
+from dispute.storage import notes as note_rows
 from dispute.models import LongText, Strict, User
 from dispute.validation import parse
 
@@ -34,8 +35,8 @@ def add_note(ctx: Context, actor: User, number: str, form: dict) -> uuid.UUID:
     def write(uow: UnitOfWork) -> uuid.UUID:
         row = row_for_write(uow, actor, number, None)
         now, note_id = ctx.now(), uuid.uuid4()
-        uow.execute("INSERT INTO notes VALUES (?, ?, ?, ?, ?)",
-                    (note_id, row["id"], actor.id, draft.body, events.utc_naive(now)))
+        note_rows.insert(uow, note_id=note_id, dispute_id=row["id"], author_id=actor.id,
+                         body=draft.body, created_at=now)
         touch(uow, row, now)
         events.append(uow, kind=ek.NOTE_ADDED, at=now, actor_id=actor.id, dispute_id=row["id"],
                       payload={"note_id": str(note_id)})
@@ -46,9 +47,5 @@ def add_note(ctx: Context, actor: User, number: str, form: dict) -> uuid.UUID:
 
 def list_notes(ctx: Context, actor: User, number: str) -> list[Note]:
     require_role(actor, *CASE_ROLES)
-    row = check_case_access(actor, ctx.db.query(DISPUTE_SQL, (number.strip().upper(),)).first(),
-                            number)
-    rows = ctx.db.query("SELECT n.id, reveal_name(u.name) AS author_name, n.body, n.created_at FROM notes n "
-                        "JOIN users u ON u.id = n.author_id WHERE n.dispute_id = ? "
-                        "ORDER BY n.created_at DESC", (row["id"],))
-    return [Note(**{**r, "created_at": events.as_utc(r["created_at"])}) for r in rows]
+    row = case_for(ctx, actor, number)
+    return [Note(**r) for r in ctx.db.read(note_rows.of_dispute, row["id"])]

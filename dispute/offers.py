@@ -12,10 +12,11 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from dispute import event_kinds as ek
 from dispute import events
-from dispute.access import CASE_ROLES, check_case_access, require_role
-from dispute.case_rows import DISPUTE_SQL, open_row_for_write, touch
+from dispute.access import CASE_ROLES, require_role
+from dispute.case_rows import case_for, open_row_for_write, touch
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork
+from dispute.storage import offers as offer_rows
 from dispute.errors import Listing, UserError
 from dispute.i18n import N_
 from dispute.models import OptionalText, Strict, User, custom_error, parse_amount
@@ -102,12 +103,9 @@ def make_offer(ctx: Context, actor: User, number: str, form: dict[str, Any],
     def write(uow: UnitOfWork) -> uuid.UUID:
         row = open_row_for_write(uow, actor, number, expected_version)
         now, offer_id = ctx.now(), uuid.uuid4()
-        uow.execute(
-            "INSERT INTO offers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', NULL, "
-            "NULL, NULL)",
-            (offer_id, row["id"], actor.id, events.utc_naive(now), terms.currency.value,
-             terms.refund_minor, terms.credit_correction, terms.instalments,
-             terms.instalment_minor, terms.deferral_to, terms.note, terms.expires_on))
+        offer_rows.insert(uow, offer_id=offer_id, dispute_id=row["id"], made_by=actor.id,
+                          made_at=now, terms={**terms.model_dump(),
+                                              "currency": terms.currency.value})
         touch(uow, row, now)
         events.append(uow, kind=ek.OFFER_MADE, at=now, actor_id=actor.id, dispute_id=row["id"],
                       payload={"offer_id": str(offer_id),
@@ -125,17 +123,14 @@ def answer_offer(ctx: Context, actor: User, number: str, offer_id: uuid.UUID,
 
     def write(uow: UnitOfWork) -> OfferStatus:
         row = open_row_for_write(uow, actor, number, expected_version)
-        offer = uow.execute("SELECT status, expires_on FROM offers WHERE id = ? AND "
-                            "dispute_id = ?", (offer_id, row["id"])).first()
+        offer = offer_rows.status_of(uow, row["id"], offer_id)
         if offer is None:
             raise UserError(N_("That offer is not part of dispute {number}."), number=number)
         if _status(offer, ctx.today()) != OfferStatus.PROPOSED:
             raise UserError(N_("This offer can no longer be answered (it is {status})."),
                             status=Listing([STATUS_LABELS[_status(offer, ctx.today())]]))
         now = ctx.now()
-        uow.execute("UPDATE offers SET status = ?, answered_by = ?, answered_at = ?, "
-                    "answer_note = ? WHERE id = ?",
-                    (answer.answer, actor.id, events.utc_naive(now), answer.note, offer_id))
+        offer_rows.answer(uow, offer_id, answer.answer, actor.id, now, answer.note)
         touch(uow, row, now, borrower_replied=True)
         events.append(uow, kind=ek.OFFER_ANSWERED, at=now, actor_id=actor.id,
                       dispute_id=row["id"], payload={"offer_id": str(offer_id),
@@ -147,17 +142,13 @@ def answer_offer(ctx: Context, actor: User, number: str, offer_id: uuid.UUID,
 
 
 def list_offers(ctx: Context, actor: User, number: str) -> list[Offer]:
-    row = check_case_access(actor, ctx.db.query(DISPUTE_SQL, (number.strip().upper(),)).first(),
-                            number)
-    rows = ctx.db.query("SELECT o.*, reveal_name(u.name) AS made_by_name FROM offers o JOIN users u "
-                        "ON u.id = o.made_by WHERE o.dispute_id = ? ORDER BY o.made_at DESC",
-                        (row["id"],))
+    row = case_for(ctx, actor, number)
+    rows = ctx.db.read(offer_rows.of_dispute, row["id"])
     today = ctx.today()
     # model_construct: stored offers were validated when made (an old expiry date is no error)
     return [Offer.model_construct(
         **{k: r[k] for k in Offer.model_fields if k in r}
-        | {"currency": Currency(r["currency"]), "status": _status(r, today),
-           "made_at": events.as_utc(r["made_at"]), "answered_at": events.as_utc(r["answered_at"])})
+        | {"currency": Currency(r["currency"]), "status": _status(r, today)})
         for r in rows]
 
 

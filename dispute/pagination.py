@@ -17,7 +17,12 @@ class Page(Generic[T]):
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return page_count(self.total, self.page_size)
+
+
+def page_count(total: int, page_size: int) -> int:
+    """How many pages `total` rows fill (at least one, so an empty list has a page to show)."""
+    return max(1, -(-total // page_size))
 
 
 def bounds(page: int, page_size: int) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from dispute import events
 from dispute.access import CASE_ROLES, require_role
 from dispute.case_rows import row_for_write
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork, users
 from dispute.models import Strict, User
 from dispute.validation import parse
 
@@ -32,8 +32,7 @@ def unmask(ctx: Context, actor: User, number: str, form: dict) -> str:
         if data.field == "account_ref":
             value = row["account_ref"]
         else:
-            value = uow.execute("SELECT reveal_phone(phone) FROM users WHERE id = ?",
-                                (row["borrower_id"],)).scalar()
+            value = users.phone(uow, row["borrower_id"])
         events.append(uow, kind=ek.FIELD_UNMASKED, at=ctx.now(), actor_id=actor.id,
                       dispute_id=row["id"], payload={"field": data.field,
                                                      "reason": data.reason})

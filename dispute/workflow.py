@@ -10,7 +10,8 @@ from dispute.assignment import record_assignment
 from dispute.case_rows import row_for_write, touch
 from dispute.cases import get_dispute
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork
+from dispute.storage import proceedings as proceeding_rows
 from dispute.errors import Forbidden, Listing, UserError
 from dispute.i18n import N_
 from dispute.models import Dispute, User
@@ -79,16 +80,10 @@ def _apply(uow: UnitOfWork, ctx: Context, actor: User, row: dict[str, Any], spec
 def _open_records(uow: UnitOfWork, now, dispute_id, move_name: str,
                   fields: dict[str, Any]) -> None:
     """An escalation opens the record the next stage keeps (mediation or litigation)."""
-    at = events.utc_naive(now)
     if move_name == "to_mediation":
-        uow.execute("INSERT INTO mediation VALUES (?, ?, '', '', '', ?) ON CONFLICT (dispute_id) "
-                    "DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-                    (dispute_id, fields["body"], at))
+        proceeding_rows.open_mediation(uow, dispute_id, fields["body"], now)
     if move_name == "to_litigation":
-        uow.execute("UPDATE mediation SET result = ?, updated_at = ? WHERE dispute_id = ?",
-                    (fields["mediation_result"], at, dispute_id))
+        proceeding_rows.update(uow, "mediation", dispute_id, now,
+                               result=fields["mediation_result"])
     if move_name in ("to_litigation", "skip_to_litigation"):
-        uow.execute("INSERT INTO litigation (dispute_id, court, case_number, judgment, "
-                    "updated_at) VALUES (?, ?, '', '', ?) ON CONFLICT (dispute_id) "
-                    "DO UPDATE SET court = excluded.court, updated_at = excluded.updated_at",
-                    (dispute_id, fields["court"], at))
+        proceeding_rows.open_litigation(uow, dispute_id, fields["court"], now)

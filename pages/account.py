@@ -4,11 +4,11 @@ import streamlit as st
 
 from dispute.i18n import format_datetime
 from dispute.vocab import label
-from ui import render, session
+from ui import render, session, signed_in
 from ui.password_form import password_change_form
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 st.title(_("My account"))
 st.markdown(f"**{_('Name')}:** {render.md_escape(user.name)}")
 st.markdown(f"**{_('Email')}:** {render.md_escape(user.email)}")

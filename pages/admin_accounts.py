@@ -7,12 +7,13 @@ from dispute import accounts, demo
 from dispute.errors import UserError
 from dispute.i18n import N_, format_datetime
 from dispute.vocab import Role, label
-from ui import forms, render, session
+from dispute.pagination import page_count
+from ui import forms, render, session, signed_in
 from ui.account_actions import manage_account
 from ui.account_fields import account_fields
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 st.title(_("Accounts"))
 
@@ -42,7 +43,7 @@ with st.expander(_("Create an account"), expanded=True):
 
 total = accounts.count_accounts(ctx)
 page_size = 25
-pages = max(1, -(-total // page_size))
+pages = page_count(total, page_size)
 page = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, key="acct_page") \
     if pages > 1 else 1
 rows = accounts.list_accounts(ctx, user, limit=page_size, offset=(page - 1) * page_size)

@@ -7,10 +7,10 @@ from dispute import audit
 from dispute import event_kinds as ek
 from dispute.errors import UserError
 from dispute.i18n import format_datetime
-from ui import render, session
+from ui import render, session, signed_in
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 st.title(_("Audit log"))
 CURSORS = "audit_cursors"  # the `before` of each page the admin went through, newest first

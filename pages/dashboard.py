@@ -5,13 +5,14 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dispute.dashboard import Filters, Table, build_dashboard, institutions
+from dispute.dashboard import Filters, Table, build_dashboard
+from dispute.queue import institutions
 from dispute.i18n import N_
 from dispute.vocab import ErrorCategory, Resolution, Stage, label
-from ui import session
+from ui import session, signed_in
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 st.title(_("Dashboard"))
 
@@ -20,7 +21,7 @@ left, right = st.columns([2, 2])
 period = left.date_input(_("Filed between"), value=(today - timedelta(days=365), today),
                          key="dashboard_period")
 everyone = _("All institutions")
-chosen = right.selectbox(_("Institution"), [everyone, *institutions(ctx, user)],
+chosen = right.selectbox(_("Institution"), [everyone, *sorted(institutions(ctx, user))],
                          key="dashboard_institution")
 start, end = (period if isinstance(period, (tuple, list)) and len(period) == 2
               else (None, None))

@@ -10,10 +10,10 @@ from dispute.vocab import Stage
 from dispute.workflow import move as move_dispute
 from ui import (case_header, case_page, contacts_panel, conversation, correction_form,
                 deadlines_panel, evidence_panel, export_panel, forms, offers_view,
-                proceedings_view, render, session, timeline_view)
+                proceedings_view, render, session, signed_in, timeline_view)
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 d = case_page.open_dispute("pages/my_disputes.py", _("Back to my disputes"))
 # Every part above the tabs that comes and goes has a fixed slot (a container), so the tabs keep
@@ -72,9 +72,6 @@ with tabs[_("Withdraw")]:
         sure = st.checkbox(_("Yes, I want to withdraw dispute {number}.").format(number=d.number),
                            key="withdraw_confirm")
         if st.button(_("Withdraw the dispute"), disabled=not sure, key="withdraw_submit"):
-            done = forms.attempt("withdraw", lambda: move_dispute(
-                ctx, user, d.number, "withdraw", {"reason": reason}, expected_version=d.version))
-            if done:
-                st.session_state["flash"] = _("Dispute {number} was withdrawn.").format(
-                    number=d.number)
-                st.rerun()
+            forms.submit("withdraw", lambda: move_dispute(
+                ctx, user, d.number, "withdraw", {"reason": reason}, expected_version=d.version),
+                _("Dispute {number} was withdrawn.").format(number=d.number))

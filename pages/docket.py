@@ -5,10 +5,11 @@ import streamlit as st
 from dispute.i18n import format_date
 from dispute.queue import docket
 from dispute.vocab import label
-from ui import render, session
+from dispute.pagination import page_count
+from ui import render, session, signed_in
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 lang = session.lang()
 st.title(_("Docket"))
@@ -32,7 +33,7 @@ for r in rows:
                     or "—")
     row[4].markdown(format_date(r.next_sitting_on, lang) or "—")
 
-pages = max(1, -(-total // 25))
+pages = page_count(total, 25)
 if pages > 1:
     left, mid, right = st.columns([1, 2, 1])
     if left.button(_("Previous"), disabled=page_no <= 1, key="docket_prev"):

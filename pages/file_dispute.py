@@ -3,12 +3,12 @@
 import streamlit as st
 
 from dispute.cases import file_dispute
-from ui import forms, session
+from ui import forms, session, signed_in
 from ui.evidence_form import evidence_inputs
 from ui.filing_fields import filing_inputs
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 today = ctx.today()
 
@@ -28,7 +28,7 @@ if st.button(_("File the dispute"), type="primary", key="file_submit"):
     with st.spinner(_("Checking and saving your files…")):
         number = forms.attempt("file", lambda: file_dispute(ctx, user, form, uploads))
     if number:
-        st.session_state["flash"] = _("Dispute {number} was filed.").format(number=number)
+        forms.flash(_("Dispute {number} was filed.").format(number=number))
         for key in [k for k in st.session_state if str(k).startswith("file_")]:
             del st.session_state[key]
         st.switch_page("pages/dispute.py", query_params={"number": number})

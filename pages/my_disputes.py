@@ -5,10 +5,10 @@ import streamlit as st
 from dispute.cases import list_my_disputes
 from dispute.i18n import format_datetime
 from dispute.vocab import label
-from ui import render, session
+from ui import render, session, signed_in
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 st.title(_("My disputes"))
 page_no = st.session_state.get("my_disputes_page", 1)

@@ -7,10 +7,10 @@ from dispute.i18n import format_date, format_datetime
 from dispute.queue import QueueFilter, institutions, queue
 from dispute.validation import parse
 from dispute.vocab import ErrorCategory, Product, Stage, label
-from ui import render, session
+from ui import render, session, signed_in
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 lang, tz = session.lang(), ctx.settings.timezone
 st.title(_("Queue"))

@@ -8,10 +8,11 @@ from dispute.timeline import timeline
 from dispute.vocab import Role, Stage
 from ui import (assign_form, case_header, case_page, contacts_panel, conversation,
                 deadlines_panel, evidence_panel, export_panel, moves_panel, notes_panel,
-                offers_view, proceedings_view, render, session, timeline_view, unmask_form)
+                offers_view, proceedings_view, render, session, signed_in, timeline_view,
+                unmask_form)
 
 _ = session.t()
-user = session.require_user()
+user = signed_in.require_user()
 ctx = session.context()
 d = case_page.open_dispute("pages/queue.py", _("Back to the queue"))
 case_header.stage_line(d)

@@ -16,7 +16,7 @@ from dispute.errors import InvalidInput
 from dispute.exhibits import Upload, attach_evidence
 from dispute.models import User
 from dispute.vocab import Role
-from tests.conftest import filing_form, make_user
+from tests.conftest import raw, filing_form, make_user
 
 FIXTURE_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".mp3",
                     ".m4a", ".amr", ".wav", ".ogg"}
@@ -63,8 +63,8 @@ def _insert(ctx: Context, sql: str, params: tuple, kind: str, actor: User, dispu
 def workflow_records(ctx: Context, number: str, borrower: User, staff: User) -> None:
     """Contacts, an offer, mediation with a session, litigation with a hearing, a message and an
     internal note, each with its event, in Chinese and English."""
-    did = ctx.db.query("SELECT id FROM disputes WHERE number = ?", (number,)).scalar()
-    now = events.utc_naive(ctx.now())
+    did = raw(ctx.db, "SELECT id FROM disputes WHERE number = ?", (number,)).scalar()
+    now = ctx.now()
     add_contact(ctx, borrower, number, {
         "contacted_at": datetime(2026, 9, 3, 2, 30, tzinfo=timezone.utc), "channel": "phone",
         "agent_name": "客服 王小姐", "agent_position": "信用卡中心客服",

@@ -22,6 +22,12 @@ NO_FIXTURES = "../shared/fixtures not present (a clone without the shared folder
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)
 
 
+def raw(db, sql: str, params=()):
+    """A statement straight on the database, for tests that look at (or tamper with) the raw
+    tables; the portal's own code goes through dispute/storage."""
+    return db.read(lambda tx: tx.execute(sql, params))
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     if not SHARED_FIXTURES.is_dir():

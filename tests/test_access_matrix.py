@@ -20,7 +20,8 @@ import pytest
 
 import dispute
 from dispute import access_matrix as am
-from dispute import account_admin, accounts, assignment, audit, cases, contacts, corrections
+from dispute import account_admin, accounts, assignment, audit, case_rows, cases, contacts
+from dispute import corrections
 from dispute import dashboard, demands, exhibits, messages, notes, offers, proceedings, queue, timeline
 from dispute import unmasking, workflow
 from dispute.access_matrix import Outcome, Relation
@@ -33,7 +34,7 @@ from dispute.errors import Forbidden, NotFound, UserError
 from dispute.event_kinds import NOTE_ADDED
 from dispute.stages import MOVES
 from dispute.vocab import Role, Stage
-from tests.conftest import Clock, filing_form, make_user, pdf_bytes, upload, user_form
+from tests.conftest import raw, Clock, filing_form, make_user, pdf_bytes, upload, user_form
 from tests.test_workflow import FORMS
 
 NOTE = "INTERNAL NOTE: the lender's insider says the borrower is right"
@@ -125,14 +126,14 @@ def dispute_for(ctx, people, role: Role, relation: Relation, stage: Stage) -> st
 
 def snapshot(ctx) -> dict[str, Any]:
     """Everything a refused call must leave as it was."""
-    tables = [r["table_name"] for r in ctx.db.query(
+    tables = [r["table_name"] for r in raw(ctx.db, 
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")]
-    out: dict[str, Any] = {t: ctx.db.query(f"SELECT count(*) FROM {t}").scalar() for t in tables}
-    out["events_head"] = ctx.db.query("SELECT max(seq) FROM events").scalar()
-    out["disputes"] = ctx.db.query(
+    out: dict[str, Any] = {t: raw(ctx.db, f"SELECT count(*) FROM {t}").scalar() for t in tables}
+    out["events_head"] = raw(ctx.db, "SELECT max(seq) FROM events").scalar()
+    out["disputes"] = raw(ctx.db, 
         "SELECT number, version, stage, handler_id, description FROM disputes ORDER BY number"
     ).rows
-    out["users"] = ctx.db.query(
+    out["users"] = raw(ctx.db, 
         "SELECT id, role, disabled, password_hash, language, must_change_password FROM users "
         "ORDER BY id").rows
     root = ctx.settings.store_dir
@@ -199,6 +200,9 @@ SPECS: dict[str, Spec] = {
     "cases.list_my_disputes": Spec(
         lambda w: cases.list_my_disputes(w.ctx, w.actor),
         lambda w, page: [i.number for i in page.items] == [w.number] or pytest.fail(page)),
+    "case_rows.case_for": Spec(
+        lambda w: case_rows.case_for(w.ctx, w.actor, f"  {w.number.lower()} "),
+        lambda w, row: row["number"] == w.number or pytest.fail(row)),
     "cases.get_dispute": Spec(
         lambda w: cases.get_dispute(w.ctx, w.actor, w.number),
         lambda w, d: d.number == w.number or pytest.fail(d.number)),
@@ -340,9 +344,6 @@ SPECS: dict[str, Spec] = {
     "dashboard.build_dashboard": Spec(
         lambda w: dashboard.build_dashboard(w.ctx, w.actor),
         lambda w, d: d.by_stage.rows == (("filed", 2),) or pytest.fail(d.by_stage)),
-    "dashboard.institutions": Spec(
-        lambda w: dashboard.institutions(w.ctx, w.actor),
-        lambda w, r: r == [filing_form()["institution"]] or pytest.fail(r)),
     "accounts.create_account": Spec(
         lambda w: accounts.create_account(w.ctx, w.actor, {
             **user_form(name="吴敏", email="wu.min@example.com"), "role": "staff"}),

@@ -19,7 +19,7 @@ from dispute.messages import send_message
 from dispute.notes import add_note
 from dispute.offers import make_offer
 from dispute.vocab import Role
-from tests.conftest import filing_form, make_user
+from tests.conftest import raw, filing_form, make_user
 from tests.test_pages import TIMEOUT, app, portal  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
 from ui.navigation import BY_ROLE
@@ -193,7 +193,7 @@ def test_the_audit_log_filtered_by_a_dispute_number_shows_no_contents(portal, vi
 
 def test_the_sanity_of_the_walk_the_owner_does_see_it(portal, victim):
     """The walk's eyes work: the same pages show the owner their dispute."""
-    owner_id = portal.db.query("SELECT borrower_id FROM disputes WHERE number = ?",
+    owner_id = raw(portal.db, "SELECT borrower_id FROM disputes WHERE number = ?",
                                (victim,)).scalar()
     at = run_nav(get_user(portal, owner_id), "pages/dispute.py", {"number": victim})
     shown = page_text(at)

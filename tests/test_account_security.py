@@ -11,13 +11,13 @@ from dispute import account_admin, accounts, lockout, sessions
 from dispute import event_kinds as ek
 from dispute.errors import Forbidden, InvalidInput, UserError
 from dispute.vocab import Role
-from tests.conftest import NOW, make_user
+from tests.conftest import raw, NOW, make_user
 
 PASSWORD = "correct horse battery"
 
 
 def account_events(ctx, kind: str) -> list[dict]:
-    rows = ctx.db.query("SELECT actor_id, payload FROM events WHERE kind = ? ORDER BY seq",
+    rows = raw(ctx.db, "SELECT actor_id, payload FROM events WHERE kind = ? ORDER BY seq",
                         (kind,))
     return [{"actor": r["actor_id"], **json.loads(r["payload"])} for r in rows]
 
@@ -75,7 +75,7 @@ def test_an_unknown_email_gets_the_same_answers_as_a_known_one(ctx):
     known = fail_login(ctx, user.email, 6)
     unknown = fail_login(ctx, "nobody@example.com", 6)
     assert [(a.msgid, a.params) for a in known] == [(a.msgid, a.params) for a in unknown]
-    assert ctx.db.query("SELECT count(*) FROM users").scalar() == 1  # nothing was created
+    assert raw(ctx.db, "SELECT count(*) FROM users").scalar() == 1  # nothing was created
 
 
 def test_failed_logins_are_recorded_for_the_admin_without_any_password(ctx):
@@ -89,9 +89,10 @@ def test_failed_logins_are_recorded_for_the_admin_without_any_password(ctx):
         {"actor": None, "user": str(user.id), "email": user.email, "reason": "password"},
         {"actor": None, "user": None, "email": "nobody@example.com", "reason": "unknown"},
         {"actor": None, "user": None, "email": None, "reason": "unknown"}]
-    raw = "\n".join(r["payload"] for r in ctx.db.query("SELECT payload FROM events"))
-    assert "wrong password" not in raw and "my secret" not in raw and "$argon2" not in raw
-    throttle = ctx.db.query("SELECT email_sha256 FROM login_throttle").dicts()
+    payloads = "\n".join(r["payload"] for r in raw(ctx.db, "SELECT payload FROM events"))
+    assert ("wrong password" not in payloads and "my secret" not in payloads
+            and "$argon2" not in payloads)
+    throttle = raw(ctx.db, "SELECT email_sha256 FROM login_throttle").dicts()
     assert not any("secret" in r["email_sha256"] for r in throttle)
 
 
@@ -134,7 +135,7 @@ def test_a_disabled_account_cannot_log_in_and_its_session_ends(ctx, admin):
         sessions.EndReason.DISABLED
     account_admin.set_disabled(ctx, admin, user.id, False)
     assert accounts.authenticate(ctx, user.email, PASSWORD).id == user.id
-    kinds = [r["kind"] for r in ctx.db.query(
+    kinds = [r["kind"] for r in raw(ctx.db, 
         "SELECT kind FROM events WHERE kind IN ('AccountDisabled', 'AccountEnabled') ORDER BY seq")]
     assert kinds == [ek.ACCOUNT_DISABLED, ek.ACCOUNT_ENABLED]
 
@@ -167,7 +168,7 @@ def test_a_reset_forces_a_change_at_the_next_login_and_ends_live_sessions(ctx, a
     ctx.clock.now = NOW + timedelta(minutes=1)
     temporary = account_admin.reset_password(ctx, admin, user.id)
     assert len(temporary) == 19 and temporary not in json.dumps(
-        ctx.db.query("SELECT * FROM events").dicts(), default=str)
+        raw(ctx.db, "SELECT * FROM events").dicts(), default=str)
     with pytest.raises(UserError):
         accounts.authenticate(ctx, user.email, PASSWORD)
     signed_in = accounts.authenticate(ctx, user.email, temporary)
@@ -194,11 +195,11 @@ def test_a_reset_forces_a_change_at_the_next_login_and_ends_live_sessions(ctx, a
 ])
 def test_a_bad_password_change_names_the_field_and_changes_nothing(ctx, form, field):
     user = make_user(ctx)
-    before = ctx.db.query("SELECT password_hash FROM users").scalar()
+    before = raw(ctx.db, "SELECT password_hash FROM users").scalar()
     with pytest.raises(InvalidInput) as exc:
         accounts.change_password(ctx, user, form)
     assert list(exc.value.fields) == [field]
-    assert ctx.db.query("SELECT password_hash FROM users").scalar() == before
+    assert raw(ctx.db, "SELECT password_hash FROM users").scalar() == before
     assert not account_events(ctx, ek.PASSWORD_CHANGED)
 
 

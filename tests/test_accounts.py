@@ -3,13 +3,13 @@ import pytest
 from dispute import accounts
 from dispute.errors import Forbidden, InvalidInput, UserError
 from dispute.vocab import Role
-from tests.conftest import make_user, user_form
+from tests.conftest import raw, make_user, user_form
 
 
 def test_registered_borrower_can_log_in_and_password_is_an_argon2id_hash(ctx):
     user = make_user(ctx)
     assert user.role == Role.BORROWER
-    stored = ctx.db.query("SELECT password_hash FROM users WHERE id = ?", (user.id,)).scalar()
+    stored = raw(ctx.db, "SELECT password_hash FROM users WHERE id = ?", (user.id,)).scalar()
     assert stored.startswith("$argon2id$")
     assert "correct horse" not in stored
     assert accounts.authenticate(ctx, "WANG.FANG@example.com ", "correct horse battery").id == user.id
@@ -25,7 +25,7 @@ def test_registration_names_the_wrong_field_and_creates_nothing(ctx, field, valu
     with pytest.raises(InvalidInput) as exc:
         accounts.register(ctx, user_form(**{field: value}))
     assert exc.value.fields[field].msgid == message
-    assert ctx.db.query("SELECT count(*) FROM users").scalar() == 0
+    assert raw(ctx.db, "SELECT count(*) FROM users").scalar() == 0
 
 
 def test_duplicate_email_is_refused(ctx):

@@ -15,7 +15,7 @@ import pytest
 from dispute import keys
 from dispute.config import load_settings
 from dispute.context import open_context
-from tests.conftest import REPO, pdf_bytes
+from tests.conftest import raw, REPO, pdf_bytes
 from tests.test_cli import run
 
 
@@ -36,10 +36,10 @@ def contents(data: Path, env: dict | None = None) -> dict:
     """Every row of every table, and every evidence file's plaintext hash."""
     ctx = open_context(load_settings({"DISPUTE_DATA_DIR": str(data), **(env or {})}))
     try:
-        names = [r["table_name"] for r in ctx.db.query(
+        names = [r["table_name"] for r in raw(ctx.db, 
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")]
         assert {"users", "disputes", "evidence", "events", "data_keys"} <= set(names)
-        tables = {t: sorted(map(repr, ctx.db.query(f'SELECT * FROM "{t}"').rows)) for t in names}
+        tables = {t: sorted(map(repr, raw(ctx.db, f'SELECT * FROM "{t}"').rows)) for t in names}
         hashes = {}
         for sha in ctx.store.object_ids():
             with ctx.store.open(sha) as fh:

@@ -21,7 +21,7 @@ from dispute.bundle.export import export_bundle
 from dispute.errors import Forbidden, InvalidInput, NotFound, UserError
 from dispute.vocab import Role
 from tests import bundle_case as bc
-from tests.conftest import make_user, pdf_bytes, png_bytes, upload
+from tests.conftest import raw, make_user, pdf_bytes, png_bytes, upload
 
 
 def pdf_text(zip_path: Path) -> str:
@@ -31,7 +31,7 @@ def pdf_text(zip_path: Path) -> str:
 
 
 def export_events(ctx) -> list[dict]:
-    rows = ctx.db.query("SELECT payload, actor_id FROM events WHERE kind = ? ORDER BY seq",
+    rows = raw(ctx.db, "SELECT payload, actor_id FROM events WHERE kind = ? ORDER BY seq",
                         (event_kinds.BUNDLE_EXPORTED,))
     return [{**json.loads(r["payload"]), "actor_id": r["actor_id"]} for r in rows]
 
@@ -133,7 +133,7 @@ def test_progress_runs_through_exhibits_sections_stamping_signing(case, tmp_path
 
 def test_a_file_missing_from_the_store_leaves_no_zip_and_names_the_exhibit(case, tmp_path):
     ctx, number, _, legal, _ = case
-    sha = ctx.db.query("SELECT sha256 FROM evidence WHERE exhibit = 'E02'").scalar()
+    sha = raw(ctx.db, "SELECT sha256 FROM evidence WHERE exhibit = 'E02'").scalar()
     ctx.store.ciphertext_path(sha).unlink()
     out = tmp_path / "out"
     with pytest.raises(UserError) as failed:

@@ -9,7 +9,7 @@ from dispute.contacts import add_contact, list_contacts
 from dispute.errors import InvalidInput, StaleWrite, UserError
 from dispute.exhibits import attach_evidence, list_evidence
 from dispute.vocab import Stage
-from tests.conftest import NOW, filing_form, make_user, pdf_bytes, png_bytes, store_files, upload
+from tests.conftest import raw, NOW, filing_form, make_user, pdf_bytes, png_bytes, store_files, upload
 
 
 def test_filing_stores_every_field_and_numbers_the_dispute(ctx):
@@ -36,7 +36,7 @@ def test_a_wrong_field_is_named_and_nothing_is_written(ctx):
                                                       overdue_minor="12.345", remedies=[]),
                            [upload("statement.pdf", pdf_bytes())])
     assert set(exc.value.fields) == {"discovered_on", "overdue_minor", "remedies"}
-    assert ctx.db.query("SELECT count(*) FROM disputes").scalar() == 0
+    assert raw(ctx.db, "SELECT count(*) FROM disputes").scalar() == 0
     assert store_files(ctx) == []
 
 
@@ -47,8 +47,8 @@ def test_one_refused_file_refuses_the_filing_and_leaves_no_file_or_row(ctx):
                            [upload("ok.pdf", pdf_bytes()),
                             upload("evil.pdf", b"<html><script>alert(1)</script></html>")])
     assert list(exc.value.fields) == ["upload_1"]
-    assert ctx.db.query("SELECT count(*) FROM disputes").scalar() == 0
-    assert ctx.db.query("SELECT count(*) FROM evidence").scalar() == 0
+    assert raw(ctx.db, "SELECT count(*) FROM disputes").scalar() == 0
+    assert raw(ctx.db, "SELECT count(*) FROM evidence").scalar() == 0
     assert store_files(ctx) == []
 
 

@@ -15,9 +15,10 @@ import pytest
 
 from dispute import audit, cases
 from dispute.config import Settings
-from dispute.context import Context, open_context, referenced_objects
+from dispute.context import Context, open_context
+from dispute.storage import evidence
 from dispute.vocab import Role
-from tests.conftest import REPO, filing_form, make_user, pdf_bytes, upload
+from tests.conftest import raw, REPO, filing_form, make_user, pdf_bytes, upload
 
 # Runs in a child process: uploads a 24 MiB WAV through the service, slowly, so the parent can
 # kill it while the encrypted temp file is being written.
@@ -85,7 +86,7 @@ def filed(settings: Settings) -> tuple[str, str, int]:
         borrower = make_user(ctx)
         make_user(ctx, Role.STAFF, email="staff@example.com")
         number = cases.file_dispute(ctx, borrower, filing_form(), [upload("a.pdf", pdf_bytes())])
-        events = ctx.db.query("SELECT count(*) FROM events").scalar()
+        events = raw(ctx.db, "SELECT count(*) FROM events").scalar()
     finally:
         ctx.db.close()
     return number, str(borrower.id), events
@@ -101,9 +102,9 @@ def child(settings: Settings, script: str, *args: str) -> subprocess.Popen:
 def assert_whole(ctx: Context, events: int) -> None:
     """No leftovers, no half rows, every object has its row and verifies, the chain is intact."""
     assert list(ctx.store.tmp_dir.iterdir()) == []
-    assert ctx.db.query("SELECT count(*) FROM evidence").scalar() == 1
-    assert ctx.db.query("SELECT count(*) FROM events").scalar() == events
-    assert set(ctx.store.object_ids()) == referenced_objects(ctx.db)
+    assert raw(ctx.db, "SELECT count(*) FROM evidence").scalar() == 1
+    assert raw(ctx.db, "SELECT count(*) FROM events").scalar() == events
+    assert set(ctx.store.object_ids()) == ctx.db.read(evidence.referenced_objects)
     assert all(ctx.store.verify(sha) for sha in ctx.store.object_ids())
     count, problem = audit.verify_chain(ctx.db)
     assert problem is None and count == events
@@ -172,7 +173,7 @@ def test_killed_in_the_middle_of_an_export(settings: Settings, filed, tmp_path) 
     ctx = open_context(settings)
     try:
         legal = make_user(ctx, Role.LEGAL, email="legal@example.com")
-        events = ctx.db.query("SELECT count(*) FROM events").scalar()
+        events = raw(ctx.db, "SELECT count(*) FROM events").scalar()
     finally:
         ctx.db.close()
     out = tmp_path / "out" / "bundle.zip"

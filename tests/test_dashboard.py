@@ -9,7 +9,7 @@ from dispute import event_kinds as ek
 from dispute.deadlines.store import refresh_deadlines
 from dispute.errors import Forbidden
 from dispute.vocab import Role
-from tests.conftest import filing_form, make_user
+from tests.conftest import raw, filing_form, make_user
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def portfolio(ctx):
             payment_due_on=ctx.today() - timedelta(days=2),
             discovered_on=ctx.today() - timedelta(days=1))))
     ctx.clock.now = now
-    ids = {n: ctx.db.query("SELECT id FROM disputes WHERE number = ?", (n,)).scalar()
+    ids = {n: raw(ctx.db, "SELECT id FROM disputes WHERE number = ?", (n,)).scalar()
            for n in numbers}
 
     def close_last(uow):

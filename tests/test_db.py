@@ -5,16 +5,17 @@ import textwrap
 import duckdb
 import pytest
 
-from dispute.db import Database
+from dispute.storage import Database
 from dispute.errors import DatabaseLocked, WriteNotApplied
-from dispute.migrate import available, migrate
+from dispute.storage.migrate import available, migrate
+from tests.conftest import raw
 
 
 @pytest.fixture
 def db(tmp_path):
     database = Database(tmp_path / "t.duckdb")
-    database.query("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")
-    database.query("INSERT INTO t VALUES (1, 0)")
+    raw(database, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")
+    raw(database, "INSERT INTO t VALUES (1, 0)")
     yield database
     database.close()
 
@@ -26,7 +27,7 @@ def test_unit_of_work_rolls_back_when_the_function_raises(db):
 
     with pytest.raises(RuntimeError):
         db.write(fail)
-    assert db.query("SELECT n FROM t").scalar() == 0
+    assert raw(db, "SELECT n FROM t").scalar() == 0
 
 
 def test_a_failed_statement_is_never_reported_as_a_saved_write(db):
@@ -41,7 +42,7 @@ def test_a_failed_statement_is_never_reported_as_a_saved_write(db):
 
     with pytest.raises(WriteNotApplied):
         db.write(swallow)
-    assert db.query("SELECT n FROM t").scalar() == 0
+    assert raw(db, "SELECT n FROM t").scalar() == 0
 
 
 def test_write_conflicts_are_retried(db):
@@ -55,13 +56,13 @@ def test_write_conflicts_are_retried(db):
 
     db.write(conflicting)
     assert len(calls) == 3
-    assert db.query("SELECT n FROM t").scalar() == 1
+    assert raw(db, "SELECT n FROM t").scalar() == 1
 
 
 def test_another_process_holding_the_file_is_reported_in_one_sentence(tmp_path, db):
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from dispute.db import Database
+        from dispute.storage import Database
         from dispute.errors import DatabaseLocked
         try:
             Database(Path({str(db.path)!r}))
@@ -75,7 +76,7 @@ def test_another_process_holding_the_file_is_reported_in_one_sentence(tmp_path, 
 
 def test_migrations_apply_once_and_in_order(tmp_path):
     database = Database(tmp_path / "m.duckdb")
-    assert migrate(database) == [name for _, name, _ in available()]
+    assert migrate(database) == [name for _, name, _ in available("duckdb")]
     assert migrate(database) == []
-    assert database.query("SELECT count(*) FROM chain_head").scalar() == 1
+    assert raw(database, "SELECT count(*) FROM chain_head").scalar() == 1
     database.close()

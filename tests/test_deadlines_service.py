@@ -9,10 +9,11 @@ from dispute import cases, events
 from dispute import event_kinds as ek
 from dispute.deadlines import service
 from dispute.deadlines.engine import Status
-from dispute.deadlines.store import refresh_deadlines, status_sql
+from dispute.deadlines.store import refresh_deadlines
+from dispute.storage.deadlines import status_sql
 from dispute.errors import Forbidden, InvalidInput, NotFound, StaleWrite, UserError
 from dispute.vocab import Role
-from tests.conftest import filing_form, make_user
+from tests.conftest import raw, filing_form, make_user
 
 EXTEND = {"reason": "complex: needs the call recordings", "approver": "Li Ming, head office"}
 
@@ -23,17 +24,17 @@ def filed(ctx):
     borrower = make_user(ctx)
     staff = make_user(ctx, Role.STAFF, email="staff@example.com")
     number = cases.file_dispute(ctx, borrower, filing_form())
-    dispute_id = ctx.db.query("SELECT id FROM disputes WHERE number = ?", (number,)).scalar()
+    dispute_id = raw(ctx.db, "SELECT id FROM disputes WHERE number = ?", (number,)).scalar()
     ctx.db.write(lambda uow: refresh_deadlines(uow, dispute_id, ctx.now(), "Asia/Shanghai"))
     return number, dispute_id, borrower, staff
 
 
 def version(ctx, number):
-    return ctx.db.query("SELECT version FROM disputes WHERE number = ?", (number,)).scalar()
+    return raw(ctx.db, "SELECT version FROM disputes WHERE number = ?", (number,)).scalar()
 
 
 def stored(ctx, dispute_id, today):
-    return {r["rule"]: r for r in ctx.db.query(
+    return {r["rule"]: r for r in raw(ctx.db, 
         f"SELECT dl.*, {status_sql()} AS status FROM deadlines dl WHERE dispute_id = ?",
         (today, dispute_id))}
 
@@ -48,7 +49,7 @@ def test_refresh_stores_rows_and_the_nearest_lender_deadline(ctx, filed):
     assert set(rows) == {"decision", "limitation"}
     assert rows["decision"]["due_by"] == date(2026, 12, 7)
     assert rows["decision"]["status"] == "running"
-    next_due = ctx.db.query("SELECT next_due_by FROM disputes WHERE id = ?",
+    next_due = raw(ctx.db, "SELECT next_due_by FROM disputes WHERE id = ?",
                             (dispute_id,)).scalar()
     assert next_due == date(2026, 12, 7)  # the borrower's limitation does not count
 
@@ -82,13 +83,13 @@ def test_staff_extend_twice_then_are_refused(ctx, filed):
     with pytest.raises(UserError, match="extended 2 time\\(s\\) and has been extended 2"):
         service.extend_deadline(ctx, staff, number, "decision", EXTEND, before)
     assert version(ctx, number) == before
-    kinds = [r["kind"] for r in ctx.db.query(
+    kinds = [r["kind"] for r in raw(ctx.db, 
         "SELECT kind FROM events WHERE dispute_id = ? ORDER BY seq", (dispute_id,))]
     assert kinds.count(ek.DEADLINE_EXTENDED) == 2
-    payload = ctx.db.query("SELECT payload FROM events WHERE kind = ? ORDER BY seq LIMIT 1",
+    payload = raw(ctx.db, "SELECT payload FROM events WHERE kind = ? ORDER BY seq LIMIT 1",
                            (ek.DEADLINE_EXTENDED,)).scalar()
     assert '"approver": "Li Ming, head office"' in payload and '"days": 15' in payload
-    assert ctx.db.query("SELECT due_by FROM deadlines WHERE dispute_id = ? AND rule = "
+    assert raw(ctx.db, "SELECT due_by FROM deadlines WHERE dispute_id = ? AND rule = "
                         "'decision'", (dispute_id,)).scalar() == date(2027, 1, 21)
 
 
@@ -97,7 +98,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(ctx, filed):
     stale = version(ctx, number) - 1
     with pytest.raises(StaleWrite):
         service.extend_deadline(ctx, staff, number, "decision", EXTEND, stale)
-    assert ctx.db.query("SELECT count(*) FROM events WHERE kind = ?",
+    assert raw(ctx.db, "SELECT count(*) FROM events WHERE kind = ?",
                         (ek.DEADLINE_EXTENDED,)).scalar() == 0
 
 
@@ -134,7 +135,7 @@ def test_pause_then_resume_leaves_the_paused_days_uncounted(ctx, filed):
                                     {"reason": "waiting for an outside appraisal"},
                                     version(ctx, number))
     assert by_rule(paused)["decision"].status == Status.PAUSED
-    assert ctx.db.query("SELECT next_due_by FROM disputes WHERE id = ?",
+    assert raw(ctx.db, "SELECT next_due_by FROM disputes WHERE id = ?",
                         (dispute_id,)).scalar() is None
     assert stored(ctx, dispute_id, date(2026, 11, 22))["decision"]["status"] == "paused"
     with pytest.raises(UserError, match="already paused"):

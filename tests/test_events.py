@@ -4,7 +4,7 @@ import pytest
 
 from dispute import audit, cases, workflow
 from dispute.exhibits import attach_evidence
-from tests.conftest import filing_form, make_user, pdf_bytes, upload
+from tests.conftest import raw, filing_form, make_user, pdf_bytes, upload
 
 
 @pytest.fixture
@@ -19,38 +19,38 @@ def history(ctx):
 def test_an_untouched_chain_verifies(history):
     count, problem = audit.verify_chain(history.db)
     assert problem is None
-    kinds = [r["kind"] for r in history.db.query("SELECT kind FROM events ORDER BY seq")]
+    kinds = [r["kind"] for r in raw(history.db, "SELECT kind FROM events ORDER BY seq")]
     assert kinds == ["AccountCreated", "DisputeFiled", "EvidenceAttached", "EvidenceAttached",
                      "DisputeWithdrawn"]
     assert count == 5
 
 
 def test_a_modified_event_is_found(history):
-    history.db.query("UPDATE events SET payload = replace(payload, 'settled', 'forced') "
+    raw(history.db, "UPDATE events SET payload = replace(payload, 'settled', 'forced') "
                      "WHERE seq = 5")
     assert audit.verify_chain(history.db)[1].seq == 5
 
 
 def test_a_deleted_event_is_found(history):
-    history.db.query("DELETE FROM events WHERE seq = 3")
+    raw(history.db, "DELETE FROM events WHERE seq = 3")
     assert audit.verify_chain(history.db)[1].seq == 4
 
 
 def test_a_deleted_last_event_is_found(history):
-    history.db.query("DELETE FROM events WHERE seq = 5")
+    raw(history.db, "DELETE FROM events WHERE seq = 5")
     assert audit.verify_chain(history.db)[1] is not None
 
 
 def test_reordered_events_are_found(history):
-    history.db.query("UPDATE events SET seq = CASE seq WHEN 3 THEN 4 ELSE 3 END "
+    raw(history.db, "UPDATE events SET seq = CASE seq WHEN 3 THEN 4 ELSE 3 END "
                      "WHERE seq IN (3, 4)")
     assert audit.verify_chain(history.db)[1].seq == 3
 
 
 def test_an_inserted_event_is_found(history):
-    row = history.db.query("SELECT * FROM events WHERE seq = 5").first()
-    history.db.query("UPDATE events SET seq = seq + 1 WHERE seq >= 3")
-    history.db.query("INSERT INTO events VALUES (3, ?, ?, ?, 'EvidenceWithdrawn', '{}', ?, ?)",
+    row = raw(history.db, "SELECT * FROM events WHERE seq = 5").first()
+    raw(history.db, "UPDATE events SET seq = seq + 1 WHERE seq >= 3")
+    raw(history.db, "INSERT INTO events VALUES (3, ?, ?, ?, 'EvidenceWithdrawn', '{}', ?, ?)",
                      (row["dispute_id"], row["actor_id"], row["occurred_at"], row["prev_hash"],
                       row["hash"]))
     assert audit.verify_chain(history.db)[1].seq == 3

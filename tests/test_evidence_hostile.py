@@ -20,7 +20,7 @@ from dispute.errors import InvalidInput
 from dispute.exhibits import attach_evidence, list_evidence, upload_key
 from evidence import hazards, names
 from evidence.errors import EvidenceRefused
-from tests.conftest import filing_form, make_user, pdf_bytes, store_files, upload
+from tests.conftest import raw, filing_form, make_user, pdf_bytes, store_files, upload
 from tests.test_evidence_sniff import (elf_bytes, gif_bytes, image_bytes, ls_bytes, pe_bytes,
                                        wav_bytes, zip_bytes)
 
@@ -313,9 +313,9 @@ HOSTILE: list[tuple[str, str, Callable[..., bytes], str, str]] = [
 
 def snapshot(ctx: Context) -> tuple:
     """Everything an upload could leave behind."""
-    return (ctx.db.query("SELECT count(*) FROM evidence").scalar(),
-            ctx.db.query("SELECT count(*) FROM events").scalar(),
-            ctx.db.query("SELECT max(version) FROM disputes").scalar(),
+    return (raw(ctx.db, "SELECT count(*) FROM evidence").scalar(),
+            raw(ctx.db, "SELECT count(*) FROM events").scalar(),
+            raw(ctx.db, "SELECT max(version) FROM disputes").scalar(),
             sorted(store_files(ctx)))
 
 
@@ -363,7 +363,7 @@ def test_a_hostile_file_in_a_new_dispute_files_nothing(ctx: Context, index: int)
                            [upload("good.pdf", pdf_bytes("good")), upload(name, maker())])
     assert refused.value.fields[upload_key(1)].code == code
     assert snapshot(ctx) == before
-    assert ctx.db.query("SELECT count(*) FROM disputes").scalar() == 0
+    assert raw(ctx.db, "SELECT count(*) FROM disputes").scalar() == 0
 
 
 @pytest.mark.parametrize(("given", "stored"), [

@@ -13,6 +13,7 @@ from dispute import keys
 from dispute.config import Settings, load_settings
 from dispute.context import open_context
 from dispute.keys import DataKey, KeyProblem, Keyring
+from tests.conftest import raw
 
 
 def test_first_start_makes_an_owner_only_key_file_and_keeps_it(settings: Settings) -> None:
@@ -105,7 +106,7 @@ def test_rotation_new_key_first_old_key_kept_for_reading(settings: Settings) -> 
     ctx.db.close()
     new = keys.new_key_text()
     rotated = open_context(dataclasses.replace(settings, data_key=f"{new},{old.encoded()}"))
-    recorded = {r["id"] for r in rotated.db.query("SELECT id FROM data_keys")}
+    recorded = {r["id"] for r in raw(rotated.db, "SELECT id FROM data_keys")}
     rotated.db.close()
     assert rotated.keys.current.encoded() == new
     assert rotated.keys.get(old.id) == old

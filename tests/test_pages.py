@@ -12,7 +12,7 @@ from dispute import accounts, cases
 from dispute.context import open_context
 from dispute.exhibits import list_evidence
 from dispute.vocab import Role, Stage
-from tests.conftest import filing_form, make_user, pdf_bytes, png_bytes, upload, user_form
+from tests.conftest import raw, filing_form, make_user, pdf_bytes, png_bytes, upload, user_form
 from ui.navigation import BY_ROLE, pages_for
 
 TIMEOUT = 30
@@ -215,7 +215,7 @@ def test_first_run_can_load_demo_data_and_shows_the_passwords_once(portal):
     at.checkbox(key="setup_demo").check()
     at.button[0].click().run()
     assert not at.exception
-    assert portal.db.query("SELECT count(*) FROM disputes").scalar() == 20
+    assert raw(portal.db, "SELECT count(*) FROM disputes").scalar() == 20
     assert "borrower@demo.example" in str(at.table[0].value)
     at.run()
     assert len(at.table) == 0  # shown only once

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dispute import account_admin, accounts, cases
 from dispute import event_kinds as ek
 from dispute.vocab import Role
-from tests.conftest import NOW, Clock, filing_form, make_user
+from tests.conftest import raw, NOW, Clock, filing_form, make_user
 from tests.test_pages import TIMEOUT, app, portal, texts  # noqa: F401  (portal is a fixture)
 
 AUDIT_PAGE = Path(__file__).resolve().parents[1] / "pages" / "admin_audit.py"
@@ -36,7 +36,7 @@ def log_in(at: AppTest, email: str, password: str) -> AppTest:
 
 def events_of(ctx, kind: str) -> list[dict]:
     return [json.loads(r["payload"]) for r in
-            ctx.db.query("SELECT payload FROM events WHERE kind = ? ORDER BY seq", (kind,))]
+            raw(ctx.db, "SELECT payload FROM events WHERE kind = ? ORDER BY seq", (kind,))]
 
 
 def test_five_failures_show_the_lock_message_for_known_and_unknown_emails(portal, clock):

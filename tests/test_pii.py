@@ -8,36 +8,38 @@ import pytest
 from dispute import cases, demo
 from dispute.context import open_context
 from dispute.errors import Forbidden, InvalidInput
+from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, USER_PHONE, open_text
 from dispute.timeline import timeline
 from dispute.unmasking import unmask
 from dispute.vocab import Role
-from tests.conftest import filing_form, make_user
+from tests.conftest import raw, filing_form, make_user
 
 
 def test_the_raw_database_and_store_hold_no_names_numbers_or_file_contents(settings):
     ctx = open_context(settings)
     demo.create_demo(ctx, cases_count=9)
-    people = ctx.db.query("SELECT reveal_name(name) AS name, reveal_phone(phone) AS phone "
-                          "FROM users").dicts()
-    refs = [r["account_ref"] for r in ctx.db.query(
-        "SELECT reveal_account(account_ref) AS account_ref FROM disputes")]
+    people = [{"name": open_text(ctx.keys, r["name"], *USER_NAME),
+               "phone": open_text(ctx.keys, r["phone"], *USER_PHONE)}
+              for r in raw(ctx.db, "SELECT name, phone FROM users")]
+    refs = [open_text(ctx.keys, r["account_ref"], *ACCOUNT_REF)
+            for r in raw(ctx.db, "SELECT account_ref FROM disputes")]
     secrets = [p["name"] for p in people] + [p["phone"] for p in people] + refs
     assert len(secrets) > 20 and all(secrets)
     samples = []
-    for sha in {r["sha256"] for r in ctx.db.query("SELECT sha256 FROM evidence")}:
+    for sha in {r["sha256"] for r in raw(ctx.db, "SELECT sha256 FROM evidence")}:
         with ctx.store.open(sha) as fh:
             data = fh.read()
         samples.append(data[len(data) // 2: len(data) // 2 + 48])
     ctx.db.close()  # checkpoint: everything is in the database file now
 
-    raw = b"".join(p.read_bytes() for p in settings.data_dir.glob("*.duckdb*"))
+    on_disk = b"".join(p.read_bytes() for p in settings.data_dir.glob("*.duckdb*"))
     stored = b"".join(p.read_bytes() for p in settings.store_dir.rglob("*") if p.is_file())
-    assert len(raw) > 100_000 and len(stored) > 10_000
+    assert len(on_disk) > 100_000 and len(stored) > 10_000
     for secret in secrets:
         for form in {secret, secret.replace(" ", "")}:
-            assert form.encode("utf-8") not in raw, f"{form!r} is in the database file"
+            assert form.encode("utf-8") not in on_disk, f"{form!r} is in the database file"
     for sample in samples:
-        assert sample not in stored and sample not in raw
+        assert sample not in stored and sample not in on_disk
 
 
 @pytest.fixture
@@ -71,6 +73,6 @@ def test_values_written_in_clear_before_sealing_are_sealed_at_the_next_start(set
     ctx.db.write(lambda uow: uow.execute("UPDATE users SET name = '旧名字'"))
     ctx.db.close()
     ctx = open_context(settings)
-    assert ctx.db.query("SELECT count(*) FROM users WHERE name = '旧名字'").scalar() == 0
+    assert raw(ctx.db, "SELECT count(*) FROM users WHERE name = '旧名字'").scalar() == 0
     assert cases.get_dispute(ctx, borrower, number).borrower_name == "旧名字"
     ctx.db.close()

@@ -29,7 +29,5 @@ def show(ctx, user: User, d: Dispute) -> None:
 
 def _save(ctx, user, d, handler_id) -> None:
     _ = session.t()
-    if forms.attempt("assign", lambda: assign(ctx, user, d.number, handler_id,
-                                              expected_version=d.version)):
-        st.session_state["flash"] = _("Assignment saved.")
-        st.rerun()
+    forms.submit("assign", lambda: assign(ctx, user, d.number, handler_id,
+                                          expected_version=d.version), _("Assignment saved."))

@@ -9,11 +9,11 @@ import streamlit as st
 from dispute.cases import get_dispute
 from dispute.errors import UserError
 from dispute.models import Dispute
-from ui import render, session
+from ui import forms, render, session, signed_in
 
 
 def open_dispute(back_page: str, back_label: str) -> Dispute:
-    ctx, user = session.context(), session.require_user()
+    ctx, user = session.context(), signed_in.require_user()
     try:
         d = get_dispute(ctx, user, st.query_params.get("number", ""))
     except UserError as exc:
@@ -21,7 +21,7 @@ def open_dispute(back_page: str, back_label: str) -> Dispute:
         st.page_link(back_page, label=back_label, icon=":material/arrow_back:")
         st.stop()
     with st.container():
-        if flash := st.session_state.pop("flash", None):
+        if flash := st.session_state.pop(forms.FLASH_KEY, None):
             st.success(flash)
     st.title(d.number)
     return d

@@ -69,9 +69,8 @@ def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
             form = {"contacted_at": when, "channel": channel, "agent_name": agent,
                     "agent_position": position, "summary": summary, "agreement": agreement,
                     "follow_up_on": follow, "evidence_ids": linked}
-            if forms.attempt("contact", lambda: add_contact(ctx, user, number, form)):
-                st.session_state["flash"] = _("Contact saved.")
-                st.rerun()
+            forms.submit("contact", lambda: add_contact(ctx, user, number, form),
+                         _("Contact saved."))
     if is_open:
         demand_form(ctx, user, number)
 
@@ -89,8 +88,6 @@ def demand_form(ctx, user: User, number: str) -> None:
         render.field_error(errors, "sent_on")
         note = st.text_input(_("What was sent (optional)"), key="demand_note")
         if st.button(_("Record the demand"), key="demand_submit"):
-            if forms.attempt("demand", lambda: record_demand(ctx, user, number,
-                                                             {"sent_on": sent_on, "note": note})
-                             or True):
-                st.session_state["flash"] = _("The demand was recorded.")
-                st.rerun()
+            forms.submit("demand", lambda: record_demand(ctx, user, number,
+                                                         {"sent_on": sent_on, "note": note}),
+                         _("The demand was recorded."))

@@ -58,8 +58,6 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
                                 "borrower until they reply or upload)"), key="msg_request",
                               disabled=not is_open)
     if st.button(_("Send"), key="msg_submit", type="primary"):
-        if forms.attempt("msg", lambda: send_message(ctx, user, number,
-                                                     {"body": body, "is_request": request})):
-            st.session_state["flash"] = _("Message sent.")
-            st.session_state.pop("msg_body", None)
-            st.rerun()
+        forms.submit("msg", lambda: send_message(ctx, user, number,
+                                                 {"body": body, "is_request": request}),
+                     _("Message sent."), clear=["msg_body"])

@@ -18,7 +18,6 @@ def show(ctx, user: User, d: Dispute) -> None:
     errors = forms.errors("corr")
     form = filing_inputs("corr", errors, ctx.today(), current=filing_form(d))
     if st.button(_("Save the correction"), key="corr_submit", type="primary"):
-        if forms.attempt("corr", lambda: correct_filing(ctx, user, d.number, form,
-                                                        expected_version=d.version)):
-            st.session_state["flash"] = _("Your correction was saved.")
-            st.rerun()
+        forms.submit("corr", lambda: correct_filing(ctx, user, d.number, form,
+                                                    expected_version=d.version),
+                     _("Your correction was saved."))

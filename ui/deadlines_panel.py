@@ -114,6 +114,4 @@ def _actions(ctx, user: User, d: Dispute, dl: Deadline) -> None:
         calls.append(lambda: resume_deadline(ctx, user, d.number, dl.rule, {"reason": reason},
                                              d.version))
     for call in calls:
-        if forms.attempt(key, call):
-            st.session_state["flash"] = _("Saved.")
-            st.rerun()
+        forms.submit(key, call, _("Saved."))

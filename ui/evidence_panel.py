@@ -18,18 +18,14 @@ def show(ctx, user: User, number: str, is_open: bool) -> list:
     if not items:
         st.info(_("No evidence yet."))
     for item in items:
-        show_exhibit(item)
+        show_exhibit(user, number, item)
     if is_open:
         st.subheader(_("Add evidence"))
         errors = forms.errors("addev")
         uploads = evidence_inputs("addev", errors)
         if st.button(_("Add these files"), key="addev_submit", disabled=not uploads):
             with st.spinner(_("Checking and saving your files…")):
-                added = forms.attempt("addev", lambda: attach_evidence(ctx, user, number,
-                                                                       uploads))
-            if added:
-                st.session_state["flash"] = _("Added {exhibits}.").format(
-                    exhibits=", ".join(added))
-                st.session_state.pop("addev_files", None)
-                st.rerun()
+                forms.submit("addev", lambda: attach_evidence(ctx, user, number, uploads),
+                             lambda added: _("Added {exhibits}.").format(
+                                 exhibits=", ".join(added)), clear=["addev_files"])
     return items

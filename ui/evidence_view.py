@@ -3,10 +3,13 @@ plain text; always a download of the original bytes. Nothing is ever rendered as
 
 from __future__ import annotations
 
+from typing import BinaryIO, Callable
+
 import streamlit as st
 
+from dispute.exhibits import open_evidence
 from dispute.i18n import format_date, format_datetime
-from dispute.models import EvidenceItem
+from dispute.models import EvidenceItem, User
 from dispute.vocab import label
 from evidence import preview
 from evidence.names import extension
@@ -15,16 +18,23 @@ from ui.render import md_escape
 from ui.session import context, lang, t
 
 
+# Previews are cached by content; on a miss the bytes come through `open_evidence`, which checks
+# that the user may read the dispute (`_open` is left out of the cache key).
 @st.cache_data(max_entries=200, show_spinner=False)
-def _image(sha256: str, media_type: str) -> bytes | None:
-    with context().store.open(sha256) as fh:
+def _image(sha256: str, media_type: str, _open: Callable[[], BinaryIO]) -> bytes | None:
+    with _open() as fh:
         return preview.image_png(fh, media_type)
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
-def _pdf_page(sha256: str) -> bytes | None:
-    with context().store.open(sha256) as fh:
+def _pdf_page(sha256: str, _open: Callable[[], BinaryIO]) -> bytes | None:
+    with _open() as fh:
         return preview.pdf_first_page_png(fh)
+
+
+def _read(opener: Callable[[], BinaryIO]) -> bytes:
+    with opener() as fh:
+        return fh.read()
 
 
 def download_name(item: EvidenceItem) -> str:
@@ -36,10 +46,13 @@ def download_name(item: EvidenceItem) -> str:
     return f"{item.exhibit}-{stem}.{ext}"
 
 
-def show_exhibit(item: EvidenceItem) -> None:
-    """`item` comes from `list_evidence`, which already checked that the user may see it."""
+def show_exhibit(user: User, number: str, item: EvidenceItem) -> None:
+    """One exhibit of `number` (from `list_evidence`); its bytes are read as `user`."""
     _ = t()
     ctx = context()
+
+    def opener() -> BinaryIO:
+        return open_evidence(ctx, user, number, item.id)
     with st.container(border=True):
         st.markdown(f"**{item.exhibit}** · {label(item.kind, _)} · {md_escape(item.original_name)}")
         st.caption(" · ".join(filter(None, [
@@ -50,13 +63,13 @@ def show_exhibit(item: EvidenceItem) -> None:
                                                              ctx.settings.timezone)),
             f"{item.size / 1024:,.0f} KB", f"SHA-256 {item.sha256[:16]}…"])))
         if item.media_type.startswith("image/"):
-            png = _image(item.sha256, item.media_type)
+            png = _image(item.sha256, item.media_type, opener)
             if png:
                 st.image(png, width=420)
             else:
                 st.info(_("This image cannot be shown; download it to view it."))
         elif item.media_type == "application/pdf":
-            png = _pdf_page(item.sha256)
+            png = _pdf_page(item.sha256, opener)
             if png:
                 st.image(png, width=420, caption=_("First page"))
             else:
@@ -65,14 +78,14 @@ def show_exhibit(item: EvidenceItem) -> None:
         elif item.media_type.startswith("audio/"):
             fmt = preview.browser_audio_format(item.media_type)
             if fmt:
-                st.audio(ctx.store.read_bytes(item.sha256), format=fmt)
+                st.audio(_read(opener), format=fmt)
             else:
                 st.info(_("Browsers cannot play this audio format; download it to listen."))
         elif item.media_type == "text/plain":
-            with ctx.store.open(item.sha256) as fh:
+            with opener() as fh:
                 st.text(preview.text_excerpt(fh))
         st.download_button(_("Download original"),
-                           data=lambda: ctx.store.read_bytes(item.sha256), on_click="ignore",
+                           data=lambda: _read(opener), on_click="ignore",
                            file_name=download_name(item),
                            mime="application/octet-stream", key=f"dl_{item.id}",
                            icon=":material/download:")

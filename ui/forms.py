@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 import streamlit as st
 
@@ -21,8 +21,10 @@ def errors(form_key: str) -> dict[str, UserError]:
     return found
 
 
-def attempt(form_key: str, call: Callable[[], T]) -> T | None:
-    """`call()`'s result, or None after showing or keeping its error."""
+FLASH_KEY = "flash"
+
+
+def _run(form_key: str, call: Callable[[], T]) -> tuple[bool, T | None]:
     try:
         result = call()
     except InvalidInput as exc:
@@ -31,6 +33,30 @@ def attempt(form_key: str, call: Callable[[], T]) -> T | None:
     except UserError as exc:
         st.session_state.pop(f"{form_key}__errors", None)
         show_error(exc)
-        return None
+        return False, None
     st.session_state.pop(f"{form_key}__errors", None)
-    return result
+    return True, result
+
+
+def attempt(form_key: str, call: Callable[[], T]) -> T | None:
+    """`call()`'s result, or None after showing or keeping its error."""
+    return _run(form_key, call)[1]
+
+
+def submit(form_key: str, call: Callable[[], T], done: str | Callable[[T], str], *,
+           clear: Iterable[str] = ()) -> None:
+    """Run `call()`; when it succeeds, keep `done` (or `done(result)`) as the message the page
+    shows after the rerun, forget the widget values in `clear`, and rerun. On failure the errors
+    are shown (or kept beside their fields) and the form keeps what the user typed."""
+    ok, result = _run(form_key, call)
+    if not ok:
+        return
+    flash(done(result) if callable(done) else done)
+    for key in clear:
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def flash(message: str) -> None:
+    """A message for the next run of the page (drawn by ui/case_page.py)."""
+    st.session_state[FLASH_KEY] = message

@@ -54,7 +54,6 @@ def show(ctx, user: User, d: Dispute) -> None:
                 sure = st.checkbox(_("Yes, close dispute {number}.").format(number=d.number),
                                    key=f"{key}_confirm")
             if st.button(_(spec.label), key=f"{key}_submit", type="primary", disabled=not sure):
-                if forms.attempt(key, lambda: move(ctx, user, d.number, spec.name, form,
-                                                   expected_version=d.version)):
-                    st.session_state["flash"] = _("Done: {move}.").format(move=_(spec.label))
-                    st.rerun()
+                forms.submit(key, lambda: move(ctx, user, d.number, spec.name, form,
+                                               expected_version=d.version),
+                             _("Done: {move}.").format(move=_(spec.label)))

@@ -18,10 +18,8 @@ def show(ctx, user: User, number: str) -> None:
     body = st.text_area(_("New note"), key="note_body")
     render.field_error(errors, "body")
     if st.button(_("Add the note"), key="note_submit"):
-        if forms.attempt("note", lambda: add_note(ctx, user, number, {"body": body})):
-            st.session_state["flash"] = _("Note added.")
-            st.session_state.pop("note_body", None)
-            st.rerun()
+        forms.submit("note", lambda: add_note(ctx, user, number, {"body": body}),
+                     _("Note added."), clear=["note_body"])
     notes = list_notes(ctx, user, number)
     if not notes:
         st.info(_("No internal notes yet."))

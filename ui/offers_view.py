@@ -64,11 +64,10 @@ def _answer(ctx, user, number, version, o: Offer) -> None:
                               (c2, "rejected", _("Reject this offer"))):
         if col.button(text, key=f"{key}_{answer}", type="primary" if answer == "accepted"
                       else "secondary"):
-            if forms.attempt(key, lambda: answer_offer(ctx, user, number, o.id,
-                                                       {"answer": answer, "note": note},
-                                                       expected_version=version)):
-                st.session_state["flash"] = _("Your answer was recorded.")
-                st.rerun()
+            forms.submit(key, lambda: answer_offer(ctx, user, number, o.id,
+                                                   {"answer": answer, "note": note},
+                                                   expected_version=version),
+                         _("Your answer was recorded."))
 
 
 def _make(ctx, user, number, version) -> None:
@@ -99,10 +98,8 @@ def _make(ctx, user, number, version) -> None:
                 "credit_correction": correction,
                 "instalments": int(instalments) or None, "instalment_minor": each or None,
                 "deferral_to": deferral, "note": note, "expires_on": expires}
-        if forms.attempt("offer", lambda: make_offer(ctx, user, number, form,
-                                                     expected_version=version)):
-            st.session_state["flash"] = _("The offer was recorded; the borrower can answer it.")
-            for k in ("offer_refund", "offer_note", "offer_each"):
-                st.session_state.pop(k, None)
-            st.rerun()
+        forms.submit("offer", lambda: make_offer(ctx, user, number, form,
+                                                 expected_version=version),
+                     _("The offer was recorded; the borrower can answer it."),
+                     clear=["offer_refund", "offer_note", "offer_each"])
 

@@ -117,6 +117,4 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
 
 def _save(key: str, call) -> None:
     _ = session.t()
-    if forms.attempt(key, lambda: call() or True):
-        st.session_state["flash"] = _("Saved.")
-        st.rerun()
+    forms.submit(key, call, _("Saved."))

@@ -110,17 +110,3 @@ def notice() -> str | None:
         return None
     msgid, params = found
     return t()(msgid).format(**{k: v for k, v in params.items() if "{" + k + "}" in msgid})
-
-
-def require_user() -> User:
-    """For pages that only a signed-in user reaches; app.py routes the rest to log in. A user
-    whose password was reset gets the change-password form instead of the page."""
-    user = current_user()
-    if user is None:
-        st.stop()
-    if user.must_change_password:
-        from ui.password_form import forced_password_change  # it imports this module
-
-        forced_password_change(user)
-        st.stop()
-    return user

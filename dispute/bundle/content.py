@@ -8,7 +8,6 @@ administrators are refused. What leaves this module is already masked.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime
 from typing import Any
@@ -22,8 +21,13 @@ from dispute.cases import get_dispute
 from dispute.context import Context
 from dispute.contacts import list_contacts
 from dispute.errors import Forbidden, InvalidInput, UserError
-from dispute.events import as_utc
 from dispute.exhibits import list_evidence
+from dispute.messages import list_messages
+from dispute.notes import Note, list_notes
+from dispute.offers import Offer, list_offers
+from dispute.proceedings import Proceedings, get_proceedings
+from dispute.storage import users
+from dispute.timeline import timeline
 from dispute.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from dispute.masking import mask_number
 from dispute.models import Dispute, User
@@ -71,53 +75,8 @@ class ContactRecord(Record):
     exhibits: list[str]
 
 
-class OfferRecord(Record):
-    made_at: datetime
-    made_by: str
-    currency: str
-    refund_minor: int
-    credit_correction: bool
-    instalments: int | None
-    instalment_minor: int | None
-    deferral_to: date | None
-    note: str
-    expires_on: date | None
-    status: str
-    answered_at: datetime | None
-    answer_note: str | None
-
-
-class SessionRecord(Record):
-    held_on: date
-    notes: str
-
-
-class MediationRecord(Record):
-    body: str
-    reference: str
-    mediator: str
-    result: str
-    sessions: list[SessionRecord]
-
-
-class LitigationRecord(Record):
-    court: str
-    case_number: str
-    filed_on: date | None
-    judgment: str
-    judgment_on: date | None
-    served_on: date | None
-    appeal_by: date | None
-    hearings: list[SessionRecord]
-
-
-class NoteRecord(Record):
-    created_at: datetime
-    author: str
-    body: str
-
-
 class ExhibitRecord(Record):
+    evidence_id: UUID                 # to read its bytes through exhibits.open_evidence
     exhibit: str
     kind: EvidenceKind
     original_name: str
@@ -143,11 +102,10 @@ class BundleContent(Record):
     handler: str | None
     events: list[EventRecord]
     contacts: list[ContactRecord]
-    offers: list[OfferRecord]
-    mediation: MediationRecord | None
-    litigation: LitigationRecord | None
+    offers: list[Offer]               # oldest first
+    proceedings: Proceedings          # mediation and litigation records, sessions, hearings
     messages: dict[str, str]          # message id → body, for the chronology
-    notes: list[NoteRecord]           # empty unless legal asked for internal notes
+    notes: list[Note]                 # oldest first; empty unless legal asked for notes
     exhibits: list[ExhibitRecord]
 
     @property
@@ -183,72 +141,25 @@ def mask_value(key: str, value: Any) -> Any:
     return value
 
 
-def _people(ctx: Context, ids: set) -> dict[UUID, Person]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    rows = ctx.db.query("SELECT id, reveal_name(name) AS name, role FROM users "
-                        "WHERE id IN (SELECT unnest(?))",
-                        (list(ids),))
-    return {r["id"]: Person(name=r["name"], role=r["role"]) for r in rows}
-
-
-def _assigned_ids(event_rows: list[dict[str, Any]]) -> set[UUID]:
-    """Handlers named in assignments: the event keeps the id only (names are sealed)."""
-    found = set()
-    for r in event_rows:
-        if r["kind"] == event_kinds.ASSIGNED:
-            handler = json.loads(r["payload"] or "{}").get("handler_id")
-            if handler:
-                found.add(UUID(handler))
-    return found
-
-
-def _shown(payload: dict[str, Any], kind: str, name) -> dict[str, Any]:
-    if kind == event_kinds.ASSIGNED and payload.get("handler_id"):
-        return {**payload, "handler_name": name(UUID(payload["handler_id"]))}
-    return payload
-
-
 def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> BundleContent:
-    """The bundle's content for `actor`; Forbidden / NotFound / InvalidInput as the case may be."""
+    """The bundle's content for `actor`; Forbidden / NotFound / InvalidInput as the case may be.
+    Every record is read through the service that shows it on the pages, so the bundle and the
+    pages cannot disagree."""
     options = check_options(actor, options)
     dispute = get_dispute(ctx, actor, number)
     number = dispute.number
     masked = not options.unmasked
-    did = dispute.id
-    q = ctx.db.query
-
-    event_rows = q("SELECT occurred_at, kind, actor_id, payload FROM events "
-                   "WHERE dispute_id = ? ORDER BY seq", (did,)).dicts()
-    offer_rows = q("SELECT * FROM offers WHERE dispute_id = ? ORDER BY made_at", (did,)).dicts()
-    med = q("SELECT * FROM mediation WHERE dispute_id = ?", (did,)).first()
-    lit = q("SELECT * FROM litigation WHERE dispute_id = ?", (did,)).first()
-    med_sessions = q("SELECT held_on, notes FROM mediation_sessions WHERE dispute_id = ? "
-                     "ORDER BY held_on, recorded_at", (did,)).dicts()
-    hearings = q("SELECT held_on, notes FROM hearings WHERE dispute_id = ? "
-                 "ORDER BY held_on, recorded_at", (did,)).dicts()
-    messages = {str(r["id"]): r["body"] for r in
-                q("SELECT id, body FROM messages WHERE dispute_id = ?", (did,))}
-    note_rows = (q("SELECT * FROM notes WHERE dispute_id = ? ORDER BY created_at", (did,)).dicts()
-                 if options.include_notes else [])
-    evidence = list_evidence(ctx, actor, number)
-    borrower_row = q("SELECT reveal_name(name) AS name, reveal_phone(phone) AS phone FROM users "
-                     "WHERE id = ?", (dispute.borrower_id,)).first()
-
-    people = _people(ctx, {r["actor_id"] for r in event_rows} | {r["made_by"] for r in offer_rows}
-                     | {r["author_id"] for r in note_rows} | {e.uploaded_by for e in evidence}
-                     | {dispute.handler_id} | _assigned_ids(event_rows))
     hidden = set() if options.include_notes else set(event_kinds.INTERNAL)
+    entries = [e for e in timeline(ctx, actor, number) if e.kind not in hidden]
+    evidence = list_evidence(ctx, actor, number)
+    names = ctx.db.read(users.names, {e.uploaded_by for e in evidence} | {dispute.handler_id}
+                        - {None})
+    phone = ctx.db.read(users.phone, dispute.borrower_id)
     exhibit_of = {e.id: e.exhibit for e in evidence}
-
-    def name(user_id) -> str:
-        return people[user_id].name if user_id in people else ""
 
     def maybe_mask(key: str, value: Any) -> Any:
         return mask_value(key, value) if masked else value
 
-    phone = borrower_row["phone"] if borrower_row else None
     return BundleContent(
         number=number, options=options, generated_at=ctx.now(),
         timezone=ctx.settings.timezone,
@@ -257,38 +168,26 @@ def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> Bu
             "account_ref": maybe_mask("account_ref", dispute.account_ref)}),
         borrower=Person(name=dispute.borrower_name, role=Role.BORROWER,
                         phone=maybe_mask("phone", phone) if phone else None),
-        handler=name(dispute.handler_id) or None,
-        events=[EventRecord(at=as_utc(r["occurred_at"]), kind=r["kind"],
-                            actor=people.get(r["actor_id"]),
-                            payload=maybe_mask("", _shown(json.loads(r["payload"] or "{}"),
-                                                          r["kind"], name)))
-                for r in event_rows if r["kind"] not in hidden],
+        handler=names.get(dispute.handler_id),
+        events=[EventRecord(at=e.occurred_at, kind=e.kind,
+                            actor=Person(name=e.actor_name, role=e.actor_role)
+                            if e.actor_name is not None else None,
+                            payload=maybe_mask("", e.payload)) for e in entries],
         contacts=[ContactRecord(
             contacted_at=c.contacted_at, channel=c.channel, agent_name=c.agent_name,
             agent_position=c.agent_position, summary=c.summary, agreement=c.agreement,
             follow_up_on=c.follow_up_on,
             exhibits=[exhibit_of[i] for i in c.evidence_ids if i in exhibit_of])
             for c in list_contacts(ctx, actor, number)],
-        offers=[OfferRecord(**{**{k: r[k] for k in OfferRecord.model_fields
-                                  if k in r}, "made_by": name(r["made_by"]),
-                               "made_at": as_utc(r["made_at"]),
-                               "answered_at": as_utc(r["answered_at"])})
-                for r in offer_rows],
-        mediation=MediationRecord(body=med["body"], reference=med["reference"],
-                                  mediator=med["mediator"], result=med["result"],
-                                  sessions=[SessionRecord(**s) for s in med_sessions])
-        if med else None,
-        litigation=LitigationRecord(**{k: lit[k] for k in LitigationRecord.model_fields
-                                       if k in lit},
-                                    hearings=[SessionRecord(**h) for h in hearings])
-        if lit else None,
-        messages=messages,
-        notes=[NoteRecord(created_at=as_utc(n["created_at"]), author=name(n["author_id"]),
-                          body=n["body"]) for n in note_rows],
+        offers=list(reversed(list_offers(ctx, actor, number))),
+        proceedings=get_proceedings(ctx, actor, number),
+        messages={str(m.id): m.body for m in list_messages(ctx, actor, number)},
+        notes=(list(reversed(list_notes(ctx, actor, number))) if options.include_notes
+               else []),
         exhibits=[ExhibitRecord(
-            exhibit=e.exhibit, kind=e.kind, original_name=e.original_name,
+            evidence_id=e.id, exhibit=e.exhibit, kind=e.kind, original_name=e.original_name,
             media_type=e.media_type, size=e.size, sha256=e.sha256, description=e.description,
-            recorded_on=e.recorded_on, uploaded_by=name(e.uploaded_by),
+            recorded_on=e.recorded_on, uploaded_by=names.get(e.uploaded_by, ""),
             uploaded_at=e.uploaded_at, withdrawn_at=e.withdrawn_at,
             withdrawn_reason=e.withdrawn_reason) for e in evidence],
     )

@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 from dispute import event_kinds, events
 from dispute.bundle import assemble, manifest as mf, phrases, signing
-from dispute.bundle.content import BundleContent, BundleOptions, gather
+from dispute.bundle.content import BundleContent, BundleOptions, ExhibitRecord, gather
 from dispute.bundle.exhibits import Prepared, prepare
 from dispute.context import Context
 from dispute.errors import UserError
+from dispute.exhibits import open_evidence
 from dispute.i18n import N_
 from dispute.models import User
 
@@ -53,9 +54,12 @@ class ExportResult:
     exhibits: int
 
 
-def _read_verified(ctx: Context, sha256: str, exhibit: str, name: str) -> bytes:
+def _read_verified(ctx: Context, actor: User, number: str, record: ExhibitRecord) -> bytes:
+    """An exhibit's bytes, through the service that checks the exporter may read them, checked
+    against the SHA-256 the bundle records."""
+    sha256, exhibit, name = record.sha256, record.exhibit, record.original_name
     try:
-        with ctx.store.open(sha256) as fh:
+        with open_evidence(ctx, actor, number, record.evidence_id) as fh:
             data = fh.read()
     except FileNotFoundError:
         raise UserError(N_("Exhibit {exhibit} ({name}) is missing from the evidence store; "
@@ -89,7 +93,8 @@ def export_bundle(ctx: Context, actor: User, number: str, out_path: Path,
     os.close(fd)
     temp = Path(temp_name)
     try:
-        result = _write_zip(ctx, content, key, temp, out_path, progress or (lambda step: None))
+        result = _write_zip(ctx, actor, content, key, temp, out_path,
+                            progress or (lambda step: None))
         _log_export(ctx, actor, content, result)
         _move_into_place(temp, out_path)
     except BaseException:
@@ -124,8 +129,8 @@ def _move_into_place(temp: Path, out_path: Path) -> None:
         temp.unlink(missing_ok=True)
 
 
-def _write_zip(ctx: Context, content: BundleContent, key, temp: Path, out_path: Path,
-               progress: Progress) -> ExportResult:
+def _write_zip(ctx: Context, actor: User, content: BundleContent, key, temp: Path,
+               out_path: Path, progress: Progress) -> ExportResult:
     records = content.exhibits
     total = len(records) + 4
     when = content.generated_at.astimezone(ZoneInfo(content.timezone))
@@ -134,7 +139,7 @@ def _write_zip(ctx: Context, content: BundleContent, key, temp: Path, out_path: 
     with zipfile.ZipFile(temp, "w", allowZip64=True) as zf:
         for done, record in enumerate(records):
             progress(Step("exhibit", done, total, record.exhibit))
-            data = _read_verified(ctx, record.sha256, record.exhibit, record.original_name)
+            data = _read_verified(ctx, actor, content.number, record)
             path = mf.exhibit_path(record.exhibit, record.original_name, record.media_type)
             zf.writestr(_zip_info(path, when, compress=False), data)
             prepared.append(prepare(record, path, data))
@@ -144,8 +149,7 @@ def _write_zip(ctx: Context, content: BundleContent, key, temp: Path, out_path: 
         fingerprint = mf.exhibits_fingerprint(entries)
 
         def read(item: Prepared) -> bytes:
-            x = item.record
-            return _read_verified(ctx, x.sha256, x.exhibit, x.original_name)
+            return _read_verified(ctx, actor, content.number, item.record)
 
         progress(Step("sections", len(records), total))
         for _attempt in range(len(prepared) + 1):

@@ -13,7 +13,8 @@ from typing import Any
 
 from dispute import event_kinds
 from dispute.bundle import phrases, render
-from dispute.bundle.content import BundleContent, OfferRecord
+from dispute.bundle.content import BundleContent
+from dispute.offers import STATUS_LABELS, Offer
 from dispute.bundle.exhibits import Prepared
 from dispute.i18n import format_date, format_datetime, format_money, translator
 from dispute.vocab import (Channel, ErrorCategory, EvidenceKind, Product, Remedy, Resolution,
@@ -96,7 +97,7 @@ class _Blank(dict):
         return ""
 
 
-def offer_terms(offer: OfferRecord, w: Words) -> str:
+def offer_terms(offer: Offer, w: Words) -> str:
     parts = []
     if offer.refund_minor:
         parts.append(w.t(phrases.TEXT["refund"],
@@ -154,15 +155,28 @@ def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layo
                    "agent": f"{x.agent_name} ({x.agent_position})", "summary": x.summary,
                    "agreement": x.agreement, "follow_up_on": w.d(x.follow_up_on),
                    "exhibits": ", ".join(x.exhibits)} for x in c.contacts],
-        offers=[{"when": w.dt(o.made_at), "by": o.made_by, "terms": offer_terms(o, w),
+        offers=[{"when": w.dt(o.made_at), "by": o.made_by_name, "terms": offer_terms(o, w),
                  "note": o.note, "expires_on": w.d(o.expires_on),
-                 "status": w.t(_OFFER_STATUS.get(o.status, o.status)),
+                 "status": w.t(_OFFER_STATUS.get(o.status, STATUS_LABELS[o.status])),
                  "answered_at": w.dt(o.answered_at), "answer_note": o.answer_note or ""}
                 for o in c.offers],
-        mediation=c.mediation, litigation=c.litigation,
-        notes=[{"when": w.dt(n.created_at), "author": n.author, "body": n.body}
+        **_records(c.proceedings),
+        notes=[{"when": w.dt(n.created_at), "author": n.author_name, "body": n.body}
                for n in c.notes] if c.options.include_notes else None,
         exhibits=exhibit_rows(c, prepared, layout, w))
+
+
+def _records(p) -> dict:
+    """The mediation and litigation records as the template reads them: each with its
+    sittings, the judgment on the litigation record."""
+    mediation = litigation = None
+    if p.mediation:
+        mediation = {**p.mediation.model_dump(), "sessions": p.sessions}
+    if p.litigation:
+        judgment = (p.judgment.model_dump() if p.judgment else
+                    {"judgment": "", "judgment_on": None, "served_on": None, "appeal_by": None})
+        litigation = {**p.litigation.model_dump(), **judgment, "hearings": p.hearings}
+    return {"mediation": mediation, "litigation": litigation}
 
 
 _OFFER_STATUS = {"proposed": phrases.OFFER_PROPOSED, "accepted": phrases.OFFER_ACCEPTED,

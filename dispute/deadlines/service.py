@@ -13,20 +13,19 @@ from pydantic import Field
 
 from dispute import event_kinds as ek
 from dispute import events
-from dispute.access import check_case_access, require_role
-from dispute.case_rows import touch
+from dispute.access import require_role
+from dispute.case_rows import case_for, clean_number, row_for_write, touch
 from dispute.context import Context
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork, history
 from dispute.deadlines.engine import Deadline, Status
 from dispute.deadlines.rulebook import Rule, load_rulebook
-from dispute.deadlines.store import EVENTS_SQL, deadlines_of
-from dispute.errors import Forbidden, StaleWrite, UserError
+from dispute.deadlines.store import deadlines_of
+from dispute.errors import Forbidden, UserError
 from dispute.i18n import N_
 from dispute.models import Strict, Text, User
 from dispute.validation import parse
 from dispute.vocab import Role
 
-_ROW_SQL = "SELECT * FROM disputes WHERE number = ?"
 Reason = Annotated[str, Field(min_length=3, max_length=2_000)]
 
 
@@ -41,9 +40,8 @@ class PauseForm(Strict):
 
 def list_deadlines(ctx: Context, actor: User, number: str) -> list[Deadline]:
     """The dispute's deadlines as of now; a borrower sees those of their own disputes."""
-    number = number.strip().upper()
-    row = check_case_access(actor, ctx.db.query(_ROW_SQL, (number,)).first(), number)
-    return deadlines_of(row, ctx.db.query(EVENTS_SQL, (row["id"],)), ctx.now(),
+    row = case_for(ctx, actor, number)
+    return deadlines_of(row, ctx.db.read(history.kinds_and_times, row["id"]), ctx.now(),
                         ctx.settings.timezone)
 
 
@@ -52,14 +50,12 @@ def _change(ctx: Context, actor: User, number: str, rule_name: str, expected_ver
     """Shared shell: access, version check, the rule's current deadline; `decide` checks and
     returns (event kind, payload); then the event, the version bump and the refresh."""
     require_role(actor, Role.STAFF, Role.LEGAL)
-    number = number.strip().upper()
+    number = clean_number(number)
 
     def write(uow: UnitOfWork) -> None:
-        row = check_case_access(actor, uow.execute(_ROW_SQL, (number,)).first(), number)
-        if row["version"] != expected_version:
-            raise StaleWrite()
+        row = row_for_write(uow, actor, number, expected_version)
         rule = load_rulebook(row["rulebook"]).rule(rule_name)
-        event_rows = uow.execute(EVENTS_SQL, (row["id"],)).dicts()
+        event_rows = history.kinds_and_times(uow, row["id"])
         now, tz = ctx.now(), ctx.settings.timezone
         current = next((d for d in deadlines_of(row, event_rows, now, tz)
                         if d.rule == rule_name), None)

@@ -1,8 +1,7 @@
 """The imperative shell around the engine: read a dispute and its events, write its deadlines.
 
 `refresh_deadlines` runs inside the caller's unit of work at the end of every workflow write, so
-the `deadlines` rows and `disputes.next_due_by` always match the events. Rows keep dates, not a
-status: `STATUS_SQL` derives the status when read, so nothing goes stale as days pass.
+the `deadlines` rows and `disputes.next_due_by` always match the events (storage/deadlines.py).
 """
 
 from __future__ import annotations
@@ -14,23 +13,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from dispute import events
-from dispute.db import UnitOfWork
+from dispute.storage import UnitOfWork, disputes, history
+from dispute.storage import deadlines as deadline_rows
 from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.engine import (Deadline, Occurrence, compute_deadlines,
                                       nearest_lender_deadline)
 from dispute.deadlines.rulebook import load_rulebook
-
-EVENTS_SQL = ("SELECT kind, occurred_at, payload FROM events WHERE dispute_id = ? "
-              "ORDER BY seq")
-
-
-def status_sql(today: str = "?") -> str:
-    """The status of a `deadlines` row (alias `dl`) as of `today` (a parameter by default)."""
-    return ("CASE WHEN dl.met_on IS NOT NULL AND dl.met_on <= dl.due_by THEN 'met' "
-            "WHEN dl.met_on IS NOT NULL THEN 'missed' "
-            "WHEN dl.paused THEN 'paused' "
-            f"WHEN dl.due_by < {today} THEN 'missed' ELSE 'running' END")
-
 
 def dispute_facts(row: Mapping[str, Any], tz: ZoneInfo) -> dict[str, Any]:
     """What the rules may start from or apply to, from a `disputes` row."""
@@ -60,29 +48,26 @@ def refresh_deadlines(uow: UnitOfWork, dispute_id: UUID, now: datetime,
                       tz: str) -> list[Deadline]:
     """Recompute one dispute's deadlines inside the caller's transaction and store them, with
     `disputes.next_due_by` = the nearest open lender deadline (overdue included, paused not)."""
-    row = uow.execute("SELECT * FROM disputes WHERE id = ?", (dispute_id,)).first()
+    row = deadline_rows.dispute_row(uow, dispute_id)
     if row is None:
         raise LookupError(f"no dispute {dispute_id}")
-    found = deadlines_of(row, uow.execute(EVENTS_SQL, (dispute_id,)), now, tz)
-    uow.execute("DELETE FROM deadlines WHERE dispute_id = ?", (dispute_id,))
-    stamp = events.utc_naive(now)
-    if found:
-        uow.executemany(
-            "INSERT INTO deadlines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(dispute_id, d.rule, d.party.value, d.label, d.start_on, d.due_by, d.met_on,
-              d.paused, d.paused_days, d.extensions_used, d.extensions_allowed,
-              bool(d.uncovered_years), d.warn_from, stamp) for d in found])
+    found = deadlines_of(row, history.kinds_and_times(uow, dispute_id), now, tz)
     nearest = nearest_lender_deadline(found)
-    uow.execute("UPDATE disputes SET next_due_by = ? WHERE id = ?",
-                (nearest.due_by if nearest else None, dispute_id))
+    deadline_rows.replace(uow, dispute_id, [
+        {"rule": d.rule, "party": d.party.value, "label": d.label, "start_on": d.start_on,
+         "due_by": d.due_by, "met_on": d.met_on, "paused": d.paused,
+         "paused_days": d.paused_days, "extensions_used": d.extensions_used,
+         "extensions_allowed": d.extensions_allowed,
+         "calendar_limited": bool(d.uncovered_years), "warn_from": d.warn_from}
+        for d in found], now, nearest.due_by if nearest else None)
     return found
 
 
 def refresh_all(db, now: datetime, tz: str) -> int:
     """Recompute every dispute (after a rulebook or calendar change, or on first upgrade)."""
-    ids = [r["id"] for r in db.query("SELECT id FROM disputes")]
+    ids = db.read(disputes.all_ids)
     for dispute_id in ids:
-        db.write(lambda uow, d=dispute_id: refresh_deadlines(uow, d, now, tz))
+        db.write(refresh_deadlines, dispute_id, now, tz)
     return len(ids)
 
 

@@ -1,10 +1,14 @@
-"""The one object that owns the DuckDB connection.
+"""The DuckDB backend: the one object that owns the embedded database file.
 
 DuckDB allows one writer process per file and one connection per process is enough: each thread
 (every Streamlit session runs in its own) gets its own cursor. Writes go through `write(fn)`, which
 runs `fn` in a unit of work that rolls back unless it completes, serialises writers in this process
 (protects the single write connection), and retries DuckDB's write conflicts a bounded number of
-times.
+times. Reads go through `read(fn)`. Either way `fn` receives a session (`execute`, `keys`) and
+never a cursor.
+
+Times cross this boundary in UTC: aware datetimes are stored as naive UTC `TIMESTAMP`s and come
+back aware (tzinfo UTC), so nothing above the storage layer converts them.
 """
 
 from __future__ import annotations
@@ -15,68 +19,91 @@ import re
 import shutil
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 import duckdb
 
 from dispute.errors import DatabaseLocked, WriteNotApplied
 from dispute.i18n import N_
+from dispute.storage.rows import Rows
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 8
+_TIMESTAMP = "TIMESTAMP"
 
 
-class Rows:
-    """A fetched result with names, so callers never hold a cursor."""
-
-    def __init__(self, columns: list[str], rows: list[tuple]) -> None:
-        self.columns = columns
-        self.rows = rows
-
-    def dicts(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.columns, r)) for r in self.rows]
-
-    def first(self) -> dict[str, Any] | None:
-        return dict(zip(self.columns, self.rows[0])) if self.rows else None
-
-    def scalar(self) -> Any:
-        return self.rows[0][0] if self.rows else None
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.dicts())
-
-    def __len__(self) -> int:
-        return len(self.rows)
+def _param(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
 
 
-def _fetch(cur: duckdb.DuckDBPyConnection, sql: str, params: Any) -> Rows:
-    cur.execute(sql, params)
+def _params(params: Sequence[Any] | None) -> list[Any]:
+    return [_param(p) for p in params or ()]
+
+
+def _fetch(cur: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None) -> Rows:
+    cur.execute(sql, _params(params))
     if cur.description is None:
         return Rows([], [])
-    return Rows([d[0] for d in cur.description], cur.fetchall())
+    columns = [d[0] for d in cur.description]
+    stamps = [i for i, d in enumerate(cur.description) if str(d[1]) == _TIMESTAMP]
+    rows = cur.fetchall()
+    if stamps and rows:
+        utc = timezone.utc
+        fixed = []
+        for row in rows:
+            row = list(row)
+            for i in stamps:
+                if row[i] is not None:
+                    row[i] = row[i].replace(tzinfo=utc)
+            fixed.append(tuple(row))
+        rows = fixed
+    return Rows(columns, rows)
 
 
-class UnitOfWork:
+class Session:
+    """What a storage function is handed: statements run on this thread's cursor, and the keys
+    that open sealed fields. A read session; `UnitOfWork` is the writing one."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, keys: Any) -> None:
+        self._cur = cur
+        self.keys = keys
+
+    def execute(self, sql: str, params: Sequence[Any] | None = ()) -> Rows:
+        return _fetch(self._cur, sql, params)
+
+    def stream(self, sql: str, params: Sequence[Any] | None = (), batch: int = 10_000):
+        """Rows as dicts, fetched `batch` at a time (the chain check reads every event)."""
+        self._cur.execute(sql, _params(params))
+        columns = [d[0] for d in self._cur.description]
+        while chunk := self._cur.fetchmany(batch):
+            for row in chunk:
+                yield dict(zip(columns, row))
+
+
+class UnitOfWork(Session):
     """One write transaction. A failed statement poisons it: DuckDB would silently roll back a
     later COMMIT, so `commit()` refuses instead of reporting a write that did not land."""
 
-    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
-        self._cur = cur
+    def __init__(self, cur: duckdb.DuckDBPyConnection, keys: Any) -> None:
+        super().__init__(cur, keys)
         self._failed: BaseException | None = None
         self._done = False
         self.changed_disputes: set = set()  # ids whose events this transaction appended
 
-    def execute(self, sql: str, params: Any = ()) -> Rows:
+    def execute(self, sql: str, params: Sequence[Any] | None = ()) -> Rows:
         try:
             return _fetch(self._cur, sql, params)
         except BaseException as exc:
             self._failed = exc
             raise
 
-    def executemany(self, sql: str, seq: list[tuple]) -> None:
+    def executemany(self, sql: str, seq: list[Sequence[Any]]) -> None:
         try:
-            self._cur.executemany(sql, seq)
+            self._cur.executemany(sql, [_params(p) for p in seq])
         except BaseException as exc:
             self._failed = exc
             raise
@@ -103,6 +130,8 @@ _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 class Database:
     """Owns the connection; hands each thread its own cursor."""
 
+    backend = "duckdb"
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -118,27 +147,34 @@ class Database:
             raise
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self.keys: Any = None  # the keyring, once open (dispute/context.py)
         # Runs inside every write that changed a dispute, just before COMMIT (the context
         # recomputes those disputes' deadlines here, so no service can forget to).
         self.before_commit: Callable[[UnitOfWork], None] | None = None
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             cur = self._conn.cursor()
             self._local.cursor = cur
         return cur
 
-    def query(self, sql: str, params: Any = ()) -> Rows:
-        """A read on this thread's cursor."""
-        return _fetch(self.cursor(), sql, params)
+    def raw_connection(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection itself, for bulk tools that must speak DuckDB (the benchmarks'
+        data generators); the portal's code never uses it."""
+        return self._conn
 
-    def write(self, fn: Callable[[UnitOfWork], T]) -> T:
-        """Run `fn` in a transaction; commit when it returns, roll back when it raises."""
+    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(session, *args, **kwargs)` on this thread's cursor, outside any transaction."""
+        return fn(Session(self._cursor(), self.keys), *args, **kwargs)
+
+    def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(uow, *args, **kwargs)` in a transaction: committed when it returns, rolled back
+        when it raises."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                with self._write_lock, UnitOfWork(self.cursor()) as uow:
-                    result = fn(uow)
+                with self._write_lock, UnitOfWork(self._cursor(), self.keys) as uow:
+                    result = fn(uow, *args, **kwargs)
                     if uow.changed_disputes and self.before_commit is not None:
                         self.before_commit(uow)
                     uow.commit()
@@ -154,16 +190,11 @@ class Database:
         process holds the write lock and DuckDB lets no other process open the file; CHECKPOINT
         first moves everything in the write-ahead log into the file."""
         with self._write_lock:
-            self.cursor().execute("CHECKPOINT")
+            self._cursor().execute("CHECKPOINT")
             with self.path.open("rb") as src, dest.open("xb") as out:
                 shutil.copyfileobj(src, out, 1 << 20)
                 out.flush()
                 os.fsync(out.fileno())
-
-    def register_function(self, name: str, fn: Callable[[Any], Any]) -> None:
-        """A scalar VARCHAR → VARCHAR function for every cursor of this database (the sealed
-        fields' reveal functions, dispute/pii.py)."""
-        self._conn.create_function(name, fn, ["VARCHAR"], "VARCHAR", side_effects=False)
 
     def close(self) -> None:
         self._conn.close()

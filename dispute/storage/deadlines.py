@@ -1,0 +1,45 @@
+"""The `deadlines` table: each dispute's computed deadlines, rewritten whenever it changes.
+
+Rows keep dates, not a status: `STATUS_SQL` derives the status when read, so nothing goes stale as
+days pass.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+from uuid import UUID
+
+_COLUMNS = ("dispute_id", "rule", "party", "label", "start_on", "due_by", "met_on", "paused",
+            "paused_days", "extensions_used", "extensions_allowed", "calendar_limited", "warn_from",
+            "refreshed_at")
+
+
+def status_sql(today: str = "?") -> str:
+    """The status of a `deadlines` row (alias `dl`) as of `today` (a parameter by default)."""
+    return ("CASE WHEN dl.met_on IS NOT NULL AND dl.met_on <= dl.due_by THEN 'met' "
+            "WHEN dl.met_on IS NOT NULL THEN 'missed' "
+            "WHEN dl.paused THEN 'paused' "
+            f"WHEN dl.due_by < {today} THEN 'missed' ELSE 'running' END")
+
+
+def dispute_row(tx, dispute_id: UUID) -> dict[str, Any] | None:
+    """What the engine reads of a dispute (its columns)."""
+    return tx.execute("SELECT * FROM disputes WHERE id = ?", (dispute_id,)).first()
+
+
+def replace(tx, dispute_id: UUID, rows: Iterable[dict[str, Any]], refreshed_at: datetime,
+            next_due_by) -> None:
+    """Store a dispute's deadlines in place of the old ones, and its nearest lender deadline."""
+    tx.execute("DELETE FROM deadlines WHERE dispute_id = ?", (dispute_id,))
+    values = [[dispute_id, *(r[c] for c in _COLUMNS[1:-1]), refreshed_at] for r in rows]
+    if values:
+        tx.executemany(f"INSERT INTO deadlines ({', '.join(_COLUMNS)}) "
+                       f"VALUES ({', '.join('?' for _ in _COLUMNS)})", values)
+    tx.execute("UPDATE disputes SET next_due_by = ? WHERE id = ?", (next_due_by, dispute_id))
+
+
+def with_status(tx, dispute_id: UUID, today) -> list[dict[str, Any]]:
+    """A dispute's stored deadlines with their status as of `today`."""
+    return tx.execute(f"SELECT dl.*, {status_sql()} AS status FROM deadlines dl "
+                      "WHERE dispute_id = ? ORDER BY due_by, rule", (today, dispute_id)).dicts()

@@ -1,0 +1,93 @@
+"""The `disputes` table and its per-year number counter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, opened, seal_text
+
+_BY_NUMBER = ("SELECT d.*, u.name AS borrower_name FROM disputes d "
+              "JOIN users u ON u.id = d.borrower_id WHERE d.number = ?")
+_OPENED = {"account_ref": ACCOUNT_REF, "borrower_name": USER_NAME}
+
+
+def by_number(tx, number: str) -> dict[str, Any] | None:
+    """Every column of the dispute with this (clean) number, its account number opened, and the
+    borrower's name; None when there is none."""
+    return opened(tx.keys, tx.execute(_BY_NUMBER, (number,)).first(), _OPENED)
+
+
+def id_by_number(tx, number: str) -> UUID | None:
+    return tx.execute("SELECT id FROM disputes WHERE number = ?", (number,)).scalar()
+
+
+def next_number(tx, year: int) -> str:
+    """`DSP-YYYY-NNNNNN`, counted per year inside the filing's transaction (so two filings
+    cannot take the same number: the second conflicts and is retried, or waits its turn)."""
+    value = tx.execute(
+        "INSERT INTO counters VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = "
+        "counters.value + 1 RETURNING value", (f"dispute:{year}",)).scalar()
+    return f"DSP-{year}-{value:06d}"
+
+
+_COLUMNS = ("id", "number", "borrower_id", "institution", "product", "account_ref",
+            "error_category", "description", "error_occurred_on", "payment_due_on",
+            "discovered_on", "currency", "overdue_minor", "fees_minor", "compensation_minor",
+            "remedies", "stage", "rulebook", "version", "filed_at", "updated_at",
+            "last_activity_at")
+
+
+def insert(tx, values: dict[str, Any]) -> None:
+    """A new dispute; `values` has every column of `_COLUMNS`, the account number in clear."""
+    row = {**values, "account_ref": seal_text(tx.keys, values["account_ref"], *ACCOUNT_REF)}
+    tx.execute(f"INSERT INTO disputes ({', '.join(_COLUMNS)}) "
+               f"VALUES ({', '.join('?' for _ in _COLUMNS)})", [row[c] for c in _COLUMNS])
+
+
+def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> None:
+    """Apply `changes` and bump the version. The `version = ?` guard makes two transactions that
+    read the same version conflict, so one of them is retried and then refused as stale."""
+    if "account_ref" in changes:  # given in clear, stored sealed
+        changes["account_ref"] = seal_text(tx.keys, changes["account_ref"], *ACCOUNT_REF)
+    sets = "".join(f"{column} = ?, " for column in changes)
+    tx.execute(f"UPDATE disputes SET {sets}version = version + 1, updated_at = ?, "
+               "last_activity_at = ? WHERE id = ? AND version = ?",
+               (*changes.values(), now, now, dispute_id, version))
+
+
+def set_flags(tx, dispute_id: UUID, **flags: Any) -> None:
+    """Change columns without a version bump (flags a borrower's answer clears)."""
+    sets = ", ".join(f"{column} = ?" for column in flags)
+    tx.execute(f"UPDATE disputes SET {sets} WHERE id = ?", (*flags.values(), dispute_id))
+
+
+def count_for_borrower(tx, borrower_id: UUID) -> int:
+    return tx.execute("SELECT count(*) FROM disputes WHERE borrower_id = ?",
+                      (borrower_id,)).scalar()
+
+
+def page_for_borrower(tx, borrower_id: UUID, limit: int, offset: int) -> list[dict[str, Any]]:
+    return tx.execute(
+        "SELECT number, institution, product, stage, filed_at FROM disputes "
+        "WHERE borrower_id = ? ORDER BY filed_at DESC, number DESC LIMIT ? OFFSET ?",
+        (borrower_id, limit, offset)).dicts()
+
+
+def count(tx) -> int:
+    return tx.execute("SELECT count(*) FROM disputes").scalar()
+
+
+def institutions(tx, limit: int) -> list[str]:
+    """The institutions named most often."""
+    return tx.execute("SELECT institution, count(*) AS n FROM disputes GROUP BY institution "
+                      "ORDER BY n DESC, institution LIMIT ?", (limit,)).column()
+
+
+def open_ids(tx) -> list[UUID]:
+    return tx.execute("SELECT id FROM disputes WHERE stage <> 'closed'").column()
+
+
+def all_ids(tx) -> list[UUID]:
+    return tx.execute("SELECT id FROM disputes").column()

@@ -1,0 +1,40 @@
+"""The `evidence` table: one row per exhibit; the bytes are in the evidence store, by SHA-256."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+
+def count_on(tx, dispute_id: UUID) -> int:
+    return tx.execute("SELECT count(*) FROM evidence WHERE dispute_id = ?",
+                      (dispute_id,)).scalar()
+
+
+def insert(tx, **values: Any) -> None:
+    """One exhibit row (id, dispute_id, exhibit, kind, original_name, media_type, size, sha256,
+    description, recorded_on, uploaded_by, uploaded_at)."""
+    columns = list(values)
+    tx.execute(f"INSERT INTO evidence ({', '.join(columns)}) "
+               f"VALUES ({', '.join('?' for _ in columns)})", list(values.values()))
+
+
+def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
+    """Every exhibit of a dispute in exhibit order."""
+    return tx.execute("SELECT * FROM evidence WHERE dispute_id = ? ORDER BY uploaded_at, "
+                      "length(exhibit), exhibit", (dispute_id,)).dicts()
+
+
+def sha256_of(tx, dispute_id: UUID, evidence_id: UUID) -> str | None:
+    """The object behind an exhibit of this dispute (None when it is another dispute's)."""
+    return tx.execute("SELECT sha256 FROM evidence WHERE dispute_id = ? AND id = ?",
+                      (dispute_id, evidence_id)).scalar()
+
+
+def is_referenced(tx, sha256: str) -> bool:
+    return tx.execute("SELECT 1 FROM evidence WHERE sha256 = ?", (sha256,)).first() is not None
+
+
+def referenced_objects(tx) -> set[str]:
+    """Every store object some row refers to (a table that starts keeping files adds itself)."""
+    return set(tx.execute("SELECT DISTINCT sha256 FROM evidence").column())

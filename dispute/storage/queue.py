@@ -1,0 +1,175 @@
+"""The staff queue and the legal docket: filtered, searched, counted and keyset-paged in SQL.
+
+The statements are built here in one place (the benchmark times the same statements raw,
+bench/queue.py). `f` is the service's `QueueFilter` (dispute/queue.py); what needs the clock,
+the time zone or the keys is resolved by the service and passed in as plain values.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Sequence
+from uuid import UUID
+
+from dispute.storage.sealing import USER_NAME, opened
+
+# sort → (key column, direction); the number breaks ties, in the same direction. Keys are bare
+# columns, never expressions: DuckDB then pushes the top-N's running bound into the scan, which
+# skips row groups by their min/max (coalesce(next_due_by, …) made the deadline sort 6× slower).
+ORDER = {
+    "newest": ("d.filed_at", "DESC"),
+    "oldest": ("d.filed_at", "ASC"),
+    "activity": ("d.last_activity_at", "DESC"),
+    "deadline": ("d.next_due_by", "ASC"),      # NULL (no deadline) sorts last
+}
+_NULLABLE = {"deadline"}
+NUMBER = re.compile(r"DSP-\d{4}-\d{6,}")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the service works out before the query: the acting user, today in the
+    organisation's zone, the filing-date filter as UTC instants, and the borrowers whose whole
+    name the search matches."""
+
+    actor_id: UUID
+    today: date
+    filed_from: datetime | None = None
+    filed_to: datetime | None = None
+    named: Sequence[UUID] = ()
+
+
+def _contains_pattern(text: str) -> str:
+    """An RE2 pattern matching `text` literally, ignoring case. RE2 finds a literal by memchr and
+    a DFA straight on the UTF-8 bytes: ILIKE lowercases every non-ASCII (Chinese) row first and
+    is about five times slower on the description column (bench/queue.py)."""
+    return "(?i)" + "".join("\\" + c if c in string.punctuation else c for c in text)
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def where(f, r: Resolved, *, with_stage: bool = True) -> tuple[str, list[Any]]:
+    """The WHERE clause of a filter (parameters bound, never spliced)."""
+    parts, params = ["TRUE"], []
+    if with_stage and f.stage:
+        parts.append("d.stage = ?")
+        params.append(f.stage.value)
+    if with_stage and f.stages:
+        parts.append(f"d.stage IN ({_marks(f.stages)})")
+        params += [s.value for s in f.stages]
+    if f.assigned == "me":
+        parts.append("d.handler_id = ?")
+        params.append(r.actor_id)
+    elif f.assigned == "unassigned":
+        parts.append("d.handler_id IS NULL")
+    for column, value in (("institution", f.institution.strip()),
+                          ("product", f.product.value if f.product else ""),
+                          ("error_category", f.error_category.value if f.error_category
+                           else "")):
+        if value:
+            parts.append(f"d.{column} = ?")
+            params.append(value)
+    if r.filed_from:
+        parts.append("d.filed_at >= ?")
+        params.append(r.filed_from)
+    if r.filed_to:
+        parts.append("d.filed_at < ?")
+        params.append(r.filed_to)
+    if f.waiting == "waiting_on_borrower":
+        parts.append("d.waiting_on_borrower")
+    elif f.waiting == "borrower_replied":
+        parts.append("d.borrower_replied")
+    if f.overdue:
+        parts.append("d.next_due_by < ? AND d.stage <> 'closed'")
+        params.append(r.today)
+    text = f.text.strip()
+    if NUMBER.fullmatch(text.upper()):
+        # A whole dispute number names one dispute: an index lookup, not a scan of every text.
+        parts.append("d.number = ?")
+        params.append(text.upper())
+    elif text:
+        named_clause = f" OR d.borrower_id IN ({_marks(r.named)})" if r.named else ""
+        parts.append(f"(d.number = ? OR regexp_matches(d.description, ?){named_clause})")
+        params += [text.upper(), _contains_pattern(text), *r.named]
+    return " AND ".join(parts), params
+
+
+def page_sql(f, r: Resolved, after, size: int) -> tuple[str, list[Any]]:
+    """One page of rows, keyset-paged on (sort key, number), NULL keys last; `after` is the
+    previous page's cursor (sort key and number) or None."""
+    clause, params = where(f, r)
+    key, direction = ORDER[f.sort]
+    if after is not None:
+        cmp = "<" if direction == "DESC" else ">"
+        if after.key is None:       # inside the NULL tail: only the numbers still to come
+            clause += f" AND {key} IS NULL AND d.number {cmp} ?"
+            params += [after.number]
+        else:
+            tail = f" OR {key} IS NULL" if f.sort in _NULLABLE else ""
+            clause += f" AND ({key} {cmp} ?{tail} OR ({key} = ? AND d.number {cmp} ?))"
+            params += [after.key, after.key, after.number]
+    sql = (f"SELECT p.*, b.name AS borrower_name, h.name AS handler_name FROM ("
+           f"SELECT d.number, d.institution, d.product, d.error_category, d.stage, "
+           f"d.borrower_id, d.handler_id, d.filed_at, d.last_activity_at, "
+           f"d.waiting_on_borrower, d.borrower_replied, d.next_due_by, {key} AS sort_key "
+           f"FROM disputes d WHERE {clause} ORDER BY {key} {direction} NULLS LAST, "
+           f"d.number {direction} "
+           f"LIMIT ?) p JOIN users b ON b.id = p.borrower_id "
+           f"LEFT JOIN users h ON h.id = p.handler_id "
+           f"ORDER BY p.sort_key {direction} NULLS LAST, p.number {direction}")
+    return sql, params + [size + 1]
+
+
+def counts_sql(f, r: Resolved) -> tuple[str, list[Any]]:
+    clause, params = where(f, r, with_stage=False)
+    return f"SELECT d.stage, count(*) AS n FROM disputes d WHERE {clause} GROUP BY d.stage", params
+
+
+def counts(tx, f, r: Resolved) -> dict[str, int]:
+    """Rows per stage under every filter but the stage."""
+    return {row["stage"]: row["n"] for row in tx.execute(*counts_sql(f, r))}
+
+
+_NAMES = {"borrower_name": USER_NAME, "handler_name": USER_NAME}
+
+
+def page(tx, f, r: Resolved, after, size: int) -> list[dict[str, Any]]:
+    """Up to `size + 1` rows (one more tells that a next page exists), names opened."""
+    return [opened(tx.keys, row, _NAMES) for row in tx.execute(*page_sql(f, r, after, size))]
+
+
+DOCKET_STAGES = "d.stage IN ('mediation', 'litigation')"
+DOCKET_COUNT_SQL = f"SELECT count(*) FROM disputes d WHERE {DOCKET_STAGES}"
+
+
+def docket_sql(today: date, limit: int, offset: int) -> tuple[str, list[Any]]:
+    """One page of the docket, the next sitting first (its count is DOCKET_COUNT_SQL). The next
+    sittings are aggregated once and the names joined after the LIMIT: a correlated sub-select per
+    dispute and names for every row cost twice as much on a large docket (bench/queue.py)."""
+    return (
+        "SELECT p.number, p.stage, p.institution, p.mediation_body, p.mediation_reference, "
+        "p.court, p.case_number, p.next_sitting_on, b.name AS borrower_name FROM ("
+        "SELECT d.number, d.stage, d.institution, d.borrower_id, m.body AS mediation_body, "
+        "m.reference AS mediation_reference, l.court, l.case_number, n.next_sitting_on "
+        "FROM disputes d "
+        "LEFT JOIN mediation m ON m.dispute_id = d.id "
+        "LEFT JOIN litigation l ON l.dispute_id = d.id "
+        "LEFT JOIN (SELECT dispute_id, min(held_on) AS next_sitting_on FROM ("
+        " SELECT dispute_id, held_on FROM mediation_sessions UNION ALL "
+        " SELECT dispute_id, held_on FROM hearings) s WHERE held_on >= ? GROUP BY dispute_id) n "
+        "ON n.dispute_id = d.id "
+        f"WHERE {DOCKET_STAGES} "
+        "ORDER BY n.next_sitting_on NULLS LAST, d.number LIMIT ? OFFSET ?) p "
+        "JOIN users b ON b.id = p.borrower_id ORDER BY p.next_sitting_on NULLS LAST, p.number",
+        [today, limit, offset])
+
+
+def docket(tx, today: date, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    rows = [opened(tx.keys, row, {"borrower_name": USER_NAME})
+            for row in tx.execute(*docket_sql(today, limit, offset))]
+    return rows, tx.execute(DOCKET_COUNT_SQL).scalar()

@@ -1,0 +1,103 @@
+"""The `users` table: accounts, with names and phone numbers sealed at rest."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+from uuid import UUID
+
+from dispute.storage.sealing import USER_NAME, USER_PHONE, name_index, opened, seal_text
+
+_OPENED = {"name": USER_NAME, "phone": USER_PHONE}
+
+
+def _user(tx, row: dict[str, Any] | None) -> dict[str, Any] | None:
+    return opened(tx.keys, row, _OPENED)
+
+
+def by_email(tx, email: str) -> dict[str, Any] | None:
+    """Every column of the account with this email, name and phone opened."""
+    return _user(tx, tx.execute("SELECT * FROM users WHERE email = ?", (email,)).first())
+
+
+def by_id(tx, user_id: UUID) -> dict[str, Any] | None:
+    return _user(tx, tx.execute("SELECT * FROM users WHERE id = ?", (user_id,)).first())
+
+
+def email_taken(tx, email: str) -> bool:
+    return tx.execute("SELECT 1 FROM users WHERE email = ?", (email,)).first() is not None
+
+
+def id_by_email(tx, email: str) -> UUID | None:
+    return tx.execute("SELECT id FROM users WHERE email = ?", (email,)).scalar()
+
+
+def count(tx) -> int:
+    return tx.execute("SELECT count(*) FROM users").scalar()
+
+
+def page(tx, limit: int, offset: int) -> list[dict[str, Any]]:
+    rows = tx.execute("SELECT * FROM users ORDER BY created_at, email LIMIT ? OFFSET ?",
+                      (limit, offset)).dicts()
+    return [_user(tx, r) for r in rows]
+
+
+def insert(tx, *, user_id: UUID, email: str, name: str, phone: str | None, role: str,
+           password_hash: str, language: str | None, created_at) -> None:
+    tx.execute("INSERT INTO users (id, email, name, phone, role, password_hash, language, "
+               "disabled, created_at, name_idx) VALUES (?, ?, ?, ?, ?, ?, ?, false, ?, ?)",
+               (user_id, email, seal_text(tx.keys, name, *USER_NAME),
+                seal_text(tx.keys, phone, *USER_PHONE), role, password_hash, language,
+                created_at, name_index(tx.keys, name)))
+
+
+def update(tx, user_id: UUID, **changes: Any) -> None:
+    """Change plain columns (role, disabled, language, password_hash, …)."""
+    sets = ", ".join(f"{column} = ?" for column in changes)
+    tx.execute(f"UPDATE users SET {sets} WHERE id = ?", (*changes.values(), user_id))
+
+
+def role_and_disabled(tx, user_id: UUID) -> dict[str, Any] | None:
+    return tx.execute("SELECT role, disabled FROM users WHERE id = ?", (user_id,)).first()
+
+
+def other_active_admins(tx, user_id: UUID) -> int:
+    return tx.execute("SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled "
+                      "AND id <> ?", (user_id,)).scalar()
+
+
+def names(tx, user_ids: Iterable[UUID]) -> dict[UUID, str]:
+    """Display names of these accounts, opened."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = tx.execute(f"SELECT id, name FROM users WHERE id IN ({marks})", ids)
+    return {r["id"]: opened(tx.keys, r, {"name": USER_NAME})["name"] for r in rows}
+
+
+def by_role(tx, roles: Iterable[str], *, active_only: bool = True) -> list[dict[str, Any]]:
+    """Id, name and role of the accounts with these roles, names opened, by name."""
+    roles = list(roles)
+    marks = ", ".join("?" for _ in roles)
+    active = " AND NOT disabled" if active_only else ""
+    rows = tx.execute(f"SELECT id, name, role, email FROM users WHERE role IN ({marks}){active} "
+                      "ORDER BY created_at, id", roles).dicts()
+    found = [opened(tx.keys, r, {"name": USER_NAME}) for r in rows]
+    return sorted(found, key=lambda r: (r["name"].casefold(), str(r["id"])))
+
+
+def borrower_ids_named(tx, name: str) -> list[UUID]:
+    """Borrowers whose whole name is `name` (case, width and spacing ignored): names are sealed,
+    so they are found by their blind index."""
+    return tx.execute("SELECT id FROM users WHERE role = 'borrower' AND name_idx = ?",
+                      (name_index(tx.keys, name),)).column()
+
+
+def first_of_role(tx, role: str) -> UUID | None:
+    return tx.execute("SELECT id FROM users WHERE role = ? AND NOT disabled "
+                      "ORDER BY created_at LIMIT 1", (role,)).scalar()
+
+
+def phone(tx, user_id: UUID) -> str | None:
+    value = tx.execute("SELECT phone FROM users WHERE id = ?", (user_id,)).scalar()
+    return opened(tx.keys, {"phone": value}, {"phone": USER_PHONE})["phone"]
