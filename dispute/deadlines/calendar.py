@@ -34,6 +34,12 @@ def china(last_published: int | None = None) -> WorkCalendar:
         last_published = max(ChinaStaticHolidays.special_public_holidays)
     published = holidays.China(categories=(holidays.PUBLIC,), language="en_US")
     statutory = holidays.China(categories=(holidays.PUBLIC,), observed=False, language="en_US")
+    # observed=False still adds a published year's extra days off; a year counted by its
+    # statutory days must have none (none exist past the last published year, unless a caller
+    # simulates an older release with an earlier `last_published`).
+    statutory.special_public_holidays = {
+        year: days for year, days in statutory.special_public_holidays.items()
+        if year <= last_published}
     return WorkCalendar(Jurisdiction.CN, published, range(2001, last_published + 1), statutory)
 
 

@@ -44,7 +44,7 @@ def list_deadlines(ctx: Context, actor: User, number: str) -> list[Deadline]:
     number = number.strip().upper()
     row = check_case_access(actor, ctx.db.query(_ROW_SQL, (number,)).first(), number)
     return deadlines_of(row, ctx.db.query(EVENTS_SQL, (row["id"],)), ctx.now(),
-                        ctx.settings.timezone)
+                        ctx.settings.timezone, ctx.calendars)
 
 
 def _change(ctx: Context, actor: User, number: str, rule_name: str, expected_version: int,
@@ -61,7 +61,7 @@ def _change(ctx: Context, actor: User, number: str, rule_name: str, expected_ver
         rule = load_rulebook(row["rulebook"]).rule(rule_name)
         event_rows = uow.execute(EVENTS_SQL, (row["id"],)).dicts()
         now, tz = ctx.now(), ctx.settings.timezone
-        current = next((d for d in deadlines_of(row, event_rows, now, tz)
+        current = next((d for d in deadlines_of(row, event_rows, now, tz, ctx.calendars)
                         if d.rule == rule_name), None)
         if current is None:
             raise UserError(N_("The {rule} deadline does not run for dispute {number} (it does "
