@@ -15,7 +15,9 @@ from dispute.config import Settings, load_settings
 from dispute.storage import Database, UnitOfWork, evidence
 from dispute.storage.migrate import migrate
 from dispute.storage.sealing import seal_legacy
-from dispute.deadlines.store import refresh_all, refresh_deadlines
+from dispute.deadlines.calendar import calendar_for
+from dispute.deadlines.recount import recount_on_calendar_change
+from dispute.deadlines.store import Calendars, refresh_all, refresh_deadlines
 from dispute.keys import Keyring, open_keyring
 from evidence.store import EvidenceStore
 
@@ -31,6 +33,7 @@ class Context:
     settings: Settings
     keys: Keyring
     clock: Callable[[], datetime] = field(default=_utc_now)
+    calendars: Calendars = field(default=calendar_for)  # the installed `holidays` release
 
     def now(self) -> datetime:
         return self.clock()
@@ -38,19 +41,24 @@ class Context:
     def refresh_deadlines(self, uow: UnitOfWork) -> None:
         """Before a write commits: recompute the deadlines of the disputes it changed."""
         for dispute_id in uow.changed_disputes:
-            refresh_deadlines(uow, dispute_id, self.now(), self.settings.timezone)
+            refresh_deadlines(uow, dispute_id, self.now(), self.settings.timezone,
+                              self.calendars)
 
     def today(self) -> date:
         """Today where the organisation is (its time zone), for validating dates users enter."""
         return self.now().astimezone(ZoneInfo(self.settings.timezone)).date()
 
 
-def open_context(settings: Settings | None = None) -> Context:
+def open_context(settings: Settings | None = None, calendars: Calendars | None = None,
+                 clock: Callable[[], datetime] | None = None) -> Context:
     """Open (and upgrade) the database, the keys and the store, and tidy what a crash left.
 
     Holding the database means no other process is uploading, so every staged temp file and every
     object without an evidence row is a crash's leftover: both are removed (the upload had not
     been confirmed to anyone). Objects stored in clear by an older version are encrypted.
+    When the holiday calendar differs from the one the stored deadlines were counted with (a
+    newer `holidays` release), they are recounted and each moved due date is an event.
+    `calendars` and `clock` replace the installed calendar and the system clock (tests, demo).
     """
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -68,10 +76,16 @@ def open_context(settings: Settings | None = None) -> Context:
     except BaseException:
         db.close()
         raise
-    ctx = Context(db=db, store=store, settings=settings, keys=keys)
+    ctx = Context(db=db, store=store, settings=settings, keys=keys,
+                  calendars=calendars or calendar_for, clock=clock or _utc_now)
     db.before_commit = ctx.refresh_deadlines
-    if "0003_deadlines.sql" in applied:  # an upgrade: give existing disputes their deadlines
-        refresh_all(db, ctx.now(), settings.timezone)
+    try:
+        if "0003_deadlines.sql" in applied:  # an upgrade: give existing disputes their deadlines
+            refresh_all(db, ctx.now(), settings.timezone, ctx.calendars)
+        recount_on_calendar_change(db, ctx.now(), settings.timezone, ctx.calendars)
+    except BaseException:
+        db.close()
+        raise
     return ctx
 
 

@@ -42,6 +42,9 @@ JUDGMENT_RECORDED = "JudgmentRecorded"    # judgment, judgment_on, served_on, ap
 DEADLINE_EXTENDED = "DeadlineExtended"    # rule, days, unit, reason, approver
 DEADLINE_PAUSED = "DeadlinePaused"        # rule, reason
 DEADLINE_RESUMED = "DeadlineResumed"      # rule, reason
+DEADLINE_MOVED = "DeadlineMoved"          # rule, label, from, to, reasons [{year, cause}],
+#                                           holidays (the library's version): a recount after
+#                                           the holiday calendar changed (issue 18; no actor)
 
 # Exports and personal data (issues 5, 6)
 BUNDLE_EXPORTED = "BundleExported"        # manifest_sha256, include_notes, unmasked, reason
@@ -103,6 +106,7 @@ LABELS = {
     DEADLINE_EXTENDED: N_("Deadline extended"),
     DEADLINE_PAUSED: N_("Deadline paused"),
     DEADLINE_RESUMED: N_("Deadline resumed"),
+    DEADLINE_MOVED: N_("Deadline moved by the holiday calendar"),
     BUNDLE_EXPORTED: N_("Case bundle exported"),
     FIELD_UNMASKED: N_("Personal data unmasked"),
     ACCOUNT_CREATED: N_("Account created"),

@@ -27,7 +27,20 @@ def test_due_names_the_holidays_it_skipped(capsys):
 def test_due_flags_a_year_without_a_published_schedule(capsys):
     assert main(["due", "cn-banking", "decision", "2026-12-25"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "2027-01-11" and "weekends only in 2027" in out
+    assert out.splitlines()[0] == "2027-01-11"
+    assert "Counted in 2027 with the statutory holidays and weekends only" in out
+    assert "may change" in out
+
+
+def test_due_skips_a_statutory_holiday_of_an_unpublished_year(capsys):
+    # Issue 18: day 15 from Thu 17 Dec 2026 is Fri 1 Jan 2027, New Year's Day, fixed by law
+    # though the 2027 schedule is not published; Sat 2 and Sun 3 follow: Mon 4 Jan.
+    assert main(["due", "cn-banking", "decision", "2026-12-17"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "2027-01-04"
+    assert ("2027-01-01 is not a working day (New Year's Day); the period ends on the next "
+            "working day, 2027-01-04.") in out
+    assert any(line.startswith("Counted in 2027 with the statutory holidays") for line in out)
 
 
 @pytest.mark.parametrize("args,message", [

@@ -101,11 +101,13 @@ def test_explanation_names_the_holidays_and_make_up_days():
 def test_a_count_into_an_unpublished_chinese_year_uses_weekends_and_says_so():
     # The library holds State Council schedules through 2026 only (2027 is not covered).
     assert CN.covers(2026) and not CN.covers(2027)
-    # 15 business days from Sun 20 Dec 2026: Dec 21–25 (5), 28–31 (9), then 2027 by weekends
-    # only: Fri 1 Jan counts (10) though it will surely be New Year's Day, 4–8 Jan (15).
+    # 15 business days from Sun 20 Dec 2026: Dec 21–25 (5), 28–31 (9); 2027 by its statutory
+    # holidays and weekends: Fri 1 Jan New Year's Day is not counted, 2–3 Jan weekend, 4–8 Jan
+    # (14), 9–10 weekend, Mon 11 Jan (15).
     count = count_period(date(2026, 12, 20), 15, Unit.BUSINESS_DAYS, CN)
-    assert count.due_by == date(2027, 1, 8)
+    assert count.due_by == date(2027, 1, 11)
     assert count.uncovered_years == (2027,)
+    assert "Holidays not counted: 2027-01-01 New Year's Day." in explained(count)
 
 
 def test_a_deadline_into_an_unpublished_year_carries_a_calendar_note():
@@ -115,6 +117,118 @@ def test_a_deadline_into_an_unpublished_year_carries_a_calendar_note():
     assert d.due_by == date(2027, 1, 11)
     assert d.uncovered_years == (2027,)
     assert "2027" in d.calendar_note.render() and "not published" in d.calendar_note.render()
+
+
+# --- A year without a published schedule: the statutory holidays and weekends --------------
+# 2027 (see `cal 2027`) under 全国年节及纪念日放假办法 as amended from 2025: 元旦 Fri 1 Jan;
+# 春节 4 days from 除夕: Fri 5 Feb (除夕), Sat 6 (正月初一), Sun 7, Mon 8 Feb; 清明 Mon 5 Apr;
+# 劳动节 Sat 1 – Sun 2 May; 端午 (5th of the 5th lunar month) Wed 9 Jun; 中秋 (15th of the 8th)
+# Wed 15 Sep; 国庆 Fri 1 – Sun 3 Oct. No make-up working days are known.
+
+STATUTORY_2027 = [date(2027, 1, 1), date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7),
+                  date(2027, 2, 8), date(2027, 4, 5), date(2027, 5, 1), date(2027, 5, 2),
+                  date(2027, 6, 9), date(2027, 9, 15), date(2027, 10, 1), date(2027, 10, 2),
+                  date(2027, 10, 3)]
+NOTE_2027 = ("Counted in 2027 with the statutory holidays and weekends only: the official holiday "
+             "schedule for that year (extra days off, make-up working days) is not published "
+             "yet, so this date may change.")
+
+
+def explained(found) -> str:
+    return "\n".join(p.render() for p in found.explanation)
+
+
+def days_of(year: int):
+    day = date(year, 1, 1)
+    while day.year == year:
+        yield day
+        day += timedelta(days=1)
+
+
+def test_the_statutory_days_of_an_unpublished_year_are_the_laws_thirteen():
+    named = [d for d in days_of(2027) if CN.holiday_name(d)]
+    assert named == STATUTORY_2027
+    weekdays_off = [d for d in days_of(2027) if d.weekday() < 5 and not CN.is_working_day(d)]
+    assert weekdays_off == [date(2027, 1, 1), date(2027, 2, 5), date(2027, 2, 8),
+                            date(2027, 4, 5), date(2027, 6, 9), date(2027, 9, 15),
+                            date(2027, 10, 1)]
+    # No make-up working day is known yet, and the library's guesses (observed=True: Tue 9 and
+    # Wed 10 Feb, Mon 3 and Tue 4 May, Mon 4 and Tue 5 Oct) are not law: they are working days.
+    assert not any(CN.is_working_day(d) for d in days_of(2027) if d.weekday() >= 5)
+    for guess in ("2027-02-09", "2027-02-10", "2027-05-03", "2027-05-04", "2027-10-04",
+                  "2027-10-05"):
+        assert CN.is_working_day(date.fromisoformat(guess)), guess
+
+
+def test_a_fixed_date_holiday_new_years_day_2027():
+    # Filed Thu 17 Dec 2026: day 1 is Fri 18 Dec, day 15 is Fri 1 Jan 2027, New Year's Day;
+    # Sat 2 and Sun 3 are the weekend, so the period ends Mon 4 Jan (民法典 art. 203).
+    d = run("cn-banking", [filed("2026-12-17")], now="2026-12-18")["decision"]
+    assert d.due_by == date(2027, 1, 4)
+    assert d.uncovered_years == (2027,)
+    assert explained(d).splitlines()[1:] == [
+        "The start day is not counted; counting begins on 2026-12-18.",
+        "15 calendar days end on 2027-01-01.",
+        "2027-01-01 is not a working day (New Year's Day); the period ends on the next working "
+        "day, 2027-01-04."]
+    assert d.calendar_note.render() == NOTE_2027
+
+
+def test_a_fixed_date_holiday_national_day_2027_in_business_days():
+    # 5 business days from Mon 27 Sep 2027: 28 (1), 29 (2), 30 (3); Fri 1 Oct National Day,
+    # Sat 2 and Sun 3 National Day on a weekend; Mon 4 (4), Tue 5 Oct (5). (The schedule will
+    # likely give 4–7 Oct off too: hence the note.)
+    count = count_period(date(2027, 9, 27), 5, Unit.BUSINESS_DAYS, CN)
+    assert count.due_by == date(2027, 10, 5) and count.uncovered_years == (2027,)
+    assert ("Holidays not counted: 2027-10-01 National Day, 2027-10-02 National Day, "
+            "2027-10-03 National Day.") in explained(count)
+
+
+def test_a_lunar_holiday_dragon_boat_2027_in_business_days():
+    # 10 business days from Mon 31 May 2027: Jun 1–4 (4), 5–6 weekend, 7 (5), 8 (6), Wed 9
+    # Dragon Boat Festival not counted, 10 (7), 11 (8), 12–13 weekend, 14 (9), Tue 15 Jun (10).
+    count = count_period(date(2027, 5, 31), 10, Unit.BUSINESS_DAYS, CN)
+    assert count.due_by == date(2027, 6, 15)
+    assert explained(count).splitlines()[1:] == [
+        "10 business days, without Saturdays, Sundays and public holidays, end on 2027-06-15.",
+        "Holidays not counted: 2027-06-09 Dragon Boat Festival."]
+
+
+def test_a_lunar_holiday_mid_autumn_2027_as_the_last_day():
+    # Filed Tue 31 Aug 2027: day 1 is Wed 1 Sep, day 15 is Wed 15 Sep, Mid-Autumn Festival;
+    # the period ends Thu 16 Sep.
+    d = run("cn-banking", [filed("2027-08-31")], now="2027-09-01")["decision"]
+    assert d.due_by == date(2027, 9, 16)
+    assert ("2027-09-15 is not a working day (Mid-Autumn Festival); the period ends on the next "
+            "working day, 2027-09-16.") in explained(d)
+    assert d.calendar_note.render() == NOTE_2027
+
+
+@pytest.mark.parametrize("filed_on,last_day,name", [
+    # Filed Thu 21 Jan 2027: day 1 is Fri 22 Jan, Jan 22–31 are days 1–10, day 15 is Fri 5 Feb,
+    # 除夕; Sat 6 – Mon 8 are the festival's other three days: the period ends Tue 9 Feb (with
+    # weekends only it would have ended on 5 Feb).
+    ("2027-01-21", "2027-02-05", "Chinese New Year's Eve"),
+    # Filed Sun 24 Jan: Jan 25–31 are days 1–7, day 15 is Mon 8 Feb, 正月初三, the festival's
+    # last statutory day: the period ends Tue 9 Feb (with weekends only, on 8 Feb).
+    ("2027-01-24", "2027-02-08", "Chinese New Year (Spring Festival)"),
+])
+def test_a_day_inside_the_spring_festival_2027(filed_on, last_day, name):
+    d = run("cn-banking", [filed(filed_on)], now=filed_on)["decision"]
+    assert d.due_by == date(2027, 2, 9)
+    assert (f"{last_day} is not a working day ({name}); the period ends on the next working "
+            "day, 2027-02-09.") in explained(d)
+    assert d.calendar_note.render() == NOTE_2027
+
+
+def test_business_days_across_the_spring_festival_2027():
+    # 5 business days from Wed 3 Feb 2027: Thu 4 (1); Fri 5 除夕, Sat 6 and Sun 7, Mon 8 not
+    # counted; Tue 9 (2), 10 (3), 11 (4), Fri 12 Feb (5).
+    count = count_period(date(2027, 2, 3), 5, Unit.BUSINESS_DAYS, CN)
+    assert count.due_by == date(2027, 2, 12)
+    assert ("Holidays not counted: 2027-02-05 Chinese New Year's Eve, 2027-02-06 Chinese New "
+            "Year (Spring Festival), 2027-02-07 Chinese New Year (Spring Festival), 2027-02-08 "
+            "Chinese New Year (Spring Festival).") in explained(count)
 
 
 # --- From events -----------------------------------------------------------------------------

@@ -7,13 +7,14 @@ from typing import Any
 import streamlit as st
 
 from dispute import event_kinds as ek
-from dispute.i18n import format_datetime
+from dispute.deadlines.recount import describe_move
+from dispute.i18n import format_date, format_datetime
 from dispute.timeline import TimelineEntry
 from dispute.vocab import Resolution, Stage, label
 from ui import render, session
 
 
-def _detail(entry: TimelineEntry, _) -> str:
+def _detail(entry: TimelineEntry, _, lang: str = "en") -> str:
     p: dict[str, Any] = entry.payload
     stage = lambda v: label(Stage(v), _) if v in Stage._value2member_map_ else str(v)  # noqa: E731
     if entry.kind == ek.STAGE_ADVANCED:
@@ -30,6 +31,8 @@ def _detail(entry: TimelineEntry, _) -> str:
         return _("Accepted") if p.get("answer") == "accepted" else _("Rejected")
     if entry.kind == ek.DISPUTE_CORRECTED:
         return _(", ").join(sorted(p.get("after", {})))
+    if entry.kind == ek.DEADLINE_MOVED:
+        return describe_move(p, _, lambda d: format_date(d, lang))
     return ""
 
 
@@ -44,5 +47,5 @@ def show(entries: list[TimelineEntry]) -> None:
         role = f" ({label(entry.actor_role, _)})" if entry.actor_role else ""
         line = (f"**{_(ek.label(entry.kind))}** · {render.md_escape(who)}{role} · "
                 f"{format_datetime(entry.occurred_at, lang, tz)}")
-        detail = _detail(entry, _)
+        detail = _detail(entry, _, lang)
         st.markdown(line + (f"  \n{render.md_escape(detail)}" if detail else ""))

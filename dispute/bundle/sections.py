@@ -16,6 +16,7 @@ from dispute.bundle import phrases, render
 from dispute.bundle.content import BundleContent
 from dispute.offers import STATUS_LABELS, Offer
 from dispute.bundle.exhibits import Prepared
+from dispute.deadlines.recount import describe_move
 from dispute.i18n import format_date, format_datetime, format_money, translator
 from dispute.vocab import (Channel, ErrorCategory, EvidenceKind, Product, Remedy, Resolution,
                            Role, Stage, label)
@@ -75,6 +76,8 @@ def event_details(kind: str, payload: dict[str, Any], content: BundleContent,
     """One line about an event, from its payload; unknown keys are left blank."""
     if kind in (event_kinds.MESSAGE_SENT, event_kinds.INFORMATION_REQUESTED):
         return content.messages.get(str(payload.get("message_id")), "")
+    if kind == event_kinds.DEADLINE_MOVED:
+        return describe_move(payload, w._, w.d)
     template = phrases.EVENT_DETAILS.get(kind)
     if template is None:
         return ""

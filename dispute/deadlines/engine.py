@@ -176,8 +176,9 @@ def due_from(rule: Rule, start: date, calendar: WorkCalendar) -> Count:
 def calendar_note(years: Sequence[int]) -> Phrase | None:
     if not years:
         return None
-    return Phrase(N_("Counted with weekends only in {years}: the official holiday schedule for "
-                     "that year is not published yet, so this date may change."),
+    return Phrase(N_("Counted in {years} with the statutory holidays and weekends only: the "
+                     "official holiday schedule for that year (extra days off, make-up working "
+                     "days) is not published yet, so this date may change."),
                   {"years": ", ".join(str(y) for y in years)})
 
 

@@ -42,7 +42,7 @@ def list_deadlines(ctx: Context, actor: User, number: str) -> list[Deadline]:
     """The dispute's deadlines as of now; a borrower sees those of their own disputes."""
     row = case_for(ctx, actor, number)
     return deadlines_of(row, ctx.db.read(history.kinds_and_times, row["id"]), ctx.now(),
-                        ctx.settings.timezone)
+                        ctx.settings.timezone, ctx.calendars)
 
 
 def _change(ctx: Context, actor: User, number: str, rule_name: str, expected_version: int,
@@ -57,7 +57,7 @@ def _change(ctx: Context, actor: User, number: str, rule_name: str, expected_ver
         rule = load_rulebook(row["rulebook"]).rule(rule_name)
         event_rows = history.kinds_and_times(uow, row["id"])
         now, tz = ctx.now(), ctx.settings.timezone
-        current = next((d for d in deadlines_of(row, event_rows, now, tz)
+        current = next((d for d in deadlines_of(row, event_rows, now, tz, ctx.calendars)
                         if d.rule == rule_name), None)
         if current is None:
             raise UserError(N_("The {rule} deadline does not run for dispute {number} (it does "

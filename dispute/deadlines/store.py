@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from dispute import events
 from dispute.storage import UnitOfWork, disputes, history
 from dispute.storage import deadlines as deadline_rows
-from dispute.deadlines.calendar import calendar_for
+from dispute.deadlines.calendar import WorkCalendar, calendar_for
 from dispute.deadlines.engine import (Deadline, Occurrence, compute_deadlines,
                                       nearest_lender_deadline)
-from dispute.deadlines.rulebook import load_rulebook
+from dispute.deadlines.rulebook import Jurisdiction, load_rulebook
+
+# Which calendar a jurisdiction counts by: the installed `holidays` release by default; a test
+# (or a recount after an upgrade) passes another.
+Calendars = Callable[[Jurisdiction | str], WorkCalendar]
 
 def dispute_facts(row: Mapping[str, Any], tz: ZoneInfo) -> dict[str, Any]:
     """What the rules may start from or apply to, from a `disputes` row."""
@@ -36,22 +40,22 @@ def occurrences(rows: Iterable[Mapping[str, Any]]) -> list[Occurrence]:
 
 
 def deadlines_of(row: Mapping[str, Any], event_rows: Iterable[Mapping[str, Any]],
-                 now: datetime, tz: str) -> list[Deadline]:
+                 now: datetime, tz: str, calendars: Calendars = calendar_for) -> list[Deadline]:
     """Run the engine for one dispute row and its event rows."""
     zone = ZoneInfo(tz)
     book = load_rulebook(row["rulebook"])
     return compute_deadlines(dispute_facts(row, zone), occurrences(event_rows), book,
-                             calendar_for(book.jurisdiction), now, zone)
+                             calendars(book.jurisdiction), now, zone)
 
 
-def refresh_deadlines(uow: UnitOfWork, dispute_id: UUID, now: datetime,
-                      tz: str) -> list[Deadline]:
+def refresh_deadlines(uow: UnitOfWork, dispute_id: UUID, now: datetime, tz: str,
+                      calendars: Calendars = calendar_for) -> list[Deadline]:
     """Recompute one dispute's deadlines inside the caller's transaction and store them, with
     `disputes.next_due_by` = the nearest open lender deadline (overdue included, paused not)."""
     row = deadline_rows.dispute_row(uow, dispute_id)
     if row is None:
         raise LookupError(f"no dispute {dispute_id}")
-    found = deadlines_of(row, history.kinds_and_times(uow, dispute_id), now, tz)
+    found = deadlines_of(row, history.kinds_and_times(uow, dispute_id), now, tz, calendars)
     nearest = nearest_lender_deadline(found)
     deadline_rows.replace(uow, dispute_id, [
         {"rule": d.rule, "party": d.party.value, "label": d.label, "start_on": d.start_on,
@@ -63,11 +67,12 @@ def refresh_deadlines(uow: UnitOfWork, dispute_id: UUID, now: datetime,
     return found
 
 
-def refresh_all(db, now: datetime, tz: str) -> int:
-    """Recompute every dispute (after a rulebook or calendar change, or on first upgrade)."""
+def refresh_all(db, now: datetime, tz: str, calendars: Calendars = calendar_for) -> int:
+    """Recompute every dispute (after a rulebook change, or on first upgrade; a calendar change
+    goes through `dispute.deadlines.recount`, which also records what moved)."""
     ids = db.read(disputes.all_ids)
     for dispute_id in ids:
-        db.write(refresh_deadlines, dispute_id, now, tz)
+        db.write(refresh_deadlines, dispute_id, now, tz, calendars)
     return len(ids)
 
 

@@ -43,3 +43,20 @@ def with_status(tx, dispute_id: UUID, today) -> list[dict[str, Any]]:
     """A dispute's stored deadlines with their status as of `today`."""
     return tx.execute(f"SELECT dl.*, {status_sql()} AS status FROM deadlines dl "
                       "WHERE dispute_id = ? ORDER BY due_by, rule", (today, dispute_id)).dicts()
+
+
+def stored(tx, dispute_id: UUID) -> list[dict[str, Any]]:
+    """What a recount compares: each rule's start, due date and whether it is paused."""
+    return tx.execute("SELECT rule, start_on, due_by, paused FROM deadlines WHERE dispute_id = ?",
+                      (dispute_id,)).dicts()
+
+
+def disputes_spanning(tx, years: list[int]) -> list[UUID]:
+    """Disputes with a stored deadline whose count (start to due date) touches one of `years`."""
+    if not years:
+        return []
+    values = ", ".join("(?)" for _ in years)
+    return tx.execute(
+        f"SELECT DISTINCT dl.dispute_id FROM deadlines dl, (VALUES {values}) AS c(y) "
+        "WHERE c.y BETWEEN EXTRACT(YEAR FROM dl.start_on) AND EXTRACT(YEAR FROM dl.due_by) "
+        "ORDER BY 1", years).column()

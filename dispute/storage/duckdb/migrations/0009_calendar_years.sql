@@ -1,0 +1,13 @@
+-- Holiday calendars (issue 18): the working-day calendar the stored deadlines were counted with,
+-- one row per jurisdiction and year: whether the year's official schedule was published and a
+-- digest of its working days (dispute.deadlines.recount). On start, years whose row differs from
+-- the installed `holidays` release have their disputes' deadlines recounted, and every stored
+-- due date that moves becomes a DeadlineMoved event saying why.
+CREATE TABLE calendar_years (
+    jurisdiction      VARCHAR NOT NULL,
+    year              INTEGER NOT NULL,
+    published         BOOLEAN NOT NULL,
+    digest            VARCHAR NOT NULL,
+    holidays_version  VARCHAR NOT NULL,
+    recorded_at       TIMESTAMP NOT NULL
+);
