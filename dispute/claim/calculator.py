@@ -192,8 +192,8 @@ def _decide_late(c: Charge, effect: Effect, currency: str) -> Rule:
         return (Decision.KEEP, 0, say(N_("charged on or before the due date {due}, before the "
                                          "error could cause it"), due=e.due_on))
     if c.kind in FEE_KINDS:
-        return (Decision.KEEP, 0, say(N_("a {kind} is not charged for paying late, so this error "
-                                         "did not cause it (override the line if it did)"),
+        return (Decision.KEEP, 0, say(N_("this {kind} is not charged for paying late, so this "
+                                         "error did not cause it (override the line if it did)"),
                                       kind=Label(KIND_LABELS[c.kind])))
     if e.cover == Cover.SHORT:
         return (Decision.KEEP, 0, say(N_("{paid}, less than the minimum payment of {minimum}: "

@@ -77,7 +77,8 @@ AMOUNT = re.compile(r"^\d+(\.\d+)?$")
 
 
 class CsvRefused(UserError):
-    """The file was not imported. `problems` lists (line number, column or None, message)."""
+    """The file was not imported. `problems` lists (line number, column or None, message); the
+    column is named as the file's header names it."""
 
     def __init__(self, problems: list[tuple[int, str | None, UserError]]) -> None:
         self.problems = problems
@@ -86,9 +87,10 @@ class CsvRefused(UserError):
     def render(self, translate) -> str:
         out = [translate(self.msgid)]
         for line, column, problem in self.problems:
-            where = (translate(N_("line {line}, {column}")).format(line=line, column=column)
-                     if column else translate(N_("line {line}")).format(line=line))
-            out.append(f"{where}: {problem.render(translate)}")
+            text = problem.render(translate)
+            out.append(translate(N_("line {line}, {column}: {problem}")).format(
+                line=line, column=column, problem=text) if column else
+                translate(N_("line {line}: {problem}")).format(line=line, problem=text))
         return "\n".join(out)
 
 
@@ -118,6 +120,8 @@ def parse_csv(text: str) -> AccountLines:
     reader = csv.reader(io.StringIO(text))
     problems: list[tuple[int, str | None, UserError]] = []
     header: dict[str, int] | None = None
+    width = 0
+    names: dict[str, str] = {}
     built: list[tuple[int, Charge | Payment | DueLine]] = []
     previous_end = 0
     for row in reader:
@@ -125,20 +129,23 @@ def parse_csv(text: str) -> AccountLines:
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
-            header = _header(row, start, problems)
+            header, width = _header(row, start, problems), len(row)
+            names = {column: row[i].strip().lstrip("\ufeff") for column, i in header.items()}
+            if problems:  # rows cannot be read against a header that is wrong
+                raise CsvRefused(problems)
             continue
         if len(built) + len(problems) >= MAX_ROWS:
             problems.append((start, None, UserError(N_("More than {count} lines; split the file."),
                                                     count=MAX_ROWS)))
             break
         try:
-            built.append((start, _row(row, header, start)))
+            built.append((start, _row(row, header, width, start)))
         except _Bad as bad:
-            problems.append((start, bad.column, bad.error))
+            problems.append((start, names.get(bad.column, bad.column), bad.error))
     if header is None:
         raise CsvRefused([(1, None, UserError(N_("The file is empty: it needs a header row and "
                                                  "at least one line.")))])
-    problems += _whole_file(built)
+    problems += [(n, names.get(c, c) if c else None, e) for n, c, e in _whole_file(built)]
     if problems:
         raise CsvRefused(sorted(problems, key=lambda p: p[0]))
     if not built:
@@ -175,16 +182,17 @@ def _header(row: list[str], line: int, problems: list) -> dict[str, int]:
     return header
 
 
-def _row(row: list[str], header: dict[str, int], line: int) -> Charge | Payment | DueLine:
-    if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+def _row(row: list[str], header: dict[str, int], width: int,
+         line: int) -> Charge | Payment | DueLine:
+    if len(row) > width and any(c.strip() for c in row[width:]):
         raise _Bad(None, N_("This row has more cells than the header has columns."))
     cells = {col: (row[i].strip() if i < len(row) else "") for col, i in header.items()}
     kind = _pick(cells.get("line", ""), LINE_VALUES, "line",
                  N_("Write charge, payment or due (费用, 还款, 账单)."))
     for column, value in cells.items():
         if value and column not in ALWAYS and column not in ALLOWED[kind]:
-            raise _Bad(column, N_("A {line} line has no {column}."), line=kind.value,
-                       column=column)
+            raise _Bad(column, N_("A {line} line has no {name}."), line=kind.value,
+                       name=column)
     currency = (_pick(cells["currency"], CURRENCY_VALUES, "currency",
                       N_("Write CNY, USD, HKD or EUR."))
                 if cells.get("currency") else Currency.CNY)

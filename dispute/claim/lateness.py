@@ -247,7 +247,7 @@ def _lateness(lines: AccountLines, due_on: date, late_to: date | None, paid: int
         notes.append(say(N_("No due line for {due}: the minimum and the full balance are not "
                             "known, so the payment is taken to have covered the minimum."),
                          due=due_on))
-    elif due.minimum_minor is None and paid is not None:
+    elif due is not None and due.minimum_minor is None and paid is not None:
         notes.append(say(N_("The due line of {due} gives no minimum payment: the payment is taken "
                             "to have covered it."), due=due_on))
     cover, why = _cover(due, paid, unknown_why)
@@ -266,10 +266,10 @@ def _cover(due: DueLine | None, paid: int | None,
            unknown_why: Words | None) -> tuple[Cover, Words | None]:
     if paid is None:
         return Cover.MINIMUM, None
+    if unknown_why is not None:   # what would have been paid is not known: not short either
+        return Cover.UNKNOWN, unknown_why
     if due is not None and due.minimum_minor is not None and paid < due.minimum_minor:
         return Cover.SHORT, None
-    if unknown_why is not None:
-        return Cover.UNKNOWN, unknown_why
     if due is None or due.balance_minor is None:
         return Cover.UNKNOWN, say(N_("the full balance due is not known, so it cannot be told "
                                      "whether the interest-free period would have been kept"))

@@ -14,11 +14,20 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from dispute.errors import UserError
-from dispute.i18n import N_, format_money, translator
+from dispute.i18n import N_, format_amount_input, format_money, translator
 
 
 class ClaimRefused(UserError):
-    """The lines or the facts cannot be calculated on; the message says what to change."""
+    """The lines or the facts cannot be calculated on; the message says what to change.
+
+    Its parameters may be `Label`s (translated) and `Money` (written "25.00 CNY", since an error
+    is rendered with a gettext function alone, without a locale for currency symbols)."""
+
+    def render(self, translate) -> str:
+        text = translate(self.msgid)
+        if not self.params:
+            return text
+        return text.format(**{k: _plain(v, translate) for k, v in self.params.items()})
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,18 @@ def _value(value: Any, lang: str, translate) -> Any:
         return translate(N_(", ")).join(_render(w, lang, translate) for w in value.items)
     if isinstance(value, Percent):
         return f"{value.value}%"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _plain(value: Any, translate) -> Any:
+    if isinstance(value, Label):
+        return translate(value.msgid)
+    if isinstance(value, Money):
+        return f"{format_amount_input(value.minor, value.currency)} {value.currency}"
+    if isinstance(value, UserError):
+        return value.render(translate)
     if isinstance(value, date):
         return value.isoformat()
     return value
