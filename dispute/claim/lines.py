@@ -53,10 +53,9 @@ KIND_LABELS: dict[ChargeKind, str] = {
     ChargeKind.OTHER_FEE: N_("other fee"),
 }
 
-# Charges a lender makes because a payment was late. Fees are charged whether or not the borrower
-# paid on time, so a lateness error does not cause them (an override can say otherwise).
-LATENESS_KINDS = frozenset({ChargeKind.PENALTY_INTEREST, ChargeKind.COMPOUND_INTEREST,
-                            ChargeKind.LATE_CHARGE})
+# Fees are charged whether or not the borrower paid on time, so a lateness error does not cause
+# them (an override can say otherwise); late charges, penalty and compound interest are charged
+# because a payment was late, and interest when the interest-free period was lost.
 FEE_KINDS = frozenset({ChargeKind.OVERLIMIT_FEE, ChargeKind.INSTALMENT_FEE,
                        ChargeKind.ANNUAL_FEE, ChargeKind.OTHER_FEE})
 
