@@ -18,6 +18,7 @@ from dispute.bundle.content import BundleOptions
 from dispute.storage import users
 from dispute.bundle.export import export_bundle
 from dispute.bundle.verify import verify_bundle
+from dispute.claim import command as claim_command
 from dispute.i18n import LANGUAGES, translator
 from dispute.vocab import EvidenceKind, Role
 
@@ -252,6 +253,7 @@ def parser() -> argparse.ArgumentParser:
     du.add_argument("rule", help="e.g. decision, respond")
     du.add_argument("start", help="the start date, YYYY-MM-DD")
     du.set_defaults(fn=cmd_due)
+    claim_command.add_parser(sub)
     bk = sub.add_parser("backup", help="write a consistent snapshot into a new folder DIR")
     bk.add_argument("dir")
     bk.add_argument("--with-keys", action="store_true",
