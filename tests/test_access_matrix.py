@@ -29,6 +29,8 @@ from dispute.bundle import export as bundle_export
 from dispute.config import Settings
 from dispute.context import open_context
 from dispute.deadlines import service as deadlines
+from dispute.documents import service as documents
+from dispute.documents.kinds import KINDS
 from dispute.errors import Forbidden, NotFound, UserError
 from dispute.event_kinds import NOTE_ADDED
 from dispute.stages import MOVES
@@ -371,6 +373,23 @@ SPECS: dict[str, Spec] = {
                                             if e.dispute_number)) or pytest.fail(page)),
 }
 
+
+
+def _document_spec(kind) -> Spec:
+    """Facts for one kind of document; a US kind needs a dispute under US rules (set here: no
+    service moves a dispute to another rulebook)."""
+    def prepare(w: World) -> dict[str, Any]:
+        if kind.jurisdiction == "us":
+            w.ctx.db.write(lambda uow: uow.execute(
+                "UPDATE disputes SET rulebook = 'us-reg-x' WHERE number = ?", (w.number,)))
+        return {}
+
+    return Spec(lambda w: documents.facts_for(w.ctx, w.actor, w.number, kind.name),
+                lambda w, f: (f.number == w.number and f.description) or pytest.fail(f),
+                prepare=prepare)
+
+
+SPECS.update({f"documents.service.facts_for:{k.name}": _document_spec(k) for k in KINDS})
 CASES = am.combinations()
 
 
