@@ -61,7 +61,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     if args.list:
         for k in KINDS:
             who = ", ".join(r.value for r in sorted(k.makers))
-            print(f"{k.name:22} {k.jurisdiction}  {who:14} {'/'.join(k.languages):9} "
+            print(f"{k.name:22} {k.jurisdiction}  {who:16} {'/'.join(k.languages):9} "
                   f"{_(k.title)} → {_(k.recipient)}\n{'':26}{k.source}")
         return 0
     if not (args.number and args.kind and args.out):
