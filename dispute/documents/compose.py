@@ -101,8 +101,11 @@ class _Filler:
         self._ = translator(lang)
         self.blanks: dict[str, Blank] = {}
 
-    def blank(self, path: str, label: str) -> Run:
-        text = self.common.blank.format(label=self._(label))
+    def blank(self, path: str, label: str, question: bool = False) -> Run:
+        """A marked blank: the label in brackets, or for a yes/no question two empty boxes
+        (which fit the narrow column of an element table)."""
+        text = self.common.unanswered if question else self.common.blank.format(
+            label=self._(label))
         self.blanks.setdefault(path, Blank(path, label, text))
         return Run(text, blank=path)
 
@@ -113,7 +116,7 @@ class _Filler:
         else:
             value, full, label = self.values.scalars.get(path), path, SCALARS[path]
         if value is None or value == "":
-            return [self.blank(full, label)]
+            return [self.blank(full, label, question)]
         if question or isinstance(value, bool):
             return [Run(self.common.yes if value else self.common.no)]
         if isinstance(value, Phrase):

@@ -243,6 +243,7 @@ class Common(Strict):
     lang: str
     yes: str
     no: str
+    unanswered: str               # a yes/no the dispute cannot answer: both boxes empty
     blank: str                    # holds {label}
     join: str                     # between words of a list (、)
     sep: str                      # between the parts of one line (，)
