@@ -200,7 +200,9 @@ def build(facts: DocumentFacts, lang: str, phrases: dict[str, dict[str, str]],
     outcome = f.decision.outcome
     s: dict[str, Scalar] = {
         "number": f.number, "today": d(f.made_on), "author.name": f.author.name,
-        "product": label(f.product, _) if f.product else None,
+        # mid-sentence in English ("I hold a credit card with you")
+        "product": (label(f.product, _) if lang == "zh_CN" else label(f.product, _).lower())
+        if f.product else None,
         "cause": Phrase(phrases["cause"][f.product.value])
         if f.product and "cause" in phrases else None,
         "account": f.account_ref, "error": label(f.error_category, _) if f.error_category
