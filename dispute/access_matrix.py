@@ -24,6 +24,10 @@ Decisions (design §1–3, §5, §6):
 - Mediation and court records are written by legal only; everyone on the case reads them.
 - Bundles: legal exports any case; the borrower their own (masked, never with notes); staff and
   administrators none.
+- Documents (issue 13), one row per kind of dispute/documents/kinds.py: the borrower makes the
+  borrower's papers (letters, complaints, court filings) for their own dispute; staff make the
+  lender's answers (the complaint decision, the Reg X error response); legal makes every kind.
+  A kind the role does not make is F before the number is looked up.
 - Administrators manage accounts and read the audit log; they see no case contents, nor the
   queue, the docket or the dashboard (which name borrowers and institutions).
 - Everyone may change their own password and language.
@@ -94,6 +98,8 @@ READ = ("YNN", "YYY", "YYY")         # everyone on the case reads it
 TEAM = ("FFF", "YYY", "YYY")         # the handling team only
 LEGAL = ("FFF", "FFF", "YYY")
 BORROWER = ("YNN", "FFF", "FFF")     # the owning borrower only
+PARTY_DOC = ("YNN", "FFF", "YYY")    # a document of the borrower's side: legal makes it too
+LENDER_DOC = ("FFF", "YYY", "YYY")   # a document of the lender's: the handling team
 
 
 def _move(name: str, borrower: str, staff: str, legal: str) -> Action:
@@ -153,6 +159,15 @@ MATRIX: tuple[Action, ...] = (
     # bundles (design §5)
     _case("dispute.bundle.export.export_bundle", "YNN", "FFF", "YYY"),
     _case("dispute.bundle.content.gather", "YNN", "FFF", "YYY"),
+    _case("dispute.bundle.export.exhibit_pages", "YNN", "FFF", "YYY"),
+    # documents (issue 13): facts for one kind of document; dispute/documents/kinds.py says who
+    *(_case("dispute.documents.service.facts_for", *cells, variant=kind) for kind, cells in (
+        ("complaint_letter", PARTY_DOC), ("decision_letter", LENDER_DOC),
+        ("reexamination_request", PARTY_DOC), ("regulator_complaint", PARTY_DOC),
+        ("credit_objection", PARTY_DOC), ("mediation_application", PARTY_DOC),
+        ("civil_complaint", PARTY_DOC), ("defence", PARTY_DOC), ("evidence_list", PARTY_DOC),
+        ("notice_of_error", PARTY_DOC), ("billing_error_notice", PARTY_DOC),
+        ("fcra_dispute", PARTY_DOC), ("error_response", LENDER_DOC))),
     # the team's lists
     _system("dispute.queue.queue", "F", "Y", "Y", "F"),
     _system("dispute.queue.docket", "F", "Y", "Y", "F"),

@@ -53,6 +53,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_document(args: argparse.Namespace) -> int:
+    """A letter, complaint or court filing from a dispute, as the account in DISPUTE_CLI_USER;
+    `--list` prints the kinds. The file is written whole or not at all."""
+    from dispute.documents.kinds import KINDS
+    from dispute.documents.make import FORMATS, compose_document, render_document
+    from dispute.documents.service import facts_for
+
+    if args.list:
+        for k in KINDS:
+            who = ", ".join(r.value for r in sorted(k.makers))
+            print(f"{k.name:22} {k.jurisdiction}  {who:16} {'/'.join(k.languages):9} "
+                  f"{_(k.title)} → {_(k.recipient)}\n{'':26}{k.source}")
+        return 0
+    if not (args.number and args.kind and args.out):
+        return _fail("usage: python -m dispute document DSP-… KIND --out FILE.docx|FILE.pdf "
+                     "[--lang zh_CN|en], or python -m dispute document --list", 2)
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        return _fail(f"{out.name}: {_('Documents are made as {formats}.').format(formats='.docx, .pdf')}",
+                     2)
+    ctx = open_context()
+    actor = _system_actor(ctx)
+    facts = facts_for(ctx, actor, args.number, args.kind, lang=args.lang,
+                      unmask_reason=args.unmask_reason)
+    data = render_document(args.kind, facts, fmt, args.lang, when=ctx.now())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = out.with_name(f".{out.name}.part")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, out)
+    finally:
+        temp.unlink(missing_ok=True)
+    blanks = compose_document(args.kind, facts, args.lang).blanks
+    print(f"{out}: {args.kind} ({facts.number}), {len(data)} bytes")
+    if blanks:
+        print(_("To complete before filing ({count}):").format(count=len(blanks)))
+        for blank in blanks:
+            print(f"  {blank.text}")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 only when every file matches the manifest and the signature holds."""
     try:
@@ -237,6 +279,17 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--lang", default="zh_CN", choices=list(LANGUAGES),
                     help="language of the generated pages")
     ex.set_defaults(fn=cmd_export)
+    doc = sub.add_parser("document", help="make a letter, complaint or court filing from a "
+                                          "dispute (as the account in DISPUTE_CLI_USER)")
+    doc.add_argument("number", nargs="?", help="the dispute, DSP-…")
+    doc.add_argument("kind", nargs="?", help="the kind of document (see --list)")
+    doc.add_argument("--out", help="the file to write: .docx (editable) or .pdf")
+    doc.add_argument("--lang", choices=list(LANGUAGES),
+                     help="language (default: the one the document is filed in)")
+    doc.add_argument("--unmask-reason", help="legal: show the numbers whole, for this logged "
+                                             "reason")
+    doc.add_argument("--list", action="store_true", help="list the kinds of document")
+    doc.set_defaults(fn=cmd_document)
     ve = sub.add_parser("verify", help="check a bundle ZIP against its signed manifest")
     ve.add_argument("file")
     ve.add_argument("--trusted-key", help="the portal's public key (PEM, from `key export`)")

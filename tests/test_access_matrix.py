@@ -30,6 +30,8 @@ from dispute.bundle import export as bundle_export
 from dispute.config import Settings
 from dispute.context import open_context
 from dispute.deadlines import service as deadlines
+from dispute.documents import service as documents
+from dispute.documents.kinds import KINDS
 from dispute.errors import Forbidden, NotFound, UserError
 from dispute.event_kinds import NOTE_ADDED
 from dispute.stages import MOVES
@@ -330,6 +332,10 @@ SPECS: dict[str, Spec] = {
     "bundle.export.export_bundle": Spec(
         lambda w: bundle_export.export_bundle(w.ctx, w.actor, w.number, w.tmp / "out.zip"),
         lambda w, r: r.path.is_file() or pytest.fail("no zip"), writes=True),
+    "bundle.export.exhibit_pages": Spec(
+        lambda w: bundle_export.exhibit_pages(w.ctx, w.actor, bundle_content.gather(
+            w.ctx, w.actor, w.number, bundle_content.BundleOptions())),
+        lambda w, pages: isinstance(pages, dict) or pytest.fail(pages)),
     "bundle.content.gather": Spec(
         lambda w: bundle_content.gather(w.ctx, w.actor, w.number, bundle_content.BundleOptions()),
         lambda w, c: (c.number == w.number and NOTE not in repr(c)) or pytest.fail(c.notes)),
@@ -372,6 +378,23 @@ SPECS: dict[str, Spec] = {
                                             if e.dispute_number)) or pytest.fail(page)),
 }
 
+
+
+def _document_spec(kind) -> Spec:
+    """Facts for one kind of document; a US kind needs a dispute under US rules (set here: no
+    service moves a dispute to another rulebook)."""
+    def prepare(w: World) -> dict[str, Any]:
+        if kind.jurisdiction == "us":
+            w.ctx.db.write(lambda uow: uow.execute(
+                "UPDATE disputes SET rulebook = 'us-reg-x' WHERE number = ?", (w.number,)))
+        return {}
+
+    return Spec(lambda w: documents.facts_for(w.ctx, w.actor, w.number, kind.name),
+                lambda w, f: (f.number == w.number and f.description) or pytest.fail(f),
+                prepare=prepare)
+
+
+SPECS.update({f"documents.service.facts_for:{k.name}": _document_spec(k) for k in KINDS})
 CASES = am.combinations()
 
 

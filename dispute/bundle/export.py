@@ -196,6 +196,26 @@ def _write_zip(ctx: Context, actor: User, content: BundleContent, key, temp: Pat
                         len(records))
 
 
+def exhibit_pages(ctx: Context, actor: User, content: BundleContent
+                  ) -> dict[str, tuple[int, int]]:
+    """Each exhibit's first and last page in the bundle.pdf that `export_bundle` makes from the
+    same content, laid out without writing the ZIP (an evidence list prints them). An exhibit
+    that `prepare` could open but pypdf fails to merge is found only while merging; the export
+    then shows it as unreadable and the pages after it move, which this does not foresee."""
+    prepared, entries = [], []
+    for record in content.exhibits:
+        data = _read_verified(ctx, actor, content.number, record)
+        path = mf.exhibit_path(record.exhibit, record.original_name, record.media_type)
+        prepared.append(prepare(record, path, data))
+        entries.append(mf.exhibit_entry(record.exhibit, path, record.sha256, record.size,
+                                        record.media_type))
+        del data
+    if not prepared:
+        return {}
+    parts = assemble.lay_out(content, prepared, mf.exhibits_fingerprint(entries))
+    return dict(parts.layout.exhibits)
+
+
 def _hash_file(path: Path) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     with path.open("rb") as fh:
