@@ -17,7 +17,6 @@ from types import MappingProxyType
 from typing import BinaryIO, Final
 
 import mutagen
-import pillow_heif
 from mutagen.aac import AAC
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
@@ -28,18 +27,12 @@ from PIL import Image, ImageOps
 
 from evidence import amr, types
 from evidence.errors import StoredFileDamaged
-
-pillow_heif.register_heif_opener()
+from evidence.images import PILLOW_FORMATS
 
 PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 PDFTOPPM_TIMEOUT_SECONDS: Final = 30
 _PDF_MAX_SIDE_PIXELS = 4000  # crop, so a poster-sized page cannot make a huge preview
 
-# Each image type is decoded only by its own Pillow plugin, whatever else the bytes resemble.
-PILLOW_FORMATS: Final[Mapping[str, str]] = MappingProxyType({
-    "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
-    "image/heic": "HEIF", "image/heif": "HEIF",
-})
 # What Pillow and pillow-heif raise on damaged input.
 _DAMAGED_IMAGE = (OSError, ValueError, EOFError, SyntaxError, struct.error, RuntimeError,
                   Image.DecompressionBombError)

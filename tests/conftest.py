@@ -98,6 +98,28 @@ def png_bytes(color: str = "red", size: tuple[int, int] = (40, 30)) -> bytes:
     return out.getvalue()
 
 
+def huge_png(width: int, height: int) -> bytes:
+    """A real, valid PNG of width × height black pixels (1 bit each, so made in well under a
+    second): a few hundred KB on disk, width × height bytes or more once decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    row = bytes(1 + (width + 7) // 8)  # filter byte "none", then the packed bits
+    packer = zlib.compressobj(6)
+    rows_per_block = max(1, (1 << 22) // len(row))
+    body = bytearray()
+    for start in range(0, height, rows_per_block):
+        body += packer.compress(row * min(rows_per_block, height - start))
+    body += packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", bytes(body))
+            + chunk(b"IEND", b""))
+
+
 def upload(name: str, data: bytes, kind: str = "statement", description: str = "对账单",
            recorded_on: date | None = date(2026, 9, 1)) -> Upload:
     return Upload(name, io.BytesIO(data), kind, description, recorded_on)

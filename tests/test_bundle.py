@@ -203,3 +203,33 @@ def test_loading_the_renderer_keeps_pillow_strict_about_truncated_images():
     import dispute.bundle.render  # noqa: F401
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def exhibit_record(media_type: str, data: bytes):
+    from datetime import datetime, timezone
+
+    from dispute.bundle.content import ExhibitRecord
+
+    return ExhibitRecord(exhibit="E01", kind="photo", original_name="huge.png",
+                         media_type=media_type, size=len(data),
+                         sha256=hashlib.sha256(data).hexdigest(), description="",
+                         recorded_on=None, uploaded_by="王芳",
+                         uploaded_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+                         withdrawn_at=None, withdrawn_reason=None)
+
+
+@pytest.mark.parametrize("side", [13000, 20000])  # over Pillow's warning; over its error
+def test_a_photo_too_large_to_decode_is_shown_on_a_too_large_sheet(side):
+    """Issue 19, finding 4: a 169-megapixel image made the export fail (Pillow's
+    DecompressionBombWarning, turned into an error, was not caught), so a borrower could make
+    their own dispute impossible to export. It gets a "too large to show" sheet instead."""
+    from dispute.bundle.exhibits import prepare
+    from dispute.bundle.sections import Words, _sheet_status
+    from tests.conftest import huge_png
+
+    data = huge_png(side, side)
+    item = prepare(exhibit_record("image/png", data), "exhibits/E01-huge.png", data)
+    assert (item.way, item.reason, item.body_pages, item.image_pdf) == \
+        ("none", phrases.REASON_TOO_LARGE, 0, None)
+    status, problem = _sheet_status(item, Words("en", "Asia/Shanghai"))
+    assert problem and f"{side} × {side} pixels" in status and "67 million" in status

@@ -124,7 +124,8 @@ OFFER_REJECTED = N_("Rejected")
 REASON_ENCRYPTED = N_("it is encrypted with a password.")
 REASON_DAMAGED_PDF = N_("it is damaged and cannot be read as a PDF.")
 REASON_DAMAGED_IMAGE = N_("the image is damaged or cannot be decoded.")
-REASON_TOO_LARGE = N_("the image is too large to decode safely.")
+REASON_TOO_LARGE = N_("the image is too large to show: {width} × {height} pixels, more than "
+                      "the {limit} million pixels that are decoded safely.")
 REASON_NOT_PRINTABLE = N_("files of this type cannot be printed.")
 
 EVENT_LABELS: dict[str, str] = k.LABELS  # one table of event words for every view
