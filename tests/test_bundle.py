@@ -233,3 +233,19 @@ def test_a_photo_too_large_to_decode_is_shown_on_a_too_large_sheet(side):
         ("none", phrases.REASON_TOO_LARGE, 0, None)
     status, problem = _sheet_status(item, Words("en", "Asia/Shanghai"))
     assert problem and f"{side} × {side} pixels" in status and "67 million" in status
+
+
+def test_an_export_with_an_image_over_the_pixel_limit_succeeds(ctx, tmp_path):
+    """Finding 4 end to end: the image was stored before intake refused such images."""
+    from tests.conftest import attach_without_intake, huge_png
+
+    borrower, legal, _ = bc.people(ctx)
+    number = bc.file_case(ctx, borrower)
+    attach_without_intake(ctx, borrower, number, "长截图.png", huge_png(13000, 13000),
+                          "image/png")
+    made = export_bundle(ctx, legal, number, tmp_path / "b.zip",
+                         BundleOptions(lang="en"))
+    text = " ".join(pdf_text(made.path).split())
+    assert "the image is too large to show: 13000 × 13000 pixels" in text
+    with zipfile.ZipFile(made.path) as zf:
+        assert zf.read("exhibits/E01-长截图.png") == huge_png(13000, 13000)

@@ -173,6 +173,20 @@ def test_dispute_page_shows_details_evidence_and_withdraws_after_confirmation(po
     assert cases.get_dispute(portal, user, number).stage == Stage.CLOSED
 
 
+def test_an_image_over_the_pixel_limit_is_not_previewed(portal):
+    """Issue 19, finding 5: an image stored before intake refused huge ones is not decoded for
+    its preview; the page says why and still offers the download."""
+    from tests.conftest import attach_without_intake, huge_png
+
+    user = make_user(portal)
+    number = cases.file_dispute(portal, user, filing_form())
+    attach_without_intake(portal, user, number, "长截图.png", huge_png(13000, 13000), "image/png")
+    at = _dispute_page(user, number)
+    assert not at.exception, at.exception
+    assert "This image is 13000 × 13000 pixels, too large to show here" in texts(at)
+    assert not at.get("image")
+
+
 def test_borrower_logs_a_contact_on_the_dispute_page(portal):
     user = make_user(portal)
     number = cases.file_dispute(portal, user, filing_form())

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
@@ -29,7 +29,7 @@ IMAGE_MARGIN = 10 * MM
 IMAGE_MARGIN_BOTTOM = 16 * MM          # room for the stamp under the image
 IMAGE_MAX_SIDE = 2400                  # pixels kept: about 300 dpi over the page's long side
 IMAGE_QUALITY = 88
-MAX_FRAMES = 50
+MAX_FRAMES = images.MAX_FRAMES
 MAX_TEXT_CHARS = 100_000
 
 
@@ -115,10 +115,7 @@ def image_pages(data: bytes, media_type: str) -> tuple[bytes, int]:
     images.TooManyPixels, before anything is decoded, when a frame is over the pixel limit."""
     writer = PdfWriter()
     with images.open_image(io.BytesIO(data), media_type) as image:
-        for index, frame in enumerate(ImageSequence.Iterator(image)):
-            if index == MAX_FRAMES:
-                break
-            images.check_frame(frame)
+        for frame in images.frames(image, MAX_FRAMES):
             if frame.format == "JPEG" or image.format == "JPEG":
                 frame.draft("RGB", (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
             _add_image_page(writer, _printable(ImageOps.exif_transpose(frame)))
