@@ -159,3 +159,157 @@ def test_cli_init_key_export_export_and_verify(tmp_path):
     assert bad.returncode == 1
     for line in ("altered: bundle.pdf", "missing: manifest.sig", "unexpected: extra.txt"):
         assert line in bad.stderr
+
+
+# --- issue 19, finding 9: ZIP metadata and hostile manifests -----------------------------------
+
+def forge(bundle: Path, target: Path, edit=None, raw: bytes | None = None,
+          extra: dict[str, bytes] | None = None) -> Path:
+    """The bundle with `edit(manifest)` applied (or the manifest replaced by `raw`), files from
+    `extra` added, and the manifest signed again by someone else's key: what an attacker can
+    make, which passes only a check without the portal's key."""
+    import json
+
+    from dispute.bundle import manifest as mf
+
+    with zipfile.ZipFile(bundle) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members.update(extra or {})
+    key = Ed25519PrivateKey.generate()
+    if raw is None:
+        manifest = json.loads(members["manifest.json"])
+        manifest["signer"].update(public_key=signing.public_pem(key),
+                                  key_sha256=signing.key_fingerprint(key))
+        if edit:
+            edit(manifest)
+        raw = mf.canonical_json(manifest)
+    members.update({"manifest.json": raw, "manifest.sig": key.sign(raw)})
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return target
+
+
+def portal_key(ctx) -> bytes:
+    return signing.public_pem(signing.load_key(ctx.settings.data_dir)).encode()
+
+
+def with_entry(bundle: Path, target: Path, info: zipfile.ZipInfo, data: bytes) -> Path:
+    """The bundle's own members, plus one entry written with `info` as given."""
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(target, "w") as zout:
+        for old in zin.infolist():
+            zout.writestr(old, zin.read(old))
+        zout.writestr(info, data)
+    return target
+
+
+def test_a_member_marked_as_a_symlink_does_not_verify(ctx, bundle, tmp_path):
+    """Its bytes still match the signed manifest; an unzip tool would make a link."""
+    def as_link(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+        info.create_system = 3
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        return info
+
+    target = tmp_path / "link.zip"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(as_link(info) if info.filename == EXHIBIT else info, data)
+    result = verify_bundle(target, portal_key(ctx))
+    assert ("unsafe", EXHIBIT) in kinds(result) and "symbolic link" in str(result.problems)
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("../../evil/", "'..'"), ("exhibits/", "directory entry carrying 7 bytes")])
+def test_a_directory_entry_carrying_data_does_not_verify(ctx, bundle, tmp_path, name, words):
+    result = verify_bundle(with_entry(bundle, tmp_path / "dir.zip", zipfile.ZipInfo(name),
+                                      b"payload"), portal_key(ctx))
+    assert kinds(result) == [("unsafe", name)] and words in str(result.problems[0])
+
+
+@pytest.mark.parametrize("mode", [stat.S_IFREG | 0o755, stat.S_IFREG | 0o4644,
+                                  stat.S_IFCHR | 0o644, stat.S_IFDIR | 0o755])
+def test_odd_modes_do_not_verify(ctx, bundle, tmp_path, mode):
+    info = zipfile.ZipInfo("exhibits/E09-odd.pdf")
+    info.create_system, info.external_attr = 3, mode << 16
+    result = verify_bundle(with_entry(bundle, tmp_path / "odd.zip", info, b"x"), portal_key(ctx))
+    assert ("unsafe", "exhibits/E09-odd.pdf") in kinds(result)
+
+
+@pytest.mark.parametrize("name", ["/tmp/evil.pdf", "../evil.pdf", "exhibits/../../evil.pdf",
+                                  "C:/evil.pdf", "exhibits\\..\\evil.pdf",
+                                  "exhibits//E01-x.pdf", "exhibits/E01-\x1b[31m.pdf"])
+def test_absolute_and_dotdot_names_do_not_verify_even_when_signed(bundle, tmp_path, name):
+    """Listed in a manifest that their maker signed, so the signature holds."""
+    def rename(manifest):
+        entry = next(f for f in manifest["files"] if f["path"] == EXHIBIT)
+        entry["path"] = name
+        from dispute.bundle import manifest as mf
+        manifest["exhibits_fingerprint"] = mf.exhibits_fingerprint(manifest["files"])
+
+    with zipfile.ZipFile(bundle) as zf:
+        data = zf.read(EXHIBIT)
+    forged = forge(bundle, tmp_path / "named.zip", rename, extra={name: data})
+    result = verify_bundle(forged)
+    assert not result.ok and ("unsafe", name) in kinds(result)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m["files"][1].pop("size"),
+    lambda m: m["files"][0].pop("sha256"),
+    lambda m: m.pop("files"),
+    lambda m: m.pop("signer"),
+    lambda m: m.update(files="bundle.pdf"),
+    lambda m: m["files"].append("exhibits/E09-x.pdf"),
+    lambda m: m["files"][1].update(size="12"),
+    lambda m: m["files"][1].update(path=["exhibits", "E01.pdf"]),
+    lambda m: m.update(exhibits_fingerprint=None),
+    lambda m: m["files"].append(dict(m["files"][1])),
+], ids=["no size", "no sha256", "no files", "no signer", "files a string", "entry a string",
+        "size a string", "path a list", "fingerprint null", "path twice"])
+def test_a_manifest_missing_or_misusing_a_field_is_a_problem_not_a_traceback(bundle, tmp_path,
+                                                                             edit):
+    result = verify_bundle(forge(bundle, tmp_path / "f.zip", edit))
+    assert not result.ok and ("manifest", "manifest.json") in kinds(result)
+
+
+def test_a_deeply_nested_manifest_is_a_problem_not_a_recursion_error(bundle, tmp_path):
+    raw = b"[" * 100_000 + b"]" * 100_000
+    result = verify_bundle(forge(bundle, tmp_path / "deep.zip", raw=raw))
+    assert ("manifest", "manifest.json") in kinds(result)
+    assert "nested too deeply" in str(result.problems)
+
+
+def test_a_manifest_that_unpacks_beyond_the_cap_is_not_read(bundle, tmp_path):
+    """A valid manifest padded with 64 MiB of spaces (64 KiB compressed): JSON readers accept
+    it, and the same trick at 3 GiB used 3.2 GB of memory."""
+    import json
+
+    from dispute.bundle import manifest as mf
+
+    with zipfile.ZipFile(bundle) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    padded = mf.canonical_json(manifest) + b" " * (64 << 20)
+    forged = forge(bundle, tmp_path / "bomb.zip", raw=padded)
+    assert forged.stat().st_size < 1 << 20
+    result = verify_bundle(forged)
+    assert kinds(result)[0] == ("manifest", "manifest.json")
+    assert f"at most {mf.MAX_BYTES}" in str(result.problems[0])
+
+
+def test_a_manifest_with_spaces_or_a_duplicate_key_is_not_canonical(bundle, tmp_path):
+    import json
+
+    with zipfile.ZipFile(bundle) as zf:
+        raw = zf.read("manifest.json")
+    spaced = json.dumps(json.loads(raw), indent=1, sort_keys=True).encode()
+    for made in (spaced, raw[:-1] + b',"format":"dispute-bundle/1"}'):
+        result = verify_bundle(forge(bundle, tmp_path / "c.zip", raw=made))
+        assert ("manifest", "manifest.json") in kinds(result), made[-60:]
+
+
+def test_the_cli_prints_problems_of_a_hostile_bundle_without_a_traceback(bundle, tmp_path):
+    deep = forge(bundle, tmp_path / "deep.zip", raw=b"[" * 100_000 + b"]" * 100_000)
+    done = run(tmp_path / "nodata", "verify", str(deep))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "manifest: manifest.json: nested too deeply" in done.stderr
