@@ -313,3 +313,49 @@ def test_the_cli_prints_problems_of_a_hostile_bundle_without_a_traceback(bundle,
     done = run(tmp_path / "nodata", "verify", str(deep))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "manifest: manifest.json: nested too deeply" in done.stderr
+
+
+# --- issue 19, finding 10: what a streaming extractor reads must be what verify reads ----------
+
+def patched(bundle: Path, target: Path, member: str, offset: int, value: bytes) -> Path:
+    """The bundle with `value` written into `member`'s local file header at `offset` (the
+    central directory, which zipfile and verify read, is left as it was)."""
+    with zipfile.ZipFile(bundle) as zf:
+        start = zf.getinfo(member).header_offset
+    data = bytearray(bundle.read_bytes())
+    data[start + offset:start + offset + len(value)] = value
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize(("offset", "value", "words"), [
+    (14, b"\x00\x00\x00\x00", "CRC"),
+    (18, b"\x10\x00\x00\x00", "compressed size"),
+    (22, b"\x10\x00\x00\x00", "size"),
+    (8, b"\x08\x00", "compression method"),
+    (6, b"\x08\x00", "flags"),
+    (30 + len(EXHIBIT) - 5, b"X", "name"),
+], ids=["crc", "compressed size", "size", "method", "flags", "name"])
+def test_a_local_header_that_differs_from_the_central_directory_does_not_verify(
+        ctx, bundle, tmp_path, offset, value, words):
+    """A streaming extractor reads the local headers, verify the central directory: a bundle
+    whose two disagree could unpack to something other than what was verified."""
+    result = verify_bundle(patched(bundle, tmp_path / "local.zip", EXHIBIT, offset, value),
+                           portal_key(ctx))
+    assert ("unsafe", EXHIBIT) in kinds(result) and words in str(result.problems)
+
+
+def test_an_entry_hidden_before_the_first_does_not_verify(ctx, bundle, tmp_path):
+    """A local entry prepended to the ZIP: readers of the central directory skip it (zipfile
+    treats it like a self-extractor's stub), a streaming extractor unpacks it."""
+    import io
+
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr(EXHIBIT, b"%PDF-1.4 a different statement")
+        hidden_end = zf.infolist()[-1].header_offset + 30 + len(EXHIBIT) + 30
+    hidden = evil.getvalue()[:hidden_end]
+    target = tmp_path / "hidden.zip"
+    target.write_bytes(hidden + bundle.read_bytes())
+    result = verify_bundle(target, portal_key(ctx))
+    assert not result.ok and "before the first entry" in str(result.problems)

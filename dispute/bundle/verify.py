@@ -15,7 +15,12 @@ The ZIP is hostile until proven otherwise, so a bundle is refused, never a trace
   unpack to gigabytes), is not UTF-8 canonical JSON (the form the exporter writes; this also
   refuses duplicate keys, which other JSON readers resolve differently), is nested beyond what a
   parser can follow, or does not match manifest.SCHEMA (every field verify uses, of the right
-  type and form), or lists a path twice.
+  type and form), or lists a path twice;
+- what a streaming extractor would read differs from what verify reads: verify (like zipfile)
+  follows the central directory at the end of the ZIP, a streaming extractor the local header
+  in front of each member. Each local header must repeat its central entry's name, flags,
+  method, CRC and sizes, the first must start the file, and each member must follow the last
+  with no gap up to the central directory, so no entry can hide between them.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ MAX_SIGNATURE_BYTES = 1024       # an Ed25519 signature is 64 bytes
 _ALLOWED_FLAGS = 0x0800 | 0x0006  # UTF-8 name; deflate's compression-level hint
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 _DOS_DIRECTORY = 0x10
+_LOCAL = struct.Struct("<4s2B4HL2L2H")   # a local file header (APPNOTE 4.3.7), 30 bytes
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_ZIP64_EXTRA = 0x0001
 # What reading a damaged or hostile member raises (besides what it should).
 _UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
                RuntimeError, ValueError, struct.error)
@@ -190,6 +198,7 @@ def verify_bundle(zip_path: Path,
         return result
     with zf:
         members = _members(result, zf)
+        _check_layout(result, zf, Path(zip_path))
         if mf.MANIFEST_NAME not in members:
             result.problems.append(Problem("missing", mf.MANIFEST_NAME, "no manifest"))
             return result
@@ -227,6 +236,85 @@ def _members(result: VerifyResult, zf: zipfile.ZipFile) -> dict[str, list[zipfil
         if len(infos) > 1:
             result.problems.append(Problem("unexpected", name, "appears more than once"))
     return members
+
+
+def _check_layout(result: VerifyResult, zf: zipfile.ZipFile, zip_path: Path) -> None:
+    """Every local header agrees with its central entry, and the members fill the file from its
+    first byte to the central directory, one after the other."""
+    try:
+        with zip_path.open("rb") as raw:
+            expected_at = 0
+            for info in sorted(zf.infolist(), key=lambda i: i.header_offset):
+                if info.header_offset != expected_at:
+                    where = ("before the first entry" if expected_at == 0 else
+                             "between entries" if info.header_offset > expected_at else
+                             "overlapping the entry before it")
+                    result.problems.append(Problem(
+                        "unsafe", info.orig_filename,
+                        f"{abs(info.header_offset - expected_at)} bytes {where} (at byte "
+                        f"{min(info.header_offset, expected_at)}), which a streaming "
+                        f"extractor would read as more entries"))
+                    return
+                why, expected_at = _local_header(raw, info)
+                if why:
+                    result.problems.append(Problem(
+                        "unsafe", info.orig_filename,
+                        f"{why}: extractors that read the local headers would not unpack what "
+                        f"was verified"))
+                    return
+    except OSError as exc:
+        result.problems.append(Problem("manifest", str(zip_path), f"cannot be read ({exc})"))
+        return
+    if expected_at != zf.start_dir:  # where zipfile found the central directory
+        result.problems.append(Problem(
+            "unsafe", str(zip_path), f"{zf.start_dir - expected_at} bytes between the last "
+                                     f"entry and the central directory"))
+
+
+def _local_header(raw, info: zipfile.ZipInfo) -> tuple[str | None, int]:
+    """What differs between the member's local header and its central entry (None when nothing
+    does), and where the next member must start."""
+    raw.seek(info.header_offset)
+    head = raw.read(_LOCAL.size)
+    if len(head) < _LOCAL.size:
+        return "its local header is cut off by the end of the file", 0
+    (signature, _version, _system, flags, method, _time, _date, crc, compressed, size,
+     name_length, extra_length) = _LOCAL.unpack(head)
+    name = raw.read(name_length)
+    extra = raw.read(extra_length)
+    if signature != _LOCAL_SIGNATURE:
+        return "no local header where the central directory says it starts", 0
+    if compressed == 0xFFFFFFFF or size == 0xFFFFFFFF:
+        size, compressed = _zip64_sizes(extra, size, compressed)
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    try:
+        central_name = info.orig_filename.encode(encoding)
+    except UnicodeEncodeError:
+        central_name = b""
+    for what, local, central in (
+            ("name", name, central_name), ("flags", flags, info.flag_bits),
+            ("compression method", method, info.compress_type), ("CRC", crc, info.CRC),
+            ("compressed size", compressed, info.compress_size),
+            ("size", size, info.file_size)):
+        if local != central:
+            return (f"the local header gives {what} {_shown(local)}, the central directory "
+                    f"{_shown(central)}"), 0
+    return None, info.header_offset + _LOCAL.size + name_length + extra_length + compressed
+
+
+def _zip64_sizes(extra: bytes, size: int, compressed: int) -> tuple[int, int]:
+    """A ZIP64 local header's sizes from its extra field (both are there, APPNOTE 4.5.3)."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, at)
+        if kind == _ZIP64_EXTRA and length >= 16:
+            return struct.unpack_from("<QQ", extra, at + 4)
+        at += 4 + length
+    return size, compressed
+
+
+def _shown(value: int | bytes) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def _check_files(result: VerifyResult, zf: zipfile.ZipFile,
