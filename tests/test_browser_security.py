@@ -37,3 +37,15 @@ def test_user_text_is_never_a_link(data_dir, live_portal, browser):
     # The text reads as typed (the invisible word joiners aside).
     assert "https://evil.example/login" in page.get_by_text("https").first.inner_text() \
         .replace("\u2060", "")
+
+
+def test_another_site_cannot_frame_the_portal(live_portal, browser):
+    """Issue 19, finding 10: clickjacking. A page from another origin that frames the portal
+    gets an empty frame: the browser refuses it (X-Frame-Options, CSP frame-ancestors)."""
+    page = browser.page()
+    page.set_content(f'<iframe id="portal" src="{live_portal.url}/" width="800" height="600">'
+                     f'</iframe>')
+    frame = page.frame_locator("#portal")
+    page.wait_for_load_state("load")
+    assert frame.locator("#root").count() == 0
+    assert page.frames[1].url.startswith("chrome-error://")

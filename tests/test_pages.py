@@ -16,7 +16,7 @@ from tests.conftest import NOW, filing_form, make_user, pdf_bytes, png_bytes, up
 from ui.navigation import BY_ROLE, pages_for
 
 TIMEOUT = 30
-APP = Path(__file__).resolve().parents[1] / "app.py"
+APP = Path(__file__).resolve().parents[1] / "portal.py"  # the script app.py serves
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Per-session state: who is signed in, since when, and in which language. Keys are set once
-in app.py. Each request re-reads the account and applies dispute/sessions.py's rules: an idle,
+in portal.py. Each request re-reads the account and applies dispute/sessions.py's rules: an idle,
 disabled or reset session ends there, and a user who must change their password sees only that
 form."""
 
@@ -113,7 +113,7 @@ def notice() -> str | None:
 
 
 def require_user() -> User:
-    """For pages that only a signed-in user reaches; app.py routes the rest to log in. A user
+    """For pages that only a signed-in user reaches; portal.py routes the rest to log in. A user
     whose password was reset gets the change-password form instead of the page."""
     user = current_user()
     if user is None:
