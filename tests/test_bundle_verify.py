@@ -52,16 +52,26 @@ def kinds(result) -> list[tuple[str, str]]:
     return [(p.kind, p.path) for p in result.problems]
 
 
-def test_a_fresh_bundle_verifies_with_and_without_the_trusted_key(ctx, bundle):
-    assert verify_bundle(bundle).ok
+def test_a_fresh_bundle_verifies_with_the_trusted_key(ctx, bundle):
     trusted = verify_bundle(bundle, signing.public_pem(
         signing.load_key(ctx.settings.data_dir)).encode())
     assert trusted.ok and trusted.trusted and trusted.checked == 3
 
 
+def test_without_a_trusted_key_a_bundle_does_not_verify_unless_untrusted_is_allowed(bundle):
+    """Issue 19, finding 13: without a trusted key, verify said yes to a bundle signed by
+    anyone. It now says no, unless told that integrity alone is wanted."""
+    keyless = verify_bundle(bundle)
+    assert not keyless.ok and kinds(keyless) == [("untrusted", "manifest.sig")]
+    assert "--trusted-key" in str(keyless.problems[0])
+    allowed = verify_bundle(bundle, allow_untrusted=True)
+    assert allowed.ok and not allowed.trusted
+
+
 @pytest.mark.parametrize("member", ["bundle.pdf", EXHIBIT, "manifest.json"])
 def test_one_changed_byte_is_named(bundle, tmp_path, member):
-    result = verify_bundle(rewrite(bundle, tmp_path / "x.zip", change=member))
+    result = verify_bundle(rewrite(bundle, tmp_path / "x.zip", change=member),
+                           allow_untrusted=True)
     assert not result.ok
     if member == "manifest.json":
         assert ("signature", "manifest.sig") in kinds(result)
@@ -71,12 +81,13 @@ def test_one_changed_byte_is_named(bundle, tmp_path, member):
 
 @pytest.mark.parametrize("member", ["bundle.pdf", EXHIBIT, "manifest.sig"])
 def test_a_deleted_file_is_named(bundle, tmp_path, member):
-    assert kinds(verify_bundle(rewrite(bundle, tmp_path / "x.zip", drop=member))) == \
-        [("missing", member)]
+    assert kinds(verify_bundle(rewrite(bundle, tmp_path / "x.zip", drop=member),
+                               allow_untrusted=True)) == [("missing", member)]
 
 
 def test_an_added_file_is_named(bundle, tmp_path):
-    result = verify_bundle(rewrite(bundle, tmp_path / "x.zip", add="exhibits/E99-extra.pdf"))
+    result = verify_bundle(rewrite(bundle, tmp_path / "x.zip", add="exhibits/E99-extra.pdf"),
+                           allow_untrusted=True)
     assert kinds(result) == [("unexpected", "exhibits/E99-extra.pdf")]
 
 
@@ -88,7 +99,7 @@ def test_a_wrong_trusted_key_fails(bundle):
 def test_a_manifest_re_signed_with_another_key_fails_against_the_portal_key(ctx, bundle,
                                                                             tmp_path):
     """Someone who swaps an exhibit and re-signs with their own key passes only the keyless
-    check, which is why courts should pass --trusted-key."""
+    check, which is why verify wants --trusted-key (or an explicit --allow-untrusted)."""
     import hashlib
     import json
 
@@ -110,7 +121,8 @@ def test_a_manifest_re_signed_with_another_key_fails_against_the_portal_key(ctx,
     with zipfile.ZipFile(target, "w") as zf:
         for name, data in members.items():
             zf.writestr(name, data)
-    assert verify_bundle(target).ok
+    assert verify_bundle(target, allow_untrusted=True).ok
+    assert not verify_bundle(target).ok
     portal = signing.public_pem(signing.load_key(ctx.settings.data_dir)).encode()
     assert kinds(verify_bundle(target, portal)) == [("signature", "manifest.sig")]
 
@@ -149,13 +161,18 @@ def test_cli_init_key_export_export_and_verify(tmp_path):
 
     ok = run(data, "verify", str(out), "--trusted-key", str(tmp_path / "portal.pem"))
     assert ok.returncode == 0 and "verified" in ok.stdout, ok.stderr
+    keyless = run(data, "verify", str(out))
+    assert keyless.returncode == 1 and "NOT verified" in keyless.stderr
+    assert "untrusted: manifest.sig" in keyless.stderr and "--allow-untrusted" in keyless.stderr
+    integrity = run(data, "verify", str(out), "--allow-untrusted")
+    assert integrity.returncode == 0 and "origin NOT checked" in integrity.stdout
     other = tmp_path / "other.pem"
     other.write_text(signing.public_pem(Ed25519PrivateKey.generate()))
     bad_key = run(data, "verify", str(out), "--trusted-key", str(other))
     assert bad_key.returncode == 1 and "signature: manifest.sig" in bad_key.stderr
     broken = rewrite(out, tmp_path / "broken.zip", change="bundle.pdf", drop="manifest.sig",
                      add="extra.txt")
-    bad = run(data, "verify", str(broken))
+    bad = run(data, "verify", str(broken), "--allow-untrusted")
     assert bad.returncode == 1
     for line in ("altered: bundle.pdf", "missing: manifest.sig", "unexpected: extra.txt"):
         assert line in bad.stderr
@@ -250,7 +267,7 @@ def test_absolute_and_dotdot_names_do_not_verify_even_when_signed(bundle, tmp_pa
     with zipfile.ZipFile(bundle) as zf:
         data = zf.read(EXHIBIT)
     forged = forge(bundle, tmp_path / "named.zip", rename, extra={name: data})
-    result = verify_bundle(forged)
+    result = verify_bundle(forged, allow_untrusted=True)
     assert not result.ok and ("unsafe", name) in kinds(result)
 
 
@@ -269,13 +286,14 @@ def test_absolute_and_dotdot_names_do_not_verify_even_when_signed(bundle, tmp_pa
         "size a string", "path a list", "fingerprint null", "path twice"])
 def test_a_manifest_missing_or_misusing_a_field_is_a_problem_not_a_traceback(bundle, tmp_path,
                                                                              edit):
-    result = verify_bundle(forge(bundle, tmp_path / "f.zip", edit))
+    result = verify_bundle(forge(bundle, tmp_path / "f.zip", edit), allow_untrusted=True)
     assert not result.ok and ("manifest", "manifest.json") in kinds(result)
 
 
 def test_a_deeply_nested_manifest_is_a_problem_not_a_recursion_error(bundle, tmp_path):
     raw = b"[" * 100_000 + b"]" * 100_000
-    result = verify_bundle(forge(bundle, tmp_path / "deep.zip", raw=raw))
+    result = verify_bundle(forge(bundle, tmp_path / "deep.zip", raw=raw),
+                           allow_untrusted=True)
     assert ("manifest", "manifest.json") in kinds(result)
     assert "nested too deeply" in str(result.problems)
 
@@ -292,7 +310,7 @@ def test_a_manifest_that_unpacks_beyond_the_cap_is_not_read(bundle, tmp_path):
     padded = mf.canonical_json(manifest) + b" " * (64 << 20)
     forged = forge(bundle, tmp_path / "bomb.zip", raw=padded)
     assert forged.stat().st_size < 1 << 20
-    result = verify_bundle(forged)
+    result = verify_bundle(forged, allow_untrusted=True)
     assert kinds(result)[0] == ("manifest", "manifest.json")
     assert f"at most {mf.MAX_BYTES}" in str(result.problems[0])
 
@@ -304,13 +322,14 @@ def test_a_manifest_with_spaces_or_a_duplicate_key_is_not_canonical(bundle, tmp_
         raw = zf.read("manifest.json")
     spaced = json.dumps(json.loads(raw), indent=1, sort_keys=True).encode()
     for made in (spaced, raw[:-1] + b',"format":"dispute-bundle/1"}'):
-        result = verify_bundle(forge(bundle, tmp_path / "c.zip", raw=made))
+        result = verify_bundle(forge(bundle, tmp_path / "c.zip", raw=made),
+                               allow_untrusted=True)
         assert ("manifest", "manifest.json") in kinds(result), made[-60:]
 
 
 def test_the_cli_prints_problems_of_a_hostile_bundle_without_a_traceback(bundle, tmp_path):
     deep = forge(bundle, tmp_path / "deep.zip", raw=b"[" * 100_000 + b"]" * 100_000)
-    done = run(tmp_path / "nodata", "verify", str(deep))
+    done = run(tmp_path / "nodata", "verify", str(deep), "--allow-untrusted")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "manifest: manifest.json: nested too deeply" in done.stderr
 

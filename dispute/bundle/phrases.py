@@ -30,7 +30,8 @@ TEXT: dict[str, str] = {
     "fingerprint_note": N_("The SHA-256 of the exhibit entries (exhibit, path, sha256, size, "
                            "media_type) of manifest.json in this bundle's ZIP. manifest.json also "
                            "lists the SHA-256 of this PDF and is signed (manifest.sig, Ed25519); "
-                           "check everything with `python -m dispute verify`."),
+                           "check everything against the portal's public key with `python -m "
+                           "dispute verify bundle.zip --trusted-key portal.pem`."),
     "index": N_("Index"),
     "page": N_("Page"),
     "pages": N_("Pages"),

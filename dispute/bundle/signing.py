@@ -1,7 +1,8 @@
 """The portal's Ed25519 signing key: created once in the data directory, readable by its owner only.
 
 The private key never leaves the data directory; `public_key_pem` is what a court or the other
-side is given to check a bundle with `verify --trusted-key`.
+side is given to check a bundle with `verify --trusted-key` (verify fails without a trusted key
+unless told --allow-untrusted).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Offline check of a bundle ZIP: every file against manifest.json, and manifest.sig against a key.
 
-Pure reading, no database: whoever received the ZIP can run it. Without a trusted key the
-signature is checked against the key named inside the manifest, which proves the files are as
-signed but not by whom; with `trusted_key` the signer must be that key.
+Pure reading, no database: whoever received the ZIP can run it. With `trusted_key` the signer
+must be that key. Without one the signature can only be checked against the key named inside the
+manifest, which anyone can make: that proves the files are as signed, not by whom, so such a
+bundle does not verify (an "untrusted" problem) unless the caller asks for integrity alone with
+`allow_untrusted`.
 
 The ZIP is hostile until proven otherwise, so a bundle is refused, never a traceback, when:
 - an entry is not a plain file as an unzip tool would create it: a symlink or other special file
@@ -41,7 +43,8 @@ from jsonschema import Draft202012Validator
 from dispute.bundle import manifest as mf
 from dispute.bundle.signing import key_fingerprint, load_public_pem, signature_holds
 
-ProblemKind = Literal["altered", "missing", "unexpected", "signature", "manifest", "unsafe"]
+ProblemKind = Literal["altered", "missing", "unexpected", "signature", "manifest", "unsafe",
+                      "untrusted"]
 
 MAX_SIGNATURE_BYTES = 1024       # an Ed25519 signature is 64 bytes
 _ALLOWED_FLAGS = 0x0800 | 0x0006  # UTF-8 name; deflate's compression-level hint
@@ -184,13 +187,22 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+UNTRUSTED = ("no trusted key was given, so the signature was checked only against the key the "
+             "manifest itself names, which anyone can make: give the portal's public key "
+             "(--trusted-key portal.pem), or --allow-untrusted to check integrity alone")
+
+
 def verify_bundle(zip_path: Path,
-                  trusted_key: Path | bytes | Ed25519PublicKey | None = None) -> VerifyResult:
+                  trusted_key: Path | bytes | Ed25519PublicKey | None = None, *,
+                  allow_untrusted: bool = False) -> VerifyResult:
     """Every problem found (unsafe entries, altered, missing, unexpected files, a bad or unusable
-    manifest, a bad signature); ok when none. Hostile input gives problems, never an exception;
-    only an unreadable `trusted_key` raises (OSError, ValueError)."""
+    manifest, a bad signature, no trusted key unless `allow_untrusted`); ok when none. Hostile
+    input gives problems, never an exception; only an unreadable `trusted_key` raises (OSError,
+    ValueError)."""
     result = VerifyResult()
     trusted = _trusted(trusted_key)
+    if trusted is None and not allow_untrusted:
+        result.problems.append(Problem("untrusted", mf.SIGNATURE_NAME, UNTRUSTED))
     try:
         zf = zipfile.ZipFile(zip_path)
     except (*_UNREADABLE, KeyError, IndexError, OverflowError) as exc:
