@@ -1,49 +1,13 @@
-"""Portal entry point: sets the session keys, signs the user in, builds the navigation for their
-role (ui/navigation.py lists the pages explicitly), and draws the sidebar (language, log out)."""
+"""The portal's server: `streamlit run app.py` finds `app` here and serves it with uvicorn.
+
+It is Streamlit's own server (st.App) running the portal's script, portal.py, with one more
+middleware: the security headers of ui/http_headers.py on every response. Streamlit imports this
+file as a module, so it must stay free of page code; the pages start in portal.py.
+"""
 
 import streamlit as st
+from starlette.middleware import Middleware
 
-from dispute import accounts
-from dispute.errors import DatabaseLocked
-from dispute.i18n import LANGUAGES
-from dispute.vocab import label
-from ui import session
-from ui.navigation import LANDING, pages_for
-from ui.render import md_escape
+from ui.http_headers import SecurityHeaders
 
-st.set_page_config(page_title="Dispute portal · 争议处理平台", page_icon=":material/gavel:",
-                   layout="wide")
-session.init_state()
-_ = session.t()
-try:
-    ctx = session.context()
-except DatabaseLocked as exc:  # a CLI command (or another portal) holds the DuckDB file
-    st.error(exc.render(_))
-    st.stop()
-user = session.current_user()
-
-specs = pages_for(user.role if user else None,
-                  needs_setup=user is None and accounts.needs_setup(ctx))
-# Every landing page shares one url_path, so signing in or out lands on the new landing page
-# instead of asking for a page the new navigation does not have.
-pages = [st.Page(s.path, title=_(s.title), icon=f":material/{s.icon}:", default=i == 0,
-                 url_path=LANDING if i == 0 else None,
-                 visibility="hidden" if s.hidden else "visible") for i, s in enumerate(specs)]
-nav = st.navigation({label(user.role, _): pages} if user else pages)
-
-with st.sidebar:
-    st.markdown(f"### {_('Dispute portal')}")
-    choice = st.selectbox("语言 / Language", list(LANGUAGES), format_func=LANGUAGES.get,
-                          index=list(LANGUAGES).index(session.lang()), key="lang_select")
-    if choice != session.lang():
-        st.session_state[session.LANG_KEY] = choice
-        if user is not None:
-            accounts.set_language(ctx, user, choice)
-        st.rerun()
-    if user is not None:
-        st.caption(f"{md_escape(user.name)} · {label(user.role, _)}")
-        if st.button(_("Log out"), key="logout", icon=":material/logout:"):
-            session.sign_out()
-            st.switch_page(pages[0])
-
-nav.run()
+app = st.App("portal.py", middleware=[Middleware(SecurityHeaders)])

@@ -95,16 +95,14 @@ def _password_ok(stored_hash: str | None, password: str) -> bool:
         return False
 
 
-def _shown_email(typed: str) -> str | None:
-    """What a failed-login event keeps of the typed email: nothing when it does not look like
-    one (people type passwords into the email field)."""
-    email = lockout.key(typed)
-    return email if "@" in email and not any(c.isspace() for c in email) else None
-
-
 def _attempt(email: str, user_id: uuid.UUID | None) -> dict[str, Any]:
-    """Whose login failed, as the events record it (the account, None for an unknown email)."""
-    return {"user": str(user_id) if user_id else None, "email": _shown_email(email)}
+    """Whose login failed, as the events record it: the account and its email; for an email
+    that belongs to no account, neither. People type their password into the email field, and
+    a password may well contain "@", so what was typed is kept only when it is an account's
+    email (`user_id` is given only for an account found by that email)."""
+    if user_id is None:
+        return {"user": None, "email": None}
+    return {"user": str(user_id), "email": lockout.key(email)}
 
 
 def _reserve_attempt(ctx: Context, email: str, user_id: uuid.UUID | None) -> lockout.Throttle:

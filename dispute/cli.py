@@ -96,10 +96,11 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Exit 0 only when every file matches the manifest and the signature holds."""
+    """Exit 0 only when every file matches the manifest and the signature holds, by the trusted
+    key (or, with --allow-untrusted, by the key the manifest names)."""
     try:
         result = verify_bundle(Path(args.file), Path(args.trusted_key) if args.trusted_key
-                               else None)
+                               else None, allow_untrusted=args.allow_untrusted)
     except (OSError, ValueError) as exc:
         return _fail(f"cannot read the trusted key: {exc}", 2)
     for problem in result.problems:
@@ -107,7 +108,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not result.ok:
         return _fail(f"{args.file}: NOT verified ({len(result.problems)} problem(s))")
     whose = ("the trusted key" if result.trusted else
-             "the key named in the manifest (pass --trusted-key to check whose it is)")
+             "the key named in the manifest; origin NOT checked (--allow-untrusted)")
     print(f"{args.file}: verified {result.checked} files; signature by {whose}, key SHA-256 "
           f"{result.signer_fingerprint}")
     return 0
@@ -292,7 +293,12 @@ def parser() -> argparse.ArgumentParser:
     doc.set_defaults(fn=cmd_document)
     ve = sub.add_parser("verify", help="check a bundle ZIP against its signed manifest")
     ve.add_argument("file")
-    ve.add_argument("--trusted-key", help="the portal's public key (PEM, from `key export`)")
+    origin = ve.add_mutually_exclusive_group()
+    origin.add_argument("--trusted-key", help="the portal's public key (PEM, from `key export`); "
+                                              "without it, verify fails")
+    origin.add_argument("--allow-untrusted", action="store_true",
+                        help="check integrity only: accept the key the manifest names, "
+                             "which proves nothing about who made the bundle")
     ve.set_defaults(fn=cmd_verify)
     key = sub.add_parser("key", help="the bundle signing key").add_subparsers(dest="key_cmd",
                                                                             required=True)

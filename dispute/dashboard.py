@@ -7,13 +7,11 @@ copied out of DuckDB. Tables carry raw vocabulary values; pages translate them a
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from dispute import local_days
+from dispute import local_days, spreadsheet
 from dispute.access import require_role
 from dispute.context import Context
 from dispute.storage import dashboard as dashboard_rows
@@ -36,11 +34,8 @@ class Table:
         return [dict(zip(self.columns, r)) for r in self.rows]
 
     def to_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        """Text a spreadsheet would run as a formula is neutralised (dispute/spreadsheet.py)."""
+        return spreadsheet.to_csv(self.columns, self.rows)
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,10 @@ FIELD_UNMASKED = "FieldUnmasked"          # field, reason
 # hashes and temporary passwords never go into a payload.
 ACCOUNT_CREATED = "AccountCreated"        # user, role
 LOGGED_IN = "LoggedIn"                    # user
-LOGIN_FAILED = "LoginFailed"              # user (None: no such account), email, reason
+LOGIN_FAILED = "LoginFailed"              # user, email (both None: no such account), reason
 #                                           ("password" | "locked" | "disabled" | "unknown")
-LOGIN_LOCKED = "LoginLocked"              # user (None: no such account), email, until (ISO UTC)
+LOGIN_LOCKED = "LoginLocked"              # user, email (both None: no such account),
+#                                           until (ISO UTC)
 LOGGED_OUT = "LoggedOut"                  # user, reason ("logout" | "idle" | "disabled" |
 #                                           "password_reset")
 PASSWORD_CHANGED = "PasswordChanged"      # user, forced (after a reset)

@@ -8,7 +8,7 @@ from dispute.errors import UserError
 from dispute.i18n import N_, Translate
 
 RefusalCode = Literal["empty", "too_large", "type_not_accepted", "disguised", "active_content",
-                      "polyglot", "incomplete"]
+                      "polyglot", "incomplete", "too_many_pixels"]
 
 
 class Phrase(str):

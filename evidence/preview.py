@@ -9,7 +9,6 @@ objects are ciphertext, and a decrypted copy is never written to disk.
 from __future__ import annotations
 
 import io
-import struct
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,32 +16,21 @@ from types import MappingProxyType
 from typing import BinaryIO, Final
 
 import mutagen
-import pillow_heif
 from mutagen.aac import AAC
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
-from PIL import Image, ImageOps
+from PIL import ImageOps
 
-from evidence import amr, types
+from evidence import amr, images, types
 from evidence.errors import StoredFileDamaged
-
-pillow_heif.register_heif_opener()
 
 PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 PDFTOPPM_TIMEOUT_SECONDS: Final = 30
 _PDF_MAX_SIDE_PIXELS = 4000  # crop, so a poster-sized page cannot make a huge preview
 
-# Each image type is decoded only by its own Pillow plugin, whatever else the bytes resemble.
-PILLOW_FORMATS: Final[Mapping[str, str]] = MappingProxyType({
-    "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
-    "image/heic": "HEIF", "image/heif": "HEIF",
-})
-# What Pillow and pillow-heif raise on damaged input.
-_DAMAGED_IMAGE = (OSError, ValueError, EOFError, SyntaxError, struct.error, RuntimeError,
-                  Image.DecompressionBombError)
 
 _MUTAGEN_KINDS: Final[Mapping[str, tuple[type[mutagen.FileType], ...]]] = MappingProxyType({
     "audio/mpeg": (MP3,), "audio/mp4": (MP4,), "audio/aac": (AAC,), "audio/wav": (WAVE,),
@@ -62,11 +50,13 @@ class AudioInfo:
 
 def image_png(source: BinaryIO, media_type: str, max_side: int = 1200) -> bytes | None:
     """An upright PNG no larger than max_side on either side; None when the image cannot be decoded.
+    images.TooManyPixels, before anything is decoded, for an image over the pixel limit (stored
+    before intake refused such images).
 
     Upright means the EXIF orientation is applied, as a phone shows the photo. TIFF: first page.
     """
     try:
-        with Image.open(source, formats=[PILLOW_FORMATS[media_type]]) as image:
+        with images.open_image(source, media_type) as image:
             image.draft(None, (max_side, max_side))  # JPEG: decode at a reduced scale, much faster
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((max_side, max_side))
@@ -74,7 +64,7 @@ def image_png(source: BinaryIO, media_type: str, max_side: int = 1200) -> bytes 
                 upright = upright.convert("RGBA" if upright.has_transparency_data else "RGB")
             out = io.BytesIO()
             upright.save(out, "PNG")
-    except _DAMAGED_IMAGE:
+    except images.DAMAGED:
         return None
     return out.getvalue()
 

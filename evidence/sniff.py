@@ -4,7 +4,8 @@ The name is trusted for nothing but the extension it claims, and that claim only
 hides something: HTML, a program or an archive named like a PDF or a photo, or plain text named
 like a binary type. A PNG named .jpg is accepted as a PNG, because phones mislabel files.
 An accepted type is then searched for what it may hide (evidence/hazards.py): scripts in a PDF, a
-cut-off PDF, an image or recording that is also an archive or a web page.
+cut-off PDF, an image or recording that is also an archive or a web page; and an image is refused
+when its header gives it more pixels than the portal decodes (evidence/images.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import BinaryIO, Final, NamedTuple
 import magic
 
 from dispute.i18n import N_
-from evidence import hazards, isobmff, names, types
+from evidence import hazards, images, isobmff, names, types
 from evidence.errors import EvidenceRefused, Phrase
 
 HEAD_SIZE: Final = 1 << 20  # how many leading bytes detect() looks at
@@ -212,7 +213,26 @@ def check_hidden(media_type: str, name: str, source: BinaryIO) -> None:
                 N_("“{name}” is {detected}, but it also contains {hidden}; a file that is two "
                    "things at once is not accepted. Save or export it again and upload that."),
                 name=name, detected=describe(media_type), hidden=hidden)
+        if media_type in images.PILLOW_FORMATS:
+            check_pixels(media_type, name, source)
     source.seek(0)
+
+
+def check_pixels(media_type: str, name: str, source: BinaryIO) -> None:
+    """Refuse an image over the pixel limit (evidence/images.py), judged from its header: past
+    it, previews and bundles would need more memory than the portal can give one file."""
+    try:
+        images.check_upload(source, media_type)
+    except images.TooManyPixels as big:
+        raise EvidenceRefused(
+            "too_many_pixels",
+            N_("“{name}” contains an image of {width} × {height} pixels ({megapixels} million "
+               "pixels). Images of up to {limit} million pixels are accepted, because larger ones "
+               "cannot be shown or printed safely. Save it at a smaller size (for example half "
+               "its width and height) and upload that."),
+            name=name, width=big.width, height=big.height,
+            megapixels=images.megapixels(big.width * big.height),
+            limit=images.megapixels(images.MAX_PIXELS)) from None
 
 
 def check(head: bytes, filename: str, size: int, max_bytes: int, *,

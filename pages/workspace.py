@@ -57,5 +57,6 @@ with tabs[_("Internal notes")]:
 if user.role == Role.LEGAL:
     with tabs[_("Export")]:
         st.caption(_("A court-ready bundle: the PDF with every exhibit, the original files, and "
-                     "a signed manifest that `python -m dispute verify` checks."))
+                     "a signed manifest that `python -m dispute verify --trusted-key portal.pem` "
+                     "checks against the portal's public key (`python -m dispute key export`)."))
         export_panel.legal_export_panel(ctx, user, d.number)

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from dispute.i18n import LANGUAGES, LOCALE_DIR  # noqa: E402
 
-SOURCES = ["app.py", "pages", "ui", "dispute", "evidence"]
+SOURCES = ["app.py", "portal.py", "pages", "ui", "dispute", "evidence"]
 RULEBOOKS = "rulebooks"  # each rule's `label` is a msgid too
 MARKERS = {"_", "N_"}
 

@@ -87,13 +87,27 @@ def test_failed_logins_are_recorded_for_the_admin_without_any_password(ctx):
     failed = account_events(ctx, ek.LOGIN_FAILED)
     assert failed == [
         {"actor": None, "user": str(user.id), "email": user.email, "reason": "password"},
-        {"actor": None, "user": None, "email": "nobody@example.com", "reason": "unknown"},
+        {"actor": None, "user": None, "email": None, "reason": "unknown"},
         {"actor": None, "user": None, "email": None, "reason": "unknown"}]
     payloads = "\n".join(r["payload"] for r in raw(ctx.db, "SELECT payload FROM events"))
     assert ("wrong password" not in payloads and "my secret" not in payloads
             and "$argon2" not in payloads)
     throttle = raw(ctx.db, "SELECT email_sha256 FROM login_throttle").dicts()
     assert not any("secret" in r["email_sha256"] for r in throttle)
+
+
+def test_a_password_with_an_at_sign_typed_as_the_email_is_not_kept(ctx):
+    """Issue 19, finding 8: a password typed into the email field was kept in the audit log
+    when it contained "@". A typed email is kept only when it belongs to an account, also in
+    the lockout event."""
+    user = make_user(ctx)
+    fail_login(ctx, "Tr0ub4dor@horse", 5)
+    fail_login(ctx, "p@ssw0rd.example.com", 1)
+    fail_login(ctx, " WANG.Fang@Example.com ", 1)
+    payloads = "\n".join(r["payload"] for r in raw(ctx.db, "SELECT payload FROM events"))
+    assert "tr0ub4dor" not in payloads.lower() and "p@ssw0rd" not in payloads
+    assert [e["email"] for e in account_events(ctx, ek.LOGIN_FAILED)] == [None] * 6 + [user.email]
+    assert [e["email"] for e in account_events(ctx, ek.LOGIN_LOCKED)] == [None]
 
 
 def test_a_login_is_an_event_by_the_user(ctx):

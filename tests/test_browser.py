@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dispute import accounts, cases, workflow
+from dispute.bundle import signing
 from dispute.bundle.verify import verify_bundle
 from dispute.exhibits import list_evidence
 from dispute.i18n import translator
@@ -262,7 +263,8 @@ def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that
     download.save_as(saved)
 
     assert saved.name == f"{number}-bundle.zip"
-    assert verify_bundle(saved).ok
+    portal_key = signing.public_pem(signing.load_key(data_dir))  # a file; no database
+    assert verify_bundle(saved, portal_key.encode()).ok
     with zipfile.ZipFile(saved) as z:
         assert "bundle.pdf" in z.namelist()
         assert z.read("bundle.pdf").startswith(b"%PDF")

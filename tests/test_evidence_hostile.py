@@ -20,7 +20,8 @@ from dispute.errors import InvalidInput
 from dispute.exhibits import attach_evidence, list_evidence, upload_key
 from evidence import hazards, names
 from evidence.errors import EvidenceRefused
-from tests.conftest import raw, filing_form, make_user, pdf_bytes, store_files, upload
+from tests.conftest import (filing_form, huge_png, image_claiming, make_user, pdf_bytes, raw,
+                            store_files, upload)
 from tests.test_evidence_sniff import (elf_bytes, gif_bytes, image_bytes, ls_bytes, pe_bytes,
                                        wav_bytes, zip_bytes)
 
@@ -308,6 +309,19 @@ HOSTILE: list[tuple[str, str, Callable[..., bytes], str, str]] = [
     ("0 bytes", "statement.pdf", lambda: b"", "empty", "0 bytes"),
     ("one byte over the limit", "statement.pdf", over_limit, "too_large",
      "largest file accepted is 2 MB"),
+    # Issue 19, finding 5: a 13000 × 13000 PNG of a few hundred KB took 1.36 GB to preview.
+    ("169-megapixel PNG", "screen.png", lambda: huge_png(13000, 13000), "too_many_pixels",
+     "13000 × 13000 pixels"),
+    ("PNG one pixel row over the limit", "scan.png", lambda: huge_png(8192, 8193),
+     "too_many_pixels", "8192 × 8193 pixels"),
+    ("JPEG whose header says 9000 × 9000", "photo.jpg", lambda: image_claiming("JPEG", 9000, 9000),
+     "too_many_pixels", "9000 × 9000 pixels"),
+    ("TIFF whose header says 9000 × 9000", "scan.tif", lambda: image_claiming("TIFF", 9000, 9000),
+     "too_many_pixels", "9000 × 9000 pixels"),
+    ("WebP whose header says 16383 × 16383", "photo.webp",
+     lambda: image_claiming("WEBP", 16383, 16383), "too_many_pixels", "16383 × 16383 pixels"),
+    ("HEIC whose header says 9000 × 9000", "IMG_0001.HEIC",
+     lambda: image_claiming("HEIF", 9000, 9000), "too_many_pixels", "9000 × 9000 pixels"),
 ]
 
 
@@ -449,3 +463,24 @@ def test_poppler_is_asked_too(monkeypatch) -> None:
     monkeypatch.setattr(hazards, "_parsed_active_content", lambda source: None)
     assert hazards.pdf_active_content(io.BytesIO(pdf_page_action())) == hazards.JAVASCRIPT
     assert hazards.pdf_active_content(io.BytesIO(pdf_bytes())) is None
+
+
+def test_an_image_over_the_pixel_limit_is_refused_in_both_languages(ctx: Context,
+                                                                     filed: tuple) -> None:
+    """The uploader is told what was refused and why, and what to do, in Chinese and English."""
+    from dispute.i18n import translator
+
+    borrower, number = filed
+    with pytest.raises(InvalidInput) as refused:
+        attach_evidence(ctx, borrower, number, [upload("长截图.png", huge_png(13000, 13000))])
+    problem = refused.value.fields[upload_key(0)]
+    english, chinese = problem.render(translator("en")), problem.render(translator("zh_CN"))
+    for text in (english, chinese):
+        assert "长截图.png" in text and "13000 × 13000" in text and "169" in text and "67" in text
+    assert "smaller" in english and "像素" in chinese
+
+
+def test_an_image_at_the_pixel_limit_is_accepted(ctx: Context, filed: tuple) -> None:
+    borrower, number = filed
+    assert attach_evidence(ctx, borrower, number,
+                           [upload("scan.png", huge_png(8192, 8192))]) == ["E02"]

@@ -14,7 +14,7 @@ from PIL import Image
 from dispute.keys import Keyring
 from evidence import preview
 from evidence.encryption import encrypt_file, open_plaintext
-from tests.conftest import SHARED_FIXTURES, pdf_bytes
+from tests.conftest import REPO, SHARED_FIXTURES, huge_png, image_claiming, pdf_bytes
 from tests.test_evidence_sniff import ZH, amr_bytes, image_bytes, wav_bytes
 
 
@@ -88,6 +88,48 @@ def test_large_images_are_scaled_to_max_side(tmp_path: Path) -> None:
 def test_an_image_that_cannot_be_decoded_has_no_preview(tmp_path: Path, data: bytes,
                                                         media_type: str) -> None:
     assert preview.image_png(write(tmp_path, "broken", data), media_type) is None
+
+
+PEAK_MEMORY = """
+import io, resource, sys
+from evidence import images, preview
+data = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    outcome = f"{len(preview.image_png(io.BytesIO(data), 'image/png') or b'')} bytes of PNG"
+except images.TooManyPixels as big:
+    outcome = f"refused: {big.width} x {big.height}"
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(outcome, grown // 1024)
+"""
+
+
+def test_an_image_over_the_pixel_limit_is_never_decoded(tmp_path: Path) -> None:
+    """Issue 19, finding 5: a 13000 × 13000 PNG (a few hundred KB) took 1.36 GB of memory and
+    3.6 s to preview. Measured in a fresh process: the preview refuses it from its header, and
+    the process's peak memory does not grow by the decoded image (169 MB at one byte a pixel)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "huge.png"
+    path.write_bytes(huge_png(13000, 13000))
+    done = subprocess.run([sys.executable, "-c", PEAK_MEMORY, str(path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=True)
+    outcome, grown_mb = done.stdout.rsplit(" ", 1)
+    assert outcome == "refused: 13000 x 13000"
+    assert int(grown_mb) < 20, done.stdout
+
+
+@pytest.mark.parametrize(("fmt", "media_type"), [
+    ("JPEG", "image/jpeg"), ("TIFF", "image/tiff"), ("WEBP", "image/webp"),
+    ("HEIF", "image/heic")])
+def test_every_image_type_is_judged_by_its_header(tmp_path: Path, fmt: str,
+                                                  media_type: str) -> None:
+    from evidence import images
+
+    with pytest.raises(images.TooManyPixels) as big:
+        preview.image_png(write(tmp_path, "x", image_claiming(fmt, 9000, 8000)), media_type)
+    assert (big.value.width, big.value.height) == (9000, 8000)
 
 
 def test_pdf_first_page_renders(tmp_path: Path) -> None:

@@ -12,11 +12,11 @@ from dispute import accounts, cases
 from dispute.context import open_context
 from dispute.exhibits import list_evidence
 from dispute.vocab import Role, Stage
-from tests.conftest import raw, filing_form, make_user, pdf_bytes, png_bytes, upload, user_form
+from tests.conftest import NOW, raw, filing_form, make_user, pdf_bytes, png_bytes, upload, user_form
 from ui.navigation import BY_ROLE, pages_for
 
 TIMEOUT = 30
-APP = Path(__file__).resolve().parents[1] / "app.py"
+APP = Path(__file__).resolve().parents[1] / "portal.py"  # the script app.py serves
 
 
 @pytest.fixture
@@ -171,6 +171,84 @@ def test_dispute_page_shows_details_evidence_and_withdraws_after_confirmation(po
     at.button(key="withdraw_submit").click().run()
     assert not at.exception
     assert cases.get_dispute(portal, user, number).stage == Stage.CLOSED
+
+
+def test_an_image_over_the_pixel_limit_is_not_previewed(portal):
+    """Issue 19, finding 5: an image stored before intake refused huge ones is not decoded for
+    its preview; the page says why and still offers the download."""
+    from tests.conftest import attach_without_intake, huge_png
+
+    user = make_user(portal)
+    number = cases.file_dispute(portal, user, filing_form())
+    attach_without_intake(portal, user, number, "长截图.png", huge_png(13000, 13000), "image/png")
+    at = _dispute_page(user, number)
+    assert not at.exception, at.exception
+    assert "This image is 13000 × 13000 pixels, too large to show here" in texts(at)
+    assert not at.get("image")
+
+
+HOSTILE_TEXTS = ["https://evil.example/login", "HTTP://EVIL.EXAMPLE", "www.evil.example/a",
+                 "mailto:help@evil.example", "pay to refund@evil.example now",
+                 "<https://evil.example>", "[refund](https://evil.example)",
+                 "![x](https://evil.example/p.png)", "xmpp:bank@evil.example"]
+
+
+def gfm_links(source: str) -> list[str]:
+    r"""What Streamlit's Markdown renderer turns into a link in `source`: CommonMark links and
+    autolinks, and GFM's literal autolinks, which remark-gfm finds in the text *after* backslash
+    escapes are undone (StreamlitMarkdown.js uses these two regular expressions: `(https?:\/\/|
+    www(?=\.))([-.\w]+)…` with the flags gi and `([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)` with u, both
+    with an ASCII \w). A superset: the renderer's extra checks (the character before, the
+    domain's last part) only ever drop a match."""
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source)
+    found = re.findall(r"(?:https?://|www(?=\.))[-.\w]+", text, re.ASCII | re.IGNORECASE)
+    found += re.findall(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+", text, re.ASCII)
+    found += re.findall(r"(?<!\\)\]\(|(?<!\\)<[A-Za-z][-A-Za-z0-9+.]{1,31}:[^\s<>]*>", source)
+    return found
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """Every piece of Markdown on the page (what the browser renders as Markdown)."""
+    kinds = ("markdown", "caption", "info", "warning", "error", "success", "title", "subheader",
+             "header")
+    return [str(e.value) for kind in kinds for e in at.get(kind)]
+
+
+def test_user_text_never_becomes_a_link(portal):
+    """Issue 19, finding 7: escaped Markdown still auto-linked https://…, www.… and e-mail
+    addresses, on the borrower's page and in "My disputes". User text must show as text."""
+    from dispute.contacts import add_contact
+
+    user = make_user(portal)
+    number = cases.file_dispute(portal, user, filing_form(
+        institution="www.evil.example", description="\n".join(HOSTILE_TEXTS)))
+    cases.file_dispute(portal, user, filing_form(institution="https://evil.example/bank"))
+    add_contact(portal, user, number, {
+        "contacted_at": NOW, "channel": "phone", "agent_name": "agent@evil.example",
+        "agent_position": "www.evil.example", "summary": " ".join(HOSTILE_TEXTS)})
+    assert gfm_links(render_md_escape(" ".join(HOSTILE_TEXTS))) == []
+    for at in (_dispute_page(user, number), app(user).run()):
+        assert not at.exception, at.exception
+        sources = markdown_sources(at)
+        shown = "\n".join(sources)
+        assert "evil" in shown
+        assert [link for s in sources for link in gfm_links(s)] == []
+
+
+def test_account_tables_show_user_text_as_text(portal):
+    """st.dataframe: no column is a link column, so names and e-mails are plain cells."""
+    admin = make_user(portal, Role.ADMIN, email="admin@example.com")
+    make_user(portal, name="https://evil.example", email="www@evil.example")
+    at = app(admin).run()
+    assert not at.exception
+    assert at.dataframe and all("link" not in f.proto.columns for f in at.dataframe)
+    assert "https://evil.example" in at.dataframe[0].value.to_string()
+
+
+def render_md_escape(text: str) -> str:
+    from ui.render import md_escape
+
+    return md_escape(text)
 
 
 def test_borrower_logs_a_contact_on_the_dispute_page(portal):

@@ -133,9 +133,11 @@ def test_legal_exports_a_bundle_from_the_workspace_and_the_borrower_gets_theirs(
     import io
     import zipfile
 
+    from dispute.bundle import signing
     from dispute.bundle.verify import verify_bundle
 
     ctx, number, borrower, staff, legal = case
+    portal_key = signing.public_pem(signing.load_key(ctx.settings.data_dir)).encode()
     add_note(ctx, staff, number, {"body": "内部备注：不应出现在借款人的材料包中"})
     at = open_page(legal, "pages/workspace.py", number)
     assert not at.exception
@@ -145,7 +147,7 @@ def test_legal_exports_a_bundle_from_the_workspace_and_the_borrower_gets_theirs(
     name, data = at.session_state[f"export_panel_{number}"]
     path = tmp_path / name
     path.write_bytes(data)
-    assert verify_bundle(path).ok
+    assert verify_bundle(path, portal_key).ok
     assert "不应出现在借款人的材料包中" in pdf_text(data)
 
     at = open_page(borrower, "pages/dispute.py", number)
@@ -155,7 +157,7 @@ def test_legal_exports_a_bundle_from_the_workspace_and_the_borrower_gets_theirs(
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert "bundle.pdf" in z.namelist()
     (tmp_path / "mine.zip").write_bytes(data)
-    assert verify_bundle(tmp_path / "mine.zip").ok
+    assert verify_bundle(tmp_path / "mine.zip", portal_key).ok
     assert "不应出现在借款人的材料包中" not in pdf_text(data)
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dispute.assignment import assign, list_handlers
 from dispute.models import Dispute, User
-from ui import forms, session
+from ui import forms, render, session
 
 
 def show(ctx, user: User, d: Dispute) -> None:
@@ -14,7 +14,7 @@ def show(ctx, user: User, d: Dispute) -> None:
     handlers = dict(list_handlers(ctx, user))
     options = [None, *handlers]
     current = handlers.get(d.handler_id, _("Unassigned")) if d.handler_id else _("Unassigned")
-    st.markdown(f"**{_('Handler')}**: {current}")
+    st.markdown(f"**{_('Handler')}**: {render.md_escape(current)}")
     with st.expander(_("Assign")):
         choice = st.selectbox(_("Handler"), options, key="assign_handler",
                               index=options.index(d.handler_id) if d.handler_id in options

@@ -11,7 +11,7 @@ from dispute.exhibits import open_evidence
 from dispute.i18n import format_date, format_datetime
 from dispute.models import EvidenceItem, User
 from dispute.vocab import label
-from evidence import preview
+from evidence import images, preview
 from evidence.names import extension
 from evidence.types import ACCEPTED
 from ui.render import md_escape
@@ -21,9 +21,15 @@ from ui.session import context, lang, t
 # Previews are cached by content; on a miss the bytes come through `open_evidence`, which checks
 # that the user may read the dispute (`_open` is left out of the cache key).
 @st.cache_data(max_entries=200, show_spinner=False)
-def _image(sha256: str, media_type: str, _open: Callable[[], BinaryIO]) -> bytes | None:
+def _image(sha256: str, media_type: str, _open: Callable[[], BinaryIO]
+           ) -> tuple[bytes | None, tuple[int, int] | None]:
+    """The preview PNG (None when it cannot be decoded), or the size of an image too large to
+    decode (stored before intake refused those)."""
     with _open() as fh:
-        return preview.image_png(fh, media_type)
+        try:
+            return preview.image_png(fh, media_type), None
+        except images.TooManyPixels as big:
+            return None, (big.width, big.height)
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
@@ -63,9 +69,13 @@ def show_exhibit(user: User, number: str, item: EvidenceItem) -> None:
                                                              ctx.settings.timezone)),
             f"{item.size / 1024:,.0f} KB", f"SHA-256 {item.sha256[:16]}…"])))
         if item.media_type.startswith("image/"):
-            png = _image(item.sha256, item.media_type, opener)
+            png, too_large = _image(item.sha256, item.media_type, opener)
             if png:
                 st.image(png, width=420)
+            elif too_large:
+                st.info(_("This image is {width} × {height} pixels, too large to show here; "
+                          "download it to view it.").format(width=too_large[0],
+                                                            height=too_large[1]))
             else:
                 st.info(_("This image cannot be shown; download it to view it."))
         elif item.media_type == "application/pdf":

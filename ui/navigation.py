@@ -1,4 +1,4 @@
-"""Which pages each kind of visitor sees: one declared table, used by app.py and by the tests."""
+"""Which pages each kind of visitor sees: one declared table, used by portal.py and by the tests."""
 
 from __future__ import annotations
 

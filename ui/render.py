@@ -12,10 +12,18 @@ from dispute.errors import InvalidInput, UserError
 from ui.session import t
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+# GFM's literal autolinks: remark-gfm finds "http://", "https://", "www." and e-mail addresses
+# in the text *after* backslash escapes are undone, so escaping cannot stop them. An invisible
+# WORD JOINER (U+2060) after "http"/"https" and "www" and after every "@" breaks each pattern
+# (they need those characters side by side) and changes nothing on screen.
+_AUTOLINK = re.compile(r"(?i)(?:https?(?=:)|www(?=\.)|@)")
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: str) -> str:
-    """Text shown literally by st.markdown: no links, images, HTML or formatting from users."""
+    """Text shown literally by st.markdown: no links (written, autolinked or bare URLs and
+    e-mail addresses), images, HTML or formatting from users."""
+    text = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 

@@ -1,5 +1,5 @@
 """Per-session state: who is signed in, since when, and in which language. Keys are set once
-in app.py. Each request re-reads the account and applies dispute/sessions.py's rules: an idle,
+in portal.py. Each request re-reads the account and applies dispute/sessions.py's rules: an idle,
 disabled or reset session ends there, and a user who must change their password sees only that
 form."""
 

@@ -9,19 +9,17 @@ original bytes still go into the ZIP.
 from __future__ import annotations
 
 import io
-import struct
-import warnings
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
 from dispute.bundle import phrases
 from dispute.bundle.content import ExhibitRecord
-from evidence import preview, types
-from evidence.preview import PILLOW_FORMATS
+from evidence import images, preview, types
+from evidence.images import PILLOW_FORMATS
 
 Way = Literal["pdf", "image", "audio", "text", "none"]
 
@@ -31,10 +29,8 @@ IMAGE_MARGIN = 10 * MM
 IMAGE_MARGIN_BOTTOM = 16 * MM          # room for the stamp under the image
 IMAGE_MAX_SIDE = 2400                  # pixels kept: about 300 dpi over the page's long side
 IMAGE_QUALITY = 88
-MAX_FRAMES = 50
+MAX_FRAMES = images.MAX_FRAMES
 MAX_TEXT_CHARS = 100_000
-_DAMAGED_IMAGE = (OSError, ValueError, EOFError, SyntaxError, struct.error, RuntimeError,
-                  KeyError, IndexError, ZeroDivisionError)
 
 
 @dataclass
@@ -46,13 +42,15 @@ class Prepared:
     way: Way
     body_pages: int = 0                # pages after the sheet (PDF pages, image frames)
     reason: str | None = None          # msgid: why it could not be shown
+    reason_params: dict[str, Any] = field(default_factory=dict)
     audio: preview.AudioInfo | None = None
     text: str | None = None
     text_cut: bool = False
     image_pdf: bytes | None = None     # the image's pages, made here
 
-    def cannot_show(self, reason: str) -> None:
+    def cannot_show(self, reason: str, **params: Any) -> None:
         self.way, self.reason, self.body_pages, self.image_pdf = "none", reason, 0, None
+        self.reason_params = params
 
 
 def prepare(record: ExhibitRecord, path: str, data: bytes) -> Prepared:
@@ -73,9 +71,10 @@ def prepare(record: ExhibitRecord, path: str, data: bytes) -> Prepared:
         item.way = "image"
         try:
             item.image_pdf, item.body_pages = image_pages(data, media_type)
-        except Image.DecompressionBombError:
-            item.cannot_show(phrases.REASON_TOO_LARGE)
-        except _DAMAGED_IMAGE:
+        except images.TooManyPixels as big:
+            item.cannot_show(phrases.REASON_TOO_LARGE, width=big.width, height=big.height,
+                             limit=images.megapixels(images.MAX_PIXELS))
+        except images.DAMAGED:
             item.cannot_show(phrases.REASON_DAMAGED_IMAGE)
     elif media_type.startswith("audio/"):
         item.way = "audio"
@@ -112,17 +111,14 @@ def open_pdf(data: bytes | io.BufferedIOBase) -> PdfReader:
 
 
 def image_pages(data: bytes, media_type: str) -> tuple[bytes, int]:
-    """A PDF with one upright, fitted page per frame (TIFF pages, at most MAX_FRAMES)."""
+    """A PDF with one upright, fitted page per frame (TIFF pages, at most MAX_FRAMES);
+    images.TooManyPixels, before anything is decoded, when a frame is over the pixel limit."""
     writer = PdfWriter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[media_type]]) as image:
-            for index, frame in enumerate(ImageSequence.Iterator(image)):
-                if index == MAX_FRAMES:
-                    break
-                if frame.format == "JPEG" or image.format == "JPEG":
-                    frame.draft("RGB", (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-                _add_image_page(writer, _printable(ImageOps.exif_transpose(frame)))
+    with images.open_image(io.BytesIO(data), media_type) as image:
+        for frame in images.frames(image, MAX_FRAMES):
+            if frame.format == "JPEG" or image.format == "JPEG":
+                frame.draft("RGB", (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
+            _add_image_page(writer, _printable(ImageOps.exif_transpose(frame)))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)

@@ -5,6 +5,10 @@ only on its content. The cover of bundle.pdf cannot print the hash of a manifest
 hash of bundle.pdf itself; it prints the *exhibits fingerprint* instead: the SHA-256 of the
 exhibit entries below (exhibit, path, sha256, size, media_type), which the manifest repeats and
 `verify` recomputes.
+
+SCHEMA is the manifest's form as a JSON Schema (draft 2020-12): `verify` checks a manifest against
+it before using any of its values, and it is closed (no other keys), so a hostile manifest can
+neither lack what verify reads nor smuggle in what it does not.
 """
 
 from __future__ import annotations
@@ -27,6 +31,63 @@ FINGERPRINT_KEYS = ("exhibit", "path", "sha256", "size", "media_type")
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _MAX_STEM = 80
+MAX_BYTES = 4 << 20       # a manifest is a few hundred bytes per exhibit
+MAX_FILES = 10_001        # bundle.pdf and up to 10 000 exhibits
+
+_SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+_PAGE = {"type": "integer", "minimum": 1}
+_SIZE = {"type": "integer", "minimum": 0}
+_PDF_ENTRY = {
+    "type": "object", "additionalProperties": False,
+    "required": ["path", "sha256", "size", "media_type", "pages"],
+    "properties": {"path": {"const": PDF_NAME}, "sha256": _SHA256, "size": _SIZE,
+                   "media_type": {"const": "application/pdf"}, "pages": _PAGE},
+}
+_EXHIBIT_ENTRY = {
+    "type": "object", "additionalProperties": False,
+    "required": [*FINGERPRINT_KEYS, "pages", "shown_as", "original_name"],
+    "properties": {
+        "exhibit": {"type": "string", "pattern": "^E[0-9]{2,5}$"},
+        # exhibit_path's form: no path, control or Windows-reserved characters in the name
+        "path": {"type": "string", "maxLength": 200,
+                 "pattern": '^exhibits/E[0-9]{2,5}-[^<>:"/\\\\|?*\\x00-\\x1f]+$'},
+        "sha256": _SHA256, "size": _SIZE,
+        "media_type": {"type": "string", "maxLength": 100},
+        "pages": {"type": "array", "prefixItems": [_PAGE, _PAGE], "items": False,
+                  "minItems": 2},
+        "shown_as": {"enum": ["pdf", "image", "audio", "text", "none"]},
+        "original_name": {"type": "string", "maxLength": 1000},
+    },
+}
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object", "additionalProperties": False,
+    "required": ["format", "dispute", "created_at", "language", "options", "signer",
+                 "exhibits_fingerprint", "files"],
+    "properties": {
+        "format": {"const": FORMAT},
+        "dispute": {"type": "string", "pattern": "^DSP-[0-9]{4}-[0-9]{6,}$"},
+        "created_at": {"type": "string", "maxLength": 40},
+        "language": {"type": "string", "maxLength": 20},
+        "options": {
+            "type": "object", "additionalProperties": False,
+            "required": ["include_notes", "unmasked", "reason"],
+            "properties": {"include_notes": {"type": "boolean"},
+                           "unmasked": {"type": "boolean"},
+                           "reason": {"type": "string", "maxLength": 10_000}},
+        },
+        "signer": {
+            "type": "object", "additionalProperties": False,
+            "required": ["algorithm", "public_key", "key_sha256"],
+            "properties": {"algorithm": {"const": "Ed25519"},
+                           "public_key": {"type": "string", "maxLength": 1000},
+                           "key_sha256": _SHA256},
+        },
+        "exhibits_fingerprint": _SHA256,
+        "files": {"type": "array", "minItems": 1, "maxItems": MAX_FILES,
+                  "prefixItems": [_PDF_ENTRY], "items": _EXHIBIT_ENTRY},
+    },
+}
 
 
 def canonical_json(value: Any) -> bytes:

@@ -30,7 +30,8 @@ TEXT: dict[str, str] = {
     "fingerprint_note": N_("The SHA-256 of the exhibit entries (exhibit, path, sha256, size, "
                            "media_type) of manifest.json in this bundle's ZIP. manifest.json also "
                            "lists the SHA-256 of this PDF and is signed (manifest.sig, Ed25519); "
-                           "check everything with `python -m dispute verify`."),
+                           "check everything against the portal's public key with `python -m "
+                           "dispute verify bundle.zip --trusted-key portal.pem`."),
     "index": N_("Index"),
     "page": N_("Page"),
     "pages": N_("Pages"),
@@ -124,7 +125,8 @@ OFFER_REJECTED = N_("Rejected")
 REASON_ENCRYPTED = N_("it is encrypted with a password.")
 REASON_DAMAGED_PDF = N_("it is damaged and cannot be read as a PDF.")
 REASON_DAMAGED_IMAGE = N_("the image is damaged or cannot be decoded.")
-REASON_TOO_LARGE = N_("the image is too large to decode safely.")
+REASON_TOO_LARGE = N_("the image is too large to show: {width} × {height} pixels, more than "
+                      "the {limit} million pixels that are decoded safely.")
 REASON_NOT_PRINTABLE = N_("files of this type cannot be printed.")
 
 EVENT_LABELS: dict[str, str] = k.LABELS  # one table of event words for every view

@@ -221,7 +221,7 @@ def sheets_html(content: BundleContent, prepared: list[Prepared]) -> str:
 
 def _sheet_status(item: Prepared, w: Words) -> tuple[str, bool]:
     if item.reason:
-        return w.t(phrases.TEXT["not_shown"], reason=w._(item.reason)), True
+        return w.t(phrases.TEXT["not_shown"], reason=w.t(item.reason, **item.reason_params)), True
     if item.way == "pdf":
         return w.t(phrases.TEXT["sheet_pages"], count=item.body_pages), False
     if item.way == "image":

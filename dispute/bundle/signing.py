@@ -1,7 +1,8 @@
 """The portal's Ed25519 signing key: created once in the data directory, readable by its owner only.
 
 The private key never leaves the data directory; `public_key_pem` is what a court or the other
-side is given to check a bundle with `verify --trusted-key`.
+side is given to check a bundle with `verify --trusted-key` (verify fails without a trusted key
+unless told --allow-untrusted).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -73,10 +74,10 @@ def load_public_pem(pem: bytes) -> Ed25519PublicKey | None:
     """A public key from PEM (or the public half of a private key PEM); None when it is not one."""
     try:
         key = serialization.load_pem_public_key(pem)
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         try:
             key = serialization.load_pem_private_key(pem, password=None).public_key()
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, UnsupportedAlgorithm):
             return None
     return key if isinstance(key, Ed25519PublicKey) else None
 
