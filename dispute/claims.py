@@ -31,7 +31,7 @@ from dispute.claim.words import ClaimRefused
 from dispute.context import Context
 from dispute.deadlines.rulebook import Jurisdiction, load_rulebook
 from dispute.errors import InvalidInput, UserError
-from dispute.i18n import LANGUAGES, N_
+from dispute.i18n import LANGUAGES, N_, format_money
 from dispute.models import User
 from dispute.storage import UnitOfWork
 from dispute.storage import claims as claim_rows
@@ -157,6 +157,20 @@ def save_calculation(ctx: Context, actor: User, number: str, facts: dict[str, An
     latest = claim_state(ctx, actor, number).latest
     assert latest is not None
     return latest
+
+
+CALCULATED = N_("Refund worked out: {refund}; the amount disputed was {before}")
+
+
+def calculated_detail(payload: dict[str, Any], _, lang: str) -> str:
+    """A ClaimCalculated event in one line (the timeline, the bundle's chronology): the refund
+    worked out and the amount disputed it replaced."""
+    if "refund_minor" not in payload:
+        return ""
+    currency = payload.get("currency") or "CNY"
+    return _(CALCULATED).format(
+        refund=format_money(payload["refund_minor"], currency, lang),
+        before=format_money(payload.get("fees_before") or 0, currency, lang))
 
 
 # --- helpers ----------------------------------------------------------------------------------

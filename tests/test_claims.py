@@ -12,6 +12,7 @@ import pytest
 
 from dispute import cases, claims, workflow
 from dispute.claim import CsvRefused
+from dispute.i18n import translator
 from dispute.errors import Forbidden, NotFound, StaleWrite, UserError
 from dispute.vocab import Role
 from tests.conftest import filing_form, make_user, raw
@@ -148,3 +149,51 @@ def test_a_closed_dispute_takes_no_new_lines(case):
     workflow.move(ctx, staff, number, "close", FORMS["close"])
     with pytest.raises(UserError, match="closed"):
         claims.import_lines(ctx, borrower, number, LINES.encode("utf-8"))
+
+
+# --- where the result goes: the bundle ---------------------------------------------------------
+
+def _pdf_pages(zip_path) -> list[str]:
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(zip_path) as zf:
+        name = next(n for n in zf.namelist() if n.endswith("bundle.pdf"))
+        reader = PdfReader(io.BytesIO(zf.read(name)))
+        return [page.extract_text() for page in reader.pages]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_bundle_has_the_calculation_right_after_the_summary(case, tmp_path, lang):
+    from dispute.bundle.content import BundleOptions
+    from dispute.bundle.export import export_bundle
+
+    ctx, number, borrower, staff = case
+    claims.import_lines(ctx, borrower, number, LINES.encode("utf-8"))
+    claims.save_calculation(ctx, borrower, number, FACTS, [
+        {"ref": "5", "decision": "keep", "reason": "<b>agreed</b> on the phone"}])
+    pages = _pdf_pages(export_bundle(ctx, borrower, number, tmp_path / "b.zip",
+                                     BundleOptions(lang=lang)).path)
+    text = "\n".join(pages)
+    title = {"en": "Calculation: what the error cost", "zh_CN": "计算：错误造成的损失"}[lang]
+    total = {"en": "Total to refund: ¥116.25", "zh_CN": "应退还合计：¥116.25"}[lang]
+    assert title in text and total in text
+    assert "<b>agreed</b> on the phone" in text          # escaped, printed as text
+    _ = translator(lang)
+    body = "\n".join(pages[2:])        # after the cover and the index
+    order = [body.index(_(m)) for m in ("Case summary and remedies sought",
+                                         "Calculation: what the error cost", "Chronology")]
+    assert order == sorted(order)
+    assert _("Index") in pages[1] and title in pages[1]
+
+
+def test_no_calculation_no_section(case, tmp_path):
+    from dispute.bundle.content import BundleOptions
+    from dispute.bundle.export import export_bundle
+
+    ctx, number, borrower, staff = case
+    text = "\n".join(_pdf_pages(export_bundle(ctx, borrower, number, tmp_path / "b.zip",
+                                              BundleOptions(lang="en")).path))
+    assert "Calculation: what the error cost" not in text and "Case summary" in text
