@@ -92,3 +92,18 @@ def test_no_prefill_without_a_saved_calculation(case):
     ctx, number, borrower, staff = case
     at = open_page(staff, "pages/workspace.py", number)
     assert at.text_input(key="offer_refund").value == ""
+
+
+def test_the_panel_with_its_working_is_all_chinese_in_chinese(case):
+    from tests.test_untranslated import untranslated
+
+    ctx, number, borrower, staff = case
+    claims.import_lines(ctx, staff, number, LINES.encode("utf-8"))
+    claims.save_calculation(ctx, staff, number, FACTS, [
+        {"ref": "5", "decision": "keep", "reason": "双方确认"}])
+    for user, path in ((staff, "pages/workspace.py"), (borrower, "pages/dispute.py")):
+        at = open_page(user, path, number, lang="zh_CN")
+        at.button(key="claim_compute").click().run()
+        assert not at.exception
+        assert "应退还合计：¥141.25" in texts(at)
+        assert untranslated(at) == []
