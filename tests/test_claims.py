@@ -197,3 +197,13 @@ def test_no_calculation_no_section(case, tmp_path):
     text = "\n".join(_pdf_pages(export_bundle(ctx, borrower, number, tmp_path / "b.zip",
                                               BundleOptions(lang="en")).path))
     assert "Calculation: what the error cost" not in text and "Case summary" in text
+
+
+def test_saved_lines_come_back_as_csv_that_reads_the_same():
+    from dispute.claim.csv_import import parse_csv, to_csv
+
+    first = parse_csv(LINES)
+    again = parse_csv(to_csv(first))
+    drop = {part: {"__all__": {"source_line"}} for part in ("charges", "payments", "dues")}
+    assert again.model_dump(exclude=drop) == first.model_dump(exclude=drop)
+    assert to_csv(again) == to_csv(first)
