@@ -27,7 +27,7 @@ from dispute.case_rows import case_for, open_row_for_write, touch
 from dispute.claim import (AccountLines, ClaimResult, ErrorFacts, Override, calculate, decode,
                            parse_csv)
 from dispute.claim import working
-from dispute.claim.words import ClaimRefused
+from dispute.claim.words import ClaimRefused, Label
 from dispute.context import Context
 from dispute.deadlines.rulebook import Jurisdiction, load_rulebook
 from dispute.errors import InvalidInput, UserError
@@ -199,10 +199,10 @@ def _overrides(forms: Iterable[dict[str, Any]]) -> tuple[Override, ...]:
         try:
             out.append(parse(Override, form))
         except InvalidInput as exc:
-            field, problem = next(iter(exc.fields.items()))
-            raise ClaimRefused(N_("The override of line {ref} is incomplete ({field}): "
-                                  "{problem}"), ref=str(form.get("ref", "")), field=field,
-                               problem=problem) from None
+            what = (N_("a reason") if "reason" in exc.fields else
+                    N_("the amount refunded (a part refund only, as 12.50)"))
+            raise ClaimRefused(N_("The override of line {ref} needs {what}."),
+                               ref=str(form.get("ref", "")), what=Label(what)) from None
     return tuple(out)
 
 

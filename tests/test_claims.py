@@ -207,3 +207,16 @@ def test_saved_lines_come_back_as_csv_that_reads_the_same():
     drop = {part: {"__all__": {"source_line"}} for part in ("charges", "payments", "dues")}
     assert again.model_dump(exclude=drop) == first.model_dump(exclude=drop)
     assert to_csv(again) == to_csv(first)
+
+
+def test_an_override_without_its_reason_or_amount_is_refused_with_its_line(case):
+    ctx, number, borrower, staff = case
+    claims.import_lines(ctx, borrower, number, LINES.encode("utf-8"))
+    with pytest.raises(UserError) as no_reason:
+        claims.compute(ctx, staff, number, FACTS, [{"ref": "5", "decision": "keep",
+                                                    "reason": ""}])
+    assert no_reason.value.render(lambda s: s) == "The override of line 5 needs a reason."
+    with pytest.raises(UserError, match="line 6 needs the amount refunded"):
+        claims.save_calculation(ctx, staff, number, FACTS, [
+            {"ref": "6", "decision": "part", "reason": "half", "refund_minor": None}])
+    assert claims.claim_state(ctx, staff, number).latest is None

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import streamlit as st
+from pydantic_core import PydanticCustomError
 
 from dispute.claim import ClaimResult, working
 from dispute.claim.calculator import USES
@@ -187,7 +188,7 @@ def _overrides(lines: AccountLines, currency: str, _, lang: str) -> list[dict[st
 def _amount(text: str, currency: str) -> int | None:
     try:
         return parse_amount(text, currency) if text.strip() else None
-    except Exception:  # an amount that is no amount: the override is refused with its line
+    except PydanticCustomError:  # not an amount: the override is refused, naming its line
         return None
 
 
