@@ -21,6 +21,9 @@ Decisions (design §1–3, §5, §6):
 - Stage moves follow the lifecycle table (dispute/stages.py); a role the move is not for gets F.
 - Internal notes (add, list) and requests for information are staff and legal only; offers are
   made by staff or legal and answered only by the borrower who owns the dispute.
+- What the error cost (issue 14): the account lines and calculations are kept and worked out by
+  everyone on the case — the borrower on their own dispute (it is their statement and their
+  claim), staff and legal on any; every save is an event with its actor.
 - Mediation and court records are written by legal only; everyone on the case reads them.
 - Bundles: legal exports any case; the borrower their own (masked, never with notes); staff and
   administrators none.
@@ -141,6 +144,12 @@ MATRIX: tuple[Action, ...] = (
     _case("dispute.offers.make_offer", *TEAM),
     _case("dispute.offers.answer_offer", *BORROWER),
     _case("dispute.offers.list_offers", *READ),
+    # what the error cost (issue 14): everyone on the case keeps the lines and works it out
+    _case("dispute.claims.save_lines", *READ),
+    _case("dispute.claims.import_lines", *READ),
+    _case("dispute.claims.claim_state", *READ),
+    _case("dispute.claims.compute", *READ),
+    _case("dispute.claims.save_calculation", *READ),
     # mediation and court records: legal writes, the case reads
     _case("dispute.proceedings.update_mediation", *LEGAL),
     _case("dispute.proceedings.add_session", *LEGAL),

@@ -38,6 +38,14 @@ LITIGATION_RECORDED = "LitigationRecorded"  # court, case_number, filed_on
 HEARING_RECORDED = "HearingRecorded"      # held_on, notes
 JUDGMENT_RECORDED = "JudgmentRecorded"    # judgment, judgment_on, served_on, appeal_by
 
+# What the error cost (issue 14)
+CLAIM_LINES_SAVED = "ClaimLinesSaved"     # source ("page" | "csv"), charges, payments, dues,
+#                                           currency (the lines themselves are in claim_lines)
+CLAIM_CALCULATED = "ClaimCalculated"      # calculation_id, category, facts, overrides,
+#                                           jurisdiction, lines (as saved), currency,
+#                                           refund_minor, fees_before (the disputed amount it
+#                                           replaced)
+
 # Deadlines (issue 4)
 DEADLINE_EXTENDED = "DeadlineExtended"    # rule, days, unit, reason, approver
 DEADLINE_PAUSED = "DeadlinePaused"        # rule, reason
@@ -104,6 +112,8 @@ LABELS = {
     LITIGATION_RECORDED: N_("Litigation record updated"),
     HEARING_RECORDED: N_("Hearing recorded"),
     JUDGMENT_RECORDED: N_("Judgment recorded"),
+    CLAIM_LINES_SAVED: N_("Account lines saved"),
+    CLAIM_CALCULATED: N_("Calculation saved: what the error cost"),
     DEADLINE_EXTENDED: N_("Deadline extended"),
     DEADLINE_PAUSED: N_("Deadline paused"),
     DEADLINE_RESUMED: N_("Deadline resumed"),

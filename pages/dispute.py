@@ -8,7 +8,8 @@ from dispute.offers import OfferStatus, list_offers
 from dispute.timeline import timeline
 from dispute.vocab import Stage
 from dispute.workflow import move as move_dispute
-from ui import (case_header, case_page, contacts_panel, conversation, correction_form,
+from ui import (case_header, case_page, claim_panel, contacts_panel, conversation,
+                correction_form,
                 deadlines_panel, evidence_panel, export_panel, forms, offers_view,
                 proceedings_view, render, session, signed_in, timeline_view)
 
@@ -38,8 +39,8 @@ case_header.details(d)
 with st.container():
     export_panel.borrower_bundle_button(ctx, user, d.number)
 
-names = [_("Conversation"), _("Offers"), _("Evidence"), _("Contact log"), _("Timeline"),
-         _("Mediation and court")]
+names = [_("Conversation"), _("Offers"), _("What the error cost"), _("Evidence"),
+         _("Contact log"), _("Timeline"), _("Mediation and court")]
 if d.stage == Stage.FILED:
     names.append(_("Correct my filing"))
 names.append(_("Withdraw"))
@@ -49,6 +50,8 @@ with tabs[_("Conversation")]:
     conversation.show(ctx, user, d.number, is_open)
 with tabs[_("Offers")]:
     offers_view.show(ctx, user, d.number, d.version, is_open)
+with tabs[_("What the error cost")]:
+    claim_panel.show(ctx, user, d, is_open)
 with tabs[_("Evidence")]:
     items = evidence_panel.show(ctx, user, d.number, is_open)
 with tabs[_("Contact log")]:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dispute.timeline import timeline
 from dispute.vocab import Role, Stage
-from ui import (assign_form, case_header, case_page, contacts_panel, conversation,
+from ui import (assign_form, case_header, case_page, claim_panel, contacts_panel, conversation,
                 deadlines_panel, evidence_panel, export_panel, moves_panel, notes_panel,
                 offers_view, proceedings_view, render, session, signed_in, timeline_view,
                 unmask_form)
@@ -33,8 +33,8 @@ with right:
 with left:
     case_header.details(d)
 
-names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("Evidence"),
-         _("Contact log"), _("Mediation and court"), _("Internal notes")]
+names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("What the error cost"),
+         _("Evidence"), _("Contact log"), _("Mediation and court"), _("Internal notes")]
 if user.role == Role.LEGAL:
     names.append(_("Export"))
 tabs = dict(zip(names, st.tabs(names)))
@@ -46,6 +46,8 @@ with tabs[_("Conversation")]:
     conversation.show(ctx, user, d.number, is_open)
 with tabs[_("Offers")]:
     offers_view.show(ctx, user, d.number, d.version, is_open)
+with tabs[_("What the error cost")]:
+    claim_panel.show(ctx, user, d, is_open)
 with tabs[_("Evidence")]:
     items = evidence_panel.show(ctx, user, d.number, is_open)
 with tabs[_("Contact log")]:

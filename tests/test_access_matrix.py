@@ -20,12 +20,14 @@ import pytest
 
 import dispute
 from dispute import access_matrix as am
-from dispute import account_admin, accounts, assignment, audit, case_rows, cases, contacts
+from dispute import account_admin, accounts, assignment, audit, case_rows, cases, claims
+from dispute import contacts
 from dispute import corrections
 from dispute import dashboard, demands, exhibits, messages, notes, offers, proceedings, queue, timeline
 from dispute import unmasking, workflow
 from dispute.access_matrix import Outcome, Relation
 from dispute.bundle import content as bundle_content
+from dispute.claim import parse_csv
 from dispute.bundle import export as bundle_export
 from dispute.config import Settings
 from dispute.context import open_context
@@ -37,6 +39,7 @@ from dispute.event_kinds import NOTE_ADDED
 from dispute.stages import MOVES
 from dispute.vocab import Role, Stage
 from tests.conftest import raw, Clock, filing_form, make_user, pdf_bytes, upload, user_form
+from tests.test_claim_cli import LINES as CLAIM_LINES
 from tests.test_workflow import FORMS
 
 NOTE = "INTERNAL NOTE: the lender's insider says the borrower is right"
@@ -156,6 +159,17 @@ class Spec:
 
 def _offer(w: World) -> dict[str, Any]:
     return {"offer": offers.list_offers(w.ctx, w.people["staff"], w.number)[0].id}
+
+
+CLAIM_FACTS = {"due_on": date(2026, 3, 5), "credited_on": date(2026, 3, 8)}
+
+
+def _claim_saved(w: World, calculate: bool = False) -> dict[str, Any]:
+    """The dispute's account lines saved by staff (and a calculation from them)."""
+    claims.import_lines(w.ctx, w.people["staff"], w.number, CLAIM_LINES.encode("utf-8"))
+    if calculate:
+        claims.save_calculation(w.ctx, w.people["staff"], w.number, CLAIM_FACTS)
+    return {}
 
 
 def _paused(w: World) -> dict[str, Any]:
@@ -281,6 +295,24 @@ SPECS: dict[str, Spec] = {
     "offers.list_offers": Spec(
         lambda w: offers.list_offers(w.ctx, w.actor, w.number),
         lambda w, items: [o.refund_minor for o in items] == [8500] or pytest.fail(items)),
+    "claims.save_lines": Spec(
+        lambda w: claims.save_lines(w.ctx, w.actor, w.number, parse_csv(CLAIM_LINES)),
+        lambda w, lines: claims.claim_state(w.ctx, w.actor, w.number).lines == lines
+        or pytest.fail(lines), writes=True),
+    "claims.import_lines": Spec(
+        lambda w: claims.import_lines(w.ctx, w.actor, w.number, CLAIM_LINES.encode("utf-8")),
+        lambda w, lines: len(lines.charges) == 4 or pytest.fail(lines), writes=True),
+    "claims.claim_state": Spec(
+        lambda w: claims.claim_state(w.ctx, w.actor, w.number),
+        lambda w, s: (s.lines is not None and s.latest is not None) or pytest.fail(s),
+        prepare=lambda w: _claim_saved(w, calculate=True)),
+    "claims.compute": Spec(
+        lambda w: claims.compute(w.ctx, w.actor, w.number, CLAIM_FACTS),
+        lambda w, r: r.refund_minor > 0 or pytest.fail(r), prepare=_claim_saved),
+    "claims.save_calculation": Spec(
+        lambda w: claims.save_calculation(w.ctx, w.actor, w.number, CLAIM_FACTS),
+        lambda w, c: cases.get_dispute(w.ctx, w.actor, w.number).fees_minor == c.refund_minor
+        or pytest.fail(c), writes=True, prepare=_claim_saved),
     "proceedings.update_mediation": Spec(
         lambda w: proceedings.update_mediation(w.ctx, w.actor, w.number, {
             "body": "上海银行业纠纷调解中心", "reference": "沪银调〔2026〕17号"}),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dispute.i18n import format_date, format_datetime, format_money
+from dispute.claims import claim_state
+from dispute.i18n import format_amount_input, format_date, format_datetime, format_money
 from dispute.models import User
 from dispute.offers import STATUS_LABELS, Offer, OfferStatus, answer_offer, list_offers, make_offer
 from dispute.vocab import Currency, Role, label
@@ -75,6 +76,16 @@ def _make(ctx, user, number, version) -> None:
     st.subheader(_("Record an offer from the lender"))
     errors = forms.errors("offer")
     render.field_error(errors, "__form__")
+    latest = claim_state(ctx, user, number).latest
+    if latest is not None:
+        if "offer_refund" not in st.session_state:   # what the user typed wins
+            st.session_state["offer_refund"] = format_amount_input(latest.refund_minor,
+                                                                   latest.currency)
+            st.session_state["offer_currency"] = latest.currency
+        st.caption(_("The amount starts from the calculation saved on {when}: {amount} to "
+                     "refund (What the error cost).").format(
+            when=format_datetime(latest.made_at, session.lang(), ctx.settings.timezone),
+            amount=format_money(latest.refund_minor, latest.currency, session.lang())))
     c1, c2 = st.columns(2)
     currency = c1.selectbox(_("Currency"), [c.value for c in Currency], key="offer_currency",
                             format_func=lambda v: label(Currency(v), _))

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from dispute import event_kinds as ek
+from dispute.claims import calculated_detail
 from dispute.deadlines.recount import describe_move
 from dispute.i18n import format_date, format_datetime
 from dispute.timeline import TimelineEntry
@@ -33,6 +34,8 @@ def _detail(entry: TimelineEntry, _, lang: str = "en") -> str:
         return _(", ").join(sorted(p.get("after", {})))
     if entry.kind == ek.DEADLINE_MOVED:
         return describe_move(p, _, lambda d: format_date(d, lang))
+    if entry.kind == ek.CLAIM_CALCULATED:
+        return calculated_detail(p, _, lang)
     return ""
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from dispute import event_kinds
 from dispute.access import require_role
 from dispute.cases import get_dispute
+from dispute.claims import SavedCalculation, claim_state
 from dispute.context import Context
 from dispute.contacts import list_contacts
 from dispute.errors import Forbidden, InvalidInput, UserError
@@ -107,6 +108,7 @@ class BundleContent(Record):
     messages: dict[str, str]          # message id → body, for the chronology
     notes: list[Note]                 # oldest first; empty unless legal asked for notes
     exhibits: list[ExhibitRecord]
+    calculation: SavedCalculation | None = None   # the latest saved "what the error cost"
 
     @property
     def masked(self) -> bool:
@@ -190,4 +192,5 @@ def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> Bu
             recorded_on=e.recorded_on, uploaded_by=names.get(e.uploaded_by, ""),
             uploaded_at=e.uploaded_at, withdrawn_at=e.withdrawn_at,
             withdrawn_reason=e.withdrawn_reason) for e in evidence],
+        calculation=claim_state(ctx, actor, number).latest,
     )

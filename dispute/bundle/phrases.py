@@ -48,6 +48,11 @@ TEXT: dict[str, str] = {
     "compensation": N_("Compensation sought"),
     "remedies": N_("Remedies sought"),
     "closing_summary": N_("Closing summary"),
+    "calculation": N_("Calculation: what the error cost"),
+    "calculation_saved": N_("Saved by {name}, {when}. Each charge on the account with the "
+                            "decision and its reason; a person's override is shown beside the "
+                            "calculator's own decision."),
+    "calculation_basis": N_("From the calculation saved on {when} (see Calculation)"),
     "chronology": N_("Chronology"),
     "when": N_("When"),
     "event": N_("Event"),
@@ -150,6 +155,7 @@ EVENT_DETAILS: dict[str, str] = {
     k.LITIGATION_RECORDED: N_("{court} {case_number}, filed on {filed_on}"),
     k.HEARING_RECORDED: N_("Held on {held_on}: {notes}"),
     k.JUDGMENT_RECORDED: N_("{judgment} ({judgment_on}); appeal by {appeal_by}"),
+    k.CLAIM_LINES_SAVED: N_("{charges} charges, {payments} payments, {dues} due dates"),
     k.DEADLINE_EXTENDED: N_("{rule}: {days} days. {reason}"),
     k.DEADLINE_PAUSED: N_("{rule}: {reason}"),
     k.DEADLINE_RESUMED: N_("{rule}"),

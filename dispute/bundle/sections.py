@@ -14,6 +14,8 @@ from typing import Any
 from dispute import event_kinds
 from dispute.bundle import phrases, render
 from dispute.bundle.content import BundleContent
+from dispute.claim import working
+from dispute.claims import calculated_detail
 from dispute.offers import STATUS_LABELS, Offer
 from dispute.bundle.exhibits import Prepared
 from dispute.deadlines.recount import describe_move
@@ -21,10 +23,10 @@ from dispute.i18n import format_date, format_datetime, format_money, translator
 from dispute.vocab import (Channel, ErrorCategory, EvidenceKind, Product, Remedy, Resolution,
                            Role, Stage, label)
 
-SECTION_IDS = ("cover", "index", "summary", "chronology", "contacts", "records", "notes",
-               "evidence")
+SECTION_IDS = ("cover", "index", "summary", "calculation", "chronology", "contacts", "records",
+               "notes", "evidence")
 SECTION_TITLES = {"cover": "bundle", "index": "index", "summary": "summary",
-                  "chronology": "chronology", "contacts": "contacts", "records": "records",
+                  "calculation": "calculation", "chronology": "chronology", "contacts": "contacts", "records": "records",
                   "notes": "notes", "evidence": "evidence"}
 _VOCABULARIES = (Stage, Resolution, Channel, Product, ErrorCategory, Remedy, EvidenceKind, Role)
 
@@ -78,6 +80,8 @@ def event_details(kind: str, payload: dict[str, Any], content: BundleContent,
         return content.messages.get(str(payload.get("message_id")), "")
     if kind == event_kinds.DEADLINE_MOVED:
         return describe_move(payload, w._, w.d)
+    if kind == event_kinds.CLAIM_CALCULATED:
+        return calculated_detail(payload, w._, w.lang)
     template = phrases.EVENT_DETAILS.get(kind)
     if template is None:
         return ""
@@ -166,7 +170,24 @@ def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layo
         **_records(c.proceedings),
         notes=[{"when": w.dt(n.created_at), "author": n.author_name, "body": n.body}
                for n in c.notes] if c.options.include_notes else None,
-        exhibits=exhibit_rows(c, prepared, layout, w))
+        exhibits=exhibit_rows(c, prepared, layout, w),
+        calculation=calculation(c, w))
+
+
+def calculation(content: BundleContent, w: Words) -> dict[str, Any] | None:
+    """The Calculation section: the latest saved calculation worked again from its inputs (the
+    calculator is pure), in the bundle's language; plain strings, escaped by the template."""
+    saved = content.calculation
+    if saved is None:
+        return None
+    result = saved.worked()
+    return {"saved": w.t(phrases.TEXT["calculation_saved"], name=saved.made_by_name,
+                         when=w.dt(saved.made_at)),
+            "basis": w.t(phrases.TEXT["calculation_basis"], when=w.dt(saved.made_at)),
+            "facts": [f.render(w.lang) for f in result.facts],
+            "headings": working.headings(w.lang), "rows": working.rows(result, w.lang),
+            "summary": working.summary_lines(result, w.lang),
+            "total": working.total_line(result, w.lang)}
 
 
 def _records(p) -> dict:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from dispute.claim.lines import AccountLines, Charge, ChargeKind, DueLine, LineKind, Payment
 from dispute.claim.words import ClaimRefused
 from dispute.errors import UserError
-from dispute.i18n import N_, to_minor
+from dispute.i18n import N_, format_amount_input, to_minor
 from dispute.vocab import Currency
 
 MAX_ROWS = 10_000
@@ -305,3 +305,40 @@ def _whole_file(built: list[tuple[int, Charge | Payment | DueLine]]) -> list:
                 N_("No other charge has the ref {ref}."), ref=x.on_ref)))
     return problems
 
+
+
+HEADER = ("line", "date", "kind", "amount", "currency", "credited_on", "minimum", "statement",
+          "period_from", "period_to", "on", "ref", "description")
+
+
+def to_csv(lines: AccountLines) -> str:
+    """The lines as CSV text in the layout `parse_csv` reads (English headers, every line with
+    its ref), so saved lines can be edited on the page and read back unchanged."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+
+    def iso(value: date | None) -> str:
+        return value.isoformat() if value else ""
+
+    def amount(minor: int | None, currency: Currency) -> str:
+        return "" if minor is None else format_amount_input(minor, currency.value)
+
+    rows = []
+    for c in lines.charges:
+        rows.append((c.source_line, ["charge", iso(c.charged_on), c.kind.value,
+                                     amount(c.amount_minor, c.currency), c.currency.value, "",
+                                     "", iso(c.statement_on), iso(c.period_from),
+                                     iso(c.period_to), c.on_ref or "", c.ref, c.description]))
+    for p in lines.payments:
+        rows.append((p.source_line, ["payment", iso(p.paid_on), "",
+                                     amount(p.amount_minor, p.currency), p.currency.value,
+                                     iso(p.credited_on), "", "", "", "", "", p.ref,
+                                     p.description]))
+    for d in lines.dues:
+        rows.append((d.source_line, ["due", iso(d.due_on), "", amount(d.balance_minor, d.currency),
+                                     d.currency.value, "", amount(d.minimum_minor, d.currency),
+                                     iso(d.statement_on), "", "", "", d.ref, d.description]))
+    for _, row in sorted(rows, key=lambda r: (r[0] is None, r[0] or 0)):
+        writer.writerow(row)
+    return out.getvalue()
