@@ -89,6 +89,8 @@ class ExhibitRecord(Record):
     uploaded_at: datetime
     withdrawn_at: datetime | None
     withdrawn_reason: str | None
+    proves: str | None = None         # 证明目的
+    source: str | None = None         # 证据来源
 
 
 class BundleContent(Record):
@@ -189,5 +191,6 @@ def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> Bu
             media_type=e.media_type, size=e.size, sha256=e.sha256, description=e.description,
             recorded_on=e.recorded_on, uploaded_by=names.get(e.uploaded_by, ""),
             uploaded_at=e.uploaded_at, withdrawn_at=e.withdrawn_at,
-            withdrawn_reason=e.withdrawn_reason) for e in evidence],
+            withdrawn_reason=e.withdrawn_reason, proves=e.proves, source=e.source)
+            for e in evidence],
     )

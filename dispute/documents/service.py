@@ -133,7 +133,8 @@ def facts_for(ctx: Context, actor: User, number: str, kind: str, *, lang: str | 
                       judgment_on=judgment.judgment_on if judgment else None) if lit else None,
         exhibits=[F.Exhibit(exhibit=e.exhibit, kind=e.kind, description=e.description,
                             file_name=e.original_name, recorded_on=e.recorded_on,
-                            sha256=e.sha256, pages=pages.get(e.exhibit))
+                            sha256=e.sha256, what_it_proves=e.proves, source=e.source,
+                            pages=pages.get(e.exhibit))
                   for e in list_evidence(ctx, actor, number) if e.withdrawn_at is None],
     )
 
