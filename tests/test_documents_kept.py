@@ -196,3 +196,30 @@ def test_a_sent_letter_is_a_written_demand_that_restarts_limitation(case):
                                               "00000000-0000-0000-0000-000000000000"})
     with pytest.raises(InvalidInput):
         record_demand(ctx, borrower, number, {"sent_on": date(2999, 1, 1)})
+
+
+# --- kept documents in legal's bundle ------------------------------------------------------
+
+def test_legal_adds_a_kept_pdf_to_the_bundle_after_the_exhibits(case, tmp_path):
+    ctx, number, borrower, legal, staff, other = case
+    pdf = make_document(ctx, borrower, number, "complaint_letter", "pdf", "zh_CN")
+    docx = make_document(ctx, borrower, number, "complaint_letter", "docx", "zh_CN")
+    out = export_bundle(ctx, legal, number, tmp_path / "b.zip",
+                        BundleOptions(lang="en", documents=(pdf.id,)))
+    assert out.exhibits == 2
+    with zipfile.ZipFile(out.path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        entry = next(f for f in manifest["files"] if f.get("exhibit") == "D01")
+        assert entry["sha256"] == pdf.sha256
+        assert hashlib.sha256(zf.read(entry["path"])).hexdigest() == pdf.sha256
+        text = "\n".join(p.extract_text() for p in
+                         PdfReader(io.BytesIO(zf.read("bundle.pdf"))).pages)
+    assert "D01" in text and "投诉书" in squeeze(text)
+    from dispute.bundle.verify import verify_bundle
+    assert verify_bundle(out.path).ok
+    with pytest.raises(InvalidInput):           # a DOCX cannot be paged into the PDF
+        export_bundle(ctx, legal, number, tmp_path / "c.zip", BundleOptions(documents=(docx.id,)))
+    with pytest.raises(Forbidden):              # the borrower's own bundle takes none
+        export_bundle(ctx, borrower, number, tmp_path / "d.zip",
+                      BundleOptions(documents=(pdf.id,)))
+    assert not (tmp_path / "c.zip").exists() and not (tmp_path / "d.zip").exists()

@@ -83,6 +83,12 @@ def test_legal_makes_a_docx_on_the_workspace_and_staff_sees_the_empty_state(case
     assert not at.exception
     [doc] = list_documents(ctx, legal, number)
     assert (doc.kind, doc.format, doc.lang) == ("evidence_list", "docx", "en")
+    at.button(key="doc_make_pdf").click().run()
+    pdf = next(d for d in list_documents(ctx, legal, number) if d.format == "pdf")
+    # the Export tab offers the kept PDF (not the DOCX) for the bundle
+    at = open_page(legal, "pages/workspace.py", number)
+    [offered] = at.multiselect(key=f"export_panel_{number}_documents").options
+    assert "Evidence" in offered or "List of evidence" in offered, (offered, pdf.kind)
 
 
 def test_the_borrower_records_what_an_exhibit_proves_and_its_source(case):
