@@ -30,7 +30,9 @@ Decisions (design §1–3, §5, §6):
 - Documents (issue 13), one row per kind of dispute/documents/kinds.py: the borrower makes the
   borrower's papers (letters, complaints, court filings) for their own dispute; staff make the
   lender's answers (the complaint decision, the Reg X error response); legal makes every kind.
-  A kind the role does not make is F before the number is looked up.
+  A kind the role does not make is F before the number is looked up. Kept documents (made
+  through the same check) are read by everyone on the case. What an exhibit proves and its
+  source are set by the borrower (their own dispute) and legal, the side that files the list.
 - Administrators manage accounts and read the audit log; they see no case contents, nor the
   queue, the docket or the dashboard (which name borrowers and institutions).
 - Everyone may change their own password and language.
@@ -128,6 +130,7 @@ MATRIX: tuple[Action, ...] = (
     _case("dispute.exhibits.attach_evidence", *READ),
     _case("dispute.exhibits.list_evidence", *READ),
     _case("dispute.exhibits.open_evidence", *READ),
+    _case("dispute.exhibits.describe_exhibit", *PARTY_DOC),   # 证明目的/证据来源: the filing side
     _case("dispute.contacts.add_contact", *READ),
     _case("dispute.contacts.list_contacts", *READ),
     _case("dispute.demands.record_demand", *READ),
@@ -177,6 +180,12 @@ MATRIX: tuple[Action, ...] = (
         ("civil_complaint", PARTY_DOC), ("defence", PARTY_DOC), ("evidence_list", PARTY_DOC),
         ("notice_of_error", PARTY_DOC), ("billing_error_notice", PARTY_DOC),
         ("fcra_dispute", PARTY_DOC), ("error_response", LENDER_DOC))),
+    # documents kept on the dispute: made through facts_for (so the kind's row above decides;
+    # one party kind and one lender kind are walked here), read by everyone on the case
+    _case("dispute.documents.kept.make_document", *PARTY_DOC, variant="complaint_letter"),
+    _case("dispute.documents.kept.make_document", *LENDER_DOC, variant="decision_letter"),
+    _case("dispute.documents.kept.list_documents", *READ),
+    _case("dispute.documents.kept.open_document", *READ),
     # the team's lists
     _system("dispute.queue.queue", "F", "Y", "Y", "F"),
     _system("dispute.queue.docket", "F", "Y", "Y", "F"),

@@ -20,8 +20,12 @@ ASSIGNED = "Assigned"                     # handler_id, previous_id (names are s
 # Evidence and contacts
 EVIDENCE_ATTACHED = "EvidenceAttached"    # exhibit, sha256, …
 EVIDENCE_WITHDRAWN = "EvidenceWithdrawn"  # exhibit, reason
+EXHIBIT_DESCRIBED = "ExhibitDescribed"    # exhibit, evidence, before {proves, source}, after
 CONTACT_LOGGED = "ContactLogged"          # contact_id, channel, contacted_at
-DEMAND_RECORDED = "DemandRecorded"        # sent_on (a written demand: interrupts limitation)
+DEMAND_RECORDED = "DemandRecorded"        # sent_on, note, + for a letter made here: channel,
+#                                           proof, document (its id), document_kind
+# Documents (issue 13)
+DOCUMENT_MADE = "DocumentMade"            # document (id), kind, lang, format, sha256, size
 
 # The conversation
 MESSAGE_SENT = "MessageSent"              # message_id, author_role
@@ -99,8 +103,10 @@ LABELS = {
     ASSIGNED: N_("Handler assigned"),
     EVIDENCE_ATTACHED: N_("Evidence added"),
     EVIDENCE_WITHDRAWN: N_("Evidence withdrawn"),
+    EXHIBIT_DESCRIBED: N_("Exhibit's purpose and source recorded"),
     CONTACT_LOGGED: N_("Contact with the lender logged"),
     DEMAND_RECORDED: N_("Written demand recorded"),
+    DOCUMENT_MADE: N_("Document made"),
     MESSAGE_SENT: N_("Message sent"),
     INFORMATION_REQUESTED: N_("Information requested from the borrower"),
     INFORMATION_PROVIDED: N_("Borrower provided information"),

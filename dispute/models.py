@@ -239,6 +239,8 @@ class EvidenceItem(Strict):
     uploaded_at: datetime
     withdrawn_at: datetime | None
     withdrawn_reason: str | None
+    proves: str | None = None      # 证明目的: what it proves (issue 13)
+    source: str | None = None      # 证据来源: where it comes from
 
 
 class ContactEntry(Strict):

@@ -79,11 +79,13 @@ class EvidenceStore:
         self.tmp_dir.mkdir(mode=_DIR_MODE, exist_ok=True)
 
     def stage(self, stream: BinaryIO, filename: str, max_bytes: int,
-              chunk_size: int = 1 << 20) -> StagedFile:
+              chunk_size: int = 1 << 20, *, generated: str | None = None) -> StagedFile:
         """Stream an upload into tmp/, hashing and checking it; EvidenceRefused if not accepted.
 
         Reads at most max_bytes + 1 bytes. On any refusal or error the temp file is gone before
         the exception propagates. `filename` is used only for display and its extension.
+        `generated`: the media type of a file the portal wrote itself (a document it made): not
+        sniffed, since uploads refuse Word files and these are ours.
         """
         fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.tmp_dir)  # mode 0o600
         temp_path = Path(temp_name)
@@ -102,8 +104,12 @@ class EvidenceStore:
                     if len(head) < sniff.HEAD_SIZE:
                         head += chunk[: sniff.HEAD_SIZE - len(head)]
                 sealed.finish(digest.hexdigest())
-            with self._open_file(temp_path, digest.hexdigest()) as plain:
-                media_type = sniff.check(bytes(head), filename, size, max_bytes, source=plain)
+            if generated is not None:
+                media_type = generated
+            else:
+                with self._open_file(temp_path, digest.hexdigest()) as plain:
+                    media_type = sniff.check(bytes(head), filename, size, max_bytes,
+                                             source=plain)
         except BaseException:
             temp_path.unlink(missing_ok=True)
             raise

@@ -9,8 +9,8 @@ from dispute.timeline import timeline
 from dispute.vocab import Stage
 from dispute.workflow import move as move_dispute
 from ui import (case_header, case_page, claim_panel, contacts_panel, conversation,
-                correction_form,
-                deadlines_panel, evidence_panel, export_panel, forms, offers_view,
+                correction_form, deadlines_panel, documents_panel, evidence_panel, export_panel,
+                forms, offers_view,
                 proceedings_view, render, session, signed_in, timeline_view)
 
 _ = session.t()
@@ -40,7 +40,7 @@ with st.container():
     export_panel.borrower_bundle_button(ctx, user, d.number)
 
 names = [_("Conversation"), _("Offers"), _("What the error cost"), _("Evidence"),
-         _("Contact log"), _("Timeline"), _("Mediation and court")]
+         _("Contact log"), _("Timeline"), _("Mediation and court"), _("Documents")]
 if d.stage == Stage.FILED:
     names.append(_("Correct my filing"))
 names.append(_("Withdraw"))
@@ -60,6 +60,8 @@ with tabs[_("Timeline")]:
     timeline_view.show(timeline(ctx, user, d.number))
 with tabs[_("Mediation and court")]:
     proceedings_view.show(ctx, user, d.number, d.version)
+with tabs[_("Documents")]:
+    documents_panel.show(ctx, user, d, is_open)
 if d.stage == Stage.FILED:
     with tabs[_("Correct my filing")]:
         correction_form.show(ctx, user, d)

@@ -7,7 +7,8 @@ import streamlit as st
 from dispute.timeline import timeline
 from dispute.vocab import Role, Stage
 from ui import (assign_form, case_header, case_page, claim_panel, contacts_panel, conversation,
-                deadlines_panel, evidence_panel, export_panel, moves_panel, notes_panel,
+                deadlines_panel, documents_panel, evidence_panel, export_panel, moves_panel,
+                notes_panel,
                 offers_view, proceedings_view, render, session, signed_in, timeline_view,
                 unmask_form)
 
@@ -34,7 +35,8 @@ with left:
     case_header.details(d)
 
 names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("What the error cost"),
-         _("Evidence"), _("Contact log"), _("Mediation and court"), _("Internal notes")]
+         _("Evidence"), _("Contact log"), _("Mediation and court"), _("Documents"),
+         _("Internal notes")]
 if user.role == Role.LEGAL:
     names.append(_("Export"))
 tabs = dict(zip(names, st.tabs(names)))
@@ -54,6 +56,8 @@ with tabs[_("Contact log")]:
     contacts_panel.show(ctx, user, d.number, is_open, items)
 with tabs[_("Mediation and court")]:
     proceedings_view.show(ctx, user, d.number, d.version)
+with tabs[_("Documents")]:
+    documents_panel.show(ctx, user, d, is_open)
 with tabs[_("Internal notes")]:
     notes_panel.show(ctx, user, d.number)
 if user.role == Role.LEGAL:

@@ -32,6 +32,7 @@ from dispute.bundle import export as bundle_export
 from dispute.config import Settings
 from dispute.context import open_context
 from dispute.deadlines import service as deadlines
+from dispute.documents import kept
 from dispute.documents import service as documents
 from dispute.documents.kinds import KINDS
 from dispute.errors import Forbidden, NotFound, UserError
@@ -203,6 +204,12 @@ def _evidence_check(w: World, fh) -> None:
     assert hashlib.sha256(data).hexdigest() == hashlib.sha256(pdf_bytes()).hexdigest()
 
 
+def _document_check(w: World, fh) -> None:
+    with fh:
+        data = fh.read()
+    assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == w.extra["doc"].sha256
+
+
 def _move_spec(name: str, stage: Stage, after: Stage) -> Spec:
     return Spec(lambda w: workflow.move(w.ctx, w.actor, w.number, name, FORMS[name]),
                 lambda w, d: (d.stage == after) or pytest.fail(f"{d.stage} != {after}"),
@@ -248,6 +255,30 @@ SPECS: dict[str, Spec] = {
         _evidence_check,
         prepare=lambda w: {"evidence": exhibits.list_evidence(w.ctx, w.people["staff"],
                                                                w.number)[0].id}),
+    "exhibits.describe_exhibit": Spec(
+        lambda w: exhibits.describe_exhibit(w.ctx, w.actor, w.number, w.extra["evidence"], {
+            "proves": "被告重复扣款", "source": "原告手机银行截图"}),
+        lambda w, item: item.proves == "被告重复扣款" or pytest.fail(item), writes=True,
+        prepare=lambda w: {"evidence": exhibits.list_evidence(w.ctx, w.people["staff"],
+                                                               w.number)[0].id}),
+    "documents.kept.make_document:complaint_letter": Spec(
+        lambda w: kept.make_document(w.ctx, w.actor, w.number, "complaint_letter", "pdf"),
+        lambda w, doc: (doc.kind == "complaint_letter" and w.ctx.store.exists(doc.sha256))
+        or pytest.fail(doc), writes=True),
+    "documents.kept.make_document:decision_letter": Spec(
+        lambda w: kept.make_document(w.ctx, w.actor, w.number, "decision_letter", "docx"),
+        lambda w, doc: (doc.format == "docx" and w.ctx.store.exists(doc.sha256))
+        or pytest.fail(doc), writes=True),
+    "documents.kept.list_documents": Spec(
+        lambda w: kept.list_documents(w.ctx, w.actor, w.number),
+        lambda w, docs: [d.kind for d in docs] == ["complaint_letter"] or pytest.fail(docs),
+        prepare=lambda w: {"doc": kept.make_document(w.ctx, w.people["legal"], w.number,
+                                                     "complaint_letter", "pdf")}),
+    "documents.kept.open_document": Spec(
+        lambda w: kept.open_document(w.ctx, w.actor, w.number, w.extra["doc"].id),
+        lambda w, fh: _document_check(w, fh),
+        prepare=lambda w: {"doc": kept.make_document(w.ctx, w.people["legal"], w.number,
+                                                     "complaint_letter", "pdf")}),
     "contacts.add_contact": Spec(
         lambda w: contacts.add_contact(w.ctx, w.actor, w.number, {
             "contacted_at": datetime(2026, 11, 20, tzinfo=timezone.utc), "channel": "branch",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dispute.exhibits import attach_evidence, list_evidence
-from dispute.models import User
+from dispute.exhibits import attach_evidence, describe_exhibit, list_evidence
+from dispute.models import EvidenceItem, User
+from dispute.vocab import Role
 from ui import forms, session
+from ui.render import field_error
 from ui.evidence_form import evidence_inputs
 from ui.evidence_view import show_exhibit
 
@@ -19,6 +21,8 @@ def show(ctx, user: User, number: str, is_open: bool) -> list:
         st.info(_("No evidence yet."))
     for item in items:
         show_exhibit(user, number, item)
+        if is_open and user.role in (Role.BORROWER, Role.LEGAL) and item.withdrawn_at is None:
+            details_form(ctx, user, number, item)
     if is_open:
         st.subheader(_("Add evidence"))
         errors = forms.errors("addev")
@@ -29,3 +33,24 @@ def show(ctx, user: User, number: str, is_open: bool) -> list:
                              lambda added: _("Added {exhibits}.").format(
                                  exhibits=", ".join(added)), clear=["addev_files"])
     return items
+
+
+def details_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
+    """What the exhibit proves (证明目的) and its source (证据来源), for the evidence list."""
+    _ = session.t()
+    key = f"exd_{item.id}"
+    with st.expander(_("What {exhibit} proves and its source").format(exhibit=item.exhibit)):
+        errors = forms.errors(key)
+        proves = st.text_area(_("What it proves"), value=item.proves or "", key=f"{key}_proves",
+                              help=_("The fact this exhibit shows, as the evidence list states "
+                                     "it, e.g. the lender debited the payment twice."))
+        field_error(errors, "proves")
+        source = st.text_input(_("Source of the evidence"), value=item.source or "",
+                               key=f"{key}_source",
+                               help=_("Where it comes from, e.g. the lender's monthly statement, "
+                                      "a screenshot of the banking app."))
+        field_error(errors, "source")
+        if st.button(_("Save"), key=f"{key}_submit"):
+            forms.submit(key, lambda: describe_exhibit(ctx, user, number, item.id, {
+                "proves": proves, "source": source}),
+                _("Saved for {exhibit}.").format(exhibit=item.exhibit))

@@ -68,6 +68,10 @@ def show_exhibit(user: User, number: str, item: EvidenceItem) -> None:
             _("uploaded {when}").format(when=format_datetime(item.uploaded_at, lang(),
                                                              ctx.settings.timezone)),
             f"{item.size / 1024:,.0f} KB", f"SHA-256 {item.sha256[:16]}…"])))
+        if item.proves:
+            st.markdown(f"{_('What it proves')}: {md_escape(item.proves)}")
+        if item.source:
+            st.markdown(f"{_('Source of the evidence')}: {md_escape(item.source)}")
         if item.media_type.startswith("image/"):
             png, too_large = _image(item.sha256, item.media_type, opener)
             if png:

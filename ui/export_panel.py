@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from uuid import UUID
 
 import streamlit as st
 
 from dispute.bundle.content import BundleOptions
 from dispute.bundle.export import Step, export_area, export_bundle
 from dispute.context import Context
+from dispute.documents.kept import list_documents
+from dispute.documents.kinds import document_title
+from dispute.i18n import LANGUAGES, format_datetime
 from dispute.errors import UserError
 from dispute.models import User
 from ui.render import errors_of, field_error, show_error
@@ -57,8 +61,16 @@ def legal_export_panel(ctx: Context, user: User, number: str) -> None:
     """Legal's Export action: internal notes, unmasked numbers with a reason, then download."""
     _ = t()
     key = f"export_panel_{number}"
+    pdfs = [doc for doc in list_documents(ctx, user, number) if doc.format == "pdf"]
     with st.form(f"{key}_form"):
         notes = st.checkbox(_("Include internal notes"), key=f"{key}_notes")
+        chosen = st.multiselect(
+            _("Add kept documents (PDF) after the exhibits"), [str(d.id) for d in pdfs],
+            key=f"{key}_documents",
+            format_func=lambda i: next(
+                f"{document_title(d.kind, _)} · {LANGUAGES.get(d.lang, d.lang)} · "
+                f"{format_datetime(d.made_at, lang(), ctx.settings.timezone)}"
+                for d in pdfs if str(d.id) == i)) if pdfs else []
         unmasked = st.checkbox(_("Show identity and account numbers unmasked (logged)"),
                                key=f"{key}_unmasked")
         reason = st.text_input(_("Reason for unmasking"), key=f"{key}_reason")
@@ -66,8 +78,9 @@ def legal_export_panel(ctx: Context, user: User, number: str) -> None:
     if submitted:
         st.session_state.pop(key, None)
         try:
-            _make(ctx, user, number, BundleOptions(include_notes=notes, unmasked=unmasked,
-                                                   reason=reason, lang=lang()), key)
+            _make(ctx, user, number, BundleOptions(
+                include_notes=notes, unmasked=unmasked, reason=reason, lang=lang(),
+                documents=tuple(UUID(i) for i in chosen)), key)
         except UserError as exc:
             show_error(exc)
             field_error(errors_of(exc), "reason")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -9,6 +10,7 @@ import streamlit as st
 from dispute import event_kinds as ek
 from dispute.claims import calculated_detail
 from dispute.deadlines.recount import describe_move
+from dispute.documents.kinds import document_title
 from dispute.i18n import format_date, format_datetime
 from dispute.timeline import TimelineEntry
 from dispute.vocab import Resolution, Stage, label
@@ -26,8 +28,13 @@ def _detail(entry: TimelineEntry, _, lang: str = "en") -> str:
         return p.get("reason", "")
     if entry.kind == ek.ASSIGNED:
         return p.get("handler_name") or _("Unassigned")
-    if entry.kind == ek.EVIDENCE_ATTACHED:
+    if entry.kind in (ek.EVIDENCE_ATTACHED, ek.EXHIBIT_DESCRIBED):
         return p.get("exhibit", "")
+    if entry.kind == ek.DOCUMENT_MADE:
+        return f"{document_title(p.get('kind'), _)} ({str(p.get('format', '')).upper()})"
+    if entry.kind == ek.DEMAND_RECORDED and p.get("sent_on"):
+        return _("Sent on {sent_on}").format(
+            sent_on=format_date(date.fromisoformat(p["sent_on"]), lang))
     if entry.kind == ek.OFFER_ANSWERED:
         return _("Accepted") if p.get("answer") == "accepted" else _("Rejected")
     if entry.kind == ek.DISPUTE_CORRECTED:

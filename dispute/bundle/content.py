@@ -29,7 +29,7 @@ from dispute.offers import Offer, list_offers
 from dispute.proceedings import Proceedings, get_proceedings
 from dispute.storage import users
 from dispute.timeline import timeline
-from dispute.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
+from dispute.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from dispute.masking import mask_number
 from dispute.models import Dispute, User
 from dispute.vocab import Channel, EvidenceKind, Role
@@ -50,6 +50,7 @@ class BundleOptions(Record):
     unmasked: bool = False
     reason: str = ""
     lang: str = DEFAULT_LANGUAGE
+    documents: tuple[UUID, ...] = ()  # legal: kept PDF documents added after the exhibits
 
 
 class Person(Record):
@@ -90,6 +91,9 @@ class ExhibitRecord(Record):
     uploaded_at: datetime
     withdrawn_at: datetime | None
     withdrawn_reason: str | None
+    proves: str | None = None         # 证明目的
+    source: str | None = None         # 证据来源
+    document_id: UUID | None = None   # a kept document (D01…), read through open_document
 
 
 class BundleContent(Record):
@@ -125,6 +129,8 @@ def check_options(actor: User, options: BundleOptions) -> BundleOptions:
     if actor.role == Role.BORROWER and (options.include_notes or options.unmasked):
         raise Forbidden(N_("Your own bundle never includes internal notes or unmasked "
                            "numbers."))
+    if actor.role == Role.BORROWER and options.documents:
+        raise Forbidden(N_("Documents are added to a bundle by legal."))
     if options.unmasked and len(options.reason.strip()) < MIN_REASON_CHARS:
         raise InvalidInput({"reason": UserError(
             N_("Say why the numbers must be unmasked (at least {count} characters)."),
@@ -191,6 +197,35 @@ def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> Bu
             media_type=e.media_type, size=e.size, sha256=e.sha256, description=e.description,
             recorded_on=e.recorded_on, uploaded_by=names.get(e.uploaded_by, ""),
             uploaded_at=e.uploaded_at, withdrawn_at=e.withdrawn_at,
-            withdrawn_reason=e.withdrawn_reason) for e in evidence],
+            withdrawn_reason=e.withdrawn_reason, proves=e.proves, source=e.source)
+            for e in evidence] + _documents(ctx, actor, number, options),
         calculation=claim_state(ctx, actor, number).latest,
     )
+
+
+def _documents(ctx: Context, actor: User, number: str,
+               options: BundleOptions) -> list[ExhibitRecord]:
+    """The kept PDF documents legal chose, in the order chosen, as exhibits D01, D02, … after
+    the evidence (their pages, sheet, index line and manifest entry like any exhibit's)."""
+    if not options.documents:
+        return []
+    from dispute.documents.kept import list_documents     # documents read the bundle's pages
+    from dispute.documents.kinds import document_title
+
+    _ = translator(options.lang)
+    kept = {d.id: d for d in list_documents(ctx, actor, number)}
+    out = []
+    for i, doc_id in enumerate(dict.fromkeys(options.documents), start=1):
+        doc = kept.get(doc_id)
+        if doc is None or doc.format != "pdf":
+            raise InvalidInput({"documents": UserError(
+                N_("Only PDF documents kept on dispute {number} can be added to its bundle."),
+                number=number)})
+        title = document_title(doc.kind, _)
+        out.append(ExhibitRecord(
+            evidence_id=doc.id, document_id=doc.id, exhibit=f"D{i:02d}", kind=EvidenceKind.LETTER,
+            original_name=doc.file_name(number), media_type="application/pdf", size=doc.size,
+            sha256=doc.sha256, description=title, recorded_on=None,
+            uploaded_by=doc.made_by_name or "", uploaded_at=doc.made_at, withdrawn_at=None,
+            withdrawn_reason=None))
+    return out

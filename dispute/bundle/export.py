@@ -59,7 +59,12 @@ def _read_verified(ctx: Context, actor: User, number: str, record: ExhibitRecord
     against the SHA-256 the bundle records."""
     sha256, exhibit, name = record.sha256, record.exhibit, record.original_name
     try:
-        with open_evidence(ctx, actor, number, record.evidence_id) as fh:
+        if record.document_id is not None:     # a kept document legal added
+            from dispute.documents.kept import open_document
+            opened = open_document(ctx, actor, number, record.document_id)
+        else:
+            opened = open_evidence(ctx, actor, number, record.evidence_id)
+        with opened as fh:
             data = fh.read()
     except FileNotFoundError:
         raise UserError(N_("Exhibit {exhibit} ({name}) is missing from the evidence store; "

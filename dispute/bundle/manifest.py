@@ -47,10 +47,10 @@ _EXHIBIT_ENTRY = {
     "type": "object", "additionalProperties": False,
     "required": [*FINGERPRINT_KEYS, "pages", "shown_as", "original_name"],
     "properties": {
-        "exhibit": {"type": "string", "pattern": "^E[0-9]{2,5}$"},
+        "exhibit": {"type": "string", "pattern": "^[ED][0-9]{2,5}$"},  # D: kept documents
         # exhibit_path's form: no path, control or Windows-reserved characters in the name
         "path": {"type": "string", "maxLength": 200,
-                 "pattern": '^exhibits/E[0-9]{2,5}-[^<>:"/\\\\|?*\\x00-\\x1f]+$'},
+                 "pattern": '^exhibits/[ED][0-9]{2,5}-[^<>:"/\\\\|?*\\x00-\\x1f]+$'},
         "sha256": _SHA256, "size": _SIZE,
         "media_type": {"type": "string", "maxLength": 100},
         "pages": {"type": "array", "prefixItems": [_PAGE, _PAGE], "items": False,

@@ -19,6 +19,7 @@ from dispute.claims import calculated_detail
 from dispute.offers import STATUS_LABELS, Offer
 from dispute.bundle.exhibits import Prepared
 from dispute.deadlines.recount import describe_move
+from dispute.documents.kinds import document_title
 from dispute.i18n import format_date, format_datetime, format_money, translator
 from dispute.vocab import (Channel, ErrorCategory, EvidenceKind, Product, Remedy, Resolution,
                            Role, Stage, label)
@@ -82,6 +83,9 @@ def event_details(kind: str, payload: dict[str, Any], content: BundleContent,
         return describe_move(payload, w._, w.d)
     if kind == event_kinds.CLAIM_CALCULATED:
         return calculated_detail(payload, w._, w.lang)
+    if kind == event_kinds.DOCUMENT_MADE:
+        payload = {**payload, "title": document_title(payload.get("kind"), w._),
+                   "format": str(payload.get("format", "")).upper(), "kind": None}
     template = phrases.EVENT_DETAILS.get(kind)
     if template is None:
         return ""
@@ -127,7 +131,8 @@ def exhibit_rows(content: BundleContent, prepared: list[Prepared], layout: Layou
         span = layout.exhibits.get(x.exhibit)
         rows.append({
             "exhibit": x.exhibit, "kind": w.vocab(x.kind), "date": w.d(x.recorded_on),
-            "description": x.description, "file_name": x.original_name,
+            "description": x.description, "proves": x.proves or "", "source": x.source or "",
+            "file_name": x.original_name,
             "media_type": x.media_type, "size": w.size(x.size), "sha256": x.sha256,
             "first": span[0] if span else 0, "pages": w.pages(span),
             "withdrawn": w.t(phrases.TEXT["withdrawn"], date=w.dt(x.withdrawn_at),

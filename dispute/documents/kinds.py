@@ -105,3 +105,9 @@ def get_kind(name: str) -> Kind:
 
 def kinds_for(jurisdiction: str) -> list[Kind]:
     return [k for k in KINDS if k.jurisdiction == jurisdiction]
+
+
+def document_title(name: str | None, _) -> str:
+    """The translated title of a kind (`_` a translator); an unknown name shows as itself."""
+    spec = BY_NAME.get(name or "")
+    return _(spec.title) if spec else (name or "")

@@ -14,8 +14,8 @@ Not stored anywhere the services reach, so always blank for now (DocumentFacts f
 borrower's identity document type and number, address, gender, date of birth and ethnicity; the
 lender's address, legal representative, credit code, phone, complaints unit, designated notice
 address and higher office; the regulator's office and the credit bureau; the statement date; the
-lender's claim in its own suit; an agreed court, preservation; and per exhibit what it proves, its
-source and original-or-copy (issue 13 adds the first two as columns once `dispute/storage` lands).
+lender's claim in its own suit; an agreed court, preservation; and per exhibit original-or-copy.
+What each exhibit proves and its source come from the exhibit (`exhibits.describe_exhibit`).
 """
 
 from __future__ import annotations
@@ -133,7 +133,8 @@ def facts_for(ctx: Context, actor: User, number: str, kind: str, *, lang: str | 
                       judgment_on=judgment.judgment_on if judgment else None) if lit else None,
         exhibits=[F.Exhibit(exhibit=e.exhibit, kind=e.kind, description=e.description,
                             file_name=e.original_name, recorded_on=e.recorded_on,
-                            sha256=e.sha256, pages=pages.get(e.exhibit))
+                            sha256=e.sha256, what_it_proves=e.proves, source=e.source,
+                            pages=pages.get(e.exhibit))
                   for e in list_evidence(ctx, actor, number) if e.withdrawn_at is None],
     )
 

@@ -31,10 +31,26 @@ def sha256_of(tx, dispute_id: UUID, evidence_id: UUID) -> str | None:
                       (dispute_id, evidence_id)).scalar()
 
 
+def one(tx, dispute_id: UUID, evidence_id: UUID) -> dict[str, Any] | None:
+    """One exhibit of this dispute (None when it is another dispute's)."""
+    return tx.execute("SELECT * FROM evidence WHERE dispute_id = ? AND id = ?",
+                      (dispute_id, evidence_id)).first()
+
+
+def set_details(tx, evidence_id: UUID, proves: str | None, source: str | None) -> None:
+    """What the exhibit proves (证明目的) and where it comes from (证据来源)."""
+    tx.execute("UPDATE evidence SET proves = ?, source = ? WHERE id = ?",
+               (proves, source, evidence_id))
+
+
 def is_referenced(tx, sha256: str) -> bool:
-    return tx.execute("SELECT 1 FROM evidence WHERE sha256 = ?", (sha256,)).first() is not None
+    return tx.execute("SELECT 1 FROM evidence WHERE sha256 = ? UNION ALL "
+                      "SELECT 1 FROM documents WHERE sha256 = ?",
+                      (sha256, sha256)).first() is not None
 
 
 def referenced_objects(tx) -> set[str]:
-    """Every store object some row refers to (a table that starts keeping files adds itself)."""
-    return set(tx.execute("SELECT DISTINCT sha256 FROM evidence").column())
+    """Every store object some row refers to (a table that starts keeping files adds itself):
+    the exhibits and the documents kept on disputes."""
+    return set(tx.execute("SELECT sha256 FROM evidence UNION "
+                          "SELECT sha256 FROM documents").column())
