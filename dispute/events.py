@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 from uuid import UUID
 
-from dispute.storage import UnitOfWork, history
+from dispute.storage import UnitOfWork, disputes, history
 
 GENESIS = "0" * 64
 
@@ -40,7 +40,10 @@ def chain_hash(prev_hash: str, content: str) -> str:
 
 def append(uow: UnitOfWork, *, kind: str, at: datetime, actor_id: UUID | None,
            dispute_id: UUID | None = None, payload: dict[str, Any] | None = None) -> int:
-    """Add one event inside the caller's transaction; returns its sequence number."""
+    """Add one event inside the caller's transaction; returns its sequence number. The dispute's
+    row is locked before the chain head (PostgreSQL): every write locks in that order."""
+    if dispute_id is not None:
+        disputes.lock(uow, dispute_id)
     head = history.head(uow)
     seq = head["seq"] + 1
     body = json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str)

@@ -133,7 +133,8 @@ def dispute_for(ctx, people, role: Role, relation: Relation, stage: Stage) -> st
 def snapshot(ctx) -> dict[str, Any]:
     """Everything a refused call must leave as it was."""
     tables = [r["table_name"] for r in raw(ctx.db, 
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")]
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema IN ('main', 'public')")]  # DuckDB's schema, PostgreSQL's
     out: dict[str, Any] = {t: raw(ctx.db, f"SELECT count(*) FROM {t}").scalar() for t in tables}
     out["events_head"] = raw(ctx.db, "SELECT max(seq) FROM events").scalar()
     out["disputes"] = raw(ctx.db, 

@@ -15,7 +15,19 @@ from dispute.vocab import Role
 from tests.conftest import raw, filing_form, make_user
 
 
-def test_the_raw_database_and_store_hold_no_names_numbers_or_file_contents(settings):
+def _database_bytes(settings, request) -> bytes:
+    """Everything the database holds, as bytes: the DuckDB files, or a dump of the PostgreSQL
+    database (what a backup or a look at the server's disk would show)."""
+    if settings.database_url:
+        import subprocess
+
+        cluster = request.getfixturevalue("pg_cluster")
+        return subprocess.run([str(cluster.bin / "pg_dump"), "--dbname", settings.database_url],
+                              check=True, capture_output=True).stdout
+    return b"".join(p.read_bytes() for p in settings.data_dir.glob("*.duckdb*"))
+
+
+def test_the_raw_database_and_store_hold_no_names_numbers_or_file_contents(settings, request):
     ctx = open_context(settings)
     demo.create_demo(ctx, cases_count=9)
     people = [{"name": open_text(ctx.keys, r["name"], *USER_NAME),
@@ -32,7 +44,7 @@ def test_the_raw_database_and_store_hold_no_names_numbers_or_file_contents(setti
         samples.append(data[len(data) // 2: len(data) // 2 + 48])
     ctx.db.close()  # checkpoint: everything is in the database file now
 
-    on_disk = b"".join(p.read_bytes() for p in settings.data_dir.glob("*.duckdb*"))
+    on_disk = _database_bytes(settings, request)
     stored = b"".join(p.read_bytes() for p in settings.store_dir.rglob("*") if p.is_file())
     assert len(on_disk) > 100_000 and len(stored) > 10_000
     for secret in secrets:

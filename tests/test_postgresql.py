@@ -111,6 +111,9 @@ def test_appends_from_several_portals_make_one_chain_and_lose_nothing(portals):
     assert problem is None and count == before_events + PORTALS * per_portal
     seqs = raw(first.db, "SELECT seq FROM events ORDER BY seq").column()
     assert seqs == list(range(1, len(seqs) + 1))
+    doubled = raw(first.db, "SELECT dispute_id, rule FROM deadlines GROUP BY dispute_id, rule "
+                            "HAVING count(*) > 1").rows
+    assert doubled == []  # each write's deadline refresh replaced the last one's rows
 
 
 def test_numbers_from_several_portals_are_unique_and_gap_free(portals):

@@ -24,8 +24,11 @@ def status_sql(today: str = "?") -> str:
 
 
 def dispute_row(tx, dispute_id: UUID) -> dict[str, Any] | None:
-    """What the engine reads of a dispute (its columns)."""
-    return tx.execute("SELECT * FROM disputes WHERE id = ?", (dispute_id,)).first()
+    """What the engine reads of a dispute (its columns). In a write on PostgreSQL the row stays
+    locked to the commit: two refreshes of one dispute from two processes then run in turn, the
+    second reading the first's events and replacing its rows (never adding beside them)."""
+    return tx.execute("SELECT * FROM disputes WHERE id = ?" + tx.for_update("disputes"),
+                      (dispute_id,)).first()
 
 
 def replace(tx, dispute_id: UUID, rows: Iterable[dict[str, Any]], refreshed_at: datetime,

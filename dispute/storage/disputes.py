@@ -26,6 +26,15 @@ def id_by_number(tx, number: str) -> UUID | None:
     return tx.execute("SELECT id FROM disputes WHERE number = ?", (number,)).scalar()
 
 
+def lock(tx, dispute_id: UUID) -> None:
+    """Inside a write on PostgreSQL, lock the dispute's row to the commit (nothing on DuckDB,
+    whose writers take turns anyway). Taken before the chain head by every append, so that two
+    writes lock in the same order and do not deadlock."""
+    if tx.locks:
+        tx.execute("SELECT d.id FROM disputes d WHERE d.id = ?" + tx.for_update("d"),
+                   (dispute_id,))
+
+
 def next_number(tx, year: int) -> str:
     """`DSP-YYYY-NNNNNN`, counted per year inside the filing's transaction (so two filings
     cannot take the same number: the second conflicts and is retried, or waits its turn)."""

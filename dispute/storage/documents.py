@@ -9,6 +9,9 @@ from uuid import UUID
 from dispute.storage.sealing import USER_NAME, opened
 
 
+_ROW_PLACE = {"duckdb": "rowid", "postgresql": "ctid"}
+
+
 def insert(tx, **values: Any) -> None:
     """One kept document (id, dispute_id, kind, lang, format, sha256, size, made_by, made_at)."""
     columns = list(values)
@@ -17,10 +20,12 @@ def insert(tx, **values: Any) -> None:
 
 
 def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
-    """Newest first, with the maker's name."""
+    """Newest first, with the maker's name; documents made at the same instant, the last made
+    first (the row's place in the table: `documents` rows are only ever appended)."""
     rows = tx.execute("SELECT d.*, u.name AS made_by_name FROM documents d "
                       "LEFT JOIN users u ON u.id = d.made_by WHERE d.dispute_id = ? "
-                      "ORDER BY d.made_at DESC, d.rowid DESC", (dispute_id,)).dicts()
+                      f"ORDER BY d.made_at DESC, d.{_ROW_PLACE[tx.backend]} DESC",
+                      (dispute_id,)).dicts()
     return [opened(tx.keys, r, {"made_by_name": USER_NAME}) for r in rows]
 
 

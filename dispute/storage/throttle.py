@@ -7,6 +7,11 @@ from typing import Any
 
 
 def load(tx, email_sha256: str) -> dict[str, Any] | None:
+    """The row of this email. Inside a write on PostgreSQL, attempts on one email take turns to
+    the commit (a transaction-level lock on the email's hash: the row may not exist yet, so there
+    is no row to lock), so parallel guesses from several processes are each counted."""
+    if tx.locks:
+        tx.execute("SELECT pg_advisory_xact_lock(7263525, hashtext(?))", (email_sha256,))
     return tx.execute("SELECT failures, locked_until, updated_at FROM login_throttle "
                       "WHERE email_sha256 = ?", (email_sha256,)).first()
 

@@ -70,6 +70,7 @@ class Session:
     that open sealed fields. A read session; `UnitOfWork` is the writing one."""
 
     backend = "duckdb"
+    locks = False  # no row locks: one process writes, its writers take turns
 
     def __init__(self, cur: duckdb.DuckDBPyConnection, keys: Any) -> None:
         self._cur = cur

@@ -104,7 +104,7 @@ class Session:
     one REPEATABLE READ transaction, and the keys that open sealed fields."""
 
     backend = "postgresql"
-    _locks = False
+    locks = False  # True in a write: rows read for a change are locked (`for_update`)
 
     def __init__(self, conn: psycopg.Connection, keys: Any) -> None:
         self._conn = conn
@@ -113,7 +113,7 @@ class Session:
     def for_update(self, *aliases: str) -> str:
         """` FOR UPDATE OF …` inside a write (the rows stay locked to the commit), nothing in a
         read: what storage appends to a SELECT of rows a write is about to change."""
-        return f" FOR UPDATE OF {', '.join(aliases)}" if self._locks else ""
+        return f" FOR UPDATE OF {', '.join(aliases)}" if self.locks else ""
 
     def execute(self, sql: str, params: Sequence[Any] | None = ()) -> Rows:
         cur = self._conn.execute(translate(sql), _params(params))
@@ -137,7 +137,7 @@ class UnitOfWork(Session):
     """One write transaction (READ COMMITTED, rows locked where storage asks). A failed statement
     poisons it: `commit()` then refuses instead of reporting a write that did not land."""
 
-    _locks = True
+    locks = True
 
     def __init__(self, conn: psycopg.Connection, keys: Any) -> None:
         super().__init__(conn, keys)
