@@ -142,6 +142,8 @@ def test_the_dashboard_page_renders_charts_and_downloads(settings, monkeypatch):
     from ui import session
 
     monkeypatch.setenv("DISPUTE_DATA_DIR", str(settings.data_dir))
+    if settings.database_url:  # the page's portal on the same PostgreSQL database
+        monkeypatch.setenv("DISPUTE_DATABASE_URL", settings.database_url)
     portal = session.context()
     staff = make_user(portal, Role.STAFF, email="staff@example.com")
     cases.file_dispute(portal, make_user(portal), filing_form())
