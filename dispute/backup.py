@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from dispute import audit, keys
+from dispute.bundle import signing
 from dispute.config import Settings
 from dispute.context import Context, open_context
 from dispute.storage import Database, data_keys, evidence, history
@@ -99,6 +100,9 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
         total += dest.stat().st_size
     if with_keys:
         keys.create_key_file(out / KEYS_DIR / keys.KEY_FILE_NAME, ctx.keys)
+        # The bundle signing key is made by `init`; a portal that never ran it (or exported a
+        # bundle) has none yet: make it now, so the backup holds every key it will ever need.
+        signing.ensure_key(ctx.settings.data_dir)
         for other in sorted(ctx.settings.data_dir.glob("*.key")):
             if other.name != keys.KEY_FILE_NAME:
                 shutil.copyfile(other, out / KEYS_DIR / other.name)
