@@ -49,6 +49,20 @@ from bench.streamlit_client import ProtocolError, Session  # noqa: E402
 
 REPO = HERE.parent
 NOTE_ADDED = ("备注已添加。", "Note added.")
+PASSWORD = "load-bench-password"
+STAFF_EMAIL = "load-staff-{}@bench.example"
+MAKE_STAFF = """
+import sys
+from dispute import accounts
+from dispute.context import open_context
+ctx = open_context()
+for i in range(int(sys.argv[1])):
+    accounts.create_account(ctx, None, {"name": f"Load staff {i}", "role": "staff",
+                                        "email": f"load-staff-{i}@bench.example",
+                                        "phone": f"+86 138 0000 {i:04d}",
+                                        "password": sys.argv[2]})
+ctx.db.close()
+"""
 START_TIMEOUT = 120
 
 
@@ -87,8 +101,9 @@ class Setup:
     work: Path
     env: dict[str, str] = field(default_factory=dict)
     procs: list[subprocess.Popen] = field(default_factory=list)
+    sessions: int = 50
     url: str = ""
-    email: str = ""
+    emails: list[str] = field(default_factory=list)
     password: str = ""
 
     def start(self) -> None:
@@ -100,10 +115,11 @@ class Setup:
         py = sys.executable
         out = subprocess.run([py, "-m", "dispute", "demo", "--cases", "120", "--seed", "7"],
                              cwd=REPO, env=self.env, capture_output=True, text=True, check=True)
-        m = re.search(r"staff\s+(\S+@\S+)\s+(\S+)", out.stdout)
-        if m is None:
-            raise SystemExit(f"no staff account in the demo output:\n{out.stdout}")
-        self.email, self.password = m.group(1), m.group(2)
+        # One staff account per session: logins of one email at once are throttled as guesses.
+        subprocess.run([py, "-c", MAKE_STAFF, str(self.sessions), PASSWORD], cwd=REPO,
+                       env=self.env, check=True)
+        self.emails = [STAFF_EMAIL.format(i) for i in range(self.sessions)]
+        self.password = PASSWORD
         ports = [free_port() for _ in range(self.processes)]
         for port in ports:
             log = (self.work / f"portal-{port}.log").open("wb")
@@ -160,12 +176,12 @@ class Tally:
         return [s for values in self.latencies.values() for s in values]
 
 
-async def staff_session(setup: Setup, tally: Tally, ready: asyncio.Barrier,
+async def staff_session(setup: Setup, number: int, tally: Tally, ready: asyncio.Barrier,
                         window: list[float], think: float, rng: random.Random) -> None:
     session = Session(setup.url)
     try:
         await session.open()
-        session.set_text("login_email", setup.email)
+        session.set_text("login_email", setup.emails[number])
         session.set_text("login_password", setup.password)
         tally.logins.append(await session.submit("login_form"))
         if "queue_next" not in " ".join(w.id for w in session.page.widgets()):
@@ -210,9 +226,9 @@ async def measure(setup: Setup, sessions: int, duration: float, think: float,
     ready = asyncio.Barrier(sessions + 1)
     window = [0.0, 0.0]
     rng = random.Random(seed)
-    tasks = [asyncio.create_task(staff_session(setup, tally, ready, window, think,
+    tasks = [asyncio.create_task(staff_session(setup, i, tally, ready, window, think,
                                                random.Random(rng.random())))
-             for _ in range(sessions)]
+             for i in range(sessions)]
     await ready.wait()  # every session has logged in
     window[0] = time.perf_counter() + 2 * think  # let the first interactions spread out
     window[1] = window[0] + duration
@@ -286,7 +302,7 @@ def main() -> int:
         try:
             if config.startswith("pg"):
                 url, db_name = make_database(args.pg_url)
-            setup = Setup(config, configs[config], url, work)
+            setup = Setup(config, configs[config], url, work, sessions=max(counts))
             setup.start()
             asyncio.run(measure(setup, 2, 5.0, 0.2, args.seed))  # warm up every page's imports
             for n in counts:
