@@ -5,7 +5,7 @@ explicitly), and draws the sidebar (language, log out)."""
 import streamlit as st
 
 from dispute import accounts
-from dispute.errors import DatabaseLocked
+from dispute.errors import DatabaseLocked, DatabaseUnavailable
 from dispute.i18n import LANGUAGES
 from dispute.vocab import label
 from ui import session
@@ -18,7 +18,7 @@ session.init_state()
 _ = session.t()
 try:
     ctx = session.context()
-except DatabaseLocked as exc:  # a CLI command (or another portal) holds the DuckDB file
+except (DatabaseLocked, DatabaseUnavailable) as exc:  # DuckDB file held, PostgreSQL down
     st.error(exc.render(_))
     st.stop()
 user = session.current_user()

@@ -32,7 +32,7 @@ def _fail(message: str, status: int = 1) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     ctx = open_context()
-    print(f"database ready: {ctx.settings.db_path}")
+    print(f"database ready: {getattr(ctx.db, 'where', ctx.settings.db_path)}")
     if signing.ensure_key(ctx.settings.data_dir):
         print(f"signing key created: {signing.key_path(ctx.settings.data_dir)}")
     return 0
@@ -241,6 +241,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    """Whether the database answers and has this code's schema: exit 0 when healthy, 1 when not
+    (for monitoring); changes nothing."""
+    from dispute.health import check
+
+    report = check(load_settings())
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
 def cmd_keys_new(args: argparse.Namespace) -> int:
     """Print a fresh key: for DISPUTE_KEY, or to put first in the key file when rotating."""
     print(keys.new_key_text())
@@ -251,6 +262,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dispute", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create or upgrade the database").set_defaults(fn=cmd_init)
+    sub.add_parser("health", help="does the database answer, with this code's schema? (exit 0 "
+                                  "when healthy)").set_defaults(fn=cmd_health)
     d = sub.add_parser("demo", help="load demo data into an empty portal")
     d.add_argument("--cases", type=int, default=20)
     d.add_argument("--seed", type=int, default=1)

@@ -17,6 +17,8 @@ SETTINGS_DOC = {
                    "first start)",
     "DISPUTE_SESSION_IDLE_MINUTES": "minutes without activity after which a signed-in session "
                                     "ends (default 30)",
+    "DISPUTE_DATABASE_URL": "postgresql://… to keep the data in PostgreSQL (several portal "
+                            "processes); unset: the embedded DuckDB file in the data directory",
 }
 
 
@@ -27,7 +29,12 @@ class Settings:
     timezone: str
     data_key: str | None = field(default=None, repr=False)  # DISPUTE_KEY; parsed by dispute.keys
     session_idle_minutes: int = 30
+    database_url: str | None = field(default=None, repr=False)  # DISPUTE_DATABASE_URL
     evidence_dir: Path | None = None  # DISPUTE_EVIDENCE_DIR: a store several processes mount
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.database_url else "duckdb"
 
     @property
     def db_path(self) -> Path:
@@ -52,12 +59,17 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if not idle.isdigit() or int(idle) < 1:
         raise SystemExit("DISPUTE_SESSION_IDLE_MINUTES must be a whole number of minutes, "
                          f"not {idle!r}")
+    url = env.get("DISPUTE_DATABASE_URL") or None
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise SystemExit("DISPUTE_DATABASE_URL must be a postgresql://… URL, not "
+                         f"{url.split('://')[0]!r}")
     return Settings(
         data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
         max_upload_mb=int(mb),
         timezone=env.get("DISPUTE_TIMEZONE", "Asia/Shanghai"),
         data_key=env.get("DISPUTE_KEY") or None,
         session_idle_minutes=int(idle),
+        database_url=url,
         evidence_dir=Path(env["DISPUTE_EVIDENCE_DIR"]).resolve()
         if env.get("DISPUTE_EVIDENCE_DIR") else None,
     )

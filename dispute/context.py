@@ -12,7 +12,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from dispute.config import Settings, load_settings
-from dispute.storage import Database, UnitOfWork, evidence
+from dispute.storage import Database, UnitOfWork, evidence, open_database
 from dispute.storage.migrate import migrate
 from dispute.storage.sealing import seal_legacy
 from dispute.deadlines.calendar import calendar_for
@@ -64,7 +64,7 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
     """
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    db = Database(settings.db_path)
+    db = open_database(settings)
     try:
         applied = migrate(db)
         keys = open_keyring(db, settings.data_dir, settings.data_key)

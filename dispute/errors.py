@@ -46,6 +46,11 @@ class DatabaseLocked(UserError):
     """Another process holds the DuckDB file; DuckDB allows one writer process."""
 
 
+class DatabaseUnavailable(UserError):
+    """The database server cannot be used: unreachable, refused the login, no such database,
+    or a schema this code does not know. Said in one line at start-up, never a traceback."""
+
+
 class WriteNotApplied(UserError):
     """A write did not land (DuckDB rolled it back); never reported as success."""
 

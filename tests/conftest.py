@@ -45,9 +45,63 @@ class Clock:
         return self.now
 
 
+# Test modules whose services and storage run on both backends: the `backend` fixture (and so
+# `settings`, `ctx`) is parametrised duckdb/postgresql there, everywhere else it is duckdb.
+# A module can also opt in with `pytestmark = pytest.mark.both_backends`.
+BOTH_BACKENDS: set[str] = {"test_cases", "test_workflow", "test_queue", "test_dashboard", "test_audit_listing", "test_events"}
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if module in BOTH_BACKENDS or metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", ["duckdb", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", max_upload_mb=2, timezone="Asia/Shanghai")
+def backend(request) -> str:
+    """Which database `settings` (and `ctx`) use: "duckdb", or "postgresql" in a fresh database
+    of the session's throwaway cluster."""
+    return getattr(request, "param", "duckdb")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster for the whole session (tests/pg_support.py): `pg_cluster.url(name)`,
+    `new_database()` (a copy of the migrated template; `template=None`: empty),
+    `drop_database(url)`, `socket_dir`, `bin` (pg_dump, pg_restore, psql). Skips when PostgreSQL
+    is not installed (`make test` installs it)."""
+    from tests.pg_support import server_bin, start_cluster
+
+    if server_bin() is None:
+        pytest.skip("PostgreSQL 15+ is not installed (make system-test installs it)")
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a fresh, migrated PostgreSQL database of its own, dropped after the test."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
+@pytest.fixture
+def pg_empty_url(pg_cluster) -> str:
+    """The URL of a fresh, empty PostgreSQL database (no tables), dropped after the test."""
+    url = pg_cluster.new_database(template=None)
+    yield url
+    pg_cluster.drop_database(url)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, backend: str, request) -> Settings:
+    url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
+    return Settings(data_dir=tmp_path / "data", max_upload_mb=2, timezone="Asia/Shanghai",
+                    database_url=url)
 
 
 @pytest.fixture

@@ -21,13 +21,28 @@ class Where:
     end: datetime | None = None     # UTC, excluded
 
 
-def _conditions(w: Where) -> tuple[list[str], list[Any]]:
+def _field(backend: str, column: str, key: str) -> str:
+    """A top-level text field of a JSON payload column, in each backend's words."""
+    if backend == "postgresql":
+        return f"(CAST({column} AS jsonb) ->> '{key}')"
+    return f"json_extract_string({column}, '$.{key}')"
+
+
+def _as_uuid(backend: str, text: str) -> str:
+    """`text` as a UUID, NULL when it is not one (no row matches it then)."""
+    if backend == "postgresql":
+        return (f"(CASE WHEN {text} ~ '^[0-9a-fA-F-]{{32,36}}$' THEN CAST({text} AS UUID) "
+                "END)")
+    return f"TRY_CAST({text} AS UUID)"
+
+
+def _conditions(w: Where, backend: str = "duckdb") -> tuple[list[str], list[Any]]:
     """Conditions on `events` alone, so the page query never joins the whole history."""
     conds, params = [], []
     if w.email is not None:
-        conds.append("(actor_id = ? OR (dispute_id IS NULL AND "
-                     "(json_extract_string(payload, '$.user') = ? "
-                     "OR json_extract_string(payload, '$.email') = ?)))")
+        conds.append(f"(actor_id = ? OR (dispute_id IS NULL AND "
+                     f"({_field(backend, 'payload', 'user')} = ? "
+                     f"OR {_field(backend, 'payload', 'email')} = ?)))")
         params += [w.user_id, str(w.user_id) if w.user_id else None, w.email]
     if w.by_dispute:
         conds.append("dispute_id = ?")
@@ -48,7 +63,8 @@ def page(tx, w: Where, before: int | None, limit: int) -> list[dict[str, Any]]:
     """Up to `limit + 1` events older than `before` (keyset on `seq`, the primary key, so a page
     costs the same at the end of a long history as at its start), with the actor's email, the
     dispute's number and, for account events, the email of the account they are about."""
-    conds, params = _conditions(w)
+    conds, params = _conditions(w, tx.backend)
+    user = _as_uuid(tx.backend, _field(tx.backend, "page.payload", "user"))
     if before is not None:
         conds.append("seq < ?")
         params.append(before)
@@ -60,5 +76,5 @@ def page(tx, w: Where, before: int | None, limit: int) -> list[dict[str, Any]]:
         "LEFT JOIN users a ON a.id = page.actor_id "
         "LEFT JOIN disputes d ON d.id = page.dispute_id "
         "LEFT JOIN users s ON page.dispute_id IS NULL "
-        "AND s.id = TRY_CAST(json_extract_string(page.payload, '$.user') AS UUID) "
+        f"AND s.id = {user} "
         "ORDER BY page.seq DESC", (*params, limit + 1)).dicts()

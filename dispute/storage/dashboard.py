@@ -33,6 +33,14 @@ def _where(scope: Scope) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
+def _share(backend: str, part: str, whole: str) -> str:
+    """part / whole as a fraction rounded to 3 places, a float from either backend (PostgreSQL
+    rounds to places only in NUMERIC, whose half-up rounding DuckDB's double rounding matches)."""
+    if backend == "postgresql":
+        return (f"CAST(round(CAST({part} AS NUMERIC) / {whole}, 3) AS DOUBLE PRECISION)")
+    return f"round(CAST({part} AS DOUBLE PRECISION) / {whole}, 3)"
+
+
 def by_stage(tx, scope: Scope):
     where, params = _where(scope)
     return tx.execute(f"SELECT d.stage, count(*) AS disputes FROM disputes d WHERE {where} "
@@ -47,7 +55,7 @@ def age_of_open(tx, scope: Scope, now: datetime,
                      if hi is not None)
     order = " ".join(f"WHEN '{name}' THEN {i}" for i, (*_, name) in enumerate(buckets))
     return tx.execute(f"""
-        WITH open AS (SELECT date_diff('day', d.filed_at, CAST(? AS TIMESTAMP)) AS age
+        WITH open AS (SELECT CAST(CAST(? AS TIMESTAMP) AS DATE) - CAST(d.filed_at AS DATE) AS age
                       FROM disputes d WHERE {where} AND d.stage <> 'closed'),
              labelled AS (SELECT CASE {label} ELSE '{buckets[-1][2]}' END AS age_days FROM open)
         SELECT age_days, count(*) AS disputes FROM labelled
@@ -77,8 +85,8 @@ def met_share_by_month(tx, scope: Scope, today: date):
             WHERE {where} AND dl.party = 'lender')
         SELECT month, count(*) FILTER (WHERE status = 'met') AS met,
                count(*) FILTER (WHERE status = 'missed') AS missed,
-               round(CAST(count(*) FILTER (WHERE status = 'met') AS DOUBLE PRECISION)
-                     / count(*), 3) AS met_share
+               {_share(tx.backend, "count(*) FILTER (WHERE status = 'met')", "count(*)")}
+                   AS met_share
         FROM decided WHERE status IN ('met', 'missed') GROUP BY month ORDER BY month""",
                       [today, *params])
 

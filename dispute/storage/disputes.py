@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from dispute.storage.conflict import WriteConflict
 from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, opened, seal_text
 
 _BY_NUMBER = ("SELECT d.*, u.name AS borrower_name FROM disputes d "
@@ -15,8 +16,10 @@ _OPENED = {"account_ref": ACCOUNT_REF, "borrower_name": USER_NAME}
 
 def by_number(tx, number: str) -> dict[str, Any] | None:
     """Every column of the dispute with this (clean) number, its account number opened, and the
-    borrower's name; None when there is none."""
-    return opened(tx.keys, tx.execute(_BY_NUMBER, (number,)).first(), _OPENED)
+    borrower's name; None when there is none. Inside a write on PostgreSQL the row stays locked
+    to the commit, so writes to one dispute from several processes take turns."""
+    return opened(tx.keys, tx.execute(_BY_NUMBER + tx.for_update("d"), (number,)).first(),
+                  _OPENED)
 
 
 def id_by_number(tx, number: str) -> UUID | None:
@@ -48,13 +51,16 @@ def insert(tx, values: dict[str, Any]) -> None:
 
 def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> None:
     """Apply `changes` and bump the version. The `version = ?` guard makes two transactions that
-    read the same version conflict, so one of them is retried and then refused as stale."""
+    read the same version conflict, so one of them is retried and then refused as stale; an UPDATE
+    that matched no row (the version moved on) is a lost race too, never a silent no-op."""
     if "account_ref" in changes:  # given in clear, stored sealed
         changes["account_ref"] = seal_text(tx.keys, changes["account_ref"], *ACCOUNT_REF)
     sets = "".join(f"{column} = ?, " for column in changes)
-    tx.execute(f"UPDATE disputes SET {sets}version = version + 1, updated_at = ?, "
-               "last_activity_at = ? WHERE id = ? AND version = ?",
-               (*changes.values(), now, now, dispute_id, version))
+    changed = tx.execute(f"UPDATE disputes SET {sets}version = version + 1, updated_at = ?, "
+                         "last_activity_at = ? WHERE id = ? AND version = ? RETURNING version",
+                         (*changes.values(), now, now, dispute_id, version))
+    if not changed:  # another writer got there first: rerun, then the version check refuses
+        raise WriteConflict()
 
 
 def set_flags(tx, dispute_id: UUID, **flags: Any) -> None:

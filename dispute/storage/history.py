@@ -10,8 +10,10 @@ from dispute.storage.sealing import USER_NAME, opened
 
 
 def head(tx) -> dict[str, Any]:
-    """The chain head: the last event's sequence number and hash."""
-    return tx.execute("SELECT seq, hash FROM chain_head WHERE id = 1").first()
+    """The chain head: the last event's sequence number and hash. In a write on PostgreSQL its row
+    stays locked to the commit, so appends from several processes make one chain, in turn."""
+    return tx.execute("SELECT seq, hash FROM chain_head WHERE id = 1"
+                      + tx.for_update("chain_head")).first()
 
 
 def insert(tx, *, seq: int, dispute_id: UUID | None, actor_id: UUID | None, at: datetime,

@@ -53,7 +53,13 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def where(f, r: Resolved, *, with_stage: bool = True) -> tuple[str, list[Any]]:
+# A description containing the search text, by the pattern above: DuckDB's RE2, PostgreSQL's
+# regular expressions (which read the same `(?i)` and backslashed punctuation).
+CONTAINS = {"duckdb": "regexp_matches(d.description, ?)", "postgresql": "d.description ~ ?"}
+
+
+def where(f, r: Resolved, *, with_stage: bool = True,
+          backend: str = "duckdb") -> tuple[str, list[Any]]:
     """The WHERE clause of a filter (parameters bound, never spliced)."""
     parts, params = ["TRUE"], []
     if with_stage and f.stage:
@@ -94,15 +100,16 @@ def where(f, r: Resolved, *, with_stage: bool = True) -> tuple[str, list[Any]]:
         params.append(text.upper())
     elif text:
         named_clause = f" OR d.borrower_id IN ({_marks(r.named)})" if r.named else ""
-        parts.append(f"(d.number = ? OR regexp_matches(d.description, ?){named_clause})")
+        parts.append(f"(d.number = ? OR {CONTAINS[backend]}{named_clause})")
         params += [text.upper(), _contains_pattern(text), *r.named]
     return " AND ".join(parts), params
 
 
-def page_sql(f, r: Resolved, after, size: int) -> tuple[str, list[Any]]:
+def page_sql(f, r: Resolved, after, size: int,
+             backend: str = "duckdb") -> tuple[str, list[Any]]:
     """One page of rows, keyset-paged on (sort key, number), NULL keys last; `after` is the
     previous page's cursor (sort key and number) or None."""
-    clause, params = where(f, r)
+    clause, params = where(f, r, backend=backend)
     key, direction = ORDER[f.sort]
     if after is not None:
         cmp = "<" if direction == "DESC" else ">"
@@ -125,14 +132,14 @@ def page_sql(f, r: Resolved, after, size: int) -> tuple[str, list[Any]]:
     return sql, params + [size + 1]
 
 
-def counts_sql(f, r: Resolved) -> tuple[str, list[Any]]:
-    clause, params = where(f, r, with_stage=False)
+def counts_sql(f, r: Resolved, backend: str = "duckdb") -> tuple[str, list[Any]]:
+    clause, params = where(f, r, with_stage=False, backend=backend)
     return f"SELECT d.stage, count(*) AS n FROM disputes d WHERE {clause} GROUP BY d.stage", params
 
 
 def counts(tx, f, r: Resolved) -> dict[str, int]:
     """Rows per stage under every filter but the stage."""
-    return {row["stage"]: row["n"] for row in tx.execute(*counts_sql(f, r))}
+    return {row["stage"]: row["n"] for row in tx.execute(*counts_sql(f, r, tx.backend))}
 
 
 _NAMES = {"borrower_name": USER_NAME, "handler_name": USER_NAME}
@@ -140,7 +147,7 @@ _NAMES = {"borrower_name": USER_NAME, "handler_name": USER_NAME}
 
 def page(tx, f, r: Resolved, after, size: int) -> list[dict[str, Any]]:
     """Up to `size + 1` rows (one more tells that a next page exists), names opened."""
-    return [opened(tx.keys, row, _NAMES) for row in tx.execute(*page_sql(f, r, after, size))]
+    return [opened(tx.keys, row, _NAMES) for row in tx.execute(*page_sql(f, r, after, size, tx.backend))]
 
 
 DOCKET_STAGES = "d.stage IN ('mediation', 'litigation')"

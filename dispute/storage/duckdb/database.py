@@ -27,6 +27,7 @@ import duckdb
 
 from dispute.errors import DatabaseLocked, WriteNotApplied
 from dispute.i18n import N_
+from dispute.storage.conflict import WriteConflict
 from dispute.storage.rows import Rows
 
 T = TypeVar("T")
@@ -68,9 +69,15 @@ class Session:
     """What a storage function is handed: statements run on this thread's cursor, and the keys
     that open sealed fields. A read session; `UnitOfWork` is the writing one."""
 
+    backend = "duckdb"
+
     def __init__(self, cur: duckdb.DuckDBPyConnection, keys: Any) -> None:
         self._cur = cur
         self.keys = keys
+
+    def for_update(self, *aliases: str) -> str:
+        """Nothing: one process writes, and its writers take turns (see the PostgreSQL twin)."""
+        return ""
 
     def execute(self, sql: str, params: Sequence[Any] | None = ()) -> Rows:
         return _fetch(self._cur, sql, params)
@@ -179,7 +186,7 @@ class Database:
                         self.before_commit(uow)
                     uow.commit()
                     return result
-            except duckdb.TransactionException:
+            except (duckdb.TransactionException, WriteConflict):
                 if attempt == MAX_ATTEMPTS:
                     raise
                 time.sleep(random.uniform(0.005, 0.05) * attempt)

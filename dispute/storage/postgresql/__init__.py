@@ -1,0 +1,1 @@
+"""The PostgreSQL backend (several portal processes over one server): `database.py`, migrations."""
