@@ -235,8 +235,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    done = backup.restore(load_settings(), Path(args.dir))
-    print(f"restored into {done.path}: event chain intact ({done.events} events), "
+    settings = load_settings()
+    done = backup.restore(settings, Path(args.dir))
+    place = (f"the database {_without_password(settings.database_url)} and the store "
+             f"{settings.store_dir}" if settings.database_url else str(done.path))
+    print(f"restored into {place}: event chain intact ({done.events} events), "
           f"{done.objects} evidence files verified")
     return 0
 
