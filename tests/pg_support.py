@@ -75,6 +75,16 @@ class Cluster:
         name = url.rsplit("/", 1)[1].split("?", 1)[0]
         self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def add_password_role(self, role: str, password: str) -> None:
+        """A login role that must give its password (the cluster trusts everyone else): for
+        testing what a wrong password says."""
+        self.admin(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        hba = self.root / "data" / "pg_hba.conf"
+        rules = hba.read_text()
+        hba.write_text(f"local all {role} scram-sha-256\n"
+                       f"host all {role} 127.0.0.1/32 scram-sha-256\n" + rules)
+        self.admin("SELECT pg_reload_conf()")
+
     def stop(self) -> None:
         subprocess.run(_as_server_user([str(self.bin / "pg_ctl"), "-D", str(self.root / "data"),
                                         "-m", "immediate", "-w", "stop"]),

@@ -7,6 +7,11 @@ import re
 import urllib.error
 import urllib.request
 
+import pytest
+
+from dispute.config import Settings
+from dispute.context import open_context
+
 from tests.browser_support import data_dir, live_portal  # noqa: F401 (fixtures)
 
 EXPECTED = {
@@ -42,3 +47,25 @@ def test_an_error_response_carries_them_too(live_portal):
         assert {k: headers.get(k) for k in EXPECTED} == EXPECTED
     else:
         raise AssertionError("a missing media file was served")
+
+
+@pytest.fixture
+def initialised(data_dir):
+    """The data directory after `init` (a portal migrates when its first session runs)."""
+    ctx = open_context(Settings(data_dir=data_dir, max_upload_mb=50, timezone="Asia/Shanghai"))
+    ctx.db.close()
+    return data_dir
+
+
+def test_healthz_reports_the_database(initialised, live_portal):
+    """The health route answers for the portal's database (DuckDB here; its PostgreSQL answers
+    are checked in tests/test_postgresql.py), with the security headers like every response."""
+    import json
+
+    status, headers, body = fetch(live_portal.url + "/healthz")
+    report = json.loads(body)
+    assert status == 200 and report["ok"] is True, report
+    assert report["backend"] == "duckdb" and report["database"] == "ok"
+    assert report["schema_version"] == report["code_version"] >= 11
+    assert headers["cache-control"] == "no-store"
+    assert {k: headers.get(k) for k in EXPECTED} == EXPECTED
