@@ -88,9 +88,9 @@ server {{
         proxy_read_timeout 300s;
     }}
 
-    # For a load balancer or monitoring: is this nginx reaching a portal process at all.
+    # For a load balancer or monitoring: a portal process answers and reaches its database.
     location = /healthz {{
-        proxy_pass http://dispute_portals/_stcore/health;
+        proxy_pass http://dispute_portals/healthz;   # the portal reports its database (ui/healthz.py)
         access_log off;
     }}
 
