@@ -47,9 +47,15 @@ map $http_upgrade $connection_upgrade {{
     ""      "";
 }}
 
+# Which process served each request (and its route cookie): for tracing a session.
+log_format dispute_upstream '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
+                            'upstream=$upstream_addr route=$cookie_dispute_route '
+                            'rt=$request_time urt=$upstream_response_time';
+
 server {{
     listen {listen};
     server_name {server_name};
+    access_log {access_log} dispute_upstream;
 
     client_max_body_size {body_mb}m;       # DISPUTE_MAX_UPLOAD_MB plus the multipart framing
     proxy_http_version 1.1;
@@ -108,7 +114,6 @@ error_log {run}/error.log warn;
 daemon off;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {run}/access.log;
     client_body_temp_path {run}/client_body;
     proxy_temp_path {run}/proxy;
     fastcgi_temp_path {run}/fastcgi;
@@ -136,12 +141,15 @@ def parse_ports(text: str) -> list[int]:
 def render(ports: list[int], listen: str = "80", host: str = "127.0.0.1",
            max_upload_mb: int = 50, server_name: str = "_",
            standalone: Path | None = None) -> str:
-    """The configuration text; a whole nginx.conf with every path under `standalone` if given."""
+    """The configuration text; a whole nginx.conf with every path under `standalone` if given
+    (its access log there too: `access.log`, one line per request naming the process)."""
     servers = "\n".join(f"    server {host}:{port} max_fails=2 fail_timeout=10s;"
                         for port in ports)
     site = SITE.format(count=len(ports), hosts=f"{host}:{ports[0]}…{ports[-1]}",
                        servers=servers, listen=listen, server_name=server_name,
-                       body_mb=max_upload_mb + 2)
+                       body_mb=max_upload_mb + 2,
+                       access_log=(Path(standalone).resolve() / "access.log" if standalone
+                                   else "/var/log/nginx/dispute-access.log"))
     if standalone is None:
         return site
     indented = "".join("    " + line if line.strip() else line

@@ -80,3 +80,73 @@ class Nginx:
         except subprocess.TimeoutExpired:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=30)
+
+
+class PortalProcess:
+    """`streamlit run app.py` on a free loopback port with the given environment (e.g. a
+    DISPUTE_DATABASE_URL shared with other processes); stopped by its PID."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env, self.log = env, log
+        self.port = 0
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "PortalProcess":
+        from tests.browser_support import START_TIMEOUT_S, _healthy
+
+        self.port = free_port()
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port",
+                 str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                cwd=REPO, env={**os.environ, **self.env}, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(f"http://127.0.0.1:{self.port}"):  # a server starting
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the portal did not start; its log: {self.log}")
+            time.sleep(0.2)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.kill(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+
+def served_by(nginx: Nginx) -> list[tuple[str, int]]:
+    """(route cookie, upstream port) of every request in nginx's access log so far."""
+    import re
+
+    log = nginx.run_dir / "access.log"
+    found = []
+    for line in log.read_text().splitlines() if log.exists() else []:
+        m = re.search(r"upstream=127\.0\.0\.1:(\d+).* route=(\S*)", line)
+        if m:
+            found.append((m.group(2), int(m.group(1))))
+    return found
+
+
+def route_to(nginx: Nginx, port: int) -> str:
+    """A `dispute_route` cookie value that nginx sends to the process on `port`."""
+    import urllib.request
+
+    for i in range(200):
+        value = f"journey{i}"
+        request = urllib.request.Request(nginx.url + f"/_stcore/health?probe={i}",
+                                         headers={"Cookie": f"dispute_route={value}"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            r.read()
+        deadline = time.monotonic() + 10
+        while not any(route == value for route, _ in served_by(nginx)):  # log line written
+            assert time.monotonic() < deadline, "nginx did not log the request"
+            time.sleep(0.02)
+        if (value, port) in served_by(nginx):
+            return value
+    raise AssertionError(f"no route cookie reached port {port}")
