@@ -248,15 +248,14 @@ def pct(values: list[float], q: float) -> float:
 
 def make_database(admin_url: str) -> tuple[str, str]:
     """A fresh empty database on the server of `admin_url`; returns (its URL, its name)."""
+    from urllib.parse import urlsplit, urlunsplit
+
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     name = f"dispute_load_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    params = conninfo_to_dict(admin_url)
-    params["dbname"] = name
-    return make_conninfo(**params), name
+    return urlunsplit(urlsplit(admin_url)._replace(path="/" + name)), name
 
 
 def drop_database(admin_url: str, name: str) -> None:
