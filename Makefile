@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 RUN_PACKAGES  := fonts-wqy-zenhei poppler-utils libmagic1 libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := $(RUN_PACKAGES) chromium ffmpeg postgresql
+TEST_PACKAGES := $(RUN_PACKAGES) chromium ffmpeg postgresql nginx
 
 .PHONY: run test system-run system-test venv i18n bench bench-queue
 

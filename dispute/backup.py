@@ -13,6 +13,12 @@ its key is a readable copy of every ID number and recording in it, and must be k
 Layout of DIR: manifest.json, dispute.duckdb, evidence/objects/<sha[:2]>/<sha>, and with keys
 keys/dispute.key (all keys of the keyring) plus any other *.key file of the data directory (the
 bundle signing key).
+
+On PostgreSQL the portal keeps running: the database is `dispute.pgdump` (`pg_dump` custom format)
+of one snapshot, and the objects copied are those the rows of that same snapshot name
+(dispute/storage/pgdump.py). A restore (`pg_restore`) goes into an empty database — one with no
+tables at all — named by DISPUTE_DATABASE_URL; the objects are added to the store (a shared store
+may already hold some: each is verified either way) and the keys to the data directory.
 """
 
 from __future__ import annotations
@@ -27,9 +33,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from dispute import audit, keys
+from dispute.bundle import signing
 from dispute.config import Settings
 from dispute.context import Context, open_context
-from dispute.storage import Database, data_keys, evidence, history
+from dispute.storage import Database, data_keys, evidence, history, open_database, pgdump
 from dispute.storage.migrate import schema_version
 from dispute.durable import fsync_path
 from dispute.errors import UserError
@@ -39,6 +46,7 @@ from evidence.store import EvidenceStore
 FORMAT: Final = 1
 MANIFEST: Final = "manifest.json"
 DB_FILE: Final = "dispute.duckdb"
+PG_DUMP_FILE: Final = "dispute.pgdump"
 OBJECTS: Final = Path("evidence") / "objects"
 KEYS_DIR: Final = "keys"
 
@@ -83,8 +91,22 @@ def backup(ctx: Context, target: Path, *, with_keys: bool = False) -> Summary:
 
 
 def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
-    ctx.db.copy_file_to(out / DB_FILE)
-    shas = sorted(ctx.db.read(evidence.referenced_objects))
+    if ctx.db.backend == "postgresql":
+        db_file = PG_DUMP_FILE
+
+        def dump(tx) -> tuple[list[str], int, list[str], int | None]:
+            """pg_dump of this transaction's snapshot, and what that snapshot names."""
+            pgdump.dump(ctx.db.url, out / PG_DUMP_FILE, pgdump.export_snapshot(tx))
+            return (sorted(evidence.referenced_objects(tx)), history.count(tx),
+                    sorted(data_keys.recorded(tx)), schema_version(tx))
+
+        shas, events, key_ids, schema = ctx.db.read(dump)
+    else:
+        db_file = DB_FILE
+        ctx.db.copy_file_to(out / DB_FILE)
+        shas = sorted(ctx.db.read(evidence.referenced_objects))
+        events, key_ids = ctx.db.read(history.count), sorted(ctx.db.read(data_keys.recorded))
+        schema = ctx.db.read(schema_version)
     copy = EvidenceStore(out / "evidence", ctx.keys)
     total = 0
     for sha in shas:
@@ -99,6 +121,9 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
         total += dest.stat().st_size
     if with_keys:
         keys.create_key_file(out / KEYS_DIR / keys.KEY_FILE_NAME, ctx.keys)
+        # The bundle signing key is made by `init`; a portal that never ran it (or exported a
+        # bundle) has none yet: make it now, so the backup holds every key it will ever need.
+        signing.ensure_key(ctx.settings.data_dir)
         for other in sorted(ctx.settings.data_dir.glob("*.key")):
             if other.name != keys.KEY_FILE_NAME:
                 shutil.copyfile(other, out / KEYS_DIR / other.name)
@@ -106,12 +131,12 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
     manifest = {
         "format": FORMAT,
         "created_at": ctx.now().isoformat(),
-        "database": {"file": DB_FILE, "sha256": _file_sha256(out / DB_FILE),
-                     "schema": ctx.db.read(schema_version)},
+        "database": {"file": db_file, "sha256": _file_sha256(out / db_file),
+                     "schema": schema, "backend": ctx.db.backend},
         "objects": len(shas),
         "object_bytes": total,
-        "events": ctx.db.read(history.count),
-        "key_ids": sorted(ctx.db.read(data_keys.recorded)),
+        "events": events,
+        "key_ids": key_ids,
         "keys_included": with_keys,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -119,9 +144,16 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
 
 
 def restore(settings: Settings, source: Path) -> Summary:
-    """Bring a backup back into an empty (or absent) data directory, then check all of it."""
+    """Bring a backup back into an empty (or absent) data directory — or, for a backup of a portal
+    on PostgreSQL, into the empty database of DISPUTE_DATABASE_URL — then check all of it."""
     source = Path(source).resolve()
     manifest = read_manifest(source)
+    backend = manifest["database"].get("backend", "duckdb")
+    if backend == "postgresql":
+        return _restore_postgresql(settings, source, manifest)
+    if settings.database_url:
+        raise BackupProblem(N_("This is a backup of an embedded (DuckDB) portal: restore it "
+                               "without DISPUTE_DATABASE_URL, then move it with migrate-to."))
     data_dir = settings.data_dir
     if settings.db_path.exists():
         Database(settings.db_path).close()  # DatabaseLocked while the portal holds it
@@ -161,6 +193,75 @@ def restore(settings: Settings, source: Path) -> Summary:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return check_restored(settings, manifest, backup_keys.exists())
+
+
+def _check_keys(settings: Settings, manifest: dict[str, Any]) -> None:
+    """The backup's data can be opened: its keys are in it, or DISPUTE_KEY holds them all."""
+    if not manifest["keys_included"] and not settings.data_key:
+        raise BackupProblem(
+            N_("This backup holds no keys (it was made without --with-keys). Set DISPUTE_KEY to "
+               "key {ids}, or restore from a backup made with --with-keys."),
+            ids=", ".join(manifest["key_ids"]) or "-")
+    if settings.data_key:
+        given = {k.id_hex for k in keys.parse_keys(settings.data_key, keys.ENV_VAR).keys}
+        missing = [i for i in manifest["key_ids"] if i not in given]
+        if missing:
+            raise BackupProblem(N_("DISPUTE_KEY does not hold key {ids}, which the data in this "
+                                   "backup is encrypted with."), ids=", ".join(missing))
+
+
+def _restore_postgresql(settings: Settings, source: Path, manifest: dict[str, Any]) -> Summary:
+    """pg_restore into the empty database of DISPUTE_DATABASE_URL, the objects into the store,
+    the keys into the data directory; then the same checks as an embedded restore."""
+    if not settings.database_url:
+        raise BackupProblem(N_("This is a backup of a portal on PostgreSQL: set "
+                               "DISPUTE_DATABASE_URL to an empty database (createdb) to restore "
+                               "it into."))
+    _check_keys(settings, manifest)
+    dump_file = source / manifest["database"]["file"]
+    if _file_sha256(dump_file) != manifest["database"]["sha256"]:
+        raise BackupProblem(N_("The database in the backup {path} does not match its manifest; "
+                               "the backup is damaged."), path=str(source))
+    target = open_database(settings)
+    try:
+        existing = target.read(pgdump.table_names)
+    finally:
+        target.close()
+    if existing:
+        raise BackupProblem(N_("The database {place} is not empty (it has {count} tables, e.g. "
+                               "{table}); restore only into a new, empty database (createdb, and "
+                               "do not run init on it first)."),
+                            place=getattr(target, "where", "-"), count=len(existing),
+                            table=sorted(existing)[0])
+    if manifest["keys_included"]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for key_file in sorted((source / KEYS_DIR).glob("*.key")):
+            dest = settings.data_dir / key_file.name
+            if dest.exists():
+                if dest.read_bytes() != key_file.read_bytes():
+                    raise BackupProblem(N_("{path} already exists and differs from the key in the "
+                                           "backup; move it away first."), path=str(dest))
+                continue
+            shutil.copyfile(key_file, dest)
+            os.chmod(dest, 0o600)
+    pgdump.restore(settings.database_url, dump_file)
+    store = EvidenceStore(settings.store_dir, keys.Keyring.generate())  # bytes copied, not read
+    for copied in sorted((source / OBJECTS).glob("??/*")):
+        dest = store.ciphertext_path(copied.name)
+        if dest.exists():
+            continue  # a shared store may hold it already: verified below like the rest
+        dest.parent.mkdir(mode=0o700, exist_ok=True)
+        temp = store.tmp_dir / f".restore-{copied.name}"
+        shutil.copyfile(copied, temp)
+        os.chmod(temp, 0o600)
+        fsync_path(temp)
+        try:
+            os.link(temp, dest)  # never over an object another process stored meanwhile
+        except FileExistsError:
+            pass
+        temp.unlink()
+        fsync_path(dest.parent)
+    return check_restored(settings, manifest, manifest["keys_included"])
 
 
 def check_restored(settings: Settings, manifest: dict[str, Any], keys_included: bool) -> Summary:

@@ -235,10 +235,46 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    done = backup.restore(load_settings(), Path(args.dir))
-    print(f"restored into {done.path}: event chain intact ({done.events} events), "
+    settings = load_settings()
+    done = backup.restore(settings, Path(args.dir))
+    place = (f"the database {_without_password(settings.database_url)} and the store "
+             f"{settings.store_dir}" if settings.database_url else str(done.path))
+    print(f"restored into {place}: event chain intact ({done.events} events), "
           f"{done.objects} evidence files verified")
     return 0
+
+
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    """Copy this embedded portal into an empty PostgreSQL database, prove it, say what is next."""
+    from dispute.bundle import signing as bundle_signing
+    from dispute.moving import migrate_to
+
+    settings = load_settings()
+    report = migrate_to(settings, args.url, progress=print)
+    shown = _without_password(args.url)
+    print(f"moved: {sum(report.counts.values())} rows in {len(report.counts)} tables, "
+          f"{report.events} events, {report.objects} evidence objects")
+    print("Next, for every portal process (deploy/systemd/portal.env.example):")
+    print(f"  DISPUTE_DATABASE_URL={shown}")
+    print(f"  DISPUTE_EVIDENCE_DIR={report.store_dir}   (or move it to a shared mount first)")
+    key_note = ("DISPUTE_KEY as now" if settings.data_key else
+                f"the key file {keys.key_file(settings.data_dir)}")
+    print(f"  the same data key: {key_note}; and the signing key "
+          f"{bundle_signing.key_path(settings.data_dir)} — copy both to every machine")
+    print(f"The embedded database {settings.db_path} is no longer used: keep it as a backup, "
+          "and do not start a portal without DISPUTE_DATABASE_URL on this data directory.")
+    return 0
+
+
+def _without_password(url: str) -> str:
+    """The URL to print: a password in it is replaced by ***."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def cmd_health(args: argparse.Namespace) -> int:
@@ -262,6 +298,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dispute", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create or upgrade the database").set_defaults(fn=cmd_init)
+    mv = sub.add_parser("migrate-to", help="copy this embedded portal into an empty PostgreSQL "
+                                           "database, check it, and say what to set next")
+    mv.add_argument("url", help="postgresql://user:password@host/dbname of an empty database")
+    mv.set_defaults(fn=cmd_migrate_to)
     sub.add_parser("health", help="does the database answer, with this code's schema? (exit 0 "
                                   "when healthy)").set_defaults(fn=cmd_health)
     d = sub.add_parser("demo", help="load demo data into an empty portal")

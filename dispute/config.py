@@ -8,6 +8,8 @@ from pathlib import Path
 
 SETTINGS_DOC = {
     "DISPUTE_DATA_DIR": "where the DuckDB file and the evidence store live (default ./data)",
+    "DISPUTE_EVIDENCE_DIR": "the evidence store, shared by every portal process (default: "
+                            "evidence/ in the data directory)",
     "DISPUTE_MAX_UPLOAD_MB": "largest evidence file accepted, in MB (default 50)",
     "DISPUTE_TIMEZONE": "time zone that times are shown in (default Asia/Shanghai)",
     "DISPUTE_KEY": "data-encryption key(s), base64url of 32 bytes, newest first, separated by "
@@ -28,6 +30,7 @@ class Settings:
     data_key: str | None = field(default=None, repr=False)  # DISPUTE_KEY; parsed by dispute.keys
     session_idle_minutes: int = 30
     database_url: str | None = field(default=None, repr=False)  # DISPUTE_DATABASE_URL
+    evidence_dir: Path | None = None  # DISPUTE_EVIDENCE_DIR: a store several processes mount
 
     @property
     def backend(self) -> str:
@@ -39,7 +42,7 @@ class Settings:
 
     @property
     def store_dir(self) -> Path:
-        return self.data_dir / "evidence"
+        return self.evidence_dir or self.data_dir / "evidence"
 
     @property
     def max_upload_bytes(self) -> int:
@@ -67,4 +70,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         data_key=env.get("DISPUTE_KEY") or None,
         session_idle_minutes=int(idle),
         database_url=url,
+        evidence_dir=Path(env["DISPUTE_EVIDENCE_DIR"]).resolve()
+        if env.get("DISPUTE_EVIDENCE_DIR") else None,
     )

@@ -19,7 +19,8 @@ from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.recount import recount_on_calendar_change
 from dispute.deadlines.store import Calendars, refresh_all, refresh_deadlines
 from dispute.keys import Keyring, open_keyring
-from evidence.store import EvidenceStore
+from evidence.sharing import on_network_filesystem
+from evidence.store import GRACE_SECONDS, EvidenceStore
 
 
 def _utc_now() -> datetime:
@@ -53,9 +54,10 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
                  clock: Callable[[], datetime] | None = None) -> Context:
     """Open (and upgrade) the database, the keys and the store, and tidy what a crash left.
 
-    Holding the database means no other process is uploading, so every staged temp file and every
-    object without an evidence row is a crash's leftover: both are removed (the upload had not
-    been confirmed to anyone). Objects stored in clear by an older version are encrypted.
+    Other processes may share the database and the store and be uploading right now, so only a
+    crash's leftovers are removed: staged files of dead processes of this machine or older than an
+    hour, and objects no row names, decided under the store's exclusive lock (and, on a network
+    filesystem where that lock is weaker, older than an hour: evidence/sharing.py). Objects stored in clear by an older version are encrypted.
     When the holiday calendar differs from the one the stored deadlines were counted with (a
     newer `holidays` release), they are recounted and each moved due date is an event.
     `calendars` and `clock` replace the installed calendar and the system clock (tests, demo).
@@ -69,8 +71,9 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
         db.keys = keys
         seal_legacy(db, keys)
         store = EvidenceStore(settings.store_dir, keys)
-        store.sweep_temp(older_than_seconds=0)  # we hold the database: no upload is under way
-        store.sweep_orphans(db.read(evidence.referenced_objects))
+        store.sweep_temp()  # dead processes' uploads; other processes may be uploading now
+        store.sweep_orphans(lambda: db.read(evidence.referenced_objects),
+                            GRACE_SECONDS if on_network_filesystem(store.root) else 0.0)
         store.encrypt_legacy()
         _empty_export_area(settings.data_dir)
     except BaseException:

@@ -101,17 +101,22 @@ def insert_staged(ctx: Context, uow: UnitOfWork, actor: User, dispute_id: uuid.U
 
 def write_with_files(ctx: Context, staged: list[tuple[StagedFile, EvidenceMeta]], fn) -> Any:
     """Publish the staged files, then run `fn(uow)` as one write; if it does not commit, remove
-    the store objects this call created (objects that were already there stay)."""
+    the store objects this call created (objects that were already there stay, and so does one
+    that another process's row names by then).
+
+    From publishing to commit the store's lock is held shared: no other process's clean-up or
+    roll-back deletes these objects before the row naming them is committed."""
     created: list[str] = []
     try:
-        for item, _ in staged:
-            if item.publish():
-                created.append(item.sha256)
-        return ctx.db.write(fn)
+        with ctx.store.publishing():
+            for item, _ in staged:
+                if item.publish():
+                    created.append(item.sha256)
+            return ctx.db.write(fn)
     except BaseException:
-        for sha in created:
-            if not ctx.db.read(evidence_rows.is_referenced, sha):
-                ctx.store.remove(sha)
+        if created:
+            ctx.store.roll_back(created,
+                                lambda sha: ctx.db.read(evidence_rows.is_referenced, sha))
         for item, _ in staged:
             item.discard()
         raise

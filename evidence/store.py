@@ -7,6 +7,11 @@ overwrites: the same bytes uploaded twice are one object. Names are the SHA-256 
 so deduplication, bundles and `verify` do not depend on the key. A crash leaves at most a stray
 file in tmp/, never a half-written object; `open` is the only way to read an object, and it checks
 every byte it returns.
+
+Several processes, on one machine or several, may share the store (evidence/sharing.py): staged
+files are named after the process that writes them, so the clean-up removes only those of dead
+processes of this machine or old ones, and objects are deleted only under the store's exclusive
+lock, never while another process is between publishing an object and committing its row.
 """
 
 from __future__ import annotations
@@ -15,21 +20,45 @@ import hashlib
 import io
 import os
 import re
+import socket
 import tempfile
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, Callable, Iterable
 
 from dispute.durable import fsync_path
 from dispute.keys import Keyring
 from evidence import encryption, names, sniff
 from evidence.errors import StoredFileDamaged
+from evidence.sharing import StoreLock
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DIR_MODE = 0o700
 _TEMP_PREFIX = "stage-"
+GRACE_SECONDS = 3600.0  # staged files and unreferenced objects younger than this are never swept
+_STAGED_BY = re.compile(r"stage-(\d+)@([^@]+)@")
+
+
+def _machine() -> str:
+    """This machine (and pid namespace, for containers sharing a host name) in staged names."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        namespace = 0
+    return f"{socket.gethostname().replace('@', '_')}.{namespace}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass(eq=False)
@@ -77,6 +106,16 @@ class EvidenceStore:
         self.root.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
         self.objects_dir.mkdir(mode=_DIR_MODE, exist_ok=True)
         self.tmp_dir.mkdir(mode=_DIR_MODE, exist_ok=True)
+        self.lock = StoreLock(self.root)
+        self._machine = _machine()
+
+    def _temp_prefix(self) -> str:
+        return f"{_TEMP_PREFIX}{os.getpid()}@{self._machine}@"
+
+    def publishing(self) -> AbstractContextManager[None]:
+        """Hold this around publishing objects and the database write that names them: no other
+        process deletes an object meanwhile (evidence/sharing.py)."""
+        return self.lock.shared()
 
     def stage(self, stream: BinaryIO, filename: str, max_bytes: int,
               chunk_size: int = 1 << 20, *, generated: str | None = None) -> StagedFile:
@@ -87,7 +126,7 @@ class EvidenceStore:
         `generated`: the media type of a file the portal wrote itself (a document it made): not
         sniffed, since uploads refuse Word files and these are ours.
         """
-        fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.tmp_dir)  # mode 0o600
+        fd, temp_name = tempfile.mkstemp(prefix=self._temp_prefix(), dir=self.tmp_dir)  # 0o600
         temp_path = Path(temp_name)
         try:
             with os.fdopen(fd, "w+b") as out:
@@ -163,14 +202,44 @@ class EvidenceStore:
             return False
         return digest.hexdigest() == sha256
 
-    def sweep_orphans(self, referenced: set[str]) -> list[str]:
+    def sweep_orphans(self, referenced: Callable[[], Iterable[str]] | Iterable[str],
+                      older_than_seconds: float = 0.0, timeout: float = 60.0) -> list[str]:
         """Delete objects no row refers to, which only a crash between publishing an upload and
-        committing its row leaves behind; returns their names. Call it only while holding the
-        database, so no upload of this store is under way."""
-        orphans = [sha for sha in self.object_ids() if sha not in referenced]
-        for sha in orphans:
-            self.remove(sha)
+        committing its row leaves behind; returns their names.
+
+        Runs under the store's exclusive lock, so no process is between publishing and committing;
+        pass `referenced` as a function that reads the database so it is read inside the lock.
+        Objects published (or found already stored) less than `older_than_seconds` ago are kept:
+        the guard where the lock cannot reach, another machine over NFS. StoreBusy when the lock
+        is not had within `timeout` seconds."""
+        cutoff = time.time() - older_than_seconds
+        with self.lock.exclusive(timeout):
+            named = set(referenced() if callable(referenced) else referenced)
+            orphans = [sha for sha in self.object_ids()
+                       if sha not in named and self._settled_before(sha, cutoff)]
+            for sha in orphans:
+                self.remove(sha)
         return orphans
+
+    def roll_back(self, created: Iterable[str], referenced: Callable[[str], bool]) -> list[str]:
+        """Remove objects this call published for a write that did not commit, unless a row (another
+        process's upload of the same bytes) names one by now; returns the removed ones."""
+        removed = []
+        with self.lock.exclusive():
+            for sha in created:
+                if not referenced(sha):
+                    self.remove(sha)
+                    removed.append(sha)
+        return removed
+
+    def _settled_before(self, sha256: str, cutoff: float) -> bool:
+        """Whether the object was last published or re-found before `cutoff` (a link changes
+        ctime; a dedupe touches mtime)."""
+        try:
+            st = self.ciphertext_path(sha256).stat()
+        except FileNotFoundError:
+            return False
+        return max(st.st_mtime, st.st_ctime) <= cutoff
 
     def encrypt_legacy(self) -> int:
         """Encrypt objects stored in clear before encryption at rest existed; returns how many.
@@ -184,7 +253,7 @@ class EvidenceStore:
                 if encryption.is_encrypted(plain.read(len(encryption.MAGIC))):
                     continue
                 plain.seek(0)
-                fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.tmp_dir)
+                fd, temp_name = tempfile.mkstemp(prefix=self._temp_prefix(), dir=self.tmp_dir)
                 try:
                     with os.fdopen(fd, "wb") as out:
                         digest = encryption.encrypt_file(plain, out, self._keys.current)
@@ -204,16 +273,32 @@ class EvidenceStore:
     def _open_file(self, path: Path, sha256: str) -> BinaryIO:
         return encryption.open_plaintext(path.open("rb"), self._keys, sha256)
 
-    def sweep_temp(self, older_than_seconds: float = 3600.0) -> int:
-        """Delete uploads a crash left in tmp/; returns how many. Recently written files are kept
-        unless older_than_seconds says otherwise: another process may be staging them right now."""
+    def sweep_temp(self, older_than_seconds: float = GRACE_SECONDS) -> int:
+        """Delete uploads a crash left in tmp/; returns how many: those a process of this machine
+        that has died was staging, and any older than `older_than_seconds` (another machine's, or
+        written before staged files were named after their process). A live process's upload,
+        or a recent one from elsewhere, is never touched."""
         cutoff = time.time() - older_than_seconds
         removed = 0
         for entry in self.tmp_dir.glob(_TEMP_PREFIX + "*"):
-            if entry.is_file() and entry.stat().st_mtime <= cutoff:
+            try:
+                st = entry.stat()
+            except FileNotFoundError:
+                continue  # published or discarded meanwhile
+            if not entry.is_file():
+                continue
+            if st.st_mtime <= cutoff or self._orphaned_here(entry.name):
                 entry.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+    def _orphaned_here(self, name: str) -> bool:
+        """A staged file of a process of this machine that is no longer running."""
+        m = _STAGED_BY.match(name)
+        if m is None or m.group(2) != self._machine:
+            return False
+        pid = int(m.group(1))
+        return pid != os.getpid() and not _alive(pid)
 
     def _publish(self, temp_path: Path, sha256: str) -> bool:
         """fsync, link into objects/ (a link never overwrites), drop the temp name.
@@ -231,6 +316,10 @@ class EvidenceStore:
             os.link(temp_path, final)
         except FileExistsError:
             created = False
+            try:
+                os.utime(final)  # found again: young for the clean-up's grace period
+            except OSError:
+                pass
         else:
             created = True
             fsync_path(final.parent)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dispute import keys
+from dispute.bundle import signing
 from dispute.config import load_settings
 from dispute.context import open_context
 from tests.conftest import raw, REPO, pdf_bytes
@@ -69,6 +70,18 @@ def test_round_trip_with_keys(portal: Path, tmp_path: Path) -> None:
     for sha in before["objects"]:  # the same encrypted bytes, not a re-encryption
         relative = Path("evidence/objects") / sha[:2] / sha
         assert (restored / relative).read_bytes() == (portal / relative).read_bytes()
+    signing_key = signing.key_path(portal)
+    assert (restored / signing_key.name).read_bytes() == signing_key.read_bytes()
+
+
+def test_with_keys_includes_a_signing_key_not_made_yet(portal: Path, tmp_path: Path) -> None:
+    signing_key = signing.key_path(portal)
+    signing_key.unlink(missing_ok=True)  # a portal that never ran `init` nor exported a bundle
+    made = run(portal, "backup", str(tmp_path / "backup"), "--with-keys")
+    assert made.returncode == 0, made.stderr
+    assert signing_key.exists()
+    kept = tmp_path / "backup" / "keys" / signing_key.name
+    assert kept.read_bytes() == signing_key.read_bytes()
 
 
 def test_without_keys_the_backup_needs_the_key_to_restore(portal: Path, tmp_path: Path) -> None:
