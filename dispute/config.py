@@ -15,6 +15,16 @@ SETTINGS_DOC = {
                    "first start)",
     "DISPUTE_SESSION_IDLE_MINUTES": "minutes without activity after which a signed-in session "
                                     "ends (default 30)",
+    "DISPUTE_SMTP_URL": "the mail server, smtp://user:password@host:587 (STARTTLS) or "
+                        "smtps://…:465 (TLS); unset: no email, notifications stay in the portal",
+    "DISPUTE_SMTP_CA_FILE": "a PEM file of the certificate authorities the mail server's "
+                            "certificate is checked against (default: the system's)",
+    "DISPUTE_MAIL_FROM": "the sender address of every email (default: no-reply@ the server's "
+                         "host)",
+    "DISPUTE_BASE_URL": "the portal's address as people reach it, for links in emails "
+                        "(default http://localhost:8501)",
+    "DISPUTE_SCHEDULER": "'portal' (default): reminders and sending run inside the portal "
+                         "process; 'off': a separate `python -m dispute worker` does it",
 }
 
 
@@ -25,6 +35,16 @@ class Settings:
     timezone: str
     data_key: str | None = field(default=None, repr=False)  # DISPUTE_KEY; parsed by dispute.keys
     session_idle_minutes: int = 30
+    smtp_url: str | None = field(default=None, repr=False)  # DISPUTE_SMTP_URL (holds a password)
+    smtp_ca_file: str | None = None
+    mail_from: str | None = None
+    base_url: str = "http://localhost:8501"
+    scheduler: str = "off"  # load_settings defaults to "portal"; tests build Settings directly
+
+    @property
+    def mail_configured(self) -> bool:
+        """Whether email can be sent (sign-up verification and self-service reset need it)."""
+        return bool(self.smtp_url)
 
     @property
     def db_path(self) -> Path:
@@ -49,10 +69,22 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if not idle.isdigit() or int(idle) < 1:
         raise SystemExit("DISPUTE_SESSION_IDLE_MINUTES must be a whole number of minutes, "
                          f"not {idle!r}")
+    scheduler = env.get("DISPUTE_SCHEDULER", "portal")
+    if scheduler not in ("portal", "off"):
+        raise SystemExit(f"DISPUTE_SCHEDULER must be 'portal' or 'off', not {scheduler!r}")
+    smtp_url = env.get("DISPUTE_SMTP_URL") or None
+    if smtp_url is not None:
+        from dispute.notify.smtp import parse_smtp_url  # fails loudly on a malformed URL
+        parse_smtp_url(smtp_url)
     return Settings(
         data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
         max_upload_mb=int(mb),
         timezone=env.get("DISPUTE_TIMEZONE", "Asia/Shanghai"),
         data_key=env.get("DISPUTE_KEY") or None,
         session_idle_minutes=int(idle),
+        smtp_url=smtp_url,
+        smtp_ca_file=env.get("DISPUTE_SMTP_CA_FILE") or None,
+        mail_from=env.get("DISPUTE_MAIL_FROM") or None,
+        base_url=(env.get("DISPUTE_BASE_URL") or "http://localhost:8501").rstrip("/"),
+        scheduler=scheduler,
     )
