@@ -24,6 +24,7 @@ from typing import Any
 from dispute import accounts
 from dispute import event_kinds as ek
 from dispute import events, lockout
+from dispute.cases import NOT_VERIFIED
 from dispute.context import Context
 from dispute.errors import Forbidden, UserError
 from dispute.i18n import N_, translator
@@ -42,6 +43,7 @@ RESET_QUIET = timedelta(minutes=5)   # one reset email per account per 5 minutes
 
 NEEDS_MAIL = N_("This needs a mail server, and none is configured: ask an administrator to "
                 "reset your password.")
+NOT_VERIFIED_TEXT = NOT_VERIFIED  # the words the filing service refuses with
 LINK_BAD = N_("This link is not valid, was already used or has expired. Ask for a new one.")
 
 
@@ -122,7 +124,7 @@ def sign_up(ctx: Context, form: dict[str, Any], language: str) -> str:
     return data.email
 
 
-def request_verification(ctx: Context, actor: User) -> None:
+def request_verification(ctx: Context, actor: User) -> bool:
     """A new verification link for the signed-in user (the old ones stop working)."""
     if not ctx.settings.mail_configured:
         raise UserError(N_("Sign-up by email needs a mail server."))
@@ -136,11 +138,12 @@ def request_verification(ctx: Context, actor: User) -> None:
         tokens.spend_all(uow, actor.id, VERIFY, now)
         token = _new_token(uow, actor.id, VERIFY, now, VERIFY_VALID)
         _account_mail(ctx, uow, user_id=actor.id, to=actor.email,
-                      lang=actor.language or "zh_CN", purpose=VERIFY,
+                      lang=outbox.language_of({"language": actor.language}), purpose=VERIFY,
                       link=links.token_url(ctx.settings.base_url, "verify_email", token), now=now)
 
     ctx.db.write(write)
     ctx.wake_sender()
+    return True
 
 
 def _spend(uow: UnitOfWork, token: str, purpose: str, now: datetime) -> dict[str, Any]:
@@ -164,11 +167,13 @@ def confirm_email(ctx: Context, token: str) -> None:
     ctx.db.write(write)
 
 
-def request_reset(ctx: Context, email: str) -> None:
-    """"Forgot password": the same answer for every address; an active account gets a link
-    (at most one every few minutes, so the form cannot flood a mailbox)."""
+def request_reset(ctx: Context, email: str) -> bool:
+    """"Forgot password": the same answer (True) for every address; an active account gets a
+    link (at most one every few minutes, so the form cannot flood a mailbox)."""
     if not ctx.settings.mail_configured:
         raise UserError(NEEDS_MAIL)
+    if "@" not in email or len(email) > 320:
+        raise UserError(N_("Enter the email address of your account."))
     address = lockout.key(email)
     now = ctx.now()
 
@@ -189,6 +194,7 @@ def request_reset(ctx: Context, email: str) -> None:
 
     ctx.db.write(write)
     ctx.wake_sender()
+    return True
 
 
 def reset_link_valid(ctx: Context, token: str) -> bool:
@@ -197,7 +203,7 @@ def reset_link_valid(ctx: Context, token: str) -> bool:
     return row is not None and row["used_at"] is None and row["expires_at"] > ctx.now()
 
 
-def reset_password(ctx: Context, token: str, form: dict[str, Any]) -> None:
+def reset_password(ctx: Context, token: str, form: dict[str, Any]) -> bool:
     """Choose a new password through the link: the link is spent, every session of the account
     ends (a stolen session does not survive a reset), the login lock is cleared."""
     data = parse(NewPassword, form)
@@ -217,6 +223,7 @@ def reset_password(ctx: Context, token: str, form: dict[str, Any]) -> None:
                       payload={"user": str(account["id"])})
 
     ctx.db.write(write)
+    return True
 
 
 def may_file(ctx: Context, actor: User) -> bool:

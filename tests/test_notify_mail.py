@@ -80,18 +80,21 @@ def test_nobody_is_told_of_what_they_did_and_the_inbox_has_it_all(mail_ctx, mail
     assert [i.title for i in staff_items] == [f"New dispute {number} in the queue"]
     assignment.assign(mail_ctx, people["staff"], number, people["staff"].id)
     assert inbox.unread_count(mail_ctx, people["staff"]) == 1  # not told of their own act
+    mail_ctx.clock.now += timedelta(minutes=5)
     messages.send_message(mail_ctx, people["borrower"], number, {"body": "再补充"})
     titles = [i.title for i in inbox.inbox(mail_ctx, people["staff"], lang="en").items]
     assert titles[0] == f"The borrower replied on dispute {number}"
     assert inbox.mark_read(mail_ctx, people["staff"]) == 2
     assert inbox.unread_count(mail_ctx, people["staff"]) == 0
-    # new disputes go to the daily digest by default: no email until the day's digest
-    assert send_pending(mail_ctx).sent == 0
+    # the reply is mailed at once; new disputes wait for the daily digest (their default)
+    assert send_pending(mail_ctx).sent == 1
+    [reply] = mail_server.wait_for(1)
+    assert reply.message["Subject"] == f"The borrower replied on dispute {number}"
     next_day = mail_ctx.today() + timedelta(days=1)
     assert reminders.remind(mail_ctx, next_day).digests == 1
     assert reminders.remind(mail_ctx, next_day).digests == 0
     send_pending(mail_ctx)
-    [got] = mail_server.wait_for(1)
+    got = mail_server.wait_for(2)[1]
     assert got.rcpt_tos == ["zhang.wei@example.com"]
     assert got.message["Subject"] == "Your daily digest: 1 notifications"
     text, _ = parts(got.message)
@@ -107,10 +110,12 @@ def test_a_due_soon_deadline_reaches_the_handler_once_a_day(mail_ctx, mail_serve
     assert reminders.remind(mail_ctx, day).due_soon == 1
     assert reminders.remind(mail_ctx, day).due_soon == 0  # the same day again: nothing
     send_pending(mail_ctx)
-    got = mail_server.wait_for(1)
+    mail_server.wait_for(2)  # the reminder, and the digest of the day before (the new dispute)
+    got = [r for r in mail_server.received
+           if r.message["Subject"] == "Deadlines due within 3 days or overdue: 1"]
     assert len(got) == 1 and got[0].rcpt_tos == ["zhang.wei@example.com"]
+    assert len(mail_server.received) == 2
     text, html = parts(got[0].message)
-    assert got[0].message["Subject"] == "Deadlines due within 3 days or overdue: 1"
     assert f"{number}: Lender's decision on the complaint, due by" in text
     _no_number(got[0].message.as_string())
     # the next day is another day: told again (the handler is reminded daily until it is met)
@@ -120,7 +125,10 @@ def test_a_due_soon_deadline_reaches_the_handler_once_a_day(mail_ctx, mail_serve
     assert late.decision_overdue == 1
     assert reminders.remind(mail_ctx, decision["due_by"] + timedelta(days=2)).decision_overdue == 0
     send_pending(mail_ctx)
-    arrived = mail_server.wait_for(4)
+    # the handler: one reminder for each of the four days (two before, two overdue), one digest;
+    # the borrower: one
+    arrived = mail_server.wait_for(6)
+    assert len([r for r in arrived if r.message["Subject"].startswith("Deadlines due")]) == 4
     to_borrower = [r for r in arrived if r.rcpt_tos == ["wang.fang@example.com"]]
     assert len(to_borrower) == 1
     text, _ = parts(to_borrower[0].message)

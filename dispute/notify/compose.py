@@ -126,8 +126,8 @@ def message(content: dict[str, str], *, message_id: str, mail_from: str,
     msg["Auto-Submitted"] = "auto-generated"
     if content.get("list_unsubscribe"):
         msg["List-Unsubscribe"] = f"<{content['list_unsubscribe']}>"
-    if content.get("lang"):
-        msg["Content-Language"] = "zh-CN" if content["lang"] == "zh_CN" else content["lang"]
     msg.set_content(content["text"])
     msg.add_alternative(content["html"], subtype="html")
+    if content.get("lang"):  # after the parts: setting content clears Content-* headers
+        msg["Content-Language"] = "zh-CN" if content["lang"] == "zh_CN" else content["lang"]
     return msg
