@@ -31,7 +31,7 @@ def file_dispute(ctx: Context, actor: User, form: dict[str, Any],
     Everything is checked before anything is written: a wrong field or a refused file leaves no
     dispute, no evidence row and no stored file."""
     require_role(actor, Role.BORROWER)
-    if ctx.settings.mail_configured and actor.email_verified_at is None:
+    if ctx.settings.mail_configured and actor.email_verified_at is None:  # as in signup.py
         raise Forbidden(NOT_VERIFIED)  # sign-up by email: the address is confirmed first
     filing = parse(DisputeFiling, form, today=ctx.today())
     staged = stage_uploads(ctx, uploads or [])

@@ -25,6 +25,7 @@ from dispute import accounts
 from dispute import event_kinds as ek
 from dispute import events, lockout
 from dispute.cases import NOT_VERIFIED
+from dispute.config import Settings
 from dispute.context import Context
 from dispute.errors import Forbidden, UserError
 from dispute.i18n import N_, translator
@@ -226,7 +227,8 @@ def reset_password(ctx: Context, token: str, form: dict[str, Any]) -> bool:
     return True
 
 
-def may_file(ctx: Context, actor: User) -> bool:
-    """A borrower files once their address is confirmed — when confirming is possible at all
-    (no mail server: as before, no confirmation)."""
-    return not ctx.settings.mail_configured or actor.email_verified_at is not None
+def awaits_confirmation(settings: Settings, user: User) -> bool:
+    """Whether the user must confirm their address before filing: only when confirming is
+    possible at all (no mail server: as before, no confirmation). cases.file_dispute refuses
+    on the same rule."""
+    return settings.mail_configured and user.email_verified_at is None

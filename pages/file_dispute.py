@@ -16,7 +16,7 @@ today = ctx.today()
 
 
 st.title(_("File a dispute"))
-if not signup.may_file(ctx, user):
+if signup.awaits_confirmation(ctx.settings, user):
     verification_notice(ctx, user)
     st.stop()
 st.caption(_("Tell us what went wrong. Fields marked * are required."))
