@@ -36,7 +36,7 @@ target = "pages/dispute.py" if user.role == Role.BORROWER else "pages/workspace.
 for item in page.items:
     with st.container(border=True):
         top = st.columns([6, 2])
-        mark = "" if item.read else "🔵 "
+        mark = "" if item.read else f":blue-badge[{_('Unread')}] "
         top[0].markdown(f"{mark}**{render.md_escape(item.title)}**")
         top[1].caption(format_datetime(item.created_at, session.lang(), ctx.settings.timezone))
         for line in item.lines:

@@ -34,7 +34,7 @@ WHAT_NEXT = (
     N_("Ask the lender to re-examine its handling (复核), in writing, to its higher office."),
     N_("Complain to the financial regulator: the local office of the National Financial "
        "Regulatory Administration (hotline 12378)."),
-    N_("Apply for mediation at a banking dispute mediation centre; it is free for consumers."),
+    N_("Apply for mediation at a banking or financial dispute mediation centre."),
 )
 
 
