@@ -123,6 +123,15 @@ class MailServer:
             return list(self.received)
 
 
+def to(server: MailServer, address: str, timeout: float = 60) -> Received:
+    """The first message that arrived for `address` (waiting on a condition until it does)."""
+    with server._cond:
+        if not server._cond.wait_for(
+                lambda: any(r.rcpt_tos == [address] for r in server.received), timeout):
+            raise AssertionError(f"no message for {address} among {len(server.received)}")
+        return next(r for r in server.received if r.rcpt_tos == [address])
+
+
 def parts(message: EmailMessage) -> tuple[str, str]:
     """The text and HTML parts of a received message."""
     text = message.get_body(("plain",)).get_content()

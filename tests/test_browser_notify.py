@@ -19,7 +19,7 @@ from dispute.vocab import Role
 from tests.browser_support import (ARTIFACTS, Portal, _free_port, browser, data_dir,  # noqa: F401
                                    press, services, shown, sign_in)
 from tests.conftest import filing_form, make_user
-from tests.mail_support import parts
+from tests.mail_support import parts, to
 
 pytestmark = pytest.mark.browser
 _ = translator("zh_CN")
@@ -54,8 +54,7 @@ def test_a_borrower_confirms_their_address_from_the_email_and_may_then_file(
                                        "address, then log in to file your dispute.").format(
             email="li.na@example.com")))
 
-        arrived = mail_server.wait_for(1)
-        [mail] = [r for r in arrived if r.rcpt_tos == ["li.na@example.com"]]
+        mail = to(mail_server, "li.na@example.com")
         assert mail.message["Subject"] == _("Confirm your email address")
         text, html = parts(mail.message)
         link = re.search(rf"{re.escape(url)}/verify_email\?token=[\w-]+", text).group(0)

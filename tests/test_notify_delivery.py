@@ -12,7 +12,6 @@ import sys
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 
 from dispute import accounts, cases, messages
 from dispute.context import open_context
