@@ -154,3 +154,42 @@ def test_forged_unsubscribe_links_change_nothing(mail_ctx, people):
     with pytest.raises(UserError):  # a staff member's token names a borrower's kind? no: swap
         inbox.unsubscribe(mail_ctx, f"{people['borrower'].id}.offer.{other.split('.')[2]}")
     assert raw(mail_ctx.db, "SELECT count(*) FROM notification_prefs").scalar() == 0
+
+
+def test_legal_hears_of_a_hearing_and_the_borrower_of_their_own_limits_and_the_closing(
+        mail_ctx, mail_server, people):
+    from dispute import proceedings, workflow
+    from tests.test_workflow import FORMS
+
+    legal = make_user(mail_ctx, Role.LEGAL, name="陈律师", email="chen@example.com")
+    borrower, staff = people["borrower"], people["staff"]
+    number = cases.file_dispute(mail_ctx, borrower, filing_form())
+    workflow.move(mail_ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    workflow.move(mail_ctx, legal, number, "skip_to_litigation", FORMS["skip_to_litigation"])
+    assignment.assign(mail_ctx, legal, number, legal.id)
+    hearing_on = mail_ctx.today() + timedelta(days=10)
+    proceedings.add_hearing(mail_ctx, legal, number, {"held_on": hearing_on, "notes": "一审"})
+    assert reminders.remind(mail_ctx, hearing_on - timedelta(days=5)).sitting_soon == 0
+    assert reminders.remind(mail_ctx, hearing_on - timedelta(days=3)).sitting_soon == 1
+    assert reminders.remind(mail_ctx, hearing_on - timedelta(days=2)).sitting_soon == 0
+    assert reminders.remind(mail_ctx, hearing_on - timedelta(days=1)).sitting_soon == 1
+    titles = [i.title for i in inbox.inbox(mail_ctx, legal, lang="en").items]
+    assert titles.count(f"Hearing on dispute {number} on {hearing_on:%b} "
+                        f"{hearing_on.day}, {hearing_on.year}") == 2
+    # the staff member (not legal, not the handler) hears nothing of the hearing
+    assert not [i for i in inbox.inbox(mail_ctx, staff, lang="en").items
+                if i.kind == "sitting_soon"]
+
+    workflow.move(mail_ctx, legal, number, "close", FORMS["close"])
+    closed = [i for i in inbox.inbox(mail_ctx, borrower, lang="zh_CN").items
+              if i.kind == "closed"]
+    assert [i.title for i in closed] == [f"争议 {number} 已结案：金钱补救"]
+    [reexam] = [r for r in raw(mail_ctx.db, "SELECT rule, due_by FROM deadlines").dicts()
+                if r["rule"] == "reexamination_request"]
+    day = reexam["due_by"] - timedelta(days=6)
+    assert reminders.remind(mail_ctx, day).own_limit == 1
+    assert reminders.remind(mail_ctx, day + timedelta(days=1)).own_limit == 0  # same threshold
+    [limit] = [i for i in inbox.inbox(mail_ctx, borrower, lang="en").items
+               if i.kind == "own_limit"]
+    assert limit.title.startswith(f"Borrower's request for re-examination on dispute {number}")
+    assert limit.lines == ("6 days left. The dispute page explains how the date was counted.",)
