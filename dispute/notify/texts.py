@@ -30,6 +30,8 @@ def _day(value: Any, lang: str) -> str:
     return format_date(date.fromisoformat(value) if isinstance(value, str) else value, lang)
 
 
+DUE_SOON_SHOWN = 30  # a daily list longer than this names the rest by count
+
 WHAT_NEXT = (
     N_("Ask the lender to re-examine its handling (复核), in writing, to its higher office."),
     N_("Complain to the financial regulator: the local office of the National Financial "
@@ -115,13 +117,17 @@ def lines(kind: str, number: str | None, params: Mapping[str, Any], _: Translate
                 .format(days=params.get("days_left", ""))]
     if kind == "due_soon":
         out = []
-        for item in params.get("items", ()):
+        items = list(params.get("items", ()))
+        for item in items[:DUE_SOON_SHOWN]:
             line = _("{number}: {deadline}, due by {date}").format(
                 number=item["number"], deadline=_(item["label"]),
                 date=_day(item["due_by"], lang))
             if item.get("overdue"):
                 line += " — " + _("overdue")
             out.append(f"• {line}")
+        if len(items) > DUE_SOON_SHOWN:
+            out.append(_("… and {count} more: the queue sorted by nearest deadline shows them "
+                         "all.").format(count=len(items) - DUE_SOON_SHOWN))
         return out
     if kind == "sitting_soon":
         return [_("Check the dispute's record for the court or the mediator and prepare the "
