@@ -65,3 +65,31 @@ def test_the_worker_sends_what_is_queued_and_stops_on_sigterm(mail_ctx, mail_ser
         os.kill(worker.pid, signal.SIGTERM)
         out, _ = worker.communicate(timeout=60)
     assert worker.returncode == 0, out
+
+
+def test_the_commands_remind_once_per_day_send_and_test(mail_ctx, mail_server, settings):
+    due = _due_case(mail_ctx)
+    mail_ctx.db.close()
+    env = {**os.environ, "DISPUTE_DATA_DIR": str(settings.data_dir),
+           "DISPUTE_SMTP_URL": mail_server.url, "DISPUTE_SMTP_CA_FILE": mail_server.ca_file}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "dispute", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    day = (due - timedelta(days=1)).isoformat()
+    first, second = run("notify", "remind", "--as-of", day), run("notify", "remind", "--as-of", day)
+    assert first.stdout.startswith(f"queued for {day}: due soon 1,"), first.stdout + first.stderr
+    assert second.stdout.startswith(f"queued for {day}: due soon 0,"), second.stdout
+    sent = run("notify", "send")
+    assert sent.returncode == 0 and sent.stdout.startswith("sent "), sent.stdout + sent.stderr
+    reminder = to(mail_server, "zhang.wei@example.com")
+    assert reminder.message["Subject"].startswith("3 天内到期或已逾期的期限")
+    assert len([r for r in mail_server.received
+                if r.message["Subject"].startswith("3 天内到期")]) == 1
+    test = run("notify", "test", "ops@example.com", "--lang", "en")
+    assert test.returncode == 0, test.stdout + test.stderr
+    assert to(mail_server, "ops@example.com").message["Subject"] == \
+        "Test message from the dispute portal"
+    bad = run("notify", "remind", "--as-of", "2026-13-01")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stdout
