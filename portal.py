@@ -1,6 +1,7 @@
 """The portal's script, which the server in app.py runs for every session: sets the session keys,
 signs the user in, builds the navigation for their role (ui/navigation.py lists the pages
-explicitly), and draws the sidebar (language, log out)."""
+explicitly; the inbox shows its unread count), draws the sidebar (language, log out), and
+starts the notification scheduler once per process (ui/scheduler.py)."""
 
 import streamlit as st
 
@@ -8,8 +9,9 @@ from dispute import accounts
 from dispute.errors import DatabaseLocked, DatabaseUnavailable
 from dispute.i18n import LANGUAGES
 from dispute.vocab import label
-from ui import session
-from ui.navigation import LANDING, pages_for
+from dispute.notify import inbox
+from ui import scheduler, session
+from ui.navigation import INBOX, LANDING, pages_for
 from ui.render import md_escape
 
 st.set_page_config(page_title="Dispute portal · 争议处理平台", page_icon=":material/gavel:",
@@ -21,13 +23,24 @@ try:
 except (DatabaseLocked, DatabaseUnavailable) as exc:  # DuckDB file held, PostgreSQL down
     st.error(exc.render(_))
     st.stop()
+scheduler.ensure_started(ctx)
 user = session.current_user()
 
 specs = pages_for(user.role if user else None,
                   needs_setup=user is None and accounts.needs_setup(ctx))
+unread = inbox.unread_count(ctx, user) if user is not None else 0
+
+
+def _title(spec) -> str:
+    """The page's name; the inbox's with its unread count."""
+    if spec.path == INBOX.path and unread:
+        return f"{_(spec.title)} ({unread})"
+    return _(spec.title)
+
+
 # Every landing page shares one url_path, so signing in or out lands on the new landing page
 # instead of asking for a page the new navigation does not have.
-pages = [st.Page(s.path, title=_(s.title), icon=f":material/{s.icon}:", default=i == 0,
+pages = [st.Page(s.path, title=_title(s), icon=f":material/{s.icon}:", default=i == 0,
                  url_path=LANDING if i == 0 else None,
                  visibility="hidden" if s.hidden else "visible") for i, s in enumerate(specs)]
 nav = st.navigation({label(user.role, _): pages} if user else pages)

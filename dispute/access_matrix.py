@@ -36,6 +36,8 @@ Decisions (design §1–3, §5, §6):
 - Administrators manage accounts and read the audit log; they see no case contents, nor the
   queue, the docket or the dashboard (which name borrowers and institutions).
 - Everyone may change their own password and language.
+- Notifications (issue 15): everyone reads and marks their own inbox; the email choices are per
+  kind of the role (administrators have none); a borrower asks for a new verification link.
 """
 
 from __future__ import annotations
@@ -200,6 +202,15 @@ MATRIX: tuple[Action, ...] = (
     _system("dispute.account_admin.change_role", "F", "F", "F", "Y"),
     _system("dispute.account_admin.reset_password", "F", "F", "F", "Y"),
     _system("dispute.audit.list_events", "F", "F", "F", "Y"),
+    # notifications (issue 15): everyone has an inbox and sees only their own; administrators
+    # receive no notification about disputes, so have no choices to make; only a borrower
+    # confirms their address by email (the other accounts were made by an administrator)
+    _system("dispute.notify.inbox.inbox", "Y", "Y", "Y", "Y"),
+    _system("dispute.notify.inbox.unread_count", "Y", "Y", "Y", "Y"),
+    _system("dispute.notify.inbox.mark_read", "Y", "Y", "Y", "Y"),
+    _system("dispute.notify.inbox.preferences", "Y", "Y", "Y", "F"),
+    _system("dispute.notify.inbox.set_preferences", "Y", "Y", "Y", "F"),
+    _system("dispute.signup.request_verification", "Y", "F", "F", "F"),
 )
 BY_NAME = {a.name: a for a in MATRIX}
 

@@ -42,14 +42,19 @@ def user_from_row(row: dict[str, Any]) -> User:
 
 
 def _insert(ctx: Context, uow: UnitOfWork, data: Registration, role: Role, actor: User | None,
-            language: str | None) -> User:
+            language: str | None, verified: bool = True, password_hash: str | None = None
+            ) -> User:
+    """A new account. `verified`: its email counts as confirmed (made by an administrator or
+    the command line, who vouch for it); a borrower's own registration is not."""
     if users.email_taken(uow, data.email):
         raise UserError(N_("An account with this email already exists."))
     now = ctx.now()
     user_id = uuid.uuid4()
     users.insert(uow, user_id=user_id, email=data.email, name=data.name, phone=data.phone,
-                 role=role.value, password_hash=hash_password(data.password), language=language,
-                 created_at=now)
+                 role=role.value, password_hash=password_hash or hash_password(data.password),
+                 language=language, created_at=now)
+    if verified:
+        users.update(uow, user_id, email_verified_at=now)
     events.append(uow, kind=ek.ACCOUNT_CREATED, at=now, actor_id=actor.id if actor else user_id,
                   payload={"user": str(user_id), "role": role.value})
     return user_from_row(users.by_id(uow, user_id))
@@ -58,7 +63,8 @@ def _insert(ctx: Context, uow: UnitOfWork, data: Registration, role: Role, actor
 def register(ctx: Context, form: dict[str, Any], language: str | None = None) -> User:
     """A borrower signs themselves up."""
     data = parse(Registration, form)
-    return ctx.db.write(lambda uow: _insert(ctx, uow, data, Role.BORROWER, None, language))
+    return ctx.db.write(lambda uow: _insert(ctx, uow, data, Role.BORROWER, None, language,
+                                            verified=False))
 
 
 def create_account(ctx: Context, actor: User | None, form: dict[str, Any]) -> User:

@@ -10,6 +10,8 @@ from dispute import events
 from dispute.access import require_role
 from dispute.case_rows import case_for
 from dispute.context import Context
+from dispute.errors import Forbidden
+from dispute.i18n import N_
 from dispute.storage import UnitOfWork, disputes
 from dispute.exhibits import Upload, insert_staged, stage_uploads, write_with_files
 from dispute.models import Dispute, DisputeFiling, DisputeSummary, User
@@ -18,6 +20,8 @@ from dispute.validation import parse
 from dispute.vocab import Role, Stage
 
 DEFAULT_RULEBOOK = "cn-banking"
+NOT_VERIFIED = N_("Confirm your email address first: follow the link we sent you. You can ask "
+                  "for a new link below.")
 
 
 def file_dispute(ctx: Context, actor: User, form: dict[str, Any],
@@ -27,6 +31,8 @@ def file_dispute(ctx: Context, actor: User, form: dict[str, Any],
     Everything is checked before anything is written: a wrong field or a refused file leaves no
     dispute, no evidence row and no stored file."""
     require_role(actor, Role.BORROWER)
+    if ctx.settings.mail_configured and actor.email_verified_at is None:  # as in signup.py
+        raise Forbidden(NOT_VERIFIED)  # sign-up by email: the address is confirmed first
     filing = parse(DisputeFiling, form, today=ctx.today())
     staged = stage_uploads(ctx, uploads or [])
 

@@ -19,6 +19,7 @@ from dispute.storage import users
 from dispute.bundle.export import export_bundle
 from dispute.bundle.verify import verify_bundle
 from dispute.claim import command as claim_command
+from dispute.notify import command as notify_command
 from dispute.i18n import LANGUAGES, translator
 from dispute.vocab import EvidenceKind, Role
 
@@ -366,6 +367,7 @@ def parser() -> argparse.ArgumentParser:
     du.add_argument("start", help="the start date, YYYY-MM-DD")
     du.set_defaults(fn=cmd_due)
     claim_command.add_parser(sub)
+    notify_command.add_parsers(sub)
     bk = sub.add_parser("backup", help="write a consistent snapshot into a new folder DIR")
     bk.add_argument("dir")
     bk.add_argument("--with-keys", action="store_true",

@@ -19,6 +19,16 @@ SETTINGS_DOC = {
                                     "ends (default 30)",
     "DISPUTE_DATABASE_URL": "postgresql://… to keep the data in PostgreSQL (several portal "
                             "processes); unset: the embedded DuckDB file in the data directory",
+    "DISPUTE_SMTP_URL": "the mail server, smtp://user:password@host:587 (STARTTLS) or "
+                        "smtps://…:465 (TLS); unset: no email, notifications stay in the portal",
+    "DISPUTE_SMTP_CA_FILE": "a PEM file of the certificate authorities the mail server's "
+                            "certificate is checked against (default: the system's)",
+    "DISPUTE_MAIL_FROM": "the sender address of every email (default: no-reply@ the server's "
+                         "host)",
+    "DISPUTE_BASE_URL": "the portal's address as people reach it, for links in emails "
+                        "(default http://localhost:8501)",
+    "DISPUTE_SCHEDULER": "'portal' (default): reminders and sending run inside the portal "
+                         "process; 'off': a separate `python -m dispute worker` does it",
 }
 
 
@@ -35,6 +45,16 @@ class Settings:
     @property
     def backend(self) -> str:
         return "postgresql" if self.database_url else "duckdb"
+    smtp_url: str | None = field(default=None, repr=False)  # DISPUTE_SMTP_URL (holds a password)
+    smtp_ca_file: str | None = None
+    mail_from: str | None = None
+    base_url: str = "http://localhost:8501"
+    scheduler: str = "off"  # load_settings defaults to "portal"; tests build Settings directly
+
+    @property
+    def mail_configured(self) -> bool:
+        """Whether email can be sent (sign-up verification and self-service reset need it)."""
+        return bool(self.smtp_url)
 
     @property
     def db_path(self) -> Path:
@@ -63,6 +83,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if url and not url.startswith(("postgresql://", "postgres://")):
         raise SystemExit("DISPUTE_DATABASE_URL must be a postgresql://… URL, not "
                          f"{url.split('://')[0]!r}")
+    scheduler = env.get("DISPUTE_SCHEDULER", "portal")
+    if scheduler not in ("portal", "off"):
+        raise SystemExit(f"DISPUTE_SCHEDULER must be 'portal' or 'off', not {scheduler!r}")
+    smtp_url = env.get("DISPUTE_SMTP_URL") or None
+    if smtp_url is not None:
+        from dispute.notify.smtp import parse_smtp_url  # fails loudly on a malformed URL
+        parse_smtp_url(smtp_url)
     return Settings(
         data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
         max_upload_mb=int(mb),
@@ -72,4 +99,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=url,
         evidence_dir=Path(env["DISPUTE_EVIDENCE_DIR"]).resolve()
         if env.get("DISPUTE_EVIDENCE_DIR") else None,
+        smtp_url=smtp_url,
+        smtp_ca_file=env.get("DISPUTE_SMTP_CA_FILE") or None,
+        mail_from=env.get("DISPUTE_MAIL_FROM") or None,
+        base_url=(env.get("DISPUTE_BASE_URL") or "http://localhost:8501").rstrip("/"),
+        scheduler=scheduler,
     )

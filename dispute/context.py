@@ -19,6 +19,7 @@ from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.recount import recount_on_calendar_change
 from dispute.deadlines.store import Calendars, refresh_all, refresh_deadlines
 from dispute.keys import Keyring, open_keyring
+from dispute.notify import outbox
 from evidence.sharing import on_network_filesystem
 from evidence.store import GRACE_SECONDS, EvidenceStore
 
@@ -39,11 +40,25 @@ class Context:
     def now(self) -> datetime:
         return self.clock()
 
+    # Set by the scheduler that sends mail (dispute/notify/scheduler.py): woken after a write
+    # queued an email, so it goes out at once instead of at the next tick.
+    mail_waker: Callable[[], None] | None = None
+
     def refresh_deadlines(self, uow: UnitOfWork) -> None:
         """Before a write commits: recompute the deadlines of the disputes it changed."""
         for dispute_id in uow.changed_disputes:
             refresh_deadlines(uow, dispute_id, self.now(), self.settings.timezone,
                               self.calendars)
+
+    def before_commit(self, uow: UnitOfWork) -> None:
+        """Inside every write that changed a dispute: its deadlines, then its notifications
+        (the outbox: written in the same transaction as the events that cause them)."""
+        self.refresh_deadlines(uow)
+        outbox.on_commit(uow, self.settings, self.now())
+
+    def wake_sender(self) -> None:
+        if self.mail_waker is not None:
+            self.mail_waker()
 
     def today(self) -> date:
         """Today where the organisation is (its time zone), for validating dates users enter."""
@@ -81,7 +96,7 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
         raise
     ctx = Context(db=db, store=store, settings=settings, keys=keys,
                   calendars=calendars or calendar_for, clock=clock or _utc_now)
-    db.before_commit = ctx.refresh_deadlines
+    db.before_commit = ctx.before_commit
     try:
         if "0003_deadlines.sql" in applied:  # an upgrade: give existing disputes their deadlines
             refresh_all(db, ctx.now(), settings.timezone, ctx.calendars)

@@ -78,12 +78,19 @@ PASSWORD_RESET = "PasswordReset"          # user  (the temporary password is sho
 ROLE_CHANGED = "RoleChanged"              # user, from, to
 ACCOUNT_DISABLED = "AccountDisabled"      # user
 ACCOUNT_ENABLED = "AccountEnabled"        # user
+# Email sign-up and self-service reset (issue 15); tokens never go into a payload.
+EMAIL_VERIFIED = "EmailVerified"          # user
+SIGNUP_EXISTING = "SignupForExistingEmail"  # user (someone registered an email that has an
+#                                           account: the same answer on screen, a note to it)
+RESET_REQUESTED = "PasswordResetRequested"  # user, sent (false: a link sent minutes ago)
+RESET_BY_LINK = "PasswordResetByLink"     # user (the account's sessions end)
 
 # Events about accounts, not disputes: their payloads hold nothing of a case, so the
 # administrator's audit page may show them.
 ACCOUNT_KINDS = frozenset({ACCOUNT_CREATED, LOGGED_IN, LOGIN_FAILED, LOGIN_LOCKED, LOGGED_OUT,
                            PASSWORD_CHANGED, PASSWORD_RESET, ROLE_CHANGED, ACCOUNT_DISABLED,
-                           ACCOUNT_ENABLED})
+                           ACCOUNT_ENABLED, EMAIL_VERIFIED, SIGNUP_EXISTING, RESET_REQUESTED,
+                           RESET_BY_LINK})
 
 # Never shown on the borrower's timeline.
 INTERNAL = frozenset({NOTE_ADDED, FIELD_UNMASKED})
@@ -136,6 +143,10 @@ LABELS = {
     ROLE_CHANGED: N_("Role changed"),
     ACCOUNT_DISABLED: N_("Account disabled"),
     ACCOUNT_ENABLED: N_("Account enabled"),
+    EMAIL_VERIFIED: N_("Email address confirmed"),
+    SIGNUP_EXISTING: N_("Registration tried with an email that has an account"),
+    RESET_REQUESTED: N_("Password reset link requested"),
+    RESET_BY_LINK: N_("Password reset by emailed link"),
 }
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 from uuid import UUID
 
+from dispute.notify.rules import Appended
 from dispute.storage import UnitOfWork, disputes, history
 
 GENESIS = "0" * 64
@@ -53,6 +54,7 @@ def append(uow: UnitOfWork, *, kind: str, at: datetime, actor_id: UUID | None,
                    payload=body, prev_hash=head["hash"], digest=digest)
     if dispute_id is not None:
         uow.changed_disputes.add(dispute_id)
+        uow.appended.append(Appended(kind, dispute_id, actor_id, payload or {}))
     return seq
 
 

@@ -79,6 +79,21 @@ class User(Strict):
     created_at: datetime
     must_change_password: bool = False    # after an administrator's reset
     sessions_valid_from: datetime | None = None  # sessions begun earlier have ended
+    email_verified_at: datetime | None = None  # the address was confirmed (issue 15)
+
+
+class NewPassword(Strict):
+    """A password chosen through an emailed reset link (no current one to prove)."""
+
+    new: Annotated[str, Field(min_length=10, max_length=200)]
+    repeat: str
+
+    @field_validator("repeat")
+    @classmethod
+    def _repeated(cls, value: str, info: ValidationInfo) -> str:
+        if "new" in info.data and value != info.data["new"]:
+            raise custom_error(N_("The two new passwords differ."))
+        return value
 
 
 class PasswordChange(Strict):

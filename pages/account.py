@@ -6,6 +6,8 @@ from dispute.i18n import format_datetime
 from dispute.vocab import label
 from ui import render, session, signed_in
 from ui.password_form import password_change_form
+from ui.notify_prefs import notification_preferences, verification_notice
+from dispute.vocab import Role
 
 _ = session.t()
 user = signed_in.require_user()
@@ -15,6 +17,13 @@ st.markdown(f"**{_('Email')}:** {render.md_escape(user.email)}")
 st.markdown(f"**{_('Role')}:** {label(user.role, _)}")
 st.markdown(f"**{_('Member since')}:** "
             f"{format_datetime(user.created_at, session.lang(), session.context().settings.timezone)}")
+
+ctx = session.context()
+if user.role != Role.ADMIN:
+    notification_preferences(ctx, user)
+    if user.role == Role.BORROWER and ctx.settings.mail_configured \
+            and user.email_verified_at is None:
+        verification_notice(ctx, user)
 
 with st.expander(_("Change password")):
     if password_change_form("changepw", user, _("Current password")):

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from dispute import signup
 from dispute.cases import file_dispute
 from ui import forms, session, signed_in
 from ui.evidence_form import evidence_inputs
 from ui.filing_fields import filing_inputs
+from ui.notify_prefs import verification_notice
 
 _ = session.t()
 user = signed_in.require_user()
@@ -14,6 +16,9 @@ today = ctx.today()
 
 
 st.title(_("File a dispute"))
+if signup.awaits_confirmation(ctx.settings, user):
+    verification_notice(ctx, user)
+    st.stop()
 st.caption(_("Tell us what went wrong. Fields marked * are required."))
 errors = forms.errors("file")
 

@@ -3,7 +3,7 @@ signing in always happens on the landing page)."""
 
 import streamlit as st
 
-from dispute import accounts
+from dispute import accounts, signup
 from ui import forms, session
 from ui.account_fields import account_fields
 
@@ -24,15 +24,30 @@ with tab_login, st.form("login_form"):
         if user is not None:
             session.sign_in(user)
             st.rerun()
+with tab_login:
+    st.page_link("pages/reset_password.py", label=_("Forgot password?"),
+                 icon=":material/lock_reset:")
 
 with tab_register:
     st.caption(_("Create an account to file a dispute about your loan or card and follow it."))
     errors = forms.errors("register")
+    by_email = session.context().settings.mail_configured
+    if by_email and st.session_state.get("register_sent"):
+        # the same answer whether or not the address already has an account (SECURITY.md)
+        st.success(_("We sent a link to {email}. Follow it to confirm your address, then log "
+                     "in to file your dispute.").format(email=st.session_state["register_sent"]))
     with st.form("register_form"):
         form = account_fields("register", errors)
         if st.form_submit_button(_("Create account"), type="primary"):
-            user = forms.attempt("register", lambda: accounts.register(
-                session.context(), form, language=session.lang()))
-            if user is not None:
-                session.sign_in(user)
-                st.rerun()
+            if by_email:
+                sent = forms.attempt("register", lambda: signup.sign_up(
+                    session.context(), form, language=session.lang()))
+                if sent:
+                    st.session_state["register_sent"] = sent
+                    st.rerun()
+            else:  # no mail server: no confirmation possible; signed in at once, as before
+                user = forms.attempt("register", lambda: accounts.register(
+                    session.context(), form, language=session.lang()))
+                if user is not None:
+                    session.sign_in(user)
+                    st.rerun()

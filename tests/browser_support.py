@@ -68,15 +68,17 @@ def _healthy(url: str) -> bool:
 class Portal:
     """`streamlit run app.py` on a free local port; stopped by its PID."""
 
-    def __init__(self, data_dir: Path, log: Path) -> None:
+    def __init__(self, data_dir: Path, log: Path, env: dict[str, str] | None = None,
+                 port: int | None = None) -> None:
         self.data_dir, self.log = data_dir, log
+        self.extra_env, self.port = env or {}, port
         self.proc: subprocess.Popen | None = None
         self.url = ""
 
     def start(self) -> "Portal":
-        port = _free_port()
+        port = self.port or _free_port()
         env = {**os.environ, "DISPUTE_DATA_DIR": str(self.data_dir),
-               "DISPUTE_MAX_UPLOAD_MB": "50"}
+               "DISPUTE_MAX_UPLOAD_MB": "50", **self.extra_env}
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),

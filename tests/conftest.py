@@ -282,3 +282,36 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def _no_scheduler_in_tests(monkeypatch):
+    """Pages under AppTest run no background notification thread (it would write while the
+    test looks); the tests of the scheduler turn it on themselves."""
+    monkeypatch.setenv("DISPUTE_SCHEDULER", "off")
+
+
+@pytest.fixture
+def mail_server(tmp_path):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, STARTTLS and login required)."""
+    from tests.mail_support import MailServer
+
+    folder = tmp_path / "smtp"
+    folder.mkdir()
+    server = MailServer(folder).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_ctx(settings, mail_server):
+    """The service context with the mail server configured (links to portal.example)."""
+    from dataclasses import replace
+
+    context = open_context(replace(settings, smtp_url=mail_server.url,
+                                   smtp_ca_file=mail_server.ca_file,
+                                   mail_from="portal@portal.example",
+                                   base_url="https://portal.example"))
+    context.clock = Clock()
+    yield context
+    context.db.close()

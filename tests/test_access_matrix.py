@@ -11,7 +11,7 @@ import importlib
 import inspect
 import pkgutil
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -24,7 +24,9 @@ from dispute import account_admin, accounts, assignment, audit, case_rows, cases
 from dispute import contacts
 from dispute import corrections
 from dispute import dashboard, demands, exhibits, messages, notes, offers, proceedings, queue, timeline
-from dispute import unmasking, workflow
+from dispute import signup, unmasking, workflow
+from dispute.notify import inbox
+from dispute.notify import kinds as notify_kinds
 from dispute.access_matrix import Outcome, Relation
 from dispute.bundle import content as bundle_content
 from dispute.claim import parse_csv
@@ -209,6 +211,12 @@ def _document_check(w: World, fh) -> None:
     with fh:
         data = fh.read()
     assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == w.extra["doc"].sha256
+
+
+def _with_mail_server(w: World) -> dict[str, Any]:
+    """Email sign-up exists only with a mail server (nothing is sent: the outbox is enough)."""
+    w.ctx.settings = replace(w.ctx.settings, smtp_url="smtp://127.0.0.1:9")
+    return {}
 
 
 def _move_spec(name: str, stage: Stage, after: Stage) -> Spec:
@@ -436,6 +444,27 @@ SPECS: dict[str, Spec] = {
     "account_admin.reset_password": Spec(
         lambda w: account_admin.reset_password(w.ctx, w.actor, w.people["staff2"].id),
         writes=True),
+    "notify.inbox.inbox": Spec(
+        lambda w: inbox.inbox(w.ctx, w.actor),
+        lambda w, page: page.total == (2 if w.actor.role in (Role.STAFF, Role.LEGAL) else 0)
+        or pytest.fail(page)),
+    "notify.inbox.unread_count": Spec(
+        lambda w: inbox.unread_count(w.ctx, w.actor),
+        lambda w, n: n == (2 if w.actor.role in (Role.STAFF, Role.LEGAL) else 0) or pytest.fail(n)),
+    # marking read changes no count (the snapshot): checked by the unread count instead
+    "notify.inbox.mark_read": Spec(
+        lambda w: inbox.mark_read(w.ctx, w.actor),
+        lambda w, n: inbox.unread_count(w.ctx, w.actor) == 0 or pytest.fail(n)),
+    "notify.inbox.preferences": Spec(
+        lambda w: inbox.preferences(w.ctx, w.actor),
+        lambda w, prefs: len(prefs) >= 3 or pytest.fail(prefs)),
+    "notify.inbox.set_preferences": Spec(
+        lambda w: inbox.set_preferences(w.ctx, w.actor, {
+            k.name: "portal" for k in notify_kinds.kinds_for(w.actor.role)[:1]}),
+        writes=True),
+    "signup.request_verification": Spec(
+        lambda w: signup.request_verification(w.ctx, w.actor), writes=True,
+        prepare=_with_mail_server),
     "audit.list_events": Spec(
         lambda w: audit.list_events(w.ctx, w.actor),
         lambda w, page: (page.items and all(e.details is None for e in page.items

@@ -106,3 +106,9 @@ def open_ids(tx) -> list[UUID]:
 
 def all_ids(tx) -> list[UUID]:
     return tx.execute("SELECT id FROM disputes").column()
+
+
+def parties(tx, dispute_id: UUID) -> dict[str, Any] | None:
+    """Who a dispute concerns: its number, borrower and handler (the notification rules)."""
+    return tx.execute("SELECT number, borrower_id, handler_id FROM disputes WHERE id = ?",
+                      (dispute_id,)).first()

@@ -101,6 +101,7 @@ class UnitOfWork(Session):
         self._failed: BaseException | None = None
         self._done = False
         self.changed_disputes: set = set()  # ids whose events this transaction appended
+        self.appended: list = []  # those events (dispute.events.append), for the outbox
 
     def execute(self, sql: str, params: Sequence[Any] | None = ()) -> Rows:
         try:

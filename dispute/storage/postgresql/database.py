@@ -143,6 +143,7 @@ class UnitOfWork(Session):
         super().__init__(conn, keys)
         self._failed: BaseException | None = None
         self.changed_disputes: set = set()
+        self.appended: list = []  # those events (dispute.events.append), for the outbox
 
     def execute(self, sql: str, params: Sequence[Any] | None = ()) -> Rows:
         try:

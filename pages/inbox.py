@@ -1,0 +1,61 @@
+"""The signed-in user's inbox: every notification, newest first, with a link to its dispute;
+mark one or all read; a page at a time. Works with no mail server at all."""
+
+import streamlit as st
+
+from dispute.i18n import format_datetime
+from dispute.notify import inbox
+from dispute.vocab import Role
+from ui import render, session, signed_in
+
+_ = session.t()
+user = signed_in.require_user()
+ctx = session.context()
+st.title(_("Inbox"))
+page_no = st.session_state.get("inbox_page", 1)
+unread_only = st.toggle(_("Unread only"), key="inbox_unread_only")
+page = inbox.inbox(ctx, user, page=page_no, page_size=20, lang=session.lang(),
+                   unread_only=unread_only)
+if page.total == 0 and page_no > 1:  # the last item of a later page was marked read
+    st.session_state["inbox_page"] = 1
+    st.rerun()
+
+if page.total == 0:
+    st.info(_("Nothing here yet. When something happens on your disputes — a message, an offer, "
+              "a deadline coming up — it appears here, and by email if you chose so on "
+              "My account.") if not unread_only else _("No unread notifications."))
+    st.stop()
+
+unread = inbox.unread_count(ctx, user)
+if unread and st.button(_("Mark all read ({count})").format(count=unread), key="inbox_all_read",
+                        icon=":material/done_all:"):
+    inbox.mark_read(ctx, user)
+    st.rerun()
+
+target = "pages/dispute.py" if user.role == Role.BORROWER else "pages/workspace.py"
+for item in page.items:
+    with st.container(border=True):
+        top = st.columns([6, 2])
+        mark = "" if item.read else f":blue-badge[{_('Unread')}] "
+        top[0].markdown(f"{mark}**{render.md_escape(item.title)}**")
+        top[1].caption(format_datetime(item.created_at, session.lang(), ctx.settings.timezone))
+        for line in item.lines:
+            st.markdown(render.md_escape(line))
+        row = st.columns([3, 2, 3])
+        if item.number:
+            row[0].page_link(target, label=_("Open {number}").format(number=item.number),
+                             query_params={"number": item.number}, icon=":material/open_in_new:")
+        if not item.read and row[1].button(_("Mark read"), key=f"inbox_read_{item.id}"):
+            inbox.mark_read(ctx, user, [item.id])
+            st.rerun()
+
+if page.pages > 1:
+    left, mid, right = st.columns([1, 2, 1])
+    if left.button(_("Previous"), disabled=page.page <= 1, key="inbox_prev"):
+        st.session_state["inbox_page"] = page.page - 1
+        st.rerun()
+    mid.caption(_("Page {page} of {pages} · {total} notifications").format(
+        page=page.page, pages=page.pages, total=page.total))
+    if right.button(_("Next"), disabled=page.page >= page.pages, key="inbox_next"):
+        st.session_state["inbox_page"] = page.page + 1
+        st.rerun()
