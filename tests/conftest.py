@@ -55,7 +55,8 @@ BOTH_BACKENDS: set[str] = {
     "test_authorisation", "test_bundle", "test_cases", "test_claims", "test_dashboard",
     "test_deadlines_recount", "test_deadlines_service", "test_documents_access",
     "test_documents_kept", "test_events", "test_keys", "test_local_days", "test_pii",
-    "test_queue", "test_records", "test_storage_layer", "test_workflow",
+    "test_notify_mail", "test_queue", "test_records", "test_storage_layer",
+    "test_workflow",
 }
 
 
