@@ -88,6 +88,17 @@ class Channel(StrEnum):
     EMAIL = "email"
 
 
+class HearingKind(StrEnum):
+    """What a court sitting is for (开庭, 调解, 宣判, …)."""
+
+    TRIAL = "trial"
+    PRETRIAL = "pretrial"
+    MEDIATION = "mediation"
+    JUDGMENT = "judgment"
+    EVIDENCE = "evidence"
+    OTHER = "other"
+
+
 class Currency(StrEnum):
     CNY = "CNY"
     USD = "USD"
@@ -149,6 +160,12 @@ _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
     (Channel.SMS, N_("SMS")),
     (Channel.LETTER, N_("Letter")),
     (Channel.EMAIL, N_("Email")),
+    (HearingKind.TRIAL, N_("Trial hearing")),
+    (HearingKind.PRETRIAL, N_("Pre-trial conference")),
+    (HearingKind.MEDIATION, N_("Court mediation")),
+    (HearingKind.JUDGMENT, N_("Pronouncement of judgment")),
+    (HearingKind.EVIDENCE, N_("Exchange of evidence")),
+    (HearingKind.OTHER, N_("Other sitting")),
     (Currency.CNY, N_("CNY — Chinese yuan")),
     (Currency.USD, N_("USD — US dollar")),
     (Currency.HKD, N_("HKD — Hong Kong dollar")),

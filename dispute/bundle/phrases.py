@@ -137,32 +137,4 @@ REASON_TOO_LARGE = N_("the image is too large to show: {width} × {height} pixel
 REASON_NOT_PRINTABLE = N_("files of this type cannot be printed.")
 
 EVENT_LABELS: dict[str, str] = k.LABELS  # one table of event words for every view
-
-# One line of detail per event kind, from its payload (keys as in event_kinds).
-EVENT_DETAILS: dict[str, str] = {
-    k.DISPUTE_FILED: N_("{number}, {institution}"),
-    k.DISPUTE_CORRECTED: N_("Changed: {fields}"),
-    k.STAGE_ADVANCED: N_("{from} → {to}"),
-    k.DISPUTE_CLOSED: N_("{resolution}. {summary}"),
-    k.DISPUTE_WITHDRAWN: N_("Reason: {reason}"),
-    k.DISPUTE_REOPENED: N_("Reason: {reason}"),
-    k.ASSIGNED: N_("To {handler_name}"),
-    k.EVIDENCE_ATTACHED: N_("Exhibit {exhibit}"),
-    k.EVIDENCE_WITHDRAWN: N_("Exhibit {exhibit}: {reason}"),
-    k.CONTACT_LOGGED: N_("{channel}, {agent_name}: {summary}"),
-    k.DEMAND_RECORDED: N_("Sent on {sent_on}"),
-    k.EXHIBIT_DESCRIBED: N_("Exhibit {exhibit}"),
-    k.DOCUMENT_MADE: N_("{title} ({format})"),
-    k.OFFER_ANSWERED: N_("{answer}. {note}"),
-    k.MEDIATION_RECORDED: N_("{body} {reference}, {mediator}: {result}"),
-    k.MEDIATION_SESSION_RECORDED: N_("Held on {held_on}: {notes}"),
-    k.LITIGATION_RECORDED: N_("{court} {case_number}, filed on {filed_on}"),
-    k.HEARING_RECORDED: N_("Held on {held_on}: {notes}"),
-    k.JUDGMENT_RECORDED: N_("{judgment} ({judgment_on}); appeal by {appeal_by}"),
-    k.CLAIM_LINES_SAVED: N_("{charges} charges, {payments} payments, {dues} due dates"),
-    k.DEADLINE_EXTENDED: N_("{rule}: {days} days. {reason}"),
-    k.DEADLINE_PAUSED: N_("{rule}: {reason}"),
-    k.DEADLINE_RESUMED: N_("{rule}"),
-    k.BUNDLE_EXPORTED: N_("Notes included: {include_notes}; unmasked: {unmasked} {reason}"),
-    k.FIELD_UNMASKED: N_("{field}: {reason}"),
-}
+# The chronology's line of detail per event kind is `dispute.event_words.DETAILS`.
