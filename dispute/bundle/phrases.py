@@ -28,10 +28,22 @@ TEXT: dict[str, str] = {
     "unmasked": N_("identity and account numbers NOT masked; reason: {reason}"),
     "fingerprint": N_("Exhibits fingerprint (SHA-256)"),
     "fingerprint_note": N_("The SHA-256 of the exhibit entries (exhibit, path, sha256, size, "
-                           "media_type) of manifest.json in this bundle's ZIP. manifest.json also "
-                           "lists the SHA-256 of this PDF and is signed (manifest.sig, Ed25519); "
-                           "check everything against the portal's public key with `python -m "
-                           "dispute verify bundle.zip --trusted-key portal.pem`."),
+                           "media_type) of manifest.json in this bundle's ZIP."),
+    "check_title": N_("How to check this bundle"),
+    "check_intro": N_("Unpack the ZIP into a folder and run these commands in that folder. "
+                      "sha256sum and OpenSSL come with Linux; on macOS use the shasum line; on "
+                      "Windows, Git Bash or WSL has both."),
+    "check_sums": N_("1. No file was changed: every line printed must end in OK."),
+    "check_sums_mac": N_("(on macOS:)"),
+    "check_key": N_("2. The key is the portal's: the SHA-256 printed must be the fingerprint "
+                    "that the portal's operator gives out separately. This bundle was signed "
+                    "with the key whose fingerprint is:"),
+    "check_list": N_("3. The list of files was signed with that key: OpenSSL prints "
+                     "\"Signature Verified Successfully\"."),
+    "check_manifest": N_("4. The manifest (each file with its SHA-256, exhibit and pages) was "
+                         "signed with that key: OpenSSL prints \"Signature Verified "
+                         "Successfully\"."),
+    "stamp": N_("page {page} of {total}"),  # beside the Bates number on every page
     "index": N_("Index"),
     "page": N_("Page"),
     "pages": N_("Pages"),
@@ -86,7 +98,7 @@ TEXT: dict[str, str] = {
     "litigation": N_("Litigation"),
     "court": N_("Court"),
     "court_case_number": N_("Court case number"),
-    "filed_on": N_("Filed on"),
+    "filed_on": N_("Filed in court on"),
     "judgment": N_("Judgment"),
     "judgment_on": N_("Judgment on"),
     "served_on": N_("Served on"),
@@ -102,6 +114,7 @@ TEXT: dict[str, str] = {
     "size": N_("Size"),
     "exhibits": N_("Exhibits"),
     "withdrawn": N_("Withdrawn {date}: {reason}"),
+    "withdrawn_mark": N_("Withdrawn"),
     "uploaded": N_("Uploaded by {name}, {when}"),
     "native_file": N_("Native file in the ZIP"),
     "sheet_pages": N_("The file's {count} page(s) follow this sheet, as they are."),

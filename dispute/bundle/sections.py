@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from dispute import event_words
-from dispute.bundle import phrases, render
+from dispute.bundle import checksums, phrases, render
+from dispute.bundle import manifest as mf
 from dispute.bundle.content import BundleContent
 from dispute.claim import working
 from dispute.offers import STATUS_LABELS, Offer
@@ -143,11 +144,26 @@ def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layo
                  "status": w.t(_OFFER_STATUS.get(o.status, STATUS_LABELS[o.status])),
                  "answered_at": w.dt(o.answered_at), "answer_note": o.answer_note or ""}
                 for o in c.offers],
-        **_records(c.proceedings),
+        **_records(c.proceedings, w),
         notes=[{"when": w.dt(n.created_at), "author": n.author_name, "body": n.body}
                for n in c.notes] if c.options.include_notes else None,
         exhibits=exhibit_rows(c, prepared, layout, w),
-        calculation=calculation(c, w))
+        calculation=calculation(c, w), checks=checks(c, w))
+
+
+def checks(content: BundleContent, w: Words) -> list[dict[str, Any]]:
+    """The cover's "how to check this bundle": each step in the bundle's language with the
+    commands to run (sha256sum and OpenSSL, which everyone has)."""
+    return [
+        {"text": w.text["check_sums"], "commands": [checksums.SUMS_COMMAND]},
+        {"text": w.text["check_sums_mac"], "commands": [checksums.SUMS_COMMAND_MAC]},
+        {"text": w.text["check_key"], "value": content.signer_key_sha256,
+         "commands": [checksums.KEY_COMMAND]},
+        {"text": w.text["check_list"], "commands": [checksums.signature_command(
+            checksums.SUMS_NAME, checksums.SUMS_SIGNATURE_NAME)]},
+        {"text": w.text["check_manifest"], "commands": [checksums.signature_command(
+            mf.MANIFEST_NAME, mf.SIGNATURE_NAME)]},
+    ]
 
 
 def calculation(content: BundleContent, w: Words) -> dict[str, Any] | None:
@@ -166,16 +182,22 @@ def calculation(content: BundleContent, w: Words) -> dict[str, Any] | None:
             "total": working.total_line(result, w.lang)}
 
 
-def _records(p) -> dict:
+def _records(p, w: Words) -> dict:
     """The mediation and litigation records as the template reads them: each with its
-    sittings, the judgment on the litigation record."""
+    sittings, the judgment on the litigation record; a hearing with its kind, time and
+    courtroom."""
     mediation = litigation = None
     if p.mediation:
         mediation = {**p.mediation.model_dump(), "sessions": p.sessions}
     if p.litigation:
         judgment = (p.judgment.model_dump() if p.judgment else
                     {"judgment": "", "judgment_on": None, "served_on": None, "appeal_by": None})
-        litigation = {**p.litigation.model_dump(), **judgment, "hearings": p.hearings}
+        hearings = [{"held_on": h.held_on, "notes": h.notes,
+                     "what": " · ".join(x for x in (
+                         w.t(label(h.kind, lambda m: m)),
+                         f"{h.starts_at:%H:%M}" if h.starts_at else "", h.courtroom) if x)}
+                    for h in p.hearings]
+        litigation = {**p.litigation.model_dump(), **judgment, "hearings": hearings}
     return {"mediation": mediation, "litigation": litigation}
 
 
