@@ -1,4 +1,4 @@
-"""The names of events and what their payloads hold (past tense, design §2).
+"""The names of events and what their payloads hold (past tense, docs/product.md §2).
 
 One place for the vocabulary that the workflow writes and that the deadline engine, the
 timeline and the bundle read. Payload keys are listed beside each kind; dates are ISO strings.

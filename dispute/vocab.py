@@ -1,4 +1,4 @@
-"""The closed vocabularies of design §2–3, each with its translatable label.
+"""The closed vocabularies of docs/product.md §2–3, each with its translatable label.
 
 Stored values are the enum values (stable English identifiers); labels are msgids shown through
 the user's catalog.
@@ -27,7 +27,7 @@ class Stage(StrEnum):
 
 
 class Resolution(StrEnum):
-    """How a dispute ended: the CFPB's closure categories plus court outcomes (design §2)."""
+    """How a dispute ended: the CFPB's closure categories plus court outcomes (docs/product.md §2)."""
 
     MONETARY_RELIEF = "monetary_relief"
     NON_MONETARY_RELIEF = "non_monetary_relief"
