@@ -210,7 +210,7 @@ def test_the_page_starts_with_the_figures_and_every_age_bucket(settings, monkeyp
     at.run()
     assert not at.exception
     assert [m.label for m in at.metric] == ["未结争议", "已逾期", "本周到期",
-                                            "近 30 天机构按期答复率", "结案天数中位数"]
+                                            "近30天按期答复率", "结案天数中位数"]
     assert at.metric[0].value == "1"
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     # one dispute: no outcomes or met deadlines yet, the five other charts drawn

@@ -65,19 +65,23 @@ def bars(chart: str, df: pd.DataFrame) -> alt.LayerChart:
     fmt = ".0%" if share else ",d"
     order = list(df["name"])
     pick = alt.selection_point(name=PICK, fields=["value"], on="click")
-    name_axis = alt.Axis(labelLimit=360, title=_(AXES[category]), labelAngle=0)
+    # every name shown (no label is dropped for overlapping), never cut short
+    name_axis = alt.Axis(labelLimit=360, title=_(AXES[category]), labelAngle=0,
+                         labelOverlap=False)
     amount = alt.Axis(title=_(AXES[value]), format=fmt, tickMinStep=1 if not share else 0.1)
+    # room beyond the longest bar for its value label; an all-zero chart still has an axis
+    top = 1.0 if share else max(1, int(df[value].max() or 0))
+    scale = alt.Scale(domain=[0, top * 1.15], nice=False)
     base = alt.Chart(df)
     if horizontal:
         enc = {"y": alt.Y("name:N", sort=order, axis=name_axis),
-               "x": alt.X(f"{value}:Q", axis=amount)}
+               "x": alt.X(f"{value}:Q", axis=amount, scale=scale)}
         text = base.mark_text(align="left", dx=4, fontSize=12).encode(
             **enc, text=alt.Text(f"{value}:Q", format=fmt))
-        height = max(120, 34 * len(df))
+        height = max(140, 38 * len(df))
     else:
         enc = {"x": alt.X("name:N", sort=order, axis=name_axis),
-               "y": alt.Y(f"{value}:Q", axis=amount,
-                          scale=alt.Scale(domain=[0, 1]) if share else alt.Undefined)}
+               "y": alt.Y(f"{value}:Q", axis=amount, scale=scale)}
         text = base.mark_text(baseline="bottom", dy=-3, fontSize=12).encode(
             **enc, text=alt.Text(f"{value}:Q", format=fmt))
         height = 260
