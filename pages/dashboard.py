@@ -34,7 +34,7 @@ figures[1].metric(_("Overdue"), f"{h.overdue:,}",
 figures[2].metric(_("Due this week"), f"{h.due_this_week:,}",
                   help=_("Open disputes whose nearest lender deadline is today or in the next "
                          "six days."))
-figures[3].metric(_("Lender deadlines met, last 30 days"),
+figures[3].metric(_("Deadlines met, 30 days"),
                   f"{h.met_share:.0%}" if h.met_share is not None else "—",
                   help=_("{met} met of {decided} lender deadlines due in the last 30 days.")
                   .format(met=h.met, decided=h.met + h.missed))
