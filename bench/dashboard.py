@@ -1,4 +1,4 @@
-"""How long the dashboard takes at a million disputes (design §8), and the deadline engine's
+"""How long the dashboard takes at a million disputes (docs/product.md §8), and the deadline engine's
 throughput per dispute (what `refresh_deadlines` adds to each workflow write).
 
 Fills a temp DuckDB file with N synthetic disputes and two deadline rows each, entirely in SQL,

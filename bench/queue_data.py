@@ -210,7 +210,8 @@ def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, i
                filed_at::DATE + 40, '', NULL, NULL, NULL, updated_at
         FROM disputes WHERE stage = 'litigation'""")
     cur.execute(f"""
-        INSERT INTO hearings SELECT md5('hr' || number)::UUID, id,
+        INSERT INTO hearings (id, dispute_id, held_on, notes, recorded_by, recorded_at)
+        SELECT md5('hr' || number)::UUID, id,
                last_activity_at::DATE + 10 + hh(number, 'h') % 90, '',
                md5('user{STAFF}')::UUID, updated_at
         FROM disputes WHERE stage = 'litigation' AND hh(number, 'has') % 2 = 0""")

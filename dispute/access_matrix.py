@@ -1,4 +1,4 @@
-"""The access matrix of design §6: every service action × role × relation to the dispute → the
+"""The access matrix of docs/product.md §6: every service action × role × relation to the dispute → the
 answer. Pure data and one lookup; `tests/test_access_matrix.py` walks every cell through the real
 services, and fails when a public service that takes an actor has no row here.
 
@@ -13,7 +13,7 @@ someone else's dispute, the same as for a number that does not exist. F: Forbidd
 not do this, whatever the dispute (checked before the number is looked up, or after the borrower
 is known to own it, so it reveals nothing either); administrators get F for every case action.
 
-Decisions (design §1–3, §5, §6):
+Decisions (docs/product.md §1–3, §5, §6):
 - Staff and legal work as one team, like a helpdesk: either may act on any dispute, assigned to
   them, to a colleague or to nobody. Assignment says who is expected to act, not who may;
   holidays, hand-overs and the "unassigned" queue need it, and every act is an event with its
@@ -33,6 +33,10 @@ Decisions (design §1–3, §5, §6):
   A kind the role does not make is F before the number is looked up. Kept documents (made
   through the same check) are read by everyone on the case. What an exhibit proves and its
   source are set by the borrower (their own dispute) and legal, the side that files the list.
+- Exhibits (issue 16): the kind, description and date of an exhibit are corrected, and an
+  exhibit withdrawn with a reason, by the borrower who uploaded it (their own dispute, while it is
+  open; an exhibit the team added is Forbidden to them) and by staff and legal on any dispute,
+  open or closed (putting the record right). A withdrawn exhibit is not changed again.
 - Administrators manage accounts and read the audit log; they see no case contents, nor the
   queue, the docket or the dashboard (which name borrowers and institutions).
 - Everyone may change their own password and language.
@@ -133,6 +137,8 @@ MATRIX: tuple[Action, ...] = (
     _case("dispute.exhibits.list_evidence", *READ),
     _case("dispute.exhibits.open_evidence", *READ),
     _case("dispute.exhibits.describe_exhibit", *PARTY_DOC),   # 证明目的/证据来源: the filing side
+    _case("dispute.exhibit_changes.correct_exhibit", *READ),    # the uploader or the team
+    _case("dispute.exhibit_changes.withdraw_exhibit", *READ),   # the uploader or the team
     _case("dispute.contacts.add_contact", *READ),
     _case("dispute.contacts.list_contacts", *READ),
     _case("dispute.demands.record_demand", *READ),
@@ -162,6 +168,7 @@ MATRIX: tuple[Action, ...] = (
     _case("dispute.proceedings.add_hearing", *LEGAL),
     _case("dispute.proceedings.record_judgment", *LEGAL),
     _case("dispute.proceedings.get_proceedings", *READ),
+    _case("dispute.hearing_calendar.hearing_calendar", *READ),   # as the hearings are read
     # assignment
     _case("dispute.assignment.assign", *TEAM),
     _system("dispute.assignment.list_handlers", "F", "Y", "Y", "F"),
@@ -170,7 +177,7 @@ MATRIX: tuple[Action, ...] = (
     _case("dispute.deadlines.service.extend_deadline", *TEAM),
     _case("dispute.deadlines.service.pause_deadline", *TEAM),
     _case("dispute.deadlines.service.resume_deadline", *TEAM),
-    # bundles (design §5)
+    # bundles (docs/product.md §5)
     _case("dispute.bundle.export.export_bundle", "YNN", "FFF", "YYY"),
     _case("dispute.bundle.content.gather", "YNN", "FFF", "YYY"),
     _case("dispute.bundle.export.exhibit_pages", "YNN", "FFF", "YYY"),
@@ -191,6 +198,7 @@ MATRIX: tuple[Action, ...] = (
     # the team's lists
     _system("dispute.queue.queue", "F", "Y", "Y", "F"),
     _system("dispute.queue.docket", "F", "Y", "Y", "F"),
+    _system("dispute.hearing_calendar.docket_calendar", "F", "Y", "Y", "F"),
     _system("dispute.queue.institutions", "F", "Y", "Y", "F"),
     _system("dispute.dashboard.build_dashboard", "F", "Y", "Y", "F"),
     # accounts and the audit log

@@ -1,4 +1,4 @@
-"""Filing, listing, reading and withdrawing disputes (the borrower's side of design §2–3)."""
+"""Filing, listing, reading and withdrawing disputes (the borrower's side of docs/product.md §2–3)."""
 
 from __future__ import annotations
 

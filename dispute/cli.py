@@ -1,4 +1,4 @@
-"""`python -m dispute COMMAND` (design §7). Errors go to stderr with a non-zero exit status."""
+"""`python -m dispute COMMAND` (docs/product.md §7). Errors go to stderr with a non-zero exit status."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The contact log: each time the borrower (or staff) dealt with the lender (design §3)."""
+"""The contact log: each time the borrower (or staff) dealt with the lender (docs/product.md §3)."""
 
 from __future__ import annotations
 

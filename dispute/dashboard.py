@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from dispute import event_kinds as ek
 from dispute import local_days, spreadsheet
 from dispute.access import require_role
 from dispute.context import Context
@@ -21,6 +22,8 @@ from dispute.vocab import Role
 TOP = 10
 AGE_BUCKETS = ((0, 7, "0–7"), (8, 30, "8–30"), (31, 60, "31–60"), (61, 90, "61–90"),
                (91, 180, "91–180"), (181, None, "181+"))
+WEEK_DAYS = 7        # "due this week": today and the six days after it
+MET_WINDOW_DAYS = 30  # "lender deadlines met": those due in the last 30 days
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,26 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The figures a team lead reads first."""
+
+    open: int
+    overdue: int                 # open disputes whose nearest lender deadline has passed
+    due_this_week: int           # … whose nearest lender deadline is today or in 6 days
+    met: int                     # lender deadlines due in the last 30 days that were met
+    missed: int                  # … and that were missed
+    median_days_to_close: float | None
+    closed: int
+
+    @property
+    def met_share(self) -> float | None:
+        decided = self.met + self.missed
+        return self.met / decided if decided else None
+
+
+@dataclass(frozen=True)
 class Dashboard:
+    headline: Headline
     by_stage: Table
     age_of_open: Table
     due_this_week: Table
@@ -65,21 +87,77 @@ def _table(rows) -> Table:
     return Table(tuple(rows.columns), tuple(tuple(r) for r in rows.rows))
 
 
+def _every_bucket(table: Table) -> Table:
+    """The age histogram with every bucket, empty ones as 0, so the axis has no gaps."""
+    found = dict(table.rows)
+    return Table(("age_days", "disputes"),
+                 tuple((name, found.get(name, 0)) for *_, name in AGE_BUCKETS))
+
+
+def _every_day(table: Table, first: date) -> Table:
+    """One row per day of the week ahead, days with nothing due as 0."""
+    found = {r[0]: r[1] for r in table.rows}
+    days = [first + timedelta(days=i) for i in range(WEEK_DAYS)]
+    return Table(("due_by", "disputes"), tuple((d, found.get(d, 0)) for d in days))
+
+
+def bucket_days(name: str) -> tuple[int, int | None]:
+    """The (low, high) days since filing of an age bucket (high None: open-ended)."""
+    for low, high, bucket in AGE_BUCKETS:
+        if bucket == name:
+            return low, high
+    raise ValueError(name)
+
+
 def build_dashboard(ctx: Context, actor: User, filters: Filters = Filters()) -> Dashboard:
     require_role(actor, Role.STAFF, Role.LEGAL)
     scope = _scope(filters, ctx.settings.timezone)
     today = ctx.today()
-    week_start = today - timedelta(days=today.weekday())
+    week_last = today + timedelta(days=WEEK_DAYS - 1)
 
     def read(tx) -> Dashboard:
+        counts = dashboard_rows.headline(tx, scope, today, week_last)
+        decided = dashboard_rows.lender_decided_between(
+            tx, scope, today - timedelta(days=MET_WINDOW_DAYS), today - timedelta(days=1), today)
+        closing = dashboard_rows.median_days_to_close(
+            tx, scope, (ek.DISPUTE_CLOSED, ek.DISPUTE_WITHDRAWN))
+        median = closing["median_days"]
         return Dashboard(
+            headline=Headline(open=counts["open"] or 0, overdue=counts["overdue"] or 0,
+                              due_this_week=counts["due_this_week"] or 0,
+                              met=decided["met"] or 0, missed=decided["missed"] or 0,
+                              median_days_to_close=float(median) if median is not None
+                              else None, closed=closing["closed"] or 0),
             by_stage=_table(dashboard_rows.by_stage(tx, scope)),
-            age_of_open=_table(dashboard_rows.age_of_open(tx, scope, ctx.now(), AGE_BUCKETS)),
-            due_this_week=_table(dashboard_rows.due_between(tx, scope, week_start,
-                                                            week_start + timedelta(days=6))),
+            age_of_open=_every_bucket(_table(dashboard_rows.age_of_open(
+                tx, scope, ctx.now(), AGE_BUCKETS))),
+            due_this_week=_every_day(_table(dashboard_rows.next_due_between(
+                tx, scope, today, week_last)), today),
             met_share_by_month=_table(dashboard_rows.met_share_by_month(tx, scope, today)),
             outcomes=_table(dashboard_rows.outcomes(tx, scope)),
             top_institutions=_table(dashboard_rows.top_institutions(tx, scope, TOP)),
             top_error_categories=_table(dashboard_rows.top_error_categories(tx, scope, TOP)))
 
     return ctx.db.read(read)
+
+
+def queue_params(chart: str, value: Any, today: date) -> dict[str, str] | None:
+    """The queue's filter for one bar of a chart, as query parameters (see ui/queue_links.py);
+    None for a bar the queue cannot filter to (a month of the met-share chart)."""
+    if chart == "by_stage":
+        return {"stage": str(value)}
+    if chart == "outcomes":
+        return {"stage": "closed"}
+    if chart == "top_institutions":
+        return {"institution": str(value)}
+    if chart == "top_error_categories":
+        return {"category": str(value)}
+    if chart == "due_this_week":
+        return {"due_on": str(value)[:10]}
+    if chart == "age_of_open":
+        low, high = bucket_days(str(value))
+        found = {"open": "1", "filed_to": (today - timedelta(days=low)).isoformat()}
+        if high is not None:
+            found["filed_from"] = (today - timedelta(days=high)).isoformat()
+        return found
+    return None

@@ -268,7 +268,8 @@ def _history(ctx, rng, i, number, borrower, staff, legal, clock: DemoClock) -> N
                                            "case_number": f"(2026)沪0115民初{12000 + i}号",
                                            "filed_on": clock().date()})
     add_hearing(ctx, legal, number, {"held_on": (clock() + timedelta(days=30)).date(),
-                                     "notes": "第一次开庭 / first hearing"})
+                                     "starts_at": "09:30", "courtroom": "第三法庭 Courtroom 3",
+                                     "kind": "trial", "notes": "第一次开庭 / first hearing"})
     if plot == "litigation":
         return
     clock.advance(rng)

@@ -1,4 +1,4 @@
-"""The names of events and what their payloads hold (past tense, design §2).
+"""The names of events and what their payloads hold (past tense, docs/product.md §2).
 
 One place for the vocabulary that the workflow writes and that the deadline engine, the
 timeline and the bundle read. Payload keys are listed beside each kind; dates are ISO strings.
@@ -21,6 +21,8 @@ ASSIGNED = "Assigned"                     # handler_id, previous_id (names are s
 EVIDENCE_ATTACHED = "EvidenceAttached"    # exhibit, sha256, …
 EVIDENCE_WITHDRAWN = "EvidenceWithdrawn"  # exhibit, reason
 EXHIBIT_DESCRIBED = "ExhibitDescribed"    # exhibit, evidence, before {proves, source}, after
+EXHIBIT_RECLASSIFIED = "ExhibitReclassified"  # exhibit, evidence, before {kind, description,
+#                                           recorded_on}, after (only the fields changed)
 CONTACT_LOGGED = "ContactLogged"          # contact_id, channel, contacted_at
 DEMAND_RECORDED = "DemandRecorded"        # sent_on, note, + for a letter made here: channel,
 #                                           proof, document (its id), document_kind
@@ -39,7 +41,8 @@ OFFER_ANSWERED = "OfferAnswered"          # offer_id, answer ("accepted" | "reje
 MEDIATION_RECORDED = "MediationRecorded"  # body, reference, mediator, result
 MEDIATION_SESSION_RECORDED = "MediationSessionRecorded"  # held_on, notes
 LITIGATION_RECORDED = "LitigationRecorded"  # court, case_number, filed_on
-HEARING_RECORDED = "HearingRecorded"      # held_on, notes
+HEARING_RECORDED = "HearingRecorded"      # held_on, notes, + since issue 16: hearing_id,
+#                                           hearing_kind, time ("HH:MM"), courtroom
 JUDGMENT_RECORDED = "JudgmentRecorded"    # judgment, judgment_on, served_on, appeal_by
 
 # What the error cost (issue 14)
@@ -111,6 +114,7 @@ LABELS = {
     EVIDENCE_ATTACHED: N_("Evidence added"),
     EVIDENCE_WITHDRAWN: N_("Evidence withdrawn"),
     EXHIBIT_DESCRIBED: N_("Exhibit's purpose and source recorded"),
+    EXHIBIT_RECLASSIFIED: N_("Exhibit's kind, description or date corrected"),
     CONTACT_LOGGED: N_("Contact with the lender logged"),
     DEMAND_RECORDED: N_("Written demand recorded"),
     DOCUMENT_MADE: N_("Document made"),

@@ -1,4 +1,4 @@
-"""The append-only, hash-chained history (design §2).
+"""The append-only, hash-chained history (docs/product.md §2).
 
 Each event stores sha256(previous hash + canonical JSON of its own content). Appending updates the
 chain head in the same transaction, so a deleted last event is noticed and concurrent appends

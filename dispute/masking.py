@@ -1,4 +1,4 @@
-"""Masking of identity and account numbers for display (design §6): enough to recognise, not
+"""Masking of identity and account numbers for display (docs/product.md §6): enough to recognise, not
 enough to use."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The conversation on a dispute, as in a helpdesk ticket (design §3).
+"""The conversation on a dispute, as in a helpdesk ticket (docs/product.md §3).
 
 A staff message can be a request for information: the dispute then waits on the borrower until
 they reply or upload evidence. Each user's last visit is kept so the page can mark what is new.

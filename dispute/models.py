@@ -1,6 +1,6 @@
 """Records that cross a boundary (page ↔ service ↔ storage), validated by pydantic.
 
-Input models carry the rules of design §3; validation errors become translatable per-field
+Input models carry the rules of docs/product.md §3; validation errors become translatable per-field
 messages through `dispute.validation`.
 """
 
@@ -119,7 +119,7 @@ class PasswordChange(Strict):
 
 
 class DisputeFiling(Strict):
-    """What a borrower files (design §3). Amounts may arrive as decimal text in major units
+    """What a borrower files (docs/product.md §3). Amounts may arrive as decimal text in major units
     ("1,234.50") and are stored as integer minor units of `currency`."""
 
     institution: Text
@@ -259,7 +259,7 @@ class EvidenceItem(Strict):
 
 
 class ContactEntry(Strict):
-    """A contact with the lender as the borrower or staff logs it (design §3)."""
+    """A contact with the lender as the borrower or staff logs it (docs/product.md §3)."""
 
     contacted_at: datetime
     channel: Channel

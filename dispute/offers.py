@@ -1,4 +1,4 @@
-"""Offers to settle (design §3): staff or legal record what the lender offers; the borrower
+"""Offers to settle (docs/product.md §3): staff or legal record what the lender offers; the borrower
 accepts or rejects it on their page. An offer past its expiry date reads as expired."""
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""Mediation and litigation records (design §3), kept by legal. Escalating opens them (see
+"""Mediation and litigation records (docs/product.md §3), kept by legal. Escalating opens them (see
 `dispute.workflow`); legal then fills in references, sessions, hearings, results and judgments.
 Staff and the borrower can read them."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any, Callable
 
 from pydantic import Field, field_validator
@@ -21,7 +21,7 @@ from dispute.errors import Listing, UserError
 from dispute.i18n import N_
 from dispute.models import LongText, OptionalText, Strict, Text, User, not_after_today
 from dispute.validation import parse
-from dispute.vocab import Role
+from dispute.vocab import HearingKind, Role
 
 Short = Annotated[str, Field(max_length=200)]
 
@@ -58,7 +58,23 @@ class Judgment(Strict):
     _dates = field_validator("judgment_on", "served_on")(_past)
 
 
+class Hearing(Strict):
+    """A court sitting: the day, the time it starts (as the court's notice gives it, on the
+    portal's clock; None when not known yet), the courtroom and what the sitting is for. A
+    hearing may be recorded ahead of time, so the day may be in the future."""
+
+    held_on: date
+    starts_at: time | None = None
+    courtroom: Short = ""
+    kind: HearingKind = HearingKind.TRIAL
+    notes: OptionalText = ""
+
+
 class SittingView(Sitting):
+    id: uuid.UUID
+
+
+class HearingView(Hearing):
     id: uuid.UUID
 
 
@@ -67,7 +83,7 @@ class Proceedings(Strict):
     sessions: list[SittingView] = []
     litigation: LitigationRecord | None = None
     judgment: Judgment | None = None
-    hearings: list[SittingView] = []
+    hearings: list[HearingView] = []
 
 
 def update_mediation(ctx: Context, actor: User, number: str, form: dict[str, Any],
@@ -104,8 +120,21 @@ def add_session(ctx: Context, actor: User, number: str, form: dict[str, Any],
 
 
 def add_hearing(ctx: Context, actor: User, number: str, form: dict[str, Any],
-                expected_version: int | None = None) -> None:
-    _add_sitting(ctx, actor, number, form, expected_version, "litigation", ek.HEARING_RECORDED)
+                expected_version: int | None = None) -> uuid.UUID:
+    """Record a court sitting (past or coming); returns its id (the calendar file names it)."""
+    hearing = parse(Hearing, form)
+    hearing_id = uuid.uuid4()
+    payload = {"id": str(hearing_id), "held_on": hearing.held_on.isoformat(),
+               "time": hearing.starts_at.strftime("%H:%M") if hearing.starts_at else None,
+               "courtroom": hearing.courtroom, "hearing_kind": hearing.kind.value,
+               "notes": hearing.notes}
+    _write(ctx, actor, number, expected_version, "litigation", ek.HEARING_RECORDED, payload,
+           lambda uow, did, now: proceeding_rows.add_hearing(
+               uow, hearing_id=hearing_id, dispute_id=did, held_on=hearing.held_on,
+               starts_at=hearing.starts_at, courtroom=hearing.courtroom,
+               kind=hearing.kind.value, notes=hearing.notes, recorded_by=actor.id,
+               recorded_at=now))
+    return hearing_id
 
 
 def _add_sitting(ctx, actor, number, form, expected_version, record, kind) -> None:
@@ -163,4 +192,7 @@ def _proceedings(tx, did: uuid.UUID) -> Proceedings:
         judgment=Judgment(judgment=lit["judgment"], judgment_on=lit["judgment_on"],
                           served_on=lit["served_on"], appeal_by=lit["appeal_by"])
         if lit and lit["judgment_on"] else None,
-        hearings=sittings("litigation"))
+        hearings=[HearingView(id=r["id"], held_on=r["held_on"], starts_at=r["starts_at"],
+                              courtroom=r["courtroom"] or "", kind=r["kind"] or "trial",
+                              notes=r["notes"])
+                  for r in proceeding_rows.sittings(tx, "litigation", did)])

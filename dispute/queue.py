@@ -36,6 +36,8 @@ class QueueFilter(Strict):
     text: Annotated[str, Field(max_length=200)] = ""
     waiting: Literal["any", "waiting_on_borrower", "borrower_replied"] = "any"
     overdue: bool = False
+    open_only: bool = False            # not closed (the dashboard's age chart)
+    due_on: date | None = None         # the nearest lender deadline falls on this day
     sort: Literal["newest", "oldest", "activity", "deadline"] = "newest"
 
 

@@ -1,4 +1,4 @@
-"""The lifecycle of design §2 as one declared table: every allowed move, who may make it, and
+"""The lifecycle of docs/product.md §2 as one declared table: every allowed move, who may make it, and
 what it must record. Pure: the workflow service reads it, the pages list moves from it, and a
 test walks it (every row for every role, every move not in it).
 """
@@ -99,7 +99,7 @@ MOVES: tuple[Move, ...] = (
 )
 BY_NAME = {m.name: m for m in MOVES}
 
-# What happens next, in plain words, for the borrower's page (design §2).
+# What happens next, in plain words, for the borrower's page (docs/product.md §2).
 STAGE_EXPLAINED = {
     Stage.FILED: N_("We have your dispute. A handler will check it and acknowledge it, and the "
                     "lender's time to answer runs from the day you filed."),

@@ -1,5 +1,5 @@
 """Staff and legal may see one protected field in full, with a reason; each time is an event
-(design §6: every view of personal data is logged). Everyone else sees it masked."""
+(docs/product.md §6: every view of personal data is logged). Everyone else sees it masked."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The closed vocabularies of design §2–3, each with its translatable label.
+"""The closed vocabularies of docs/product.md §2–3, each with its translatable label.
 
 Stored values are the enum values (stable English identifiers); labels are msgids shown through
 the user's catalog.
@@ -27,7 +27,7 @@ class Stage(StrEnum):
 
 
 class Resolution(StrEnum):
-    """How a dispute ended: the CFPB's closure categories plus court outcomes (design §2)."""
+    """How a dispute ended: the CFPB's closure categories plus court outcomes (docs/product.md §2)."""
 
     MONETARY_RELIEF = "monetary_relief"
     NON_MONETARY_RELIEF = "non_monetary_relief"
@@ -86,6 +86,17 @@ class Channel(StrEnum):
     SMS = "sms"
     LETTER = "letter"
     EMAIL = "email"
+
+
+class HearingKind(StrEnum):
+    """What a court sitting is for (开庭, 调解, 宣判, …)."""
+
+    TRIAL = "trial"
+    PRETRIAL = "pretrial"
+    MEDIATION = "mediation"
+    JUDGMENT = "judgment"
+    EVIDENCE = "evidence"
+    OTHER = "other"
 
 
 class Currency(StrEnum):
@@ -149,6 +160,12 @@ _LABEL_PAIRS: list[tuple[StrEnum, str]] = [
     (Channel.SMS, N_("SMS")),
     (Channel.LETTER, N_("Letter")),
     (Channel.EMAIL, N_("Email")),
+    (HearingKind.TRIAL, N_("Trial hearing")),
+    (HearingKind.PRETRIAL, N_("Pre-trial conference")),
+    (HearingKind.MEDIATION, N_("Court mediation")),
+    (HearingKind.JUDGMENT, N_("Pronouncement of judgment")),
+    (HearingKind.EVIDENCE, N_("Exchange of evidence")),
+    (HearingKind.OTHER, N_("Other sitting")),
     (Currency.CNY, N_("CNY — Chinese yuan")),
     (Currency.USD, N_("USD — US dollar")),
     (Currency.HKD, N_("HKD — Hong Kong dollar")),

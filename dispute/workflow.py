@@ -1,4 +1,4 @@
-"""Stage moves (design §2): validate against the declared table, record what the move needs,
+"""Stage moves (docs/product.md §2): validate against the declared table, record what the move needs,
 append the event — one transaction, guarded by the dispute's version."""
 
 from __future__ import annotations

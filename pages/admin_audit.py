@@ -5,6 +5,7 @@ import streamlit as st
 
 from dispute import audit
 from dispute import event_kinds as ek
+from dispute import event_words
 from dispute.errors import UserError
 from dispute.i18n import format_datetime
 from ui import render, session, signed_in
@@ -37,7 +38,7 @@ except UserError as exc:
 else:
     tz, lang = ctx.settings.timezone, session.lang()
     st.dataframe(
-        [{"#": e.seq, _("Time"): format_datetime(e.occurred_at, lang, tz), _("Kind"): _(ek.label(e.kind)),
+        [{"#": e.seq, _("Time"): format_datetime(e.occurred_at, lang, tz), _("Kind"): event_words.label(e.kind, _),
           _("By"): e.actor_email or "—", _("Dispute"): e.dispute_number or "",
           _("Account"): e.subject_email or "",
           _("Details"): ", ".join(f"{k}: {v}" for k, v in (e.details or {}).items())}

@@ -1,14 +1,13 @@
-"""Staff and legal dashboard: counts, ages, deadlines and outcomes, each with its CSV."""
+"""Staff and legal dashboard: the figures a team lead reads first, then the charts (each with its
+value labels and its CSV); a click on a bar opens the queue filtered to it."""
 
 from datetime import timedelta
 
-import pandas as pd
 import streamlit as st
 
-from dispute.dashboard import Filters, Table, build_dashboard
+from dispute.dashboard import Filters, build_dashboard
 from dispute.queue import institutions
-from dispute.i18n import N_
-from dispute.vocab import ErrorCategory, Resolution, Stage, label
+from ui import dashboard_charts as charts
 from ui import session, signed_in
 
 _ = session.t()
@@ -26,48 +25,34 @@ chosen = right.selectbox(_("Institution"), [everyone, *sorted(institutions(ctx, 
 start, end = (period if isinstance(period, (tuple, list)) and len(period) == 2
               else (None, None))
 board = build_dashboard(ctx, user, Filters(start, end, None if chosen == everyone else chosen))
+h = board.headline
 
-VOCAB = {"stage": Stage, "resolution": Resolution, "error_category": ErrorCategory}
-AXES = {"stage": N_("Stage"), "disputes": N_("Disputes"), "age_days": N_("Days since filing"),
-        "due_by": N_("Due by"), "deadlines": N_("Deadlines"), "month": N_("Month"),
-        "met_share": N_("Share met"), "resolution": N_("Resolution"),
-        "institution": N_("Institution"), "error_category": N_("Error category")}
+figures = st.columns(5)
+figures[0].metric(_("Open disputes"), f"{h.open:,}")
+figures[1].metric(_("Overdue"), f"{h.overdue:,}",
+                  help=_("Open disputes whose nearest lender deadline has passed."))
+figures[2].metric(_("Due this week"), f"{h.due_this_week:,}",
+                  help=_("Open disputes whose nearest lender deadline is today or in the next "
+                         "six days."))
+figures[3].metric(_("Deadlines met, 30 days"),
+                  f"{h.met_share:.0%}" if h.met_share is not None else "—",
+                  help=_("{met} met of {decided} lender deadlines due in the last 30 days.")
+                  .format(met=h.met, decided=h.met + h.missed))
+figures[4].metric(_("Median days to close"),
+                  f"{h.median_days_to_close:,.0f}" if h.median_days_to_close is not None
+                  else "—",
+                  help=_("From filing to closing, over {count} closed disputes.")
+                  .format(count=h.closed))
+st.caption(_("Click a bar to open the queue filtered to it."))
 
-
-def frame(table: Table) -> pd.DataFrame:
-    """The table with vocabulary values shown as the user's labels."""
-    df = pd.DataFrame(table.records(), columns=list(table.columns))
-    for column, vocab in VOCAB.items():
-        if column in df:
-            df[column] = [label(vocab(v), _) if v in set(vocab) else v for v in df[column]]
-    if "month" in df:  # one bar per month, named like 2026-04, not a thin bar on a time axis
-        df["month"] = [f"{m:%Y-%m}" if hasattr(m, "strftime") else str(m) for m in df["month"]]
-    return df
-
-
-def chart(title: str, table: Table, x: str, y: str, key: str) -> None:
-    st.subheader(title)
-    df = frame(table)
-    if df.empty:
-        st.caption(_("Nothing to show for these filters."))
-    else:
-        # Axis titles in the user's language; bars in the service's order (stages in lifecycle
-        # order, institutions by count), not alphabetical.
-        st.bar_chart(df, x=x, y=y, x_label=_(AXES[x]), y_label=_(AXES[y]), sort=False,
-                     horizontal=x not in ("month", "due_by", "age_days"))
-    st.download_button(_("Download CSV"), table.to_csv(), file_name=f"{key}.csv",
-                       mime="text/csv", key=f"dashboard_csv_{key}")
-
-
-chart(_("Disputes by stage"), board.by_stage, "stage", "disputes", "by_stage")
-chart(_("Age of open disputes (days since filing)"), board.age_of_open, "age_days",
-      "disputes", "age_of_open")
-chart(_("Deadlines due this week"), board.due_this_week, "due_by", "deadlines",
-      "due_this_week")
-chart(_("Lender deadlines met, by month due"), board.met_share_by_month, "month", "met_share",
-      "met_share_by_month")
-chart(_("Outcomes of closed disputes"), board.outcomes, "resolution", "disputes", "outcomes")
-chart(_("Institutions with the most disputes"), board.top_institutions, "institution",
-      "disputes", "top_institutions")
-chart(_("Most frequent errors"), board.top_error_categories, "error_category", "disputes",
-      "top_error_categories")
+charts.show("due_this_week", board.due_this_week, _("Disputes due in the next 7 days"), today)
+charts.show("by_stage", board.by_stage, _("Disputes by stage"), today)
+charts.show("age_of_open", board.age_of_open, _("Age of open disputes (days since filing)"),
+            today)
+charts.show("met_share_by_month", board.met_share_by_month,
+            _("Lender deadlines met, by month due"), today)
+charts.show("outcomes", board.outcomes, _("Outcomes of closed disputes"), today)
+charts.show("top_institutions", board.top_institutions, _("Institutions with the most disputes"),
+            today)
+charts.show("top_error_categories", board.top_error_categories, _("Most frequent errors"),
+            today)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dispute import hearing_calendar
 from dispute.i18n import format_date
 from dispute.queue import docket
 from dispute.vocab import label
@@ -18,6 +19,13 @@ rows, total = docket(ctx, user, page=page_no)
 if total == 0:
     st.info(_("No dispute is in mediation or litigation."))
     st.stop()
+
+st.download_button(_("Hearings calendar (ICS)"), key="docket_ics", icon=":material/event:",
+                   data=lambda: hearing_calendar.docket_calendar(ctx, user, lang),
+                   file_name=hearing_calendar.file_name(""), mime=hearing_calendar.MEDIA_TYPE,
+                   on_click="ignore",
+                   help=_("Every hearing of the disputes on the docket from a month ago on, for "
+                          "Outlook, Google Calendar or a phone."))
 
 widths = [2, 2, 3, 3, 2]
 for col, title in zip(st.columns(widths), [_("Number"), _("Stage"), _("Mediation"), _("Court"),

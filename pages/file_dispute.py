@@ -1,4 +1,4 @@
-"""A borrower files a dispute (design §3), with evidence files if they have them now."""
+"""A borrower files a dispute (docs/product.md §3), with evidence files if they have them now."""
 
 import streamlit as st
 

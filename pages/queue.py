@@ -7,7 +7,7 @@ from dispute.i18n import format_date, format_datetime
 from dispute.queue import QueueFilter, institutions, queue
 from dispute.validation import parse
 from dispute.vocab import ErrorCategory, Product, Stage, label
-from ui import render, session, signed_in
+from ui import queue_links, render, session, signed_in
 
 _ = session.t()
 user = signed_in.require_user()
@@ -37,6 +37,18 @@ def enum_choice(col, title, enum, key):
     return col.selectbox(title, list(values), key=key, format_func=lambda v: values[v]) or None
 
 
+queue_links.apply(st.query_params)  # a bar of the dashboard links here with its filter
+linked = queue_links.hidden_filters()
+if linked:
+    said = [_("nearest lender deadline on {date}").format(date=format_date(linked["due_on"], lang))
+            if "due_on" in linked else "", _("open disputes only") if "open_only" in linked
+            else ""]
+    note, clear = st.columns([5, 1])
+    note.info(_("From the dashboard: {filters}.").format(filters=", ".join(x for x in said if x)))
+    if clear.button(_("Show all"), key="queue_clear_linked"):
+        queue_links.clear_hidden()
+        st.rerun()
+
 text = st.text_input(_("Search by number, borrower name or description"), key="queue_text")
 c1, c2, c3, c4 = st.columns(4)
 stage = enum_choice(c1, _("Stage"), Stage, "queue_stage")
@@ -58,7 +70,7 @@ with st.expander(_("More filters")):
 
 form = {"stage": stage, "assigned": assigned, "institution": institution, "product": product,
         "error_category": category, "filed_from": filed_from, "filed_to": filed_to,
-        "text": text, "waiting": waiting, "overdue": overdue, "sort": sort}
+        "text": text, "waiting": waiting, "overdue": overdue, "sort": sort, **linked}
 try:
     f = parse(QueueFilter, form)
 except InvalidInput as exc:

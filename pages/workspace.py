@@ -62,7 +62,7 @@ with tabs[_("Internal notes")]:
     notes_panel.show(ctx, user, d.number)
 if user.role == Role.LEGAL:
     with tabs[_("Export")]:
-        st.caption(_("A court-ready bundle: the PDF with every exhibit, the original files, and "
-                     "a signed manifest that `python -m dispute verify --trusted-key portal.pem` "
-                     "checks against the portal's public key (`python -m dispute key export`)."))
+        st.caption(_("A court-ready bundle: the PDF with every exhibit, the original files, a "
+                     "signed manifest and a SHA256SUMS file. Its cover says how to check it with "
+                     "sha256sum and OpenSSL, and gives the fingerprint of the portal's key."))
         export_panel.legal_export_panel(ctx, user, d.number)

@@ -94,7 +94,8 @@ def workflow_records(ctx: Context, number: str, borrower: User, staff: User) -> 
              "", now), event_kinds.LITIGATION_RECORDED, staff, did,
             {"court": "上海市浦东新区人民法院", "case_number": "(2026)沪0115民初12345号",
              "filed_on": "2026-11-01"})
-    _insert(ctx, "INSERT INTO hearings VALUES (?, ?, ?, ?, ?, ?)",
+    _insert(ctx, "INSERT INTO hearings (id, dispute_id, held_on, notes, recorded_by, "
+                 "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
             (uuid.uuid4(), did, date(2026, 11, 15), "First hearing; adjourned.", staff.id, now),
             event_kinds.HEARING_RECORDED, staff, did, {"held_on": "2026-11-15",
                                                        "notes": "First hearing; adjourned."})

@@ -23,8 +23,8 @@ from dispute import access_matrix as am
 from dispute import account_admin, accounts, assignment, audit, case_rows, cases, claims
 from dispute import contacts
 from dispute import corrections
-from dispute import dashboard, demands, exhibits, messages, notes, offers, proceedings, queue, timeline
-from dispute import signup, unmasking, workflow
+from dispute import dashboard, demands, exhibit_changes, exhibits, hearing_calendar, messages, notes, offers
+from dispute import proceedings, queue, signup, timeline, unmasking, workflow
 from dispute.notify import inbox
 from dispute.notify import kinds as notify_kinds
 from dispute.access_matrix import Outcome, Relation
@@ -270,6 +270,20 @@ SPECS: dict[str, Spec] = {
         lambda w, item: item.proves == "被告重复扣款" or pytest.fail(item), writes=True,
         prepare=lambda w: {"evidence": exhibits.list_evidence(w.ctx, w.people["staff"],
                                                                w.number)[0].id}),
+    "exhibit_changes.correct_exhibit": Spec(
+        lambda w: exhibit_changes.correct_exhibit(w.ctx, w.actor, w.number, w.extra["evidence"], {
+            "kind": "receipt", "description": "还款回单", "recorded_on": None}),
+        lambda w, item: (item.kind == "receipt" and item.description == "还款回单")
+        or pytest.fail(item), writes=True,
+        prepare=lambda w: {"evidence": exhibits.list_evidence(w.ctx, w.people["staff"],
+                                                               w.number)[0].id}),
+    "exhibit_changes.withdraw_exhibit": Spec(
+        lambda w: exhibit_changes.withdraw_exhibit(w.ctx, w.actor, w.number, w.extra["evidence"],
+                                                   {"reason": "上传错了文件"}),
+        lambda w, item: (item.withdrawn_reason == "上传错了文件"
+                         and w.ctx.store.exists(item.sha256)) or pytest.fail(item), writes=True,
+        prepare=lambda w: {"evidence": exhibits.list_evidence(w.ctx, w.people["staff"],
+                                                               w.number)[0].id}),
     "documents.kept.make_document:complaint_letter": Spec(
         lambda w: kept.make_document(w.ctx, w.actor, w.number, "complaint_letter", "pdf"),
         lambda w, doc: (doc.kind == "complaint_letter" and w.ctx.store.exists(doc.sha256))
@@ -414,6 +428,15 @@ SPECS: dict[str, Spec] = {
     "queue.queue": Spec(
         lambda w: queue.queue(w.ctx, w.actor, queue.QueueFilter()),
         lambda w, p: {r.number for r in p.rows} == {w.number, w.other} or pytest.fail(p)),
+    "hearing_calendar.hearing_calendar": Spec(
+        lambda w: hearing_calendar.hearing_calendar(w.ctx, w.actor, w.number, w.extra["hearing"]),
+        lambda w, ics: b"BEGIN:VEVENT" in ics or pytest.fail(ics), stage=Stage.LITIGATION,
+        prepare=lambda w: {"hearing": proceedings.add_hearing(
+            w.ctx, w.people["legal"], w.number, {"held_on": date(2026, 12, 15),
+                                                 "starts_at": "09:30", "kind": "trial"})}),
+    "hearing_calendar.docket_calendar": Spec(
+        lambda w: hearing_calendar.docket_calendar(w.ctx, w.actor),
+        lambda w, ics: ics.startswith(b"BEGIN:VCALENDAR") or pytest.fail(ics)),
     "queue.docket": Spec(lambda w: queue.docket(w.ctx, w.actor),
                          lambda w, r: r == ([], 0) or pytest.fail(r)),
     "queue.institutions": Spec(

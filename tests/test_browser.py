@@ -122,6 +122,8 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
         items = list_evidence(ctx, borrower, filed)
     assert [(i.exhibit, i.media_type) for i in items] == [
         ("E01", "application/pdf"), ("E02", "image/jpeg"), ("E03", "audio/mp4")]
+    # Each kind was suggested from the detected type, not "call recording" for everything.
+    assert [i.kind.value for i in items] == ["statement", "photo", "call_recording"]
 
 
 # --- journeys 2 and 3: accounts and the dispute made through the services first ---------------

@@ -60,15 +60,20 @@ def test_counts_by_stage_outcome_institution_and_category(ctx, portfolio):
 
 def test_age_histogram_counts_open_disputes_only(ctx, portfolio):
     staff, _ = portfolio
-    assert dict(dashboard.build_dashboard(ctx, staff).age_of_open.rows) == {"0–7": 1, "8–30": 1}
+    # every bucket, in order, the empty ones as 0: the axis has no gaps
+    assert dashboard.build_dashboard(ctx, staff).age_of_open.rows == (
+        ("0–7", 1), ("8–30", 1), ("31–60", 0), ("61–90", 0), ("91–180", 0), ("181+", 0))
 
 
 def test_deadlines_due_this_week_and_share_met(ctx, portfolio):
     staff, _ = portfolio
     board = dashboard.build_dashboard(ctx, staff)
-    # Today is Sun 22 Nov; this week is Mon 16 – Sun 22 Nov. The dispute filed Thu 12 Nov has its
-    # decision due Fri 27 Nov — next week — so nothing lender-side is due this week.
-    assert all(r["due_by"] <= date(2026, 11, 22) for r in board.due_this_week.records())
+    # Today is Sun 22 Nov; "this week" is today and the six days after it, one row a day. The
+    # dispute filed Thu 12 Nov has its decision due Fri 27 Nov; the one filed today, 7 Dec.
+    days = dict(board.due_this_week.rows)
+    assert list(days) == [date(2026, 11, 22) + timedelta(days=i) for i in range(7)]
+    assert days[date(2026, 11, 27)] == 1 and sum(days.values()) == 1
+    assert board.headline.due_this_week == 1
     # The dispute filed 14 Aug was closed on 19 Aug (met, due Aug 31); the one filed 13 Oct was
     # withdrawn today, after its decision fell due on 28 Oct (missed).
     months = {r["month"]: (r["met"], r["missed"]) for r in board.met_share_by_month.records()}
@@ -156,3 +161,92 @@ def test_the_dashboard_page_renders_charts_and_downloads(settings, monkeypatch):
     assert "Disputes by stage" in titles and "Most frequent errors" in titles
     at.selectbox(key="dashboard_institution").select("招商银行信用卡中心").run()
     assert not at.exception
+
+
+# --- issue 16 item 12: the figures first, every bucket, and bars that open the queue ----------
+
+def test_the_headline_figures(ctx, portfolio):
+    staff, numbers = portfolio
+    h = dashboard.build_dashboard(ctx, staff).headline
+    # two open (filed today and 10 days ago); the one filed 10 days ago is due Fri 27 Nov
+    assert (h.open, h.overdue, h.due_this_week) == (2, 0, 1)
+    # closed: 100 days ago → 95 days ago (5 days); withdrawn today after 40 days
+    assert h.closed == 2 and h.median_days_to_close == 22.5
+    assert h.met_share is None or 0 <= h.met_share <= 1
+
+
+def test_a_bar_names_the_queue_filter_it_opens():
+    today = date(2026, 11, 22)
+    assert dashboard.queue_params("by_stage", "negotiation", today) == {"stage": "negotiation"}
+    assert dashboard.queue_params("due_this_week", "2026-11-27", today) == {
+        "due_on": "2026-11-27"}
+    assert dashboard.queue_params("age_of_open", "8–30", today) == {
+        "open": "1", "filed_from": "2026-10-23", "filed_to": "2026-11-14"}
+    assert dashboard.queue_params("age_of_open", "181+", today) == {
+        "open": "1", "filed_to": "2026-05-25"}
+    assert dashboard.queue_params("top_error_categories", "fee_in_error", today) == {
+        "category": "fee_in_error"}
+    assert dashboard.queue_params("met_share_by_month", "2026-10-01", today) is None
+
+
+def _page(settings, monkeypatch, path, lang="zh_CN"):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+    from ui import session
+
+    monkeypatch.setenv("DISPUTE_DATA_DIR", str(settings.data_dir))
+    portal = session.context()
+    staff = make_user(portal, Role.STAFF, email="staff@example.com")
+    at = AppTest.from_file(str(REPO / path), default_timeout=30)
+    at.session_state["lang"] = lang
+    at.session_state["user_id"] = staff.id
+    return portal, at
+
+
+def test_the_page_starts_with_the_figures_and_every_age_bucket(settings, monkeypatch):
+    import json
+
+    portal, at = _page(settings, monkeypatch, "pages/dashboard.py")
+    cases.file_dispute(portal, make_user(portal), filing_form())
+    at.run()
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["未结争议", "已逾期", "本周到期",
+                                            "近30天按期答复率", "结案天数中位数"]
+    assert at.metric[0].value == "1"
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    # one dispute: no outcomes or met deadlines yet, the five other charts drawn
+    assert len(specs) == 5
+    layers = [s for s in specs if "layer" in s]
+    assert len(layers) == 5 and all(any(l["mark"]["type"] == "text" if isinstance(
+        l["mark"], dict) else l["mark"] == "text" for l in s["layer"]) for s in layers)
+    # every bar chart here can be clicked (a point selection)
+    assert all('"pick"' in json.dumps(s) for s in specs)
+    assert "天" in json.dumps(specs, ensure_ascii=False)  # axis titles in the user's language
+
+
+def test_a_link_from_a_bar_opens_the_queue_filtered(settings, monkeypatch):
+    from tests.test_pages import app
+
+    portal, _at = _page(settings, monkeypatch, "pages/queue.py", lang="en")
+    staff = make_user(portal, Role.STAFF, email="staff2@example.com")
+    borrower = make_user(portal)
+    cases.file_dispute(portal, borrower, filing_form(institution="招商银行"))
+    other = cases.file_dispute(portal, borrower, filing_form(institution="工商银行"))
+
+    def queue_with(**params):
+        at = app(staff, "en")
+        at.run()
+        at.switch_page("pages/queue.py")
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+
+    at = queue_with(institution="工商银行")
+    assert not at.exception
+    links = [x for x in (link.label for link in at.get("page_link")) if x.startswith("DSP-")]
+    assert links == [other]
+    at = queue_with(due_on="2026-12-01")
+    assert not at.exception
+    assert "From the dashboard" in " ".join(i.value for i in at.info)
+    assert not [x for x in (link.label for link in at.get("page_link")) if x.startswith("DSP-")]

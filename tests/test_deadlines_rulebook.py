@@ -1,4 +1,4 @@
-"""Rulebook files: the shipped ones match design §4; a malformed one is refused precisely."""
+"""Rulebook files: the shipped ones match docs/product.md §4; a malformed one is refused precisely."""
 
 from pathlib import Path
 

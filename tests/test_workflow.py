@@ -1,4 +1,4 @@
-"""The lifecycle table (design §2) walked whole, and what each move records."""
+"""The lifecycle table (docs/product.md §2) walked whole, and what each move records."""
 
 from __future__ import annotations
 

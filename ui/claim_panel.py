@@ -120,8 +120,9 @@ def _upload(ctx, user, d: Dispute, lines: AccountLines | None, _) -> None:
         st.download_button(_("Download the layout as a CSV file"),
                            (LAYOUT + "\n").encode("utf-8-sig"), file_name="account-lines.csv",
                            mime="text/csv", key="claim_layout")
-        upload = st.file_uploader(_("CSV file of the account's lines"), type=["csv", "txt"],
-                                  key="claim_csv")
+        upload = st.file_uploader(
+            _("CSV file of the account's lines (CSV or TXT, up to {mb} MB)").format(
+                mb=ctx.settings.max_upload_mb), type=["csv", "txt"], key="claim_csv")
         if st.button(_("Save the lines from this file"), key="claim_upload",
                      disabled=upload is None):
             forms.submit("claim_lines", lambda: import_lines(

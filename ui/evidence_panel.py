@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dispute.exhibit_changes import may_change
 from dispute.exhibits import attach_evidence, describe_exhibit, list_evidence
 from dispute.models import EvidenceItem, User
 from dispute.vocab import Role
-from ui import forms, session
+from ui import exhibit_forms, forms, session
 from ui.render import field_error
 from ui.evidence_form import evidence_inputs
 from ui.evidence_view import show_exhibit
@@ -23,6 +24,9 @@ def show(ctx, user: User, number: str, is_open: bool) -> list:
         show_exhibit(user, number, item)
         if is_open and user.role in (Role.BORROWER, Role.LEGAL) and item.withdrawn_at is None:
             details_form(ctx, user, number, item)
+        if may_change(user, item, is_open):
+            exhibit_forms.correct_form(ctx, user, number, item)
+            exhibit_forms.withdraw_form(ctx, user, number, item)
     if is_open:
         st.subheader(_("Add evidence"))
         errors = forms.errors("addev")

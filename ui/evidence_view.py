@@ -60,7 +60,14 @@ def show_exhibit(user: User, number: str, item: EvidenceItem) -> None:
     def opener() -> BinaryIO:
         return open_evidence(ctx, user, number, item.id)
     with st.container(border=True):
-        st.markdown(f"**{item.exhibit}** · {label(item.kind, _)} · {md_escape(item.original_name)}")
+        withdrawn = f" · **{_('Withdrawn')}**" if item.withdrawn_at else ""
+        st.markdown(f"**{item.exhibit}** · {label(item.kind, _)} · "
+                    f"{md_escape(item.original_name)}{withdrawn}")
+        if item.withdrawn_at:
+            st.warning(_("Exhibit {exhibit} was withdrawn on {when}: {reason}. The file is kept "
+                         "for the record and stays in bundles, marked withdrawn.").format(
+                exhibit=item.exhibit, reason=md_escape(item.withdrawn_reason or ""),
+                when=format_datetime(item.withdrawn_at, lang(), ctx.settings.timezone)))
         st.caption(" · ".join(filter(None, [
             md_escape(item.description),
             _("records {date}").format(date=format_date(item.recorded_on, lang()))

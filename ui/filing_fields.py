@@ -1,4 +1,4 @@
-"""The fields of a filing (design §3), drawn the same way for a new dispute and for a borrower's
+"""The fields of a filing (docs/product.md §3), drawn the same way for a new dispute and for a borrower's
 correction of one. Returns the form as the service expects it."""
 
 from __future__ import annotations

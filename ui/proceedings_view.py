@@ -8,7 +8,8 @@ from dispute.i18n import format_date
 from dispute.models import User
 from dispute.proceedings import (Proceedings, add_hearing, add_session, get_proceedings,
                                  record_judgment, update_litigation, update_mediation)
-from dispute.vocab import Role
+from dispute import hearing_calendar
+from dispute.vocab import HearingKind, Role, label
 from ui import forms, render, session
 
 
@@ -64,9 +65,9 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
     st.subheader(_("Litigation"))
     _field(_("Court"), lit.court)
     _field(_("Case number"), lit.case_number)
-    _field(_("Filed on"), format_date(lit.filed_on, lang) if lit.filed_on else None)
+    _field(_("Filed in court on"), format_date(lit.filed_on, lang) if lit.filed_on else None)
     st.markdown(f"**{_('Hearings')}**")
-    _sittings(p.hearings, lang) if p.hearings else st.caption(_("No hearings yet."))
+    _hearings(ctx, user, number, p, lang) if p.hearings else st.caption(_("No hearings yet."))
     if p.judgment:
         j = p.judgment
         _field(_("Judgment"), j.judgment)
@@ -80,13 +81,13 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
         form = {"court": st.text_input(_("Court"), value=lit.court, key="lit_court"),
                 "case_number": st.text_input(_("Case number"), value=lit.case_number,
                                              key="lit_case_number"),
-                "filed_on": st.date_input(_("Filed on"), value=lit.filed_on, key="lit_filed_on",
+                "filed_on": st.date_input(_("Filed in court on"), value=lit.filed_on, key="lit_filed_on",
                                           max_value=ctx.today(), format="YYYY-MM-DD")}
         for field in form:
             render.field_error(errors, field)
         if st.button(_("Save the litigation record"), key="lit_submit"):
             _save("lit", lambda: update_litigation(ctx, user, number, form, version))
-    _sitting_form("hearing", _("Record a hearing"), add_hearing, ctx, user, number, version)
+    _hearing_form(ctx, user, number, version)
     with st.expander(_("Record the judgment")):
         errors = forms.errors("judg")
         form = {"judgment": st.text_area(_("Judgment"), key="judg_text"),
@@ -100,6 +101,44 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
             render.field_error(errors, field)
         if st.button(_("Save the judgment"), key="judg_submit"):
             _save("judg", lambda: record_judgment(ctx, user, number, form, version))
+
+
+def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
+    """Each hearing: its kind, day and time, courtroom and notes, with its calendar file."""
+    _ = session.t()
+    for h in p.hearings:
+        left, right = st.columns([5, 1])
+        when = format_date(h.held_on, lang) + (f" {h.starts_at:%H:%M}" if h.starts_at else "")
+        where = f" · {render.md_escape(h.courtroom)}" if h.courtroom else ""
+        left.markdown(f"- **{label(h.kind, _)}** · {when}{where}"
+                      + (f"  \n{render.md_escape(h.notes)}" if h.notes else ""))
+        right.download_button(
+            _("Calendar (ICS)"), key=f"ics_{h.id}", icon=":material/event:",
+            data=lambda h=h: hearing_calendar.hearing_calendar(ctx, user, number, h.id, lang),
+            file_name=hearing_calendar.file_name(number, {"held_on": h.held_on}),
+            mime=hearing_calendar.MEDIA_TYPE, on_click="ignore")
+
+
+def _hearing_form(ctx, user, number, version) -> None:
+    _ = session.t()
+    key = "hearing"
+    with st.expander(_("Record a hearing")):
+        errors = forms.errors(key)
+        c1, c2, c3 = st.columns(3)
+        kinds = [k.value for k in HearingKind]
+        form = {"kind": c1.selectbox(_("Kind of sitting"), kinds, key=f"{key}_kind",
+                                     format_func=lambda v: label(HearingKind(v), _)),
+                "held_on": c2.date_input(_("Date"), value=None, key=f"{key}_held_on",
+                                         format="YYYY-MM-DD"),
+                "starts_at": c3.time_input(_("Time (court's local time)"), value=None,
+                                           key=f"{key}_starts_at", step=900),
+                "courtroom": st.text_input(_("Courtroom"), key=f"{key}_courtroom",
+                                           placeholder=_("e.g. Courtroom 3, 5th floor")),
+                "notes": st.text_area(_("Notes"), key=f"{key}_notes")}
+        for field in form:
+            render.field_error(errors, field)
+        if st.button(_("Save the hearing"), key=f"{key}_submit"):
+            _save(key, lambda: add_hearing(ctx, user, number, form, version))
 
 
 def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> None:

@@ -104,9 +104,9 @@ def build_pdf(content: BundleContent, prepared: list[Prepared], parts: Parts,
         if len(writer.pages) - first != (end - start) + item.body_pages:
             raise BodyFailed(index)
     _link_index(writer, generated_pages)
-    stamp.stamp_all(writer, content.number)
-    writer.page_mode = "/UseOutlines"
     w = translator(content.options.lang)
+    stamp.stamp_all(writer, content.number, w(phrases.TEXT["stamp"]))
+    writer.page_mode = "/UseOutlines"
     writer.add_metadata({
         "/Title": f"{w(phrases.TEXT['bundle'])} {content.number}",
         "/Subject": f"{content.number}: {content.dispute.institution} · "

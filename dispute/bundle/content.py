@@ -15,6 +15,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from dispute.bundle import signing
 from dispute import event_kinds
 from dispute.access import require_role
 from dispute.cases import get_dispute
@@ -113,6 +114,7 @@ class BundleContent(Record):
     notes: list[Note]                 # oldest first; empty unless legal asked for notes
     exhibits: list[ExhibitRecord]
     calculation: SavedCalculation | None = None   # the latest saved "what the error cost"
+    signer_key_sha256: str = ""       # the signing key's DER SHA-256, printed on the cover
 
     @property
     def masked(self) -> bool:
@@ -170,6 +172,7 @@ def gather(ctx: Context, actor: User, number: str, options: BundleOptions) -> Bu
 
     return BundleContent(
         number=number, options=options, generated_at=ctx.now(),
+        signer_key_sha256=signing.public_der_sha256(signing.load_key(ctx.settings.data_dir)),
         timezone=ctx.settings.timezone,
         exported_by=Person(name=actor.name, role=actor.role),
         dispute=dispute.model_copy(update={

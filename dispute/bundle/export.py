@@ -20,7 +20,7 @@ from typing import Callable, Literal
 from zoneinfo import ZoneInfo
 
 from dispute import event_kinds, events
-from dispute.bundle import assemble, manifest as mf, phrases, signing
+from dispute.bundle import assemble, checksums, manifest as mf, phrases, signing
 from dispute.bundle.content import BundleContent, BundleOptions, ExhibitRecord, gather
 from dispute.bundle.exhibits import Prepared, prepare
 from dispute.context import Context
@@ -194,8 +194,20 @@ def _write_zip(ctx: Context, actor: User, content: BundleContent, key, temp: Pat
                     "key_sha256": signing.key_fingerprint(key)},
             files=files)
         raw = mf.canonical_json(manifest)
+        signature = signing.sign(key, raw)
         zf.writestr(_zip_info(mf.MANIFEST_NAME, when, compress=True), raw)
-        zf.writestr(_zip_info(mf.SIGNATURE_NAME, when, compress=False), signing.sign(key, raw))
+        zf.writestr(_zip_info(mf.SIGNATURE_NAME, when, compress=False), signature)
+        # The same checks with everyday tools (the cover says how): sha256sum, OpenSSL.
+        pem = signing.public_pem(key).encode("ascii")
+        sums = checksums.text({
+            **{f["path"]: f["sha256"] for f in files},
+            mf.MANIFEST_NAME: hashlib.sha256(raw).hexdigest(),
+            mf.SIGNATURE_NAME: hashlib.sha256(signature).hexdigest(),
+            checksums.PUBLIC_KEY_NAME: hashlib.sha256(pem).hexdigest()})
+        zf.writestr(_zip_info(checksums.PUBLIC_KEY_NAME, when, compress=False), pem)
+        zf.writestr(_zip_info(checksums.SUMS_NAME, when, compress=True), sums)
+        zf.writestr(_zip_info(checksums.SUMS_SIGNATURE_NAME, when, compress=False),
+                    signing.sign(key, sums))
     progress(Step("done", total, total))
     return ExportResult(out_path, hashlib.sha256(raw).hexdigest(), fingerprint, pages,
                         len(records))

@@ -28,10 +28,22 @@ TEXT: dict[str, str] = {
     "unmasked": N_("identity and account numbers NOT masked; reason: {reason}"),
     "fingerprint": N_("Exhibits fingerprint (SHA-256)"),
     "fingerprint_note": N_("The SHA-256 of the exhibit entries (exhibit, path, sha256, size, "
-                           "media_type) of manifest.json in this bundle's ZIP. manifest.json also "
-                           "lists the SHA-256 of this PDF and is signed (manifest.sig, Ed25519); "
-                           "check everything against the portal's public key with `python -m "
-                           "dispute verify bundle.zip --trusted-key portal.pem`."),
+                           "media_type) of manifest.json in this bundle's ZIP."),
+    "check_title": N_("How to check this bundle"),
+    "check_intro": N_("Unpack the ZIP into a folder and run these commands in that folder. "
+                      "sha256sum and OpenSSL come with Linux; on macOS use the shasum line; on "
+                      "Windows, Git Bash or WSL has both."),
+    "check_sums": N_("1. No file was changed: every line printed must end in OK."),
+    "check_sums_mac": N_("(on macOS:)"),
+    "check_key": N_("2. The key is the portal's: the SHA-256 printed must be the fingerprint "
+                    "that the portal's operator gives out separately. This bundle was signed "
+                    "with the key whose fingerprint is:"),
+    "check_list": N_("3. The list of files was signed with that key: OpenSSL prints "
+                     "\"Signature Verified Successfully\"."),
+    "check_manifest": N_("4. The manifest (each file with its SHA-256, exhibit and pages) was "
+                         "signed with that key: OpenSSL prints \"Signature Verified "
+                         "Successfully\"."),
+    "stamp": N_("page {page} of {total}"),  # beside the Bates number on every page
     "index": N_("Index"),
     "page": N_("Page"),
     "pages": N_("Pages"),
@@ -86,7 +98,7 @@ TEXT: dict[str, str] = {
     "litigation": N_("Litigation"),
     "court": N_("Court"),
     "court_case_number": N_("Court case number"),
-    "filed_on": N_("Filed on"),
+    "filed_on": N_("Filed in court on"),
     "judgment": N_("Judgment"),
     "judgment_on": N_("Judgment on"),
     "served_on": N_("Served on"),
@@ -102,6 +114,7 @@ TEXT: dict[str, str] = {
     "size": N_("Size"),
     "exhibits": N_("Exhibits"),
     "withdrawn": N_("Withdrawn {date}: {reason}"),
+    "withdrawn_mark": N_("Withdrawn"),
     "uploaded": N_("Uploaded by {name}, {when}"),
     "native_file": N_("Native file in the ZIP"),
     "sheet_pages": N_("The file's {count} page(s) follow this sheet, as they are."),
@@ -137,32 +150,4 @@ REASON_TOO_LARGE = N_("the image is too large to show: {width} × {height} pixel
 REASON_NOT_PRINTABLE = N_("files of this type cannot be printed.")
 
 EVENT_LABELS: dict[str, str] = k.LABELS  # one table of event words for every view
-
-# One line of detail per event kind, from its payload (keys as in event_kinds).
-EVENT_DETAILS: dict[str, str] = {
-    k.DISPUTE_FILED: N_("{number}, {institution}"),
-    k.DISPUTE_CORRECTED: N_("Changed: {fields}"),
-    k.STAGE_ADVANCED: N_("{from} → {to}"),
-    k.DISPUTE_CLOSED: N_("{resolution}. {summary}"),
-    k.DISPUTE_WITHDRAWN: N_("Reason: {reason}"),
-    k.DISPUTE_REOPENED: N_("Reason: {reason}"),
-    k.ASSIGNED: N_("To {handler_name}"),
-    k.EVIDENCE_ATTACHED: N_("Exhibit {exhibit}"),
-    k.EVIDENCE_WITHDRAWN: N_("Exhibit {exhibit}: {reason}"),
-    k.CONTACT_LOGGED: N_("{channel}, {agent_name}: {summary}"),
-    k.DEMAND_RECORDED: N_("Sent on {sent_on}"),
-    k.EXHIBIT_DESCRIBED: N_("Exhibit {exhibit}"),
-    k.DOCUMENT_MADE: N_("{title} ({format})"),
-    k.OFFER_ANSWERED: N_("{answer}. {note}"),
-    k.MEDIATION_RECORDED: N_("{body} {reference}, {mediator}: {result}"),
-    k.MEDIATION_SESSION_RECORDED: N_("Held on {held_on}: {notes}"),
-    k.LITIGATION_RECORDED: N_("{court} {case_number}, filed on {filed_on}"),
-    k.HEARING_RECORDED: N_("Held on {held_on}: {notes}"),
-    k.JUDGMENT_RECORDED: N_("{judgment} ({judgment_on}); appeal by {appeal_by}"),
-    k.CLAIM_LINES_SAVED: N_("{charges} charges, {payments} payments, {dues} due dates"),
-    k.DEADLINE_EXTENDED: N_("{rule}: {days} days. {reason}"),
-    k.DEADLINE_PAUSED: N_("{rule}: {reason}"),
-    k.DEADLINE_RESUMED: N_("{rule}"),
-    k.BUNDLE_EXPORTED: N_("Notes included: {include_notes}; unmasked: {unmasked} {reason}"),
-    k.FIELD_UNMASKED: N_("{field}: {reason}"),
-}
+# The chronology's line of detail per event kind is `dispute.event_words.DETAILS`.

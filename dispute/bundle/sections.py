@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from dispute import event_kinds
-from dispute.bundle import phrases, render
+from dispute import event_words
+from dispute.bundle import checksums, phrases, render
+from dispute.bundle import manifest as mf
 from dispute.bundle.content import BundleContent
 from dispute.claim import working
-from dispute.claims import calculated_detail
 from dispute.offers import STATUS_LABELS, Offer
 from dispute.bundle.exhibits import Prepared
-from dispute.deadlines.recount import describe_move
-from dispute.documents.kinds import document_title
 from dispute.i18n import format_date, format_datetime, format_money, translator
 from dispute.vocab import (Channel, ErrorCategory, EvidenceKind, Product, Remedy, Resolution,
                            Role, Stage, label)
@@ -76,36 +74,10 @@ class Words:
 
 def event_details(kind: str, payload: dict[str, Any], content: BundleContent,
                   w: Words) -> str:
-    """One line about an event, from its payload; unknown keys are left blank."""
-    if kind in (event_kinds.MESSAGE_SENT, event_kinds.INFORMATION_REQUESTED):
-        return content.messages.get(str(payload.get("message_id")), "")
-    if kind == event_kinds.DEADLINE_MOVED:
-        return describe_move(payload, w._, w.d)
-    if kind == event_kinds.CLAIM_CALCULATED:
-        return calculated_detail(payload, w._, w.lang)
-    if kind == event_kinds.DOCUMENT_MADE:
-        payload = {**payload, "title": document_title(payload.get("kind"), w._),
-                   "format": str(payload.get("format", "")).upper(), "kind": None}
-    template = phrases.EVENT_DETAILS.get(kind)
-    if template is None:
-        return ""
-    values: dict[str, Any] = {}
-    for key, value in payload.items():
-        if key in ("from", "to", "resolution", "channel", "answer", "kind"):
-            value = w.vocab(value)
-        elif key == "fields" or (key == "after" and isinstance(value, dict)):
-            value = ", ".join(value)
-        elif isinstance(value, bool):
-            value = "✓" if value else "—"
-        values[key] = "" if value is None else value
-    if kind == event_kinds.DISPUTE_CORRECTED:
-        values.setdefault("fields", ", ".join(payload.get("after", {}) or {}))
-    return w._(template).format_map(_Blank(values)).strip(" .,:;")
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
+    """One line about an event, from its payload, in the bundle's language (the same words as
+    the timeline: `dispute.event_words`)."""
+    return event_words.detail(kind, payload, w._, w.lang,
+                              messages=getattr(content, "messages", None))
 
 
 def offer_terms(offer: Offer, w: Words) -> str:
@@ -160,7 +132,7 @@ def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layo
         index_sections=index_sections, product=w.vocab(c.dispute.product),
         error_category=w.vocab(c.dispute.error_category),
         remedies=", ".join(w.vocab(r) for r in c.dispute.remedies),
-        events=[{"when": w.dt(e.at), "label": w._(phrases.EVENT_LABELS.get(e.kind, e.kind)),
+        events=[{"when": w.dt(e.at), "label": event_words.label(e.kind, w._),
                  "actor": _who(e.actor, w), "details": event_details(e.kind, e.payload, c, w)}
                 for e in c.events],
         contacts=[{"when": w.dt(x.contacted_at), "channel": w.vocab(x.channel),
@@ -172,11 +144,26 @@ def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layo
                  "status": w.t(_OFFER_STATUS.get(o.status, STATUS_LABELS[o.status])),
                  "answered_at": w.dt(o.answered_at), "answer_note": o.answer_note or ""}
                 for o in c.offers],
-        **_records(c.proceedings),
+        **_records(c.proceedings, w),
         notes=[{"when": w.dt(n.created_at), "author": n.author_name, "body": n.body}
                for n in c.notes] if c.options.include_notes else None,
         exhibits=exhibit_rows(c, prepared, layout, w),
-        calculation=calculation(c, w))
+        calculation=calculation(c, w), checks=checks(c, w))
+
+
+def checks(content: BundleContent, w: Words) -> list[dict[str, Any]]:
+    """The cover's "how to check this bundle": each step in the bundle's language with the
+    commands to run (sha256sum and OpenSSL, which everyone has)."""
+    return [
+        {"text": w.text["check_sums"], "commands": [checksums.SUMS_COMMAND]},
+        {"text": w.text["check_sums_mac"], "commands": [checksums.SUMS_COMMAND_MAC]},
+        {"text": w.text["check_key"], "value": content.signer_key_sha256,
+         "commands": [checksums.KEY_COMMAND]},
+        {"text": w.text["check_list"], "commands": [checksums.signature_command(
+            checksums.SUMS_NAME, checksums.SUMS_SIGNATURE_NAME)]},
+        {"text": w.text["check_manifest"], "commands": [checksums.signature_command(
+            mf.MANIFEST_NAME, mf.SIGNATURE_NAME)]},
+    ]
 
 
 def calculation(content: BundleContent, w: Words) -> dict[str, Any] | None:
@@ -195,16 +182,22 @@ def calculation(content: BundleContent, w: Words) -> dict[str, Any] | None:
             "total": working.total_line(result, w.lang)}
 
 
-def _records(p) -> dict:
+def _records(p, w: Words) -> dict:
     """The mediation and litigation records as the template reads them: each with its
-    sittings, the judgment on the litigation record."""
+    sittings, the judgment on the litigation record; a hearing with its kind, time and
+    courtroom."""
     mediation = litigation = None
     if p.mediation:
         mediation = {**p.mediation.model_dump(), "sessions": p.sessions}
     if p.litigation:
         judgment = (p.judgment.model_dump() if p.judgment else
                     {"judgment": "", "judgment_on": None, "served_on": None, "appeal_by": None})
-        litigation = {**p.litigation.model_dump(), **judgment, "hearings": p.hearings}
+        hearings = [{"held_on": h.held_on, "notes": h.notes,
+                     "what": " · ".join(x for x in (
+                         w.t(label(h.kind, lambda m: m)),
+                         f"{h.starts_at:%H:%M}" if h.starts_at else "", h.courtroom) if x)}
+                    for h in p.hearings]
+        litigation = {**p.litigation.model_dump(), **judgment, "hearings": hearings}
     return {"mediation": mediation, "litigation": litigation}
 
 

@@ -70,6 +70,16 @@ def key_fingerprint(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def public_der_sha256(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    """SHA-256 of the public key in DER (SubjectPublicKeyInfo): what `openssl pkey -pubin -in
+    portal.pem -outform DER | openssl dgst -sha256` prints, so a court can compare it with the
+    fingerprint the portal's operator gives out, using OpenSSL alone."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    der = public.public_bytes(serialization.Encoding.DER,
+                              serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(der).hexdigest()
+
+
 def load_public_pem(pem: bytes) -> Ed25519PublicKey | None:
     """A public key from PEM (or the public half of a private key PEM); None when it is not one."""
     try:

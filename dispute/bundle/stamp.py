@@ -1,9 +1,11 @@
-"""The Bates stamp on every page: `DSP-2026-000123-0001  page 1 of 300`, bottom right, upright.
+"""The Bates stamp on every page: `DSP-2026-000123-0001  page 1 of 300` (in a Chinese bundle
+`DSP-2026-000123-0001  第 1 页 共 300 页`), bottom right, upright.
 
 Written straight into each page's content (the page's own drawing wrapped in q/Q so it cannot
 move the stamp), in Courier, a standard PDF font every reader has: nothing is embedded and no
 page is re-parsed, so stamping 300 pages takes milliseconds. A rotated page (/Rotate) gets the
-stamp turned with it, so it reads upright where the viewer shows the page.
+stamp turned with it, so it reads upright where the viewer shows the page. A stamp in Chinese
+uses a few glyphs of the bundle's own Chinese font, embedded once (`stamp_font`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ def bates(number: str, page: int) -> str:
     return f"{number}-{page:04d}"
 
 
-def stamp_text(number: str, page: int, total: int) -> str:
-    return f"{bates(number, page)}  page {page} of {total}"
+PAGE_OF = "page {page} of {total}"  # the English words; a bundle passes its own language's
+
+
+def stamp_text(number: str, page: int, total: int, words: str = PAGE_OF) -> str:
+    return f"{bates(number, page)}  " + words.format(page=page, total=total)
 
 
 def _stream(writer: PdfWriter, data: bytes):
@@ -69,22 +74,33 @@ def _resources(page: PageObject) -> DictionaryObject:
     return res
 
 
-def stamp_all(writer: PdfWriter, number: str) -> None:
-    """Stamp every page of `writer` with its Bates number and "page X of N"."""
+def stamp_all(writer: PdfWriter, number: str, words: str = PAGE_OF) -> None:
+    """Stamp every page of `writer` with its Bates number and "page X of N" in `words` (a
+    format with {page} and {total}, in the bundle's language)."""
     total = len(writer.pages)
-    font = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Courier"),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+    texts = [stamp_text(number, index, total, words) for index in range(1, total + 1)]
+    if all(t.isascii() for t in texts):
+        font = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Courier"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+        show = lambda t: f"({t})"  # noqa: E731
+        measure = lambda t: CHAR_WIDTH * len(t)  # noqa: E731
+    else:
+        from dispute.bundle import stamp_font
+
+        embedded = stamp_font.embed(writer, set("".join(texts)))
+        font, show = embedded.ref, embedded.encode
+        measure = lambda t: embedded.width(t, FONT_SIZE)  # noqa: E731
     push, pop = _stream(writer, b"q\n"), _stream(writer, b"\nQ\n")
     for index, page in enumerate(writer.pages, start=1):
-        text = stamp_text(number, index, total)
+        text = texts[index - 1]
         (a, b, c, d, e, f), width, _height = _display_to_user(page)
-        dx = width - MARGIN_RIGHT - CHAR_WIDTH * len(text)
+        dx = width - MARGIN_RIGHT - measure(text)
         dy = MARGIN_BOTTOM
         ox, oy = e + a * dx + c * dy, f + b * dx + d * dy
         draw = (f"q BT {FONT_KEY} {FONT_SIZE} Tf 0 0 0 rg "
-                f"{a} {b} {c} {d} {ox:.2f} {oy:.2f} Tm ({text}) Tj ET Q\n").encode("ascii")
+                f"{a} {b} {c} {d} {ox:.2f} {oy:.2f} Tm {show(text)} Tj ET Q\n").encode("ascii")
         resources = _resources(page)
         fonts = resources.get("/Font")
         fonts = DictionaryObject() if fonts is None else DictionaryObject(fonts.get_object())

@@ -40,7 +40,7 @@ from typing import Any, Literal
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from jsonschema import Draft202012Validator
 
-from dispute.bundle import manifest as mf
+from dispute.bundle import checksums, manifest as mf
 from dispute.bundle.signing import key_fingerprint, load_public_pem, signature_holds
 
 ProblemKind = Literal["altered", "missing", "unexpected", "signature", "manifest", "unsafe",
@@ -228,10 +228,11 @@ def verify_bundle(zip_path: Path,
             return result
         manifest, errors = parse_manifest(raw)
         result.problems += [Problem("manifest", mf.MANIFEST_NAME, e) for e in errors]
-        _check_signature(result, zf, members, raw, manifest, trusted)
+        key = _check_signature(result, zf, members, raw, manifest, trusted)
         if manifest is None:
             return result
         _check_files(result, zf, members, manifest)
+        _check_everyday(result, zf, members, key)
     return result
 
 
@@ -357,16 +358,82 @@ def _check_files(result: VerifyResult, zf: zipfile.ZipFile,
                 "altered", path, f"SHA-256 {digest} ({size} bytes), manifest says "
                                  f"{entry['sha256']} ({entry['size']} bytes)"))
     for name in members:
-        if name not in listed and name not in (mf.MANIFEST_NAME, mf.SIGNATURE_NAME):
+        if name not in listed and name not in (mf.MANIFEST_NAME, mf.SIGNATURE_NAME,
+                                               *_EVERYDAY):
             result.problems.append(Problem("unexpected", name, "not in the manifest"))
+
+
+# The files that let a bundle be checked with sha256sum and OpenSSL (dispute.bundle.checksums).
+_EVERYDAY = (checksums.SUMS_NAME, checksums.SUMS_SIGNATURE_NAME, checksums.PUBLIC_KEY_NAME)
+
+
+def _check_everyday(result: VerifyResult, zf: zipfile.ZipFile,
+                    members: dict[str, list[zipfile.ZipInfo]], key: Ed25519PublicKey | None
+                    ) -> None:
+    """SHA256SUMS, its signature and portal.pem, when present (bundles made before issue 16
+    have none): each listed file has the listed SHA-256, the list is signed by the manifest's
+    key, and portal.pem is that key. A court checking with sha256sum and OpenSSL then checks
+    the same bundle that `verify` passes."""
+    if checksums.SUMS_NAME not in members:
+        return
+    try:
+        info = members[checksums.SUMS_NAME][-1]
+        if info.file_size > mf.MAX_BYTES:
+            raise ValueError(f"{info.file_size} bytes")
+        raw = _read_member(zf, info)
+    except _UNREADABLE as exc:
+        result.problems.append(Problem("altered", checksums.SUMS_NAME, f"cannot be read ({exc})"))
+        return
+    listed, bad = checksums.parse(raw)
+    result.problems += [Problem("altered", checksums.SUMS_NAME, b) for b in bad]
+    for path, digest in listed.items():
+        if path not in members:
+            result.problems.append(Problem("missing", path, "listed in SHA256SUMS, not in the ZIP"))
+            continue
+        try:
+            actual, _size = _sha256_member(zf, members[path][-1])
+        except _UNREADABLE as exc:
+            result.problems.append(Problem("altered", path, f"cannot be read ({exc})"))
+            continue
+        if actual != digest:
+            result.problems.append(Problem("altered", path, f"SHA-256 {actual}, SHA256SUMS "
+                                                            f"says {digest}"))
+    if key is None:
+        return
+    try:
+        info = members[checksums.SUMS_SIGNATURE_NAME][-1]
+        if info.file_size > MAX_SIGNATURE_BYTES:
+            raise ValueError(f"{info.file_size} bytes, not a signature")
+        signature = _read_member(zf, info)
+    except KeyError:
+        result.problems.append(Problem("missing", checksums.SUMS_SIGNATURE_NAME, "no signature"))
+        signature = None
+    except _UNREADABLE as exc:
+        result.problems.append(Problem("signature", checksums.SUMS_SIGNATURE_NAME,
+                                       f"cannot be read ({exc})"))
+        signature = None
+    if signature is not None and not signature_holds(key, signature, raw):
+        result.problems.append(Problem("signature", checksums.SUMS_SIGNATURE_NAME,
+                                       "does not match SHA256SUMS"))
+    if checksums.PUBLIC_KEY_NAME in members:
+        try:
+            pem = _read_member(zf, members[checksums.PUBLIC_KEY_NAME][-1])[:8192]
+        except _UNREADABLE:
+            pem = b""
+        named = load_public_pem(pem)
+        if named is None or key_fingerprint(named) != key_fingerprint(key):
+            result.problems.append(Problem("signature", checksums.PUBLIC_KEY_NAME,
+                                           "is not the key that signed the bundle"))
 
 
 def _check_signature(result: VerifyResult, zf: zipfile.ZipFile,
                      members: dict[str, list[zipfile.ZipInfo]], raw: bytes,
-                     manifest: dict[str, Any] | None, trusted: Ed25519PublicKey | None) -> None:
+                     manifest: dict[str, Any] | None, trusted: Ed25519PublicKey | None
+                     ) -> Ed25519PublicKey | None:
+    """Check manifest.sig; the key it was checked with (None when it could not be)."""
     if mf.SIGNATURE_NAME not in members:
         result.problems.append(Problem("missing", mf.SIGNATURE_NAME, "no signature"))
-        return
+        return None
     info = members[mf.SIGNATURE_NAME][-1]
     try:
         if info.file_size > MAX_SIGNATURE_BYTES:
@@ -374,7 +441,7 @@ def _check_signature(result: VerifyResult, zf: zipfile.ZipFile,
         signature = _read_member(zf, info)
     except _UNREADABLE as exc:
         result.problems.append(Problem("signature", mf.SIGNATURE_NAME, f"cannot be read ({exc})"))
-        return
+        return None
     key = trusted
     if key is None:
         named = manifest["signer"]["public_key"] if manifest is not None else None
@@ -382,7 +449,7 @@ def _check_signature(result: VerifyResult, zf: zipfile.ZipFile,
         if key is None:
             result.problems.append(Problem("signature", mf.SIGNATURE_NAME,
                                            "the manifest names no usable signing key"))
-            return
+            return None
     result.signer_fingerprint = key_fingerprint(key)
     result.trusted = trusted is not None
     if not signature_holds(key, signature, raw):
@@ -390,3 +457,4 @@ def _check_signature(result: VerifyResult, zf: zipfile.ZipFile,
         result.problems.append(Problem("signature", mf.SIGNATURE_NAME,
                                        f"does not match manifest.json for {who} "
                                        f"(SHA-256 {result.signer_fingerprint[:16]}…)"))
+    return key

@@ -113,3 +113,52 @@ def top_error_categories(tx, scope: Scope, top: int):
         SELECT d.error_category, count(*) AS disputes FROM disputes d WHERE {where}
         GROUP BY d.error_category ORDER BY disputes DESC, d.error_category LIMIT ?""",
                       [*params, top])
+
+
+def headline(tx, scope: Scope, today: date, week_last: date):
+    """Open disputes, those whose nearest lender deadline has passed (the queue's "overdue"),
+    and those whose nearest lender deadline falls between today and `week_last`."""
+    where, params = _where(scope)
+    return tx.execute(f"""
+        SELECT count(*) FILTER (WHERE d.stage <> 'closed') AS open,
+               count(*) FILTER (WHERE d.stage <> 'closed' AND d.next_due_by < ?) AS overdue,
+               count(*) FILTER (WHERE d.stage <> 'closed' AND d.next_due_by >= ?
+                                AND d.next_due_by <= ?) AS due_this_week
+        FROM disputes d WHERE {where}""", [today, today, week_last, *params]).first()
+
+
+def lender_decided_between(tx, scope: Scope, first: date, last: date, today: date):
+    """Lender deadlines due in [first, last] that are decided: met, and missed."""
+    where, params = _where(scope)
+    return tx.execute(f"""
+        WITH decided AS (SELECT {status_sql()} AS status
+                         FROM deadlines dl JOIN disputes d ON d.id = dl.dispute_id
+                         WHERE {where} AND dl.party = 'lender'
+                           AND dl.due_by >= ? AND dl.due_by <= ?)
+        SELECT count(*) FILTER (WHERE status = 'met') AS met,
+               count(*) FILTER (WHERE status = 'missed') AS missed FROM decided""",
+                      [today, *params, first, last]).first()
+
+
+def median_days_to_close(tx, scope: Scope, closing_kinds: tuple[str, ...]):
+    """The median number of days from filing to the last closing event of closed disputes."""
+    where, params = _where(scope)
+    marks = ", ".join("?" for _ in closing_kinds)
+    return tx.execute(f"""
+        WITH closed AS (
+            SELECT d.id, d.filed_at, max(e.occurred_at) AS closed_at
+            FROM disputes d JOIN events e ON e.dispute_id = d.id AND e.kind IN ({marks})
+            WHERE {where} AND d.stage = 'closed' GROUP BY d.id, d.filed_at)
+        SELECT percentile_cont(0.5) WITHIN GROUP (
+                   ORDER BY CAST(closed_at AS DATE) - CAST(filed_at AS DATE)) AS median_days,
+               count(*) AS closed
+        FROM closed""", [*closing_kinds, *params]).first()
+
+
+def next_due_between(tx, scope: Scope, first: date, last: date):
+    """Open disputes by the day their nearest lender deadline falls, in [first, last]."""
+    where, params = _where(scope)
+    return tx.execute(f"""
+        SELECT d.next_due_by AS due_by, count(*) AS disputes FROM disputes d
+        WHERE {where} AND d.stage <> 'closed' AND d.next_due_by >= ? AND d.next_due_by <= ?
+        GROUP BY d.next_due_by ORDER BY d.next_due_by""", [*params, first, last])

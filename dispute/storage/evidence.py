@@ -54,3 +54,15 @@ def referenced_objects(tx) -> set[str]:
     the exhibits and the documents kept on disputes."""
     return set(tx.execute("SELECT sha256 FROM evidence UNION "
                           "SELECT sha256 FROM documents").column())
+
+
+def correct(tx, evidence_id: UUID, kind: str, description: str, recorded_on) -> None:
+    """What the uploader or the team corrected of an exhibit (its bytes never change)."""
+    tx.execute("UPDATE evidence SET kind = ?, description = ?, recorded_on = ? WHERE id = ?",
+               (kind, description, recorded_on, evidence_id))
+
+
+def withdraw(tx, evidence_id: UUID, at, reason: str) -> None:
+    """Mark an exhibit withdrawn; the row and the stored bytes stay (chain of custody)."""
+    tx.execute("UPDATE evidence SET withdrawn_at = ?, withdrawn_reason = ? WHERE id = ?",
+               (at, reason, evidence_id))

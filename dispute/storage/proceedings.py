@@ -54,6 +54,32 @@ def add_sitting(tx, record: Record, *, sitting_id: UUID, dispute_id: UUID, held_
                (sitting_id, dispute_id, held_on, notes, recorded_by, recorded_at))
 
 
+def add_hearing(tx, *, hearing_id: UUID, dispute_id: UUID, held_on, starts_at, courtroom: str,
+                kind: str, notes: str, recorded_by: UUID, recorded_at: datetime) -> None:
+    """A court hearing with its time, courtroom and kind (migration 0016)."""
+    tx.execute("INSERT INTO hearings (id, dispute_id, held_on, starts_at, courtroom, kind, notes, "
+               "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               (hearing_id, dispute_id, held_on, starts_at, courtroom, kind, notes, recorded_by,
+                recorded_at))
+
+
 def sittings(tx, record: Record, dispute_id: UUID) -> list[dict[str, Any]]:
     return tx.execute(f"SELECT * FROM {_SITTINGS[record]} WHERE dispute_id = ? "
                       "ORDER BY held_on, recorded_at", (dispute_id,)).dicts()
+
+
+def hearing(tx, dispute_id: UUID, hearing_id: UUID) -> dict[str, Any] | None:
+    """One hearing of this dispute with the court and case number (None: not this dispute's)."""
+    return tx.execute("SELECT h.*, l.court, l.case_number FROM hearings h "
+                      "JOIN litigation l ON l.dispute_id = h.dispute_id "
+                      "WHERE h.dispute_id = ? AND h.id = ?", (dispute_id, hearing_id)).first()
+
+
+def docket_hearings(tx, since) -> list[dict[str, Any]]:
+    """Every hearing on or after `since` of the disputes on the docket (open, in mediation or
+    litigation), with the dispute's number, the court and its case number, soonest first."""
+    return tx.execute("SELECT h.*, d.number, l.court, l.case_number FROM hearings h "
+                      "JOIN disputes d ON d.id = h.dispute_id "
+                      "JOIN litigation l ON l.dispute_id = h.dispute_id "
+                      "WHERE d.stage IN ('mediation', 'litigation') AND h.held_on >= ? "
+                      "ORDER BY h.held_on, h.starts_at, d.number", (since,)).dicts()

@@ -93,6 +93,11 @@ def where(f, r: Resolved, *, with_stage: bool = True,
     if f.overdue:
         parts.append("d.next_due_by < ? AND d.stage <> 'closed'")
         params.append(r.today)
+    if getattr(f, "open_only", False):
+        parts.append("d.stage <> 'closed'")
+    if getattr(f, "due_on", None):
+        parts.append("d.next_due_by = ? AND d.stage <> 'closed'")
+        params.append(f.due_on)
     text = f.text.strip()
     if NUMBER.fullmatch(text.upper()):
         # A whole dispute number names one dispute: an index lookup, not a scan of every text.

@@ -1,0 +1,137 @@
+"""Hearings with their time, courtroom and kind, and calendar files (RFC 5545) for each hearing
+and for the docket (issue 16 item 11)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+from icalendar import Calendar
+
+from dispute import cases, workflow
+from dispute.errors import Forbidden, InvalidInput, NotFound
+from dispute.hearing_calendar import docket_calendar, hearing_calendar
+from dispute.proceedings import add_hearing, get_proceedings
+from dispute.vocab import HearingKind, Role
+from tests.conftest import filing_form, make_user, raw
+from tests.test_pages import portal  # noqa: F401  (a fixture)
+from tests.test_workflow import FORMS
+from tests.test_workflow_pages import open_page, texts
+
+
+def to_court(ctx, staff, legal, number) -> None:
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    workflow.move(ctx, staff, number, "to_mediation", FORMS["to_mediation"])
+    workflow.move(ctx, legal, number, "to_litigation", FORMS["to_litigation"])
+
+
+@pytest.fixture
+def court(portal):
+    borrower = make_user(portal)
+    staff = make_user(portal, Role.STAFF, email="staff@example.com", name="李静")
+    legal = make_user(portal, Role.LEGAL, email="legal@example.com", name="陈律师")
+    number = cases.file_dispute(portal, borrower, filing_form())
+    to_court(portal, staff, legal, number)
+    return portal, number, borrower, staff, legal
+
+
+def events_of(ics: bytes) -> list:
+    return [c for c in Calendar.from_ical(ics).walk("VEVENT")]
+
+
+def test_a_hearing_keeps_its_time_courtroom_and_kind(court):
+    ctx, number, borrower, _staff, legal = court
+    add_hearing(ctx, legal, number, {"held_on": date(2026, 12, 15), "starts_at": "09:30",
+                                     "courtroom": "第三法庭", "kind": "judgment",
+                                     "notes": "宣判"})
+    [h] = get_proceedings(ctx, borrower, number).hearings
+    assert (h.held_on, h.starts_at, h.courtroom, h.kind) == (
+        date(2026, 12, 15), time(9, 30), "第三法庭", HearingKind.JUDGMENT)
+    with pytest.raises(InvalidInput) as bad:
+        add_hearing(ctx, legal, number, {"held_on": None, "starts_at": "25:99",
+                                         "kind": "party"})
+    assert set(bad.value.fields) >= {"held_on", "starts_at", "kind"}
+    assert len(get_proceedings(ctx, borrower, number).hearings) == 1
+
+
+def test_hearings_recorded_before_the_migration_read_as_trials(court):
+    ctx, number, borrower, _staff, legal = court
+    did = raw(ctx.db, "SELECT id FROM disputes WHERE number = ?", (number,)).scalar()
+    ctx.db.write(lambda tx: tx.execute(
+        "INSERT INTO hearings (id, dispute_id, held_on, notes, recorded_by, recorded_at) "
+        "VALUES (gen_random_uuid(), ?, DATE '2026-11-15', 'old', ?, now())", (did, legal.id)))
+    [h] = get_proceedings(ctx, borrower, number).hearings
+    assert h.kind == HearingKind.TRIAL and h.starts_at is None
+
+
+def test_the_calendar_file_of_a_hearing_is_rfc_5545_in_utc(court):
+    ctx, number, borrower, _staff, legal = court
+    hid = add_hearing(ctx, legal, number, {"held_on": date(2026, 12, 15), "starts_at": "09:30",
+                                           "courtroom": "第三法庭", "kind": "trial",
+                                           "notes": "内部：证人名单"})
+    ics = hearing_calendar(ctx, borrower, number, hid, "zh_CN")
+    text = ics.decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    assert "VERSION:2.0" in text and "PRODID:" in text
+    assert "DTSTART:20261215T013000Z" in text  # 09:30 in Shanghai
+    [event] = events_of(ics)
+    assert event["UID"] == f"{hid}@dispute-portal"
+    assert event.decoded("DTSTART") == datetime(2026, 12, 15, 1, 30, tzinfo=timezone.utc)
+    assert "开庭" in str(event["SUMMARY"]) and number in str(event["SUMMARY"])
+    assert "上海市浦东新区人民法院" in str(event["LOCATION"]) and "第三法庭" in str(event["LOCATION"])
+    assert "证人名单" not in text  # notes never leave in a calendar file
+    en = events_of(hearing_calendar(ctx, legal, number, hid, "en"))[0]
+    assert "Trial hearing" in str(en["SUMMARY"])
+    other = make_user(ctx, email="other@example.com")
+    with pytest.raises(NotFound):
+        hearing_calendar(ctx, other, number, hid)
+
+
+def test_a_hearing_without_a_time_is_an_all_day_event(court):
+    ctx, number, _borrower, _staff, legal = court
+    hid = add_hearing(ctx, legal, number, {"held_on": date(2026, 12, 20), "kind": "pretrial"})
+    ics = hearing_calendar(ctx, legal, number, hid, "en")
+    assert "DTSTART;VALUE=DATE:20261220" in ics.decode()
+    assert events_of(ics)[0].decoded("DTSTART") == date(2026, 12, 20)
+
+
+def test_the_docket_calendar_holds_the_docket_hearings_from_a_month_ago(court):
+    ctx, number, borrower, staff, legal = court
+    second = cases.file_dispute(ctx, borrower, filing_form(institution="中国银行"))
+    to_court(ctx, staff, legal, second)
+    today = ctx.today()
+    add_hearing(ctx, legal, number, {"held_on": today + timedelta(days=3), "starts_at": "14:00"})
+    add_hearing(ctx, legal, second, {"held_on": today + timedelta(days=1), "kind": "mediation"})
+    add_hearing(ctx, legal, second, {"held_on": today - timedelta(days=45)})  # too old
+    events = events_of(docket_calendar(ctx, staff, "zh_CN"))
+    assert [str(e["SUMMARY"]).split("：")[1] for e in events] == [second, number]
+    assert "调解" in str(events[0]["SUMMARY"])
+    with pytest.raises(Forbidden):
+        docket_calendar(ctx, borrower)
+    workflow.move(ctx, staff, second, "close", FORMS["close"])
+    assert len(events_of(docket_calendar(ctx, legal))) == 1
+
+
+# --- through the pages ------------------------------------------------------------------------
+
+def test_legal_records_a_hearing_on_the_workspace_and_gets_its_calendar(court):
+    ctx, number, borrower, _staff, legal = court
+    at = open_page(legal, "pages/workspace.py", number, lang="zh_CN")
+    assert not at.exception
+    at.selectbox(key="hearing_kind").set_value("judgment")
+    at.date_input(key="hearing_held_on").set_value(date(2026, 12, 15))
+    at.time_input(key="hearing_starts_at").set_value(time(14, 30))
+    at.text_input(key="hearing_courtroom").input("第五法庭")
+    at.button(key="hearing_submit").click().run()
+    assert not at.exception
+    [h] = get_proceedings(ctx, legal, number).hearings
+    assert (h.kind, h.starts_at, h.courtroom) == (HearingKind.JUDGMENT, time(14, 30), "第五法庭")
+
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    assert "**宣判**" in texts(at) and "14:30" in texts(at) and "第五法庭" in texts(at)
+    assert any(f"ics_{h.id}" in str(b.proto) for b in at.get("download_button"))
+
+    at = open_page(legal, "pages/docket.py", lang="zh_CN")
+    assert not at.exception
+    assert any("庭审日历（ICS）" in str(b.proto) for b in at.get("download_button"))

@@ -1,0 +1,53 @@
+"""Correcting an exhibit's kind, description and date, and withdrawing it with a reason: two
+forms under each exhibit the user may change (`dispute.exhibit_changes.may_change`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dispute.exhibit_changes import correct_exhibit, withdraw_exhibit
+from dispute.models import EvidenceItem, User
+from dispute.vocab import EvidenceKind, label
+from ui import forms, session
+from ui.render import field_error
+
+
+def correct_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
+    _ = session.t()
+    key = f"exc_{item.id}"
+    with st.expander(_("Correct the kind, description or date of {exhibit}").format(
+            exhibit=item.exhibit)):
+        errors = forms.errors(key)
+        kinds = [k.value for k in EvidenceKind]
+        kind = st.selectbox(_("Kind of evidence"), kinds, index=kinds.index(item.kind.value),
+                            format_func=lambda v: label(EvidenceKind(v), _), key=f"{key}_kind")
+        description = st.text_input(_("What it shows"), value=item.description,
+                                    key=f"{key}_desc")
+        field_error(errors, "description")
+        recorded = st.date_input(_("Date it records"), value=item.recorded_on,
+                                 max_value=ctx.today(), key=f"{key}_date", format="YYYY-MM-DD")
+        field_error(errors, "recorded_on")
+        st.caption(_("The earlier values stay in the timeline."))
+        if st.button(_("Save the correction"), key=f"{key}_submit"):
+            forms.submit(key, lambda: correct_exhibit(ctx, user, number, item.id, {
+                "kind": kind, "description": description, "recorded_on": recorded}),
+                _("{exhibit} corrected.").format(exhibit=item.exhibit))
+
+
+def withdraw_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
+    _ = session.t()
+    key = f"exw_{item.id}"
+    with st.expander(_("Withdraw {exhibit}").format(exhibit=item.exhibit)):
+        errors = forms.errors(key)
+        st.caption(_("A withdrawn exhibit is kept, with its file, for the record: it stays on "
+                     "this page and in bundles, marked withdrawn with your reason. This cannot "
+                     "be undone."))
+        reason = st.text_area(_("Why it is withdrawn"), key=f"{key}_reason", height=80)
+        field_error(errors, "reason")
+        sure = st.checkbox(_("Withdraw {exhibit} ({name})").format(
+            exhibit=item.exhibit, name=item.original_name), key=f"{key}_sure")
+        if st.button(_("Withdraw the exhibit"), key=f"{key}_submit", disabled=not sure):
+            forms.submit(key, lambda: withdraw_exhibit(ctx, user, number, item.id,
+                                                       {"reason": reason}),
+                         _("{exhibit} withdrawn.").format(exhibit=item.exhibit),
+                         clear=[f"{key}_reason", f"{key}_sure"])

@@ -1,0 +1,57 @@
+"""Links into the queue with its filters set (from the dashboard's bars): the query parameters
+are copied into the queue's widgets once, then dropped from the address, so the user can change
+any filter afterwards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+# query parameter → the queue widget's key
+WIDGETS = {"stage": "queue_stage", "institution": "queue_institution",
+           "category": "queue_category", "filed_from": "queue_from", "filed_to": "queue_to"}
+# filters with no widget of their own: kept in the session, shown with a way to clear them
+HIDDEN = {"due_on": "queue_due_on", "open": "queue_open_only"}
+DATES = {"filed_from", "filed_to", "due_on"}
+
+
+def apply(params) -> None:
+    """Copy the filters a link carries into the session (once), and clear the address."""
+    given = {k: params.get(k) for k in (*WIDGETS, *HIDDEN) if params.get(k)}
+    if not given:
+        return
+    for key in (*WIDGETS.values(), *HIDDEN.values()):
+        st.session_state.pop(key, None)   # a link replaces the filters, it does not add to them
+    for name, raw in given.items():
+        value = _value(name, raw)
+        if value is not None:
+            st.session_state[WIDGETS.get(name) or HIDDEN[name]] = value
+    for name in given:
+        del params[name]
+
+
+def hidden_filters() -> dict:
+    """The filters a link set that have no widget: {"due_on": date, "open_only": True}."""
+    found = {}
+    if st.session_state.get("queue_due_on"):
+        found["due_on"] = st.session_state["queue_due_on"]
+    if st.session_state.get("queue_open_only"):
+        found["open_only"] = True
+    return found
+
+
+def clear_hidden() -> None:
+    for key in HIDDEN.values():
+        st.session_state.pop(key, None)
+
+
+def _value(name: str, raw: str):
+    if name in DATES:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            return None
+    if name == "open":
+        return raw == "1"
+    return raw
