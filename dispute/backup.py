@@ -10,7 +10,11 @@ only when complete, so a backup interrupted half-way never looks like a backup.
 The evidence stays encrypted in the backup. Keys are written only with `with_keys`: a backup with
 its key is a readable copy of every ID number and recording in it, and must be kept like one.
 
-Layout of DIR: manifest.json, dispute.duckdb, evidence/objects/<sha[:2]>/<sha>, and with keys
+Each person's key and the name index's key (sealing-keys/, dispute/person_keys.py) are always in
+the backup: they are wrapped by the portal key, so without it they are as unreadable as the rest.
+
+Layout of DIR: manifest.json, dispute.duckdb, evidence/objects/<sha[:2]>/<sha>, sealing-keys/, and
+with keys
 keys/dispute.key (all keys of the keyring) plus any other *.key file of the data directory (the
 bundle signing key).
 """
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from dispute import audit, keys
+from dispute import audit, keys, person_keys
 from dispute.config import Settings
 from dispute.context import Context, open_context
 from dispute.storage import Database, data_keys, evidence, history
@@ -97,6 +101,10 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
                                    "up; run the backup again, or restore that file first."),
                                 sha256=sha)
         total += dest.stat().st_size
+    sealing = person_keys.sealing_dir(ctx.settings.data_dir)
+    if sealing.is_dir():
+        shutil.copytree(sealing, out / person_keys.DIR_NAME,
+                        ignore=shutil.ignore_patterns(".tmp-*"))
     if with_keys:
         keys.create_key_file(out / KEYS_DIR / keys.KEY_FILE_NAME, ctx.keys)
         for other in sorted(ctx.settings.data_dir.glob("*.key")):
@@ -149,6 +157,8 @@ def restore(settings: Settings, source: Path) -> Summary:
     try:
         shutil.copyfile(source / DB_FILE, staging / DB_FILE)
         shutil.copytree(source / OBJECTS, staging / OBJECTS)
+        if (source / person_keys.DIR_NAME).is_dir():
+            shutil.copytree(source / person_keys.DIR_NAME, staging / person_keys.DIR_NAME)
         if manifest["keys_included"]:
             for key_file in sorted((source / KEYS_DIR).glob("*.key")):
                 shutil.copyfile(key_file, staging / key_file.name)

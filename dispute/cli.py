@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from dispute import accounts, audit, backup, demo, keys
+from dispute import accounts, audit, backup, demo, keys, rewrap
 from dispute.config import load_settings
 from dispute.context import open_context
 from dispute.errors import DatabaseLocked, InvalidInput, UserError
@@ -247,6 +247,22 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_rewrap(args: argparse.Namespace) -> int:
+    """After a new key was put first: everything under it, and which old keys can go."""
+    ctx = open_context()
+    try:
+        done = rewrap.rewrap(ctx)
+    finally:
+        ctx.db.close()
+    print(f"re-wrapped {done.key_files} key files, re-encrypted {done.objects} evidence files "
+          "under the current key")
+    if done.removable:
+        print("Nothing is encrypted with key " + ", ".join(done.removable) + " any more: remove "
+              "it from the key file / DISPUTE_KEY, take a new backup, and destroy old backups "
+              "made with keys.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dispute", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -326,6 +342,9 @@ def parser() -> argparse.ArgumentParser:
                                                                       required=True)
     ky.add_parser("new", help="print a new random key (base64url of 32 bytes)").set_defaults(
         fn=cmd_keys_new)
+    ky.add_parser("rewrap", help="after putting a new key first: re-wrap and re-encrypt "
+                                 "everything under it, then list the old keys that can be "
+                                 "removed").set_defaults(fn=cmd_keys_rewrap)
     return p
 
 

@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 from dispute.config import Settings, load_settings
 from dispute.storage import Database, UnitOfWork, evidence
 from dispute.storage.migrate import migrate
-from dispute.storage.sealing import seal_legacy
+from dispute.storage.sealing import legacy_key_ids, reindex_names, reseal_all, upgrade_done
 from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.recount import recount_on_calendar_change
 from dispute.deadlines.store import Calendars, refresh_all, refresh_deadlines
 from dispute.keys import Keyring, open_keyring
-from evidence.store import EvidenceStore
+from dispute.person_keys import SealingKeys, sealing_dir, wrapping_ids
+from evidence.store import EvidenceStore, key_ids_in
 
 
 def _utc_now() -> datetime:
@@ -31,7 +32,8 @@ class Context:
     db: Database
     store: EvidenceStore
     settings: Settings
-    keys: Keyring
+    keys: Keyring  # the portal's keys (evidence, wrapping); people's keys are in `sealing`
+    sealing: SealingKeys
     clock: Callable[[], datetime] = field(default=_utc_now)
     calendars: Calendars = field(default=calendar_for)  # the installed `holidays` release
 
@@ -55,7 +57,11 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
 
     Holding the database means no other process is uploading, so every staged temp file and every
     object without an evidence row is a crash's leftover: both are removed (the upload had not
-    been confirmed to anyone). Objects stored in clear by an older version are encrypted.
+    been confirmed to anyone). Objects stored in clear by an older version are encrypted, and
+    protected fields of an older version are re-sealed once, bound to their rows, under each
+    person's own key (storage/sealing.py). Erasures recorded in the ledger outside the data
+    directory are carried out again (a restored backup does not bring an erased person back),
+    and held erasure requests whose hold has ended are carried out.
     When the holiday calendar differs from the one the stored deadlines were counted with (a
     newer `holidays` release), they are recounted and each moved due date is an event.
     `calendars` and `clock` replace the installed calendar and the system clock (tests, demo).
@@ -65,9 +71,14 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
     db = Database(settings.db_path)
     try:
         applied = migrate(db)
-        keys = open_keyring(db, settings.data_dir, settings.data_key)
-        db.keys = keys
-        seal_legacy(db, keys)
+        keys = open_keyring(db, settings.data_dir, settings.data_key,
+                            in_use=lambda: key_ids_in_use(db, settings))
+        sealing = SealingKeys(sealing_dir(settings.data_dir), keys)
+        db.keys = sealing
+        if not sealing.index_exists() and db.read(upgrade_done):
+            sealing.index()  # the index key file was lost: a new one, and every name re-indexed
+            reindex_names(db, sealing)
+        reseal_all(db, sealing, _utc_now())
         store = EvidenceStore(settings.store_dir, keys)
         store.sweep_temp(older_than_seconds=0)  # we hold the database: no upload is under way
         store.sweep_orphans(db.read(evidence.referenced_objects))
@@ -76,7 +87,7 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
     except BaseException:
         db.close()
         raise
-    ctx = Context(db=db, store=store, settings=settings, keys=keys,
+    ctx = Context(db=db, store=store, settings=settings, keys=keys, sealing=sealing,
                   calendars=calendars or calendar_for, clock=clock or _utc_now)
     db.before_commit = ctx.refresh_deadlines
     try:
@@ -87,6 +98,12 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
         db.close()
         raise
     return ctx
+
+
+def key_ids_in_use(db: Database, settings: Settings) -> set[str]:
+    """Ids of the portal keys some stored ciphertext names: key files, evidence, old fields."""
+    return (wrapping_ids(sealing_dir(settings.data_dir))
+            | key_ids_in(settings.store_dir / "objects") | db.read(legacy_key_ids))
 
 
 def _empty_export_area(data_dir) -> None:

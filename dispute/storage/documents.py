@@ -21,7 +21,7 @@ def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
     rows = tx.execute("SELECT d.*, u.name AS made_by_name FROM documents d "
                       "LEFT JOIN users u ON u.id = d.made_by WHERE d.dispute_id = ? "
                       "ORDER BY d.made_at DESC, d.rowid DESC", (dispute_id,)).dicts()
-    return [opened(tx.keys, r, {"made_by_name": USER_NAME}) for r in rows]
+    return [opened(tx.keys, r, {"made_by_name": (USER_NAME, "made_by")}) for r in rows]
 
 
 def one(tx, dispute_id: UUID, document_id: UUID) -> dict[str, Any] | None:
