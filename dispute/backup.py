@@ -13,8 +13,12 @@ its key is a readable copy of every ID number and recording in it, and must be k
 Each person's key and the name index's key (sealing-keys/, dispute/person_keys.py) are always in
 the backup: they are wrapped by the portal key, so without it they are as unreadable as the rest.
 
-Layout of DIR: manifest.json, dispute.duckdb, evidence/objects/<sha[:2]>/<sha>, sealing-keys/, and
-with keys
+The ledger of erased accounts (kept outside the data directory) is copied in as erasures.log and
+merged back by a restore; the restored portal's first start erases those people again, so an
+older backup never brings an erased person back (dispute/erasure.py).
+
+Layout of DIR: manifest.json, dispute.duckdb, evidence/objects/<sha[:2]>/<sha>, sealing-keys/,
+erasures.log, and with keys
 keys/dispute.key (all keys of the keyring) plus any other *.key file of the data directory (the
 bundle signing key).
 """
@@ -30,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from dispute import audit, keys, person_keys
+from dispute import audit, erasure_ledger, keys, person_keys
 from dispute.config import Settings
 from dispute.context import Context, open_context
 from dispute.storage import Database, data_keys, evidence, history
@@ -45,6 +49,7 @@ MANIFEST: Final = "manifest.json"
 DB_FILE: Final = "dispute.duckdb"
 OBJECTS: Final = Path("evidence") / "objects"
 KEYS_DIR: Final = "keys"
+LEDGER: Final = "erasures.log"
 
 
 class BackupProblem(UserError):
@@ -101,6 +106,8 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
                                    "up; run the backup again, or restore that file first."),
                                 sha256=sha)
         total += dest.stat().st_size
+    if ctx.settings.erasure_ledger.exists():
+        shutil.copyfile(ctx.settings.erasure_ledger, out / LEDGER)
     sealing = person_keys.sealing_dir(ctx.settings.data_dir)
     if sealing.is_dir():
         shutil.copytree(sealing, out / person_keys.DIR_NAME,
@@ -166,6 +173,8 @@ def restore(settings: Settings, source: Path) -> Summary:
             keys.read_key_file(staging / keys.KEY_FILE_NAME)  # refuse a damaged key file now
         os.chmod(staging, 0o700)
         _fsync_tree(staging)
+        if (source / LEDGER).exists():  # erasures this backup knows of are never forgotten
+            erasure_ledger.merge(settings.erasure_ledger, source / LEDGER)
         _move_into(staging, data_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -183,7 +192,8 @@ def check_restored(settings: Settings, manifest: dict[str, Any], keys_included: 
                                    "{reason}"), seq=problem.seq, reason=problem.reason)
         shas = sorted(ctx.db.read(evidence.referenced_objects))
         bad = [sha for sha in shas if not ctx.store.verify(sha)]
-        if bad or len(shas) != manifest["objects"]:
+        # erasures recorded in the ledger were carried out again: their files are gone
+        if bad or (len(shas) != manifest["objects"] and not ctx.erased_at_start):
             raise BackupProblem(N_("{count} restored evidence files are missing or fail their "
                                    "check, e.g. {sha256}."), count=len(bad) or "some",
                                 sha256=(bad or ["-"])[0])

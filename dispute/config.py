@@ -15,6 +15,11 @@ SETTINGS_DOC = {
                    "first start)",
     "DISPUTE_SESSION_IDLE_MINUTES": "minutes without activity after which a signed-in session "
                                     "ends (default 30)",
+    "DISPUTE_RETENTION_YEARS": "whole years a closed dispute is kept before its borrower's "
+                               "request to delete their account is carried out (default 5)",
+    "DISPUTE_ERASURE_LEDGER": "the list of erased accounts (ids only), kept OUTSIDE the data "
+                              "directory so that a restored backup erases them again (default "
+                              "<data dir>.erasures beside the data directory)",
 }
 
 
@@ -25,6 +30,8 @@ class Settings:
     timezone: str
     data_key: str | None = field(default=None, repr=False)  # DISPUTE_KEY; parsed by dispute.keys
     session_idle_minutes: int = 30
+    retention_years: int = 5
+    erasure_ledger_path: Path | None = None  # None: <data_dir>.erasures, beside the data dir
 
     @property
     def db_path(self) -> Path:
@@ -33,6 +40,11 @@ class Settings:
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "evidence"
+
+    @property
+    def erasure_ledger(self) -> Path:
+        return self.erasure_ledger_path or self.data_dir.with_name(self.data_dir.name +
+                                                                    ".erasures")
 
     @property
     def max_upload_bytes(self) -> int:
@@ -49,10 +61,16 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if not idle.isdigit() or int(idle) < 1:
         raise SystemExit("DISPUTE_SESSION_IDLE_MINUTES must be a whole number of minutes, "
                          f"not {idle!r}")
+    years = env.get("DISPUTE_RETENTION_YEARS", "5")
+    if not years.isdigit():
+        raise SystemExit(f"DISPUTE_RETENTION_YEARS must be a whole number of years, not {years!r}")
+    ledger = env.get("DISPUTE_ERASURE_LEDGER")
     return Settings(
         data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
         max_upload_mb=int(mb),
         timezone=env.get("DISPUTE_TIMEZONE", "Asia/Shanghai"),
         data_key=env.get("DISPUTE_KEY") or None,
         session_idle_minutes=int(idle),
+        retention_years=int(years),
+        erasure_ledger_path=Path(ledger).resolve() if ledger else None,
     )

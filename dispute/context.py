@@ -36,6 +36,7 @@ class Context:
     sealing: SealingKeys
     clock: Callable[[], datetime] = field(default=_utc_now)
     calendars: Calendars = field(default=calendar_for)  # the installed `holidays` release
+    erased_at_start: list = field(default_factory=list)  # accounts erased by this start
 
     def now(self) -> datetime:
         return self.clock()
@@ -94,6 +95,8 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
         if "0003_deadlines.sql" in applied:  # an upgrade: give existing disputes their deadlines
             refresh_all(db, ctx.now(), settings.timezone, ctx.calendars)
         recount_on_calendar_change(db, ctx.now(), settings.timezone, ctx.calendars)
+        from dispute import erasure  # it builds on this module
+        ctx.erased_at_start = erasure.run_due(ctx)
     except BaseException:
         db.close()
         raise
