@@ -5,6 +5,7 @@ import streamlit as st
 from dispute.i18n import N_, format_datetime
 from dispute.vocab import label
 from ui import render, session, signed_in
+from ui.my_data_panel import my_data_panel
 from ui.password_form import password_change_form
 from ui.profile_form import profile_form
 
@@ -28,3 +29,5 @@ with st.expander(_("Correct my details")):
 with st.expander(_("Change password")):
     if password_change_form("changepw", user, _("Current password")):
         st.success(_("Your password was changed."))
+
+my_data_panel(user)
