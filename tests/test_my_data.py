@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from dispute import cases, contacts, erasure, exhibits, messages, my_data, notes, profile
 from dispute import event_kinds as ek
@@ -29,6 +29,7 @@ def _world(ctx):
                                                  upload("photo.png", png_bytes(), "photo",
                                                         "照片")])
     messages.send_message(ctx, wang, number, {"body": "请尽快处理"})
+    ctx.clock.now += timedelta(minutes=5)  # two messages at one instant have no order
     messages.send_message(ctx, staff, number, {"body": "已收到"})
     contacts.add_contact(ctx, wang, number, {
         "contacted_at": datetime(2026, 10, 1, 2, 0, tzinfo=timezone.utc), "channel": "phone",
