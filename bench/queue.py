@@ -101,9 +101,9 @@ def cases(ctx: Context, staff: User, legal: User, deep: int) -> list[Case]:
     today = ctx.today()
     number = sql(ctx, "SELECT number FROM disputes WHERE borrower_replied LIMIT 1 OFFSET 7"
                  ).scalar()
-    names = [open_text(ctx.keys, n, *USER_NAME)  # names are sealed: open them here
-             for n in sql(ctx, "SELECT name FROM users WHERE role = 'borrower' LIMIT 2000"
-                          ).column()]
+    names = [open_text(ctx.sealing, r["name"], USER_NAME, r["id"], r["id"])  # sealed: open here
+             for r in sql(ctx, "SELECT id, name FROM users WHERE role = 'borrower' LIMIT 2000"
+                          ).dicts()]
     zh_name = [n for n in names if " " not in n][99]
     en_name = [n for n in names if " " in n][99]
     month = (NOW - timedelta(days=400)).date()
@@ -199,7 +199,7 @@ def main() -> None:
         if have == 0:
             started = time.perf_counter()
             counts = generate(ctx.db, args.cases, args.borrowers or max(1, args.cases // 5),
-                             ctx.keys)
+                             ctx.sealing)
             print(f"generated in {time.perf_counter() - started:.1f} s: "
                   + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
         else:

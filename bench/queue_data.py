@@ -107,12 +107,13 @@ def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, i
     and phones are sealed as the portal stores them (dispute/storage/sealing.py), with the name index."""
     conn = db.raw_connection()
     if keys is not None:  # registered before the transaction, which would not see them
-        from dispute.storage.sealing import name_index, seal_text
+        from dispute.storage.sealing import USER_NAME, USER_PHONE, name_index, seal_text
 
-        for name, fn in (("bench_seal_name", lambda v: seal_text(keys, v, "users", "name")),
-                         ("bench_seal_phone", lambda v: seal_text(keys, v, "users", "phone")),
-                         ("bench_name_idx", lambda v: name_index(keys, v))):
-            conn.create_function(name, fn, ["VARCHAR"], "VARCHAR", side_effects=False)
+        for name, fn, args in (
+                ("bench_seal_name", lambda v, i: seal_text(keys, v, USER_NAME, i, i), 2),
+                ("bench_seal_phone", lambda v, i: seal_text(keys, v, USER_PHONE, i, i), 2),
+                ("bench_name_idx", lambda v: name_index(keys, v), 1)):
+            conn.create_function(name, fn, ["VARCHAR"] * args, "VARCHAR", side_effects=False)
     cur = conn.cursor()
     now, start = NOW.isoformat(sep=" "), (NOW - SPAN).isoformat(sep=" ")
     span_s = int(SPAN.total_seconds())
@@ -135,7 +136,8 @@ def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, i
         FROM range({STAFF + LEGAL + borrowers}) t(i)""")
     if keys is not None:
         cur.execute("UPDATE users SET name_idx = bench_name_idx(name), "
-                    "name = bench_seal_name(name), phone = bench_seal_phone(phone)")
+                    "name = bench_seal_name(name, id::VARCHAR), "
+                    "phone = bench_seal_phone(phone, id::VARCHAR)")
     # Age decides the stage: recent filings are mostly open, old ones mostly closed.
     cur.execute(f"""
         CREATE TEMP TABLE gen AS

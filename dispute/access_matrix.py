@@ -206,6 +206,11 @@ MATRIX: tuple[Action, ...] = (
     _system("dispute.accounts.list_accounts", "F", "F", "F", "Y"),
     _system("dispute.accounts.change_password", "Y", "Y", "Y", "Y"),
     _system("dispute.accounts.set_language", "Y", "Y", "Y", "Y"),
+    # PIPL (issue 19): everyone corrects their own name, phone and language
+    _system("dispute.profile.update_profile", "Y", "Y", "Y", "Y"),
+    _system("dispute.my_data.download_my_data", "Y", "Y", "Y", "Y"),
+    _system("dispute.erasure.erasure_status", "Y", "F", "F", "F"),
+    _system("dispute.erasure.request_erasure", "Y", "F", "F", "F"),
     _system("dispute.account_admin.set_disabled", "F", "F", "F", "Y"),
     _system("dispute.account_admin.change_role", "F", "F", "F", "Y"),
     _system("dispute.account_admin.reset_password", "F", "F", "F", "Y"),

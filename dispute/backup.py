@@ -10,7 +10,15 @@ only when complete, so a backup interrupted half-way never looks like a backup.
 The evidence stays encrypted in the backup. Keys are written only with `with_keys`: a backup with
 its key is a readable copy of every ID number and recording in it, and must be kept like one.
 
-Layout of DIR: manifest.json, dispute.duckdb, evidence/objects/<sha[:2]>/<sha>, and with keys
+Each person's key and the name index's key (sealing-keys/, dispute/person_keys.py) are always in
+the backup: they are wrapped by the portal key, so without it they are as unreadable as the rest.
+
+The ledger of erased accounts (kept outside the data directory) is copied in as erasures.log and
+merged back by a restore; the restored portal's first start erases those people again, so an
+older backup never brings an erased person back (dispute/erasure.py).
+
+Layout of DIR: manifest.json, dispute.duckdb, evidence/objects/<sha[:2]>/<sha>, sealing-keys/,
+erasures.log, and with keys
 keys/dispute.key (all keys of the keyring) plus any other *.key file of the data directory (the
 bundle signing key).
 
@@ -32,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from dispute import audit, keys
+from dispute import audit, erasure_ledger, keys, person_keys
 from dispute.bundle import signing
 from dispute.config import Settings
 from dispute.context import Context, open_context
@@ -49,6 +57,7 @@ DB_FILE: Final = "dispute.duckdb"
 PG_DUMP_FILE: Final = "dispute.pgdump"
 OBJECTS: Final = Path("evidence") / "objects"
 KEYS_DIR: Final = "keys"
+LEDGER: Final = "erasures.log"
 
 
 class BackupProblem(UserError):
@@ -119,6 +128,12 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
                                    "up; run the backup again, or restore that file first."),
                                 sha256=sha)
         total += dest.stat().st_size
+    if ctx.settings.erasure_ledger.exists():
+        shutil.copyfile(ctx.settings.erasure_ledger, out / LEDGER)
+    sealing = person_keys.sealing_dir(ctx.settings.data_dir)
+    if sealing.is_dir():
+        shutil.copytree(sealing, out / person_keys.DIR_NAME,
+                        ignore=shutil.ignore_patterns(".tmp-*"))
     if with_keys:
         keys.create_key_file(out / KEYS_DIR / keys.KEY_FILE_NAME, ctx.keys)
         # The bundle signing key is made by `init`; a portal that never ran it (or exported a
@@ -181,6 +196,8 @@ def restore(settings: Settings, source: Path) -> Summary:
     try:
         shutil.copyfile(source / DB_FILE, staging / DB_FILE)
         shutil.copytree(source / OBJECTS, staging / OBJECTS)
+        if (source / person_keys.DIR_NAME).is_dir():
+            shutil.copytree(source / person_keys.DIR_NAME, staging / person_keys.DIR_NAME)
         if manifest["keys_included"]:
             for key_file in sorted((source / KEYS_DIR).glob("*.key")):
                 shutil.copyfile(key_file, staging / key_file.name)
@@ -188,6 +205,8 @@ def restore(settings: Settings, source: Path) -> Summary:
             keys.read_key_file(staging / keys.KEY_FILE_NAME)  # refuse a damaged key file now
         os.chmod(staging, 0o700)
         _fsync_tree(staging)
+        if (source / LEDGER).exists():  # erasures this backup knows of are never forgotten
+            erasure_ledger.merge(settings.erasure_ledger, source / LEDGER)
         _move_into(staging, data_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -244,6 +263,18 @@ def _restore_postgresql(settings: Settings, source: Path, manifest: dict[str, An
                 continue
             shutil.copyfile(key_file, dest)
             os.chmod(dest, 0o600)
+    sealing_source = source / person_keys.DIR_NAME
+    if sealing_source.is_dir():  # each person's key and the name index's, wrapped
+        sealing = person_keys.sealing_dir(settings.data_dir)
+        sealing.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for key_file in sorted(p for p in sealing_source.rglob("*") if p.is_file()):
+            dest = sealing / key_file.relative_to(sealing_source)
+            if not dest.exists():
+                dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                shutil.copyfile(key_file, dest)
+                os.chmod(dest, 0o600)
+    if (source / LEDGER).exists():  # erasures this backup knows of are never forgotten
+        erasure_ledger.merge(settings.erasure_ledger, source / LEDGER)
     pgdump.restore(settings.database_url, dump_file)
     store = EvidenceStore(settings.store_dir, keys.Keyring.generate())  # bytes copied, not read
     for copied in sorted((source / OBJECTS).glob("??/*")):
@@ -274,7 +305,8 @@ def check_restored(settings: Settings, manifest: dict[str, Any], keys_included: 
                                    "{reason}"), seq=problem.seq, reason=problem.reason)
         shas = sorted(ctx.db.read(evidence.referenced_objects))
         bad = [sha for sha in shas if not ctx.store.verify(sha)]
-        if bad or len(shas) != manifest["objects"]:
+        # erasures recorded in the ledger were carried out again: their files are gone
+        if bad or (len(shas) != manifest["objects"] and not ctx.erased_at_start):
             raise BackupProblem(N_("{count} restored evidence files are missing or fail their "
                                    "check, e.g. {sha256}."), count=len(bad) or "some",
                                 sha256=(bad or ["-"])[0])

@@ -8,13 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from dispute import accounts, audit, backup, demo, keys
+from dispute import accounts, audit, backup, demo, keys, rewrap
 from dispute.config import load_settings
 from dispute.context import open_context
 from dispute.errors import DatabaseLocked, InvalidInput, UserError
 from dispute.exhibits import Upload, attach_evidence, list_evidence, upload_key
 from dispute.bundle import signing
 from dispute.bundle.content import BundleOptions
+from dispute.storage import erasure as erasure_rows
 from dispute.storage import users
 from dispute.bundle.export import export_bundle
 from dispute.bundle.verify import verify_bundle
@@ -295,6 +296,36 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_rewrap(args: argparse.Namespace) -> int:
+    """After a new key was put first: everything under it, and which old keys can go."""
+    ctx = open_context()
+    try:
+        done = rewrap.rewrap(ctx)
+    finally:
+        ctx.db.close()
+    print(f"re-wrapped {done.key_files} key files, re-encrypted {done.objects} evidence files "
+          "under the current key")
+    if done.removable:
+        print("Nothing is encrypted with key " + ", ".join(done.removable) + " any more: remove "
+              "it from the key file / DISPUTE_KEY, take a new backup, and destroy old backups "
+              "made with keys.")
+    return 0
+
+
+def cmd_erasure_run(args: argparse.Namespace) -> int:
+    """Carry out the requests to delete an account whose hold has ended (also done at start)."""
+    ctx = open_context()  # the start itself carries them out
+    try:
+        done = ctx.erased_at_start
+        waiting = ctx.db.read(erasure_rows.waiting)
+    finally:
+        ctx.db.close()
+    print(f"erased {len(done)} account(s)" + ("".join(f"\n  {u}" for u in done)))
+    print(f"{len(waiting)} request(s) still held by a dispute that is open, in litigation or "
+          "within the retention period")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dispute", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -377,10 +408,17 @@ def parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="restore a backup into an empty data directory")
     rs.add_argument("dir")
     rs.set_defaults(fn=cmd_restore)
+    er = sub.add_parser("erasure", help="requests to delete an account (PIPL)").add_subparsers(
+        dest="er_cmd", required=True)
+    er.add_parser("run", help="carry out the requests nothing holds any more").set_defaults(
+        fn=cmd_erasure_run)
     ky = sub.add_parser("keys", help="encryption keys").add_subparsers(dest="keys_cmd",
                                                                       required=True)
     ky.add_parser("new", help="print a new random key (base64url of 32 bytes)").set_defaults(
         fn=cmd_keys_new)
+    ky.add_parser("rewrap", help="after putting a new key first: re-wrap and re-encrypt "
+                                 "everything under it, then list the old keys that can be "
+                                 "removed").set_defaults(fn=cmd_keys_rewrap)
     return p
 
 

@@ -29,6 +29,11 @@ SETTINGS_DOC = {
                         "(default http://localhost:8501)",
     "DISPUTE_SCHEDULER": "'portal' (default): reminders and sending run inside the portal "
                          "process; 'off': a separate `python -m dispute worker` does it",
+    "DISPUTE_RETENTION_YEARS": "whole years a closed dispute is kept before its borrower's "
+                               "request to delete their account is carried out (default 5)",
+    "DISPUTE_ERASURE_LEDGER": "the list of erased accounts (ids only), kept OUTSIDE the data "
+                              "directory so that a restored backup erases them again (default "
+                              "<data dir>.erasures beside the data directory)",
 }
 
 
@@ -55,6 +60,8 @@ class Settings:
     def mail_configured(self) -> bool:
         """Whether email can be sent (sign-up verification and self-service reset need it)."""
         return bool(self.smtp_url)
+    retention_years: int = 5
+    erasure_ledger_path: Path | None = None  # None: <data_dir>.erasures, beside the data dir
 
     @property
     def db_path(self) -> Path:
@@ -63,6 +70,11 @@ class Settings:
     @property
     def store_dir(self) -> Path:
         return self.evidence_dir or self.data_dir / "evidence"
+
+    @property
+    def erasure_ledger(self) -> Path:
+        return self.erasure_ledger_path or self.data_dir.with_name(self.data_dir.name +
+                                                                    ".erasures")
 
     @property
     def max_upload_bytes(self) -> int:
@@ -90,6 +102,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if smtp_url is not None:
         from dispute.notify.smtp import parse_smtp_url  # fails loudly on a malformed URL
         parse_smtp_url(smtp_url)
+    years = env.get("DISPUTE_RETENTION_YEARS", "5")
+    if not years.isdigit():
+        raise SystemExit(f"DISPUTE_RETENTION_YEARS must be a whole number of years, not {years!r}")
+    ledger = env.get("DISPUTE_ERASURE_LEDGER")
     return Settings(
         data_dir=Path(env.get("DISPUTE_DATA_DIR", "data")).resolve(),
         max_upload_mb=int(mb),
@@ -104,4 +120,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         mail_from=env.get("DISPUTE_MAIL_FROM") or None,
         base_url=(env.get("DISPUTE_BASE_URL") or "http://localhost:8501").rstrip("/"),
         scheduler=scheduler,
+        retention_years=int(years),
+        erasure_ledger_path=Path(ledger).resolve() if ledger else None,
     )

@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 from dispute.config import Settings, load_settings
 from dispute.storage import Database, UnitOfWork, evidence, open_database
 from dispute.storage.migrate import migrate
-from dispute.storage.sealing import seal_legacy
+from dispute.storage.sealing import legacy_key_ids, reindex_names, reseal_all, upgrade_done
 from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.recount import recount_on_calendar_change
 from dispute.deadlines.store import Calendars, refresh_all, refresh_deadlines
 from dispute.keys import Keyring, open_keyring
 from dispute.notify import outbox
+from dispute.person_keys import SealingKeys, sealing_dir, wrapping_ids
 from evidence.sharing import on_network_filesystem
-from evidence.store import GRACE_SECONDS, EvidenceStore
+from evidence.store import GRACE_SECONDS, EvidenceStore, key_ids_in
 
 
 def _utc_now() -> datetime:
@@ -33,9 +34,11 @@ class Context:
     db: Database
     store: EvidenceStore
     settings: Settings
-    keys: Keyring
+    keys: Keyring  # the portal's keys (evidence, wrapping); people's keys are in `sealing`
+    sealing: SealingKeys
     clock: Callable[[], datetime] = field(default=_utc_now)
     calendars: Calendars = field(default=calendar_for)  # the installed `holidays` release
+    erased_at_start: list = field(default_factory=list)  # accounts erased by this start
 
     def now(self) -> datetime:
         return self.clock()
@@ -72,7 +75,11 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
     Other processes may share the database and the store and be uploading right now, so only a
     crash's leftovers are removed: staged files of dead processes of this machine or older than an
     hour, and objects no row names, decided under the store's exclusive lock (and, on a network
-    filesystem where that lock is weaker, older than an hour: evidence/sharing.py). Objects stored in clear by an older version are encrypted.
+    filesystem where that lock is weaker, older than an hour: evidence/sharing.py). Objects stored in clear by an older version are encrypted,
+    and protected fields of an older version are re-sealed once, bound to their rows, under each
+    person's own key (storage/sealing.py). Erasures recorded in the ledger outside the data
+    directory are carried out again (a restored backup does not bring an erased person back),
+    and held erasure requests whose hold has ended are carried out.
     When the holiday calendar differs from the one the stored deadlines were counted with (a
     newer `holidays` release), they are recounted and each moved due date is an event.
     `calendars` and `clock` replace the installed calendar and the system clock (tests, demo).
@@ -82,9 +89,14 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
     db = open_database(settings)
     try:
         applied = migrate(db)
-        keys = open_keyring(db, settings.data_dir, settings.data_key)
-        db.keys = keys
-        seal_legacy(db, keys)
+        keys = open_keyring(db, settings.data_dir, settings.data_key,
+                            in_use=lambda: key_ids_in_use(db, settings))
+        sealing = SealingKeys(sealing_dir(settings.data_dir), keys)
+        db.keys = sealing
+        if not sealing.index_exists() and db.read(upgrade_done):
+            sealing.index()  # the index key file was lost: a new one, and every name re-indexed
+            reindex_names(db, sealing)
+        reseal_all(db, sealing, _utc_now())
         store = EvidenceStore(settings.store_dir, keys)
         store.sweep_temp()  # dead processes' uploads; other processes may be uploading now
         store.sweep_orphans(lambda: db.read(evidence.referenced_objects),
@@ -94,17 +106,25 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
     except BaseException:
         db.close()
         raise
-    ctx = Context(db=db, store=store, settings=settings, keys=keys,
+    ctx = Context(db=db, store=store, settings=settings, keys=keys, sealing=sealing,
                   calendars=calendars or calendar_for, clock=clock or _utc_now)
     db.before_commit = ctx.before_commit
     try:
         if "0003_deadlines.sql" in applied:  # an upgrade: give existing disputes their deadlines
             refresh_all(db, ctx.now(), settings.timezone, ctx.calendars)
         recount_on_calendar_change(db, ctx.now(), settings.timezone, ctx.calendars)
+        from dispute import erasure  # it builds on this module
+        ctx.erased_at_start = erasure.run_due(ctx)
     except BaseException:
         db.close()
         raise
     return ctx
+
+
+def key_ids_in_use(db: Database, settings: Settings) -> set[str]:
+    """Ids of the portal keys some stored ciphertext names: key files, evidence, old fields."""
+    return (wrapping_ids(sealing_dir(settings.data_dir))
+            | key_ids_in(settings.store_dir / "objects") | db.read(legacy_key_ids))
 
 
 def _empty_export_area(data_dir) -> None:

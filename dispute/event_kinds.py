@@ -87,13 +87,21 @@ SIGNUP_EXISTING = "SignupForExistingEmail"  # user (someone registered an email 
 #                                           account: the same answer on screen, a note to it)
 RESET_REQUESTED = "PasswordResetRequested"  # user, sent (false: a link sent minutes ago)
 RESET_BY_LINK = "PasswordResetByLink"     # user (the account's sessions end)
+# The person's rights over their data (PIPL arts. 45-47, issue 19). Names and numbers go in only
+# sealed under the person's own key ("s2:…"), so erasing them leaves these rows as they are.
+NAME_CHANGED = "NameChanged"              # user, before, after (both sealed)
+PHONE_CHANGED = "PhoneChanged"            # user, before, after (both sealed; None: no phone)
+DATA_DOWNLOADED = "PersonalDataDownloaded"  # user, sha256 (of the ZIP), files, disputes
+ERASURE_REQUESTED = "ErasureRequested"    # user, held ([{number, reason, until}]), until
+ERASURE_CARRIED_OUT = "ErasureCarriedOut"  # user, requested_at, objects (evidence files deleted)
 
 # Events about accounts, not disputes: their payloads hold nothing of a case, so the
 # administrator's audit page may show them.
 ACCOUNT_KINDS = frozenset({ACCOUNT_CREATED, LOGGED_IN, LOGIN_FAILED, LOGIN_LOCKED, LOGGED_OUT,
                            PASSWORD_CHANGED, PASSWORD_RESET, ROLE_CHANGED, ACCOUNT_DISABLED,
                            ACCOUNT_ENABLED, EMAIL_VERIFIED, SIGNUP_EXISTING, RESET_REQUESTED,
-                           RESET_BY_LINK})
+                           RESET_BY_LINK, NAME_CHANGED, PHONE_CHANGED, DATA_DOWNLOADED,
+                           ERASURE_REQUESTED, ERASURE_CARRIED_OUT})
 
 # Never shown on the borrower's timeline.
 INTERNAL = frozenset({NOTE_ADDED, FIELD_UNMASKED})
@@ -151,6 +159,11 @@ LABELS = {
     SIGNUP_EXISTING: N_("Registration tried with an email that has an account"),
     RESET_REQUESTED: N_("Password reset link requested"),
     RESET_BY_LINK: N_("Password reset by emailed link"),
+    NAME_CHANGED: N_("Name changed"),
+    PHONE_CHANGED: N_("Phone number changed"),
+    DATA_DOWNLOADED: N_("Personal data downloaded"),
+    ERASURE_REQUESTED: N_("Account deletion requested"),
+    ERASURE_CARRIED_OUT: N_("Personal data erased"),
 }
 
 

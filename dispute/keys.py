@@ -19,12 +19,13 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
 import os
 import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Final
+from typing import Callable, Final
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -34,6 +35,7 @@ from dispute.storage import data_keys
 from dispute.errors import UserError
 from dispute.i18n import N_
 
+_log = logging.getLogger(__name__)
 KEY_BYTES: Final = 32
 KEY_ID_BYTES: Final = 4
 KEY_FILE_NAME: Final = "dispute.key"
@@ -149,10 +151,15 @@ def key_file(data_dir: Path) -> Path:
     return Path(data_dir) / KEY_FILE_NAME
 
 
-def open_keyring(db, data_dir: Path, env_value: str | None) -> Keyring:
+def open_keyring(db, data_dir: Path, env_value: str | None,
+                 in_use: Callable[[], set[str]] = set) -> Keyring:
     """The keys from DISPUTE_KEY if set, else from the key file, checked against the key ids the
     database has recorded. The key file is created only while no data needs an older key, so a
-    lost key file is reported instead of being replaced by a key that cannot read the data."""
+    lost key file is reported instead of being replaced by a key that cannot read the data.
+
+    A recorded key that is no longer offered is refused only while `in_use()` (the ids some
+    stored ciphertext still names) holds it; otherwise nothing is sealed under it, so it is
+    forgotten and the start goes on, with a warning: a key put first by mistake can be dropped."""
     recorded = db.read(data_keys.recorded)
     if env_value is not None and env_value.strip():
         keyring = parse_keys(env_value, ENV_VAR)
@@ -171,6 +178,13 @@ def open_keyring(db, data_dir: Path, env_value: str | None) -> Keyring:
         keyring = read_key_file(path)
     have = {k.id_hex for k in keyring.keys}
     missing = [i for i in recorded if i not in have]
+    if missing:
+        needed = in_use()
+        for unused in [i for i in missing if i not in needed]:
+            db.write(data_keys.forget, unused)
+            _log.warning("Key %s is no longer offered and nothing is sealed under it: "
+                         "forgotten.", unused)
+        missing = [i for i in missing if i in needed]
     if missing:
         raise KeyProblem(
             N_("{source} does not hold key {ids}, which data here is encrypted with. Use the "

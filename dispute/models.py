@@ -62,6 +62,24 @@ class Registration(Strict):
         return value.lower()
 
 
+class ProfileChange(Strict):
+    """What a user may change about themselves on "My account" (PIPL art. 46)."""
+
+    name: Text
+    phone: str
+    language: str
+
+    _phone = field_validator("phone")(Registration._phone.__func__)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        from dispute.i18n import LANGUAGES
+        if value not in LANGUAGES:
+            raise custom_error(N_("Unknown language."))
+        return value
+
+
 class NewAccount(Registration):
     """An account created by an admin or the CLI, with any role."""
 

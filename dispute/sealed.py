@@ -1,17 +1,22 @@
 """Protected fields: short strings encrypted before they reach DuckDB, keyed hashes to find them.
 
-`seal` encrypts with AES-256-GCM under a subkey of the current data key. The table and column are
-authenticated with it (associated data), so a ciphertext copied into another column, or another
-table, does not open. Layout of a sealed value (a BLOB):
+`seal` encrypts with AES-256-GCM under a subkey of the current key of the keyring it is given
+(the portal's, or one person's: dispute/person_keys.py). The table, the column and the row's id
+are authenticated with it (associated data), so a ciphertext copied into another column, another
+table or another row (two users' phone numbers swapped) does not open. Layout of a sealed value:
 
-    version (1 byte, 1) | key id (4) | nonce (12, random) | ciphertext | GCM tag (16)
+    version (1 byte, 2) | key id (4) | nonce (12, random) | ciphertext | GCM tag (16)
+
+Version 1 (before issue 19) bound only the table and column; `unseal_v1` reads it for the one-time
+re-seal on upgrade and nothing else.
 
 Random 96-bit nonces are safe for far more values than this portal will ever hold under one key
 (NIST's bound is 2^32 encryptions per key); rotation starts a new key long before that.
 
 `blind_index` is an HMAC-SHA256 of the normalised value under another subkey: equal inputs give
 equal tokens, so `WHERE national_id_idx = ?` finds a row without decrypting every one, while the
-token reveals nothing without the key. It is scoped: tokens for different scopes never match.
+token reveals nothing without the key. It is scoped: tokens for different scopes never match. It
+is given the index's own key, which never rotates (dispute/person_keys.py).
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from dispute.errors import UserError
 from dispute.i18n import N_
 from dispute.keys import KEY_ID_BYTES, Keyring
 
-VERSION: Final = 1
+VERSION: Final = 2
+_V1: Final = 1
 NONCE_BYTES: Final = 12
 TAG_BYTES: Final = 16
 _HEADER_BYTES = 1 + KEY_ID_BYTES
@@ -42,26 +48,39 @@ class SealBroken(UserError):
     """A sealed value that does not open: altered, truncated, or moved from another column."""
 
 
-def seal(keys: Keyring, value: str, *, table: str, column: str) -> bytes:
-    """`value` encrypted for `table.column` under the current key."""
+def seal(keys: Keyring, value: str, *, table: str, column: str, row: str) -> bytes:
+    """`value` encrypted for `table.column` of the row with id `row`, under the current key."""
     key = keys.current
     header = bytes([VERSION]) + key.id
     nonce = os.urandom(NONCE_BYTES)
     sealed = AESGCM(key.subkey(_FIELD_PURPOSE)).encrypt(
-        nonce, value.encode("utf-8"), header + _place(table, column))
+        nonce, value.encode("utf-8"), header + _place(table, column, row))
     return header + nonce + sealed
 
 
-def unseal(keys: Keyring, blob: bytes, *, table: str, column: str) -> str:
-    """The value sealed for `table.column`; SealBroken if it was changed or belongs elsewhere."""
+def unseal(keys: Keyring, blob: bytes, *, table: str, column: str, row: str) -> str:
+    """The value sealed for `table.column` of row `row`; SealBroken if it was changed, belongs
+    elsewhere, or was sealed with a key not in `keys`."""
+    return _open(keys, blob, VERSION, table, column, _place(table, column, row), foreign=True)
+
+
+def unseal_v1(keys: Keyring, blob: bytes, *, table: str, column: str) -> str:
+    """A value sealed before row binding (version 1): only for the one-time re-seal."""
+    return _open(keys, blob, _V1, table, column, _place(table, column), foreign=False)
+
+
+def _open(keys: Keyring, blob: bytes, version: int, table: str, column: str, place: bytes,
+          foreign: bool) -> str:
     blob = bytes(blob)
-    if len(blob) < _HEADER_BYTES + NONCE_BYTES + TAG_BYTES or blob[0] != VERSION:
+    if len(blob) < _HEADER_BYTES + NONCE_BYTES + TAG_BYTES or blob[0] != version:
         raise _broken(table, column)
     header, rest = blob[:_HEADER_BYTES], blob[_HEADER_BYTES:]
+    if foreign and not any(hmac.compare_digest(k.id, header[1:]) for k in keys.keys):
+        raise _broken(table, column)  # another person's key: it does not belong in this row
     key = keys.get(header[1:])
     try:
         plain = AESGCM(key.subkey(_FIELD_PURPOSE)).decrypt(
-            rest[:NONCE_BYTES], rest[NONCE_BYTES:], header + _place(table, column))
+            rest[:NONCE_BYTES], rest[NONCE_BYTES:], header + place)
     except InvalidTag:
         raise _broken(table, column) from None
     return plain.decode("utf-8")
@@ -83,17 +102,22 @@ def blind_index(keys: Keyring, value: str, *, scope: str,
                 normalised: Callable[[str], str] = normalise) -> str:
     """Hex HMAC-SHA256 of the normalised value under the current key, for exact-match lookup.
 
-    Use the same `scope` (e.g. "national_id") wherever values must match each other. A rotated
-    key changes every token: they are recomputed with the rewrite (see SECURITY.md)."""
+    Use the same `scope` (e.g. "national_id") wherever values must match each other. Give it a key
+    that does not rotate (the index key of dispute/person_keys.py): another key, other tokens."""
     key = keys.current.subkey(_INDEX_PURPOSE)
     message = scope.encode("utf-8") + b"\x00" + normalised(value).encode("utf-8")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _place(table: str, column: str) -> bytes:
+def _place(table: str, column: str, row: str | None = None) -> bytes:
     if not table or not column or "\x00" in table + column:
         raise ValueError("a sealed value needs a table and a column name")
-    return table.encode("utf-8") + b"\x00" + column.encode("utf-8")
+    place = table.encode("utf-8") + b"\x00" + column.encode("utf-8")
+    if row is None:
+        return place
+    if not row or "\x00" in row:
+        raise ValueError("a sealed value needs its row's id")
+    return place + b"\x00" + row.encode("utf-8")
 
 
 def _broken(table: str, column: str) -> SealBroken:

@@ -270,6 +270,43 @@ class EvidenceStore:
             done += 1
         return done
 
+    def key_ids(self) -> set[str]:
+        """Ids (hex) of the keys the stored objects are encrypted with: keys still needed."""
+        return key_ids_in(self.objects_dir)
+
+    def reencrypt_old(self) -> int:
+        """Re-encrypt under the current key every object encrypted with an older one (after a
+        rotation, `keys rewrap`); returns how many. Each is replaced atomically, only after its
+        new ciphertext decrypts to the same SHA-256."""
+        current = self._keys.current
+        done = 0
+        for sha in self.object_ids():
+            target = self.ciphertext_path(sha)
+            if _object_key_id(target) in (None, current.id_hex):
+                continue
+            fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.tmp_dir)
+            try:
+                with os.fdopen(fd, "wb") as out, self.open(sha) as plain:
+                    digest = encryption.encrypt_file(plain, out, current)
+                    out.flush()
+                    os.fsync(out.fileno())
+                if digest != sha or not self._check_file(Path(temp_name), sha):
+                    raise StoredFileDamaged(sha)
+                os.replace(temp_name, target)
+            except BaseException:
+                Path(temp_name).unlink(missing_ok=True)
+                raise
+            fsync_path(target.parent)
+            done += 1
+        return done
+
+    def _check_file(self, path: Path, sha256: str) -> bool:
+        digest = hashlib.sha256()
+        with self._open_file(path, sha256) as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest() == sha256
+
     def _open_file(self, path: Path, sha256: str) -> BinaryIO:
         return encryption.open_plaintext(path.open("rb"), self._keys, sha256)
 
@@ -325,6 +362,25 @@ class EvidenceStore:
             fsync_path(final.parent)
         temp_path.unlink()
         return created
+
+
+def key_ids_in(objects_dir: Path) -> set[str]:
+    """Ids (hex) of the keys that the object files under `objects_dir` are encrypted with, read
+    from their headers (nothing is decrypted)."""
+    found = set()
+    for path in Path(objects_dir).glob("??/*"):
+        key = _object_key_id(path)
+        if key is not None:
+            found.add(key)
+    return found
+
+
+def _object_key_id(path: Path) -> str | None:
+    with path.open("rb") as fh:
+        head = fh.read(len(encryption.MAGIC) + 1 + 4)
+    if not encryption.is_encrypted(head) or len(head) < len(encryption.MAGIC) + 5:
+        return None
+    return head[len(encryption.MAGIC) + 1:].hex()
 
 
 def _total_size(stream: BinaryIO, consumed: int) -> int:

@@ -1,22 +1,32 @@
-"""The signed-in user's own account."""
+"""The signed-in user's own account: their details (correctable), password, and their data."""
 
 import streamlit as st
 
-from dispute.i18n import format_datetime
+from dispute.i18n import N_, format_datetime
 from dispute.vocab import label
 from ui import render, session, signed_in
+from ui.my_data_panel import my_data_panel
 from ui.password_form import password_change_form
 from ui.notify_prefs import notification_preferences, verification_notice
 from dispute.vocab import Role
+from ui.profile_form import profile_form
 
 _ = session.t()
 user = signed_in.require_user()
 st.title(_("My account"))
+if done := st.session_state.pop("account_flash", None):
+    st.success(_(done))
 st.markdown(f"**{_('Name')}:** {render.md_escape(user.name)}")
 st.markdown(f"**{_('Email')}:** {render.md_escape(user.email)}")
+st.markdown(f"**{_('Mobile phone')}:** {render.md_escape(user.phone or '—')}")
 st.markdown(f"**{_('Role')}:** {label(user.role, _)}")
 st.markdown(f"**{_('Member since')}:** "
             f"{format_datetime(user.created_at, session.lang(), session.context().settings.timezone)}")
+
+with st.expander(_("Correct my details")):
+    if profile_form(user):
+        st.session_state["account_flash"] = N_("Your details were saved.")
+        st.rerun()
 
 ctx = session.context()
 if user.role != Role.ADMIN:
@@ -28,3 +38,5 @@ if user.role != Role.ADMIN:
 with st.expander(_("Change password")):
     if password_change_form("changepw", user, _("Current password")):
         st.success(_("Your password was changed."))
+
+my_data_panel(user)

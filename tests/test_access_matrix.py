@@ -23,8 +23,9 @@ from dispute import access_matrix as am
 from dispute import account_admin, accounts, assignment, audit, case_rows, cases, claims
 from dispute import contacts
 from dispute import corrections
-from dispute import dashboard, demands, exhibit_changes, exhibits, hearing_calendar, messages, notes, offers
-from dispute import proceedings, queue, signup, timeline, unmasking, workflow
+from dispute import dashboard, demands, erasure, exhibit_changes, exhibits, hearing_calendar, messages
+from dispute import my_data, notes, offers, proceedings, profile, queue, signup, timeline, unmasking
+from dispute import workflow
 from dispute.notify import inbox
 from dispute.notify import kinds as notify_kinds
 from dispute.access_matrix import Outcome, Relation
@@ -458,6 +459,18 @@ SPECS: dict[str, Spec] = {
             "repeat": "an even better passphrase"}), writes=True),
     "accounts.set_language": Spec(lambda w: accounts.set_language(w.ctx, w.actor, "en"),
                                   writes=True),
+    "my_data.download_my_data": Spec(
+        lambda w: my_data.download_my_data(w.ctx, w.actor),
+        lambda w, out: out.data[:2] == b"PK" or pytest.fail(out.filename), writes=True),
+    "erasure.erasure_status": Spec(lambda w: erasure.erasure_status(w.ctx, w.actor),
+                                   lambda w, st: st.requested_at is None or pytest.fail(st)),
+    "erasure.request_erasure": Spec(  # the borrower's open dispute holds it
+        lambda w: erasure.request_erasure(w.ctx, w.actor),
+        lambda w, st: (st.held and st.erased_at is None) or pytest.fail(st), writes=True),
+    "profile.update_profile": Spec(
+        lambda w: profile.update_profile(w.ctx, w.actor, {
+            "name": "新名字", "phone": "+86 139 0000 1111", "language": "en"}),
+        lambda w, u: u.name == "新名字" or pytest.fail(u), writes=True),
     "account_admin.set_disabled": Spec(
         lambda w: account_admin.set_disabled(w.ctx, w.actor, w.people["staff2"].id, True),
         lambda w, u: u.disabled or pytest.fail(u), writes=True),

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from dispute import keys
+from dispute import accounts, keys
 from dispute.config import Settings, load_settings
 from dispute.context import open_context
 from dispute.keys import DataKey, KeyProblem, Keyring
-from tests.conftest import raw
+from tests.conftest import make_user, raw
 
 
 def test_first_start_makes_an_owner_only_key_file_and_keeps_it(settings: Settings) -> None:
@@ -94,10 +94,40 @@ def test_a_lost_key_file_is_reported_not_replaced(settings: Settings) -> None:
 
 def test_a_different_key_is_refused_while_data_needs_the_old_one(settings: Settings) -> None:
     ctx = open_context(settings)
+    make_user(ctx)  # the user's key file is wrapped by the portal key: data needs it
     old = ctx.keys.current
     ctx.db.close()
     with pytest.raises(KeyProblem, match=old.id_hex):
         open_context(dataclasses.replace(settings, data_key=keys.new_key_text()))
+
+
+def test_a_key_put_first_by_mistake_can_be_dropped_while_nothing_is_sealed_under_it(
+        settings: Settings, caplog) -> None:
+    ctx = open_context(settings)
+    borrower = make_user(ctx)
+    old = ctx.keys.current.encoded()
+    ctx.db.close()
+    mistake = keys.new_key_text()
+    ctx = open_context(dataclasses.replace(settings, data_key=f"{mistake},{old}"))
+    mistaken_id = ctx.keys.current.id_hex
+    ctx.db.close()
+    ctx = open_context(dataclasses.replace(settings, data_key=old))  # the mistake taken back
+    assert mistaken_id not in {r["id"] for r in raw(ctx.db, "SELECT id FROM data_keys")}
+    assert f"Key {mistaken_id} is no longer offered and nothing is sealed under it" in caplog.text
+    assert accounts.get_user(ctx, borrower.id).name == borrower.name
+    ctx.db.close()
+
+
+def test_a_key_that_sealed_something_cannot_be_dropped(settings: Settings) -> None:
+    ctx = open_context(settings)
+    old = ctx.keys.current.encoded()
+    ctx.db.close()
+    ctx = open_context(dataclasses.replace(settings, data_key=f"{keys.new_key_text()},{old}"))
+    newer = ctx.keys.current.id_hex
+    make_user(ctx)  # sealed under a person key wrapped by the new key
+    ctx.db.close()
+    with pytest.raises(KeyProblem, match=newer):
+        open_context(dataclasses.replace(settings, data_key=old))
 
 
 def test_rotation_new_key_first_old_key_kept_for_reading(settings: Settings) -> None:

@@ -3,12 +3,15 @@ raw files show none of the demo data's names, numbers or file contents."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from dispute import cases, demo
 from dispute.context import open_context
 from dispute.errors import Forbidden, InvalidInput
-from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, USER_PHONE, open_text
+from dispute.storage import users
+from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, USER_PHONE, NotSealed, open_text
 from dispute.timeline import timeline
 from dispute.unmasking import unmask
 from dispute.vocab import Role
@@ -30,11 +33,11 @@ def _database_bytes(settings, request) -> bytes:
 def test_the_raw_database_and_store_hold_no_names_numbers_or_file_contents(settings, request):
     ctx = open_context(settings)
     demo.create_demo(ctx, cases_count=9)
-    people = [{"name": open_text(ctx.keys, r["name"], *USER_NAME),
-               "phone": open_text(ctx.keys, r["phone"], *USER_PHONE)}
-              for r in raw(ctx.db, "SELECT name, phone FROM users")]
-    refs = [open_text(ctx.keys, r["account_ref"], *ACCOUNT_REF)
-            for r in raw(ctx.db, "SELECT account_ref FROM disputes")]
+    people = [{"name": open_text(ctx.sealing, r["name"], USER_NAME, r["id"], r["id"]),
+               "phone": open_text(ctx.sealing, r["phone"], USER_PHONE, r["id"], r["id"])}
+              for r in raw(ctx.db, "SELECT id, name, phone FROM users")]
+    refs = [open_text(ctx.sealing, r["account_ref"], ACCOUNT_REF, r["id"], r["borrower_id"])
+            for r in raw(ctx.db, "SELECT id, borrower_id, account_ref FROM disputes")]
     secrets = [p["name"] for p in people] + [p["phone"] for p in people] + refs
     assert len(secrets) > 20 and all(secrets)
     samples = []
@@ -78,13 +81,44 @@ def test_staff_unmask_a_field_with_a_reason_and_it_is_logged_internally(ctx, cas
         unmask(ctx, borrower, number, {"field": "account_ref", "reason": "I want to see it"})
 
 
-def test_values_written_in_clear_before_sealing_are_sealed_at_the_next_start(settings):
+def test_values_written_in_clear_before_sealing_are_sealed_by_the_upgrade(settings):
+    """A database from before the row-bound upgrade: its clear and version-1 values are re-sealed
+    once at the next start, bound to their rows under each person's key."""
     ctx = open_context(settings)
     borrower = make_user(ctx)
     number = cases.file_dispute(ctx, borrower, filing_form())
+    v1 = "s1:" + base64.urlsafe_b64encode(
+        _seal_v1(ctx.keys, "6222 0000 1111", "disputes", "account_ref")).decode()
     ctx.db.write(lambda uow: uow.execute("UPDATE users SET name = '旧名字'"))
+    ctx.db.write(lambda uow: uow.execute("UPDATE disputes SET account_ref = ?", (v1,)))
+    ctx.db.write(lambda uow: uow.execute("DELETE FROM sealing_upgrades"))  # as before 0014
     ctx.db.close()
     ctx = open_context(settings)
     assert raw(ctx.db, "SELECT count(*) FROM users WHERE name = '旧名字'").scalar() == 0
-    assert cases.get_dispute(ctx, borrower, number).borrower_name == "旧名字"
+    assert raw(ctx.db, "SELECT count(*) FROM disputes WHERE account_ref LIKE 's2:%'"
+               ).scalar() == 1
+    dispute = cases.get_dispute(ctx, borrower, number)
+    assert dispute.borrower_name == "旧名字" and dispute.account_ref.endswith("1111")
+    assert ctx.db.read(users.borrower_ids_named, "旧名字") == [borrower.id]
     ctx.db.close()
+
+
+def test_clear_text_written_into_a_sealed_column_after_the_upgrade_is_refused(ctx):
+    borrower = make_user(ctx)
+    number = cases.file_dispute(ctx, borrower, filing_form())
+    ctx.db.write(lambda uow: uow.execute("UPDATE users SET name = '冒名顶替'"))
+    with pytest.raises(NotSealed, match="users.name"):
+        cases.get_dispute(ctx, borrower, number)
+    with pytest.raises(NotSealed):
+        ctx.db.read(users.names, [borrower.id])
+
+
+def _seal_v1(keys, value: str, table: str, column: str) -> bytes:
+    """A value as version 1 sealed it (table and column bound, no row): the format to upgrade."""
+    import os
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    key = keys.current
+    header = bytes([1]) + key.id
+    nonce = os.urandom(12)
+    return header + nonce + AESGCM(key.subkey(b"field/aes-gcm/v1")).encrypt(
+        nonce, value.encode(), header + table.encode() + b"\x00" + column.encode())

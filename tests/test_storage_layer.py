@@ -67,7 +67,7 @@ def test_sealed_fields_are_opened_in_python_after_the_fetch(ctx, filed):
     borrower, number = filed
     stored = raw(ctx.db, "SELECT d.account_ref, u.name FROM disputes d JOIN users u "
                          "ON u.id = d.borrower_id").first()
-    assert stored["account_ref"].startswith("s1:") and stored["name"].startswith("s1:")
+    assert stored["account_ref"].startswith("s2:") and stored["name"].startswith("s2:")
     row = ctx.db.read(disputes.by_number, number)
     assert row["account_ref"] == filing_form()["account_ref"].replace(" ", "")
     assert row["borrower_name"] == "李  明"

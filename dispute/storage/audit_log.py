@@ -21,7 +21,7 @@ class Where:
     end: datetime | None = None     # UTC, excluded
 
 
-def _field(backend: str, column: str, key: str) -> str:
+def json_field(backend: str, column: str, key: str) -> str:
     """A top-level text field of a JSON payload column, in each backend's words."""
     if backend == "postgresql":
         return f"(CAST({column} AS jsonb) ->> '{key}')"
@@ -41,8 +41,8 @@ def _conditions(w: Where, backend: str = "duckdb") -> tuple[list[str], list[Any]
     conds, params = [], []
     if w.email is not None:
         conds.append(f"(actor_id = ? OR (dispute_id IS NULL AND "
-                     f"({_field(backend, 'payload', 'user')} = ? "
-                     f"OR {_field(backend, 'payload', 'email')} = ?)))")
+                     f"({json_field(backend, 'payload', 'user')} = ? "
+                     f"OR {json_field(backend, 'payload', 'email')} = ?)))")
         params += [w.user_id, str(w.user_id) if w.user_id else None, w.email]
     if w.by_dispute:
         conds.append("dispute_id = ?")
@@ -64,7 +64,7 @@ def page(tx, w: Where, before: int | None, limit: int) -> list[dict[str, Any]]:
     costs the same at the end of a long history as at its start), with the actor's email, the
     dispute's number and, for account events, the email of the account they are about."""
     conds, params = _conditions(w, tx.backend)
-    user = _as_uuid(tx.backend, _field(tx.backend, "page.payload", "user"))
+    user = _as_uuid(tx.backend, json_field(tx.backend, "page.payload", "user"))
     if before is not None:
         conds.append("seq < ?")
         params.append(before)

@@ -13,12 +13,12 @@ from dispute.storage.sealing import USER_NAME, opened
 
 def lines_of(tx, dispute_id: UUID) -> dict[str, Any] | None:
     """The stored lines (`lines` parsed back from JSON), with who saved them; None if none."""
-    row = tx.execute("SELECT l.lines, l.source, l.saved_at, u.name AS saved_by_name "
+    row = tx.execute("SELECT l.lines, l.source, l.saved_at, l.saved_by, u.name AS saved_by_name "
                      "FROM claim_lines l JOIN users u ON u.id = l.saved_by "
                      "WHERE l.dispute_id = ?", (dispute_id,)).first()
     if row is None:
         return None
-    row = opened(tx.keys, row, {"saved_by_name": USER_NAME})
+    row = opened(tx.keys, row, {"saved_by_name": (USER_NAME, "saved_by")}, drop=("saved_by",))
     return {**row, "lines": json.loads(row["lines"])}
 
 
@@ -49,7 +49,7 @@ def latest_calculation(tx, dispute_id: UUID) -> dict[str, Any] | None:
                      "ORDER BY c.made_at DESC LIMIT 1", (dispute_id,)).first()
     if row is None:
         return None
-    row = opened(tx.keys, row, {"made_by_name": USER_NAME})
+    row = opened(tx.keys, row, {"made_by_name": (USER_NAME, "made_by")})
     return {**row, "inputs": json.loads(row["inputs"]), "result": json.loads(row["result"])}
 
 

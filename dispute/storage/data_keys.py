@@ -12,3 +12,8 @@ def recorded(tx) -> list[str]:
 
 def record(tx, key_id: str, first_used_at: datetime) -> None:
     tx.execute("INSERT INTO data_keys VALUES (?, ?)", (key_id, first_used_at))
+
+
+def forget(tx, key_id: str) -> None:
+    """A key nothing is sealed under any more (dropped from the keyring)."""
+    tx.execute("DELETE FROM data_keys WHERE id = ?", (key_id,))

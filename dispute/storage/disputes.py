@@ -11,7 +11,8 @@ from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, opened, seal_text
 
 _BY_NUMBER = ("SELECT d.*, u.name AS borrower_name FROM disputes d "
               "JOIN users u ON u.id = d.borrower_id WHERE d.number = ?")
-_OPENED = {"account_ref": ACCOUNT_REF, "borrower_name": USER_NAME}
+_OPENED = {"account_ref": (ACCOUNT_REF, "id", "borrower_id"),
+           "borrower_name": (USER_NAME, "borrower_id")}
 
 
 def by_number(tx, number: str) -> dict[str, Any] | None:
@@ -53,7 +54,8 @@ _COLUMNS = ("id", "number", "borrower_id", "institution", "product", "account_re
 
 def insert(tx, values: dict[str, Any]) -> None:
     """A new dispute; `values` has every column of `_COLUMNS`, the account number in clear."""
-    row = {**values, "account_ref": seal_text(tx.keys, values["account_ref"], *ACCOUNT_REF)}
+    row = {**values, "account_ref": seal_text(tx.keys, values["account_ref"], ACCOUNT_REF,
+                                              values["id"], values["borrower_id"])}
     tx.execute(f"INSERT INTO disputes ({', '.join(_COLUMNS)}) "
                f"VALUES ({', '.join('?' for _ in _COLUMNS)})", [row[c] for c in _COLUMNS])
 
@@ -63,7 +65,10 @@ def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> 
     read the same version conflict, so one of them is retried and then refused as stale; an UPDATE
     that matched no row (the version moved on) is a lost race too, never a silent no-op."""
     if "account_ref" in changes:  # given in clear, stored sealed
-        changes["account_ref"] = seal_text(tx.keys, changes["account_ref"], *ACCOUNT_REF)
+        borrower = tx.execute("SELECT borrower_id FROM disputes WHERE id = ?",
+                              (dispute_id,)).scalar()
+        changes["account_ref"] = seal_text(tx.keys, changes["account_ref"], ACCOUNT_REF,
+                                           dispute_id, borrower)
     sets = "".join(f"{column} = ?, " for column in changes)
     changed = tx.execute(f"UPDATE disputes SET {sets}version = version + 1, updated_at = ?, "
                          "last_activity_at = ? WHERE id = ? AND version = ? RETURNING version",
@@ -112,3 +117,7 @@ def parties(tx, dispute_id: UUID) -> dict[str, Any] | None:
     """Who a dispute concerns: its number, borrower and handler (the notification rules)."""
     return tx.execute("SELECT number, borrower_id, handler_id FROM disputes WHERE id = ?",
                       (dispute_id,)).first()
+def numbers_of_borrower(tx, borrower_id: UUID) -> list[str]:
+    """Every dispute number of one borrower, oldest first."""
+    return tx.execute("SELECT number FROM disputes WHERE borrower_id = ? ORDER BY filed_at, "
+                      "number", (borrower_id,)).column()

@@ -26,7 +26,7 @@ def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
                       "LEFT JOIN users u ON u.id = d.made_by WHERE d.dispute_id = ? "
                       f"ORDER BY d.made_at DESC, d.{_ROW_PLACE[tx.backend]} DESC",
                       (dispute_id,)).dicts()
-    return [opened(tx.keys, r, {"made_by_name": USER_NAME}) for r in rows]
+    return [opened(tx.keys, r, {"made_by_name": (USER_NAME, "made_by")}) for r in rows]
 
 
 def one(tx, dispute_id: UUID, document_id: UUID) -> dict[str, Any] | None:

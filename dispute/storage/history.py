@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Iterable, Iterator
 from uuid import UUID
 
+from dispute.storage.audit_log import json_field
 from dispute.storage.sealing import USER_NAME, opened
 
 
@@ -41,13 +42,21 @@ def of_dispute(tx, dispute_id: UUID, hidden_kinds: Iterable[str] = ()) -> list[d
     hidden = list(hidden_kinds)
     leave_out = (f" AND e.kind NOT IN ({', '.join('?' for _ in hidden)})" if hidden else "")
     rows = tx.execute(
-        "SELECT e.seq, e.occurred_at, e.kind, e.payload, u.name AS actor_name, "
+        "SELECT e.seq, e.occurred_at, e.kind, e.payload, e.actor_id, u.name AS actor_name, "
         "u.role AS actor_role FROM events e LEFT JOIN users u ON u.id = e.actor_id "
         f"WHERE e.dispute_id = ?{leave_out} ORDER BY e.seq", [dispute_id, *hidden]).dicts()
-    return [opened(tx.keys, r, {"actor_name": USER_NAME}) for r in rows]
+    return [opened(tx.keys, r, {"actor_name": (USER_NAME, "actor_id")}) for r in rows]
 
 
 def kinds_and_times(tx, dispute_id: UUID) -> list[dict[str, Any]]:
     """What the deadline engine reads of a dispute's history: kind, time and payload."""
     return tx.execute("SELECT kind, occurred_at, payload FROM events WHERE dispute_id = ? "
                       "ORDER BY seq", (dispute_id,)).dicts()
+
+
+def about_user(tx, user_id: UUID) -> list[dict[str, Any]]:
+    """Events about an account (no dispute): those it did and those naming it as "user"."""
+    return tx.execute(
+        "SELECT seq, occurred_at, kind, payload FROM events WHERE dispute_id IS NULL AND "
+        f"(actor_id = ? OR {json_field(tx.backend, 'payload', 'user')} = ?) ORDER BY seq",
+        (user_id, str(user_id))).dicts()

@@ -31,7 +31,7 @@ def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
     rows = tx.execute("SELECT m.*, u.name AS author_name FROM messages m "
                       "JOIN users u ON u.id = m.author_id WHERE m.dispute_id = ? "
                       "ORDER BY m.sent_at, m.id", (dispute_id,)).dicts()
-    return [opened(tx.keys, r, {"author_name": USER_NAME}) for r in rows]
+    return [opened(tx.keys, r, {"author_name": (USER_NAME, "author_id")}) for r in rows]
 
 
 def seen_at(tx, user_id: UUID, dispute_id: UUID) -> datetime | None:

@@ -17,7 +17,8 @@ def insert(tx, *, note_id: UUID, dispute_id: UUID, author_id: UUID, body: str,
 
 def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
     """Newest first, with each author's name."""
-    rows = tx.execute("SELECT n.id, u.name AS author_name, n.body, n.created_at FROM notes n "
-                      "JOIN users u ON u.id = n.author_id WHERE n.dispute_id = ? "
+    rows = tx.execute("SELECT n.id, n.author_id, u.name AS author_name, n.body, n.created_at "
+                      "FROM notes n JOIN users u ON u.id = n.author_id WHERE n.dispute_id = ? "
                       "ORDER BY n.created_at DESC", (dispute_id,)).dicts()
-    return [opened(tx.keys, r, {"author_name": USER_NAME}) for r in rows]
+    return [opened(tx.keys, r, {"author_name": (USER_NAME, "author_id")}, drop=("author_id",))
+            for r in rows]

@@ -147,7 +147,8 @@ def counts(tx, f, r: Resolved) -> dict[str, int]:
     return {row["stage"]: row["n"] for row in tx.execute(*counts_sql(f, r, tx.backend))}
 
 
-_NAMES = {"borrower_name": USER_NAME, "handler_name": USER_NAME}
+_NAMES = {"borrower_name": (USER_NAME, "borrower_id"),
+          "handler_name": (USER_NAME, "handler_id")}
 
 
 def page(tx, f, r: Resolved, after, size: int) -> list[dict[str, Any]]:
@@ -165,7 +166,7 @@ def docket_sql(today: date, limit: int, offset: int) -> tuple[str, list[Any]]:
     dispute and names for every row cost twice as much on a large docket (bench/queue.py)."""
     return (
         "SELECT p.number, p.stage, p.institution, p.mediation_body, p.mediation_reference, "
-        "p.court, p.case_number, p.next_sitting_on, b.name AS borrower_name FROM ("
+        "p.court, p.case_number, p.next_sitting_on, p.borrower_id, b.name AS borrower_name FROM ("
         "SELECT d.number, d.stage, d.institution, d.borrower_id, m.body AS mediation_body, "
         "m.reference AS mediation_reference, l.court, l.case_number, n.next_sitting_on "
         "FROM disputes d "
@@ -182,6 +183,7 @@ def docket_sql(today: date, limit: int, offset: int) -> tuple[str, list[Any]]:
 
 
 def docket(tx, today: date, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-    rows = [opened(tx.keys, row, {"borrower_name": USER_NAME})
+    rows = [opened(tx.keys, row, {"borrower_name": (USER_NAME, "borrower_id")},
+                   drop=("borrower_id",))
             for row in tx.execute(*docket_sql(today, limit, offset))]
     return rows, tx.execute(DOCKET_COUNT_SQL).scalar()

@@ -2,77 +2,165 @@
 `dispute.sealed`) before they are written and opened in Python after they are read, here in the
 storage layer, so the same rows come back from any database.
 
-Sealed values live in the same text columns as clear text, `s1:` + base64url, so a raw look at
+Each value is sealed under its person's own key (dispute/person_keys.py: the user for
+`users.name`/`users.phone`, the borrower for `disputes.account_ref`) and bound to its table,
+column and row id, so a value swapped between rows does not open (finding 11), and destroying a
+person's key erases all of their values at once (PIPL erasure).
+
+Sealed values live in the same text columns as clear text, `s2:` + base64url, so a raw look at
 the database shows no name or number. Names also get a blind index (`users.name_idx`) for
-exact-match search.
+exact-match search, under the index's own key, which a rotation of the portal key leaves alone.
+Anything else found in a sealed column after the upgrade (clear text, a value of the version
+before row binding) is refused on read, not shown.
 """
 
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Mapping
+from uuid import UUID
 
-from dispute.keys import Keyring
-from dispute.sealed import blind_index, seal, unseal
+from dispute.errors import UserError
+from dispute.i18n import N_
+from dispute.person_keys import PersonErased, SealingKeys
+from dispute.sealed import blind_index, seal, unseal, unseal_v1
 
-PREFIX = "s1:"
-# (table, column) of every sealed column.
-FIELDS = (("users", "name"), ("users", "phone"), ("disputes", "account_ref"))
-USER_NAME = ("users", "name")
-USER_PHONE = ("users", "phone")
-ACCOUNT_REF = ("disputes", "account_ref")
+PREFIX = "s2:"
+LEGACY_PREFIX = "s1:"
+# Shown instead of a value whose person was erased (both languages: it is data, not a message).
+ERASED = "已删除 · erased"
+UPGRADE = "row-bound-v2"  # the name of the one-time re-seal in `sealing_upgrades`
 
 
-def seal_text(keys: Keyring, value: str | None, table: str, column: str) -> str | None:
+@dataclass(frozen=True)
+class Field:
+    """A sealed column, and the column of its row that names the person it belongs to."""
+
+    table: str
+    column: str
+    owner: str
+
+
+USER_NAME = Field("users", "name", "id")
+USER_PHONE = Field("users", "phone", "id")
+ACCOUNT_REF = Field("disputes", "account_ref", "borrower_id")
+FIELDS = (USER_NAME, USER_PHONE, ACCOUNT_REF)
+
+
+class NotSealed(UserError):
+    """Clear or old-format text where only a sealed value may be: written behind the portal."""
+
+
+def seal_text(keys: SealingKeys, value: str | None, field: Field, row_id: UUID,
+              owner_id: UUID) -> str | None:
+    """`value` sealed for `field` of row `row_id` under `owner_id`'s own key."""
     if value is None:
         return None
-    blob = seal(keys, value, table=table, column=column)
+    blob = seal(keys.person(owner_id, create=True), value, table=field.table,
+                column=field.column, row=str(row_id))
     return PREFIX + base64.urlsafe_b64encode(blob).decode("ascii")
 
 
-def open_text(keys: Keyring, value: str | None, table: str, column: str) -> str | None:
-    """The clear text of a sealed value (a value written before sealing passes through)."""
-    if value is None or not value.startswith(PREFIX):
-        return value
-    return unseal(keys, base64.urlsafe_b64decode(value[len(PREFIX):]), table=table,
-                  column=column)
+def open_text(keys: SealingKeys, value: str | None, field: Field, row_id: UUID,
+              owner_id: UUID) -> str | None:
+    """The clear text of a sealed value; ERASED when its person's key was destroyed; SealBroken
+    when it was altered or moved from another row; NotSealed for anything unsealed."""
+    if value is None:
+        return None
+    if not value.startswith(PREFIX):
+        raise NotSealed(N_("A protected value in {place} is not sealed: it was written to the "
+                           "database behind the portal's back and is not shown."),
+                        place=f"{field.table}.{field.column}")
+    try:
+        ring = keys.person(owner_id)
+    except PersonErased:
+        return ERASED
+    return unseal(ring, base64.urlsafe_b64decode(value[len(PREFIX):]), table=field.table,
+                  column=field.column, row=str(row_id))
 
 
-def opened(keys: Keyring, row: dict[str, Any] | None,
-           fields: Mapping[str, tuple[str, str]]) -> dict[str, Any] | None:
-    """`row` with the sealed values in `fields` (result column → its table and column) opened."""
+def opened(keys: SealingKeys, row: dict[str, Any] | None,
+           fields: Mapping[str, tuple[Field, str, str] | tuple[Field, str]],
+           drop: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """`row` with the sealed values in `fields` opened: result column → (its field, the result
+    column holding its row's id[, the one holding its owner's id, when not the row's id]);
+    the columns in `drop` (ids fetched only to open a value) are removed after."""
     if row is None:
         return None
-    for name, (table, column) in fields.items():
-        row[name] = open_text(keys, row[name], table, column)
+    for name, spec in fields.items():
+        field, id_column = spec[0], spec[1]
+        owner_column = spec[2] if len(spec) > 2 else id_column
+        if row[name] is not None:
+            row[name] = open_text(keys, row[name], field, row[id_column], row[owner_column])
+    for name in drop:
+        row.pop(name, None)
     return row
 
 
-def name_index(keys: Keyring, name: str) -> str:
+def name_index(keys: SealingKeys, name: str) -> str:
     """The token that finds a person by their exact name (case, width and spacing ignored)."""
-    return blind_index(keys, " ".join(name.split()), scope="person_name")
+    return blind_index(keys.index(), " ".join(name.split()), scope="person_name")
 
 
-def seal_legacy(db, keys: Keyring) -> int:
-    """Seal values written in clear by a version before sealing (a one-time upgrade)."""
+def upgrade_done(tx) -> bool:
+    return tx.execute("SELECT 1 FROM sealing_upgrades WHERE name = ?", (UPGRADE,)).first() \
+        is not None
+
+
+def reseal_all(db, keys: SealingKeys, now: datetime) -> int:
+    """The one-time upgrade to row-bound values under per-person keys: every value in clear
+    (before sealing) or sealed with version 1 is re-sealed, and every name re-indexed under the
+    index key. Done once (recorded in `sealing_upgrades`); a crash half-way redoes the rest, as
+    values already re-sealed are skipped. Returns how many values were re-sealed."""
+    if db.read(upgrade_done):
+        return 0
     done = 0
-    for table, column in FIELDS:
-        rows = db.read(lambda tx: tx.execute(
-            f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL AND "
-            f"{column} NOT LIKE ?", (PREFIX + "%",)).dicts())
-        if not rows:
-            continue
+    for field in FIELDS:
+        rows = db.read(lambda tx, f=field: tx.execute(
+            f"SELECT id, {f.owner} AS owner, {f.column} AS value FROM {f.table} "
+            f"WHERE {f.column} IS NOT NULL AND {f.column} NOT LIKE ?", (PREFIX + "%",)).dicts())
 
-        def write(uow, rows=rows, table=table, column=column) -> None:
+        def write(uow, rows=rows, field=field) -> None:
             for r in rows:
-                extra = ""
-                params = [seal_text(keys, r[column], table, column)]
-                if (table, column) == USER_NAME:
-                    extra = ", name_idx = ?"
-                    params.append(name_index(keys, r[column]))
-                uow.execute(f"UPDATE {table} SET {column} = ?{extra} WHERE id = ?",
-                            (*params, r["id"]))
+                value = r["value"]
+                if value.startswith(LEGACY_PREFIX):
+                    value = unseal_v1(keys.portal, base64.urlsafe_b64decode(
+                        value[len(LEGACY_PREFIX):]), table=field.table, column=field.column)
+                uow.execute(f"UPDATE {field.table} SET {field.column} = ? WHERE id = ?",
+                            (seal_text(keys, value, field, r["id"], r["owner"]), r["id"]))
 
-        db.write(write)
+        if rows:
+            db.write(write)
         done += len(rows)
+    reindex_names(db, keys)
+    db.write(lambda uow: uow.execute("INSERT INTO sealing_upgrades VALUES (?, ?)",
+                                     (UPGRADE, now)))
     return done
+
+
+def reindex_names(db, keys: SealingKeys) -> int:
+    """Recompute every name's blind index under the index key (after the upgrade, or when the
+    index key file had to be made again); erased people keep no token."""
+    rows = db.read(lambda tx: tx.execute("SELECT id, name FROM users").dicts())
+
+    def write(uow) -> None:
+        for r in rows:
+            name = open_text(keys, r["name"], USER_NAME, r["id"], r["id"])
+            token = None if name == ERASED else name_index(keys, name)
+            uow.execute("UPDATE users SET name_idx = ? WHERE id = ?", (token, r["id"]))
+
+    if rows:
+        db.write(write)
+    return len(rows)
+
+
+def legacy_key_ids(tx) -> set[str]:
+    """Portal key ids named by version-1 values still in the database (before the upgrade)."""
+    found = set()
+    for field in FIELDS:
+        for value in tx.execute(f"SELECT {field.column} FROM {field.table} WHERE {field.column} "
+                                f"LIKE ?", (LEGACY_PREFIX + "%",)).column():
+            found.add(base64.urlsafe_b64decode(value[len(LEGACY_PREFIX):])[1:5].hex())
+    return found

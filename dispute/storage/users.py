@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Iterable
 from uuid import UUID
 
-from dispute.storage.sealing import USER_NAME, USER_PHONE, name_index, opened, seal_text
+from dispute.storage.sealing import (USER_NAME, USER_PHONE, Field, name_index, open_text,
+                                     opened, seal_text)
 
-_OPENED = {"name": USER_NAME, "phone": USER_PHONE}
+_OPENED = {"name": (USER_NAME, "id"), "phone": (USER_PHONE, "id")}
 
 
 def _user(tx, row: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -45,9 +46,17 @@ def insert(tx, *, user_id: UUID, email: str, name: str, phone: str | None, role:
            password_hash: str, language: str | None, created_at) -> None:
     tx.execute("INSERT INTO users (id, email, name, phone, role, password_hash, language, "
                "disabled, created_at, name_idx) VALUES (?, ?, ?, ?, ?, ?, ?, false, ?, ?)",
-               (user_id, email, seal_text(tx.keys, name, *USER_NAME),
-                seal_text(tx.keys, phone, *USER_PHONE), role, password_hash, language,
-                created_at, name_index(tx.keys, name)))
+               (user_id, email, seal_text(tx.keys, name, USER_NAME, user_id, user_id),
+                seal_text(tx.keys, phone, USER_PHONE, user_id, user_id), role, password_hash,
+                language, created_at, name_index(tx.keys, name)))
+
+
+def set_name_and_phone(tx, user_id: UUID, name: str, phone: str | None) -> None:
+    """Replace the sealed name (and its index) and phone number."""
+    tx.execute("UPDATE users SET name = ?, phone = ?, name_idx = ? WHERE id = ?",
+               (seal_text(tx.keys, name, USER_NAME, user_id, user_id),
+                seal_text(tx.keys, phone, USER_PHONE, user_id, user_id),
+                name_index(tx.keys, name), user_id))
 
 
 def update(tx, user_id: UUID, **changes: Any) -> None:
@@ -72,7 +81,7 @@ def names(tx, user_ids: Iterable[UUID]) -> dict[UUID, str]:
         return {}
     marks = ", ".join("?" for _ in ids)
     rows = tx.execute(f"SELECT id, name FROM users WHERE id IN ({marks})", ids)
-    return {r["id"]: opened(tx.keys, r, {"name": USER_NAME})["name"] for r in rows}
+    return {r["id"]: opened(tx.keys, r, {"name": (USER_NAME, "id")})["name"] for r in rows}
 
 
 def by_role(tx, roles: Iterable[str], *, active_only: bool = True) -> list[dict[str, Any]]:
@@ -82,7 +91,7 @@ def by_role(tx, roles: Iterable[str], *, active_only: bool = True) -> list[dict[
     active = " AND NOT disabled" if active_only else ""
     rows = tx.execute(f"SELECT id, name, role, email FROM users WHERE role IN ({marks}){active} "
                       "ORDER BY created_at, id", roles).dicts()
-    found = [opened(tx.keys, r, {"name": USER_NAME}) for r in rows]
+    found = [opened(tx.keys, r, {"name": (USER_NAME, "id")}) for r in rows]
     return sorted(found, key=lambda r: (r["name"].casefold(), str(r["id"])))
 
 
@@ -100,4 +109,15 @@ def first_of_role(tx, role: str) -> UUID | None:
 
 def phone(tx, user_id: UUID) -> str | None:
     value = tx.execute("SELECT phone FROM users WHERE id = ?", (user_id,)).scalar()
-    return opened(tx.keys, {"phone": value}, {"phone": USER_PHONE})["phone"]
+    return opened(tx.keys, {"phone": value, "id": user_id}, {"phone": (USER_PHONE, "id")})["phone"]
+
+
+def sealed_for_event(tx, user_id: UUID, what: str, value: str | None) -> str | None:
+    """`value` sealed under the user's own key for an event payload (`what`: e.g. "name_before"),
+    so erasing the person makes it unreadable without rewriting the event."""
+    return seal_text(tx.keys, value, Field("events", what, "user"), user_id, user_id)
+
+
+def open_from_event(tx, user_id: UUID, what: str, sealed: str | None) -> str | None:
+    """A value `sealed_for_event` wrote; ERASED once the person was erased."""
+    return open_text(tx.keys, sealed, Field("events", what, "user"), user_id, user_id)
