@@ -35,7 +35,8 @@ Decisions (design §1–3, §5, §6):
   source are set by the borrower (their own dispute) and legal, the side that files the list.
 - Administrators manage accounts and read the audit log; they see no case contents, nor the
   queue, the docket or the dashboard (which name borrowers and institutions).
-- Everyone may change their own password and language.
+- Everyone may change their own password and language, and set up their own two-step sign-in;
+  only an administrator resets someone's (dispute/two_factor.py).
 """
 
 from __future__ import annotations
@@ -200,6 +201,10 @@ MATRIX: tuple[Action, ...] = (
     _system("dispute.account_admin.change_role", "F", "F", "F", "Y"),
     _system("dispute.account_admin.reset_password", "F", "F", "F", "Y"),
     _system("dispute.audit.list_events", "F", "F", "F", "Y"),
+    # two-step sign-in: everyone sets up their own; only an administrator resets someone's
+    _system("dispute.two_factor.enrol", "Y", "Y", "Y", "Y"),
+    _system("dispute.two_factor.recovery_codes_left", "Y", "Y", "Y", "Y"),
+    _system("dispute.two_factor.reset", "F", "F", "F", "Y"),
 )
 BY_NAME = {a.name: a for a in MATRIX}
 

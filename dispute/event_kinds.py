@@ -66,9 +66,11 @@ FIELD_UNMASKED = "FieldUnmasked"          # field, reason
 # string); the actor is whoever acted (None for a failed login: nobody was proven). Passwords,
 # hashes and temporary passwords never go into a payload.
 ACCOUNT_CREATED = "AccountCreated"        # user, role
-LOGGED_IN = "LoggedIn"                    # user
+LOGGED_IN = "LoggedIn"                    # user, second_factor ("totp" | "recovery_code"; absent
+#                                           for an account without two-step sign-in)
 LOGIN_FAILED = "LoginFailed"              # user, email (both None: no such account), reason
-#                                           ("password" | "locked" | "disabled" | "unknown")
+#                                           ("password" | "locked" | "disabled" | "unknown" |
+#                                           "code" | "code_locked")
 LOGIN_LOCKED = "LoginLocked"              # user, email (both None: no such account),
 #                                           until (ISO UTC)
 LOGGED_OUT = "LoggedOut"                  # user, reason ("logout" | "idle" | "disabled" |
@@ -78,12 +80,16 @@ PASSWORD_RESET = "PasswordReset"          # user  (the temporary password is sho
 ROLE_CHANGED = "RoleChanged"              # user, from, to
 ACCOUNT_DISABLED = "AccountDisabled"      # user
 ACCOUNT_ENABLED = "AccountEnabled"        # user
+TWO_FACTOR_ENROLLED = "TwoFactorEnrolled"  # user (the secret and codes are never in a payload)
+RECOVERY_CODE_USED = "RecoveryCodeUsed"   # user, left (unused codes after this one)
+TWO_FACTOR_RESET = "TwoFactorReset"       # user, reason (by an administrator)
 
 # Events about accounts, not disputes: their payloads hold nothing of a case, so the
 # administrator's audit page may show them.
 ACCOUNT_KINDS = frozenset({ACCOUNT_CREATED, LOGGED_IN, LOGIN_FAILED, LOGIN_LOCKED, LOGGED_OUT,
                            PASSWORD_CHANGED, PASSWORD_RESET, ROLE_CHANGED, ACCOUNT_DISABLED,
-                           ACCOUNT_ENABLED})
+                           ACCOUNT_ENABLED, TWO_FACTOR_ENROLLED, RECOVERY_CODE_USED,
+                           TWO_FACTOR_RESET})
 
 # Never shown on the borrower's timeline.
 INTERNAL = frozenset({NOTE_ADDED, FIELD_UNMASKED})
@@ -136,6 +142,9 @@ LABELS = {
     ROLE_CHANGED: N_("Role changed"),
     ACCOUNT_DISABLED: N_("Account disabled"),
     ACCOUNT_ENABLED: N_("Account enabled"),
+    TWO_FACTOR_ENROLLED: N_("Two-step sign-in set up"),
+    RECOVERY_CODE_USED: N_("Signed in with a recovery code"),
+    TWO_FACTOR_RESET: N_("Two-step sign-in reset"),
 }
 
 

@@ -206,10 +206,19 @@ def press(page, locator) -> None:
     locator.click()
 
 
-def sign_in(page, url: str, email: str, password: str, _) -> None:
-    """Log in from the landing page (labels in the page's language, through `_`)."""
+def sign_in(page, url: str, email: str, password: str, _, secret: str | None = None) -> None:
+    """Log in from the landing page (labels in the page's language, through `_`); with the
+    account's two-step `secret`, also type the code an authenticator app would show (the next
+    time step's: the one of the enrolment may still be current, and a code works once)."""
     page.goto(url + "/")
     press(page, page.get_by_role("tab", name=_("Log in")))
     page.get_by_label(_("Email")).first.fill(email)
     page.get_by_label(_("Password"), exact=True).fill(password)
     press(page, page.get_by_role("button", name=_("Log in")))
+    if secret is not None:
+        from tests.second_factor import code_now
+
+        code = page.get_by_label(_("Code"), exact=True)
+        shown(page, code)
+        code.fill(code_now(secret))
+        press(page, page.get_by_role("button", name=_("Continue")))

@@ -34,6 +34,7 @@ from tests.browser_support import (EXPORT_TIMEOUT_MS, browser, data_dir,  # noqa
                                    live_portal, press, services, settle, shown,
                                    sign_in)
 from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
+from tests.second_factor import KNOWN_SECRET, ready
 from tests.test_workflow import FORMS
 
 pytestmark = pytest.mark.browser
@@ -127,9 +128,14 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
 # --- journeys 2 and 3: accounts and the dispute made through the services first ---------------
 
 def people(ctx) -> dict[Role, object]:
-    return {Role.ADMIN: make_user(ctx, Role.ADMIN, email="admin@example.com", name="Admin"),
-            Role.STAFF: make_user(ctx, Role.STAFF, email="staff@example.com", name="李静"),
-            Role.LEGAL: make_user(ctx, Role.LEGAL, email="legal@example.com", name="陈律师"),
+    """One account per role; staff, legal and the administrator enrolled in two-step sign-in
+    with the tests' known secret (sign_in types its code)."""
+    return {Role.ADMIN: ready(ctx, make_user(ctx, Role.ADMIN, email="admin@example.com",
+                                              name="Admin")),
+            Role.STAFF: ready(ctx, make_user(ctx, Role.STAFF, email="staff@example.com",
+                                              name="李静")),
+            Role.LEGAL: ready(ctx, make_user(ctx, Role.LEGAL, email="legal@example.com",
+                                              name="陈律师")),
             Role.BORROWER: make_user(ctx)}
 
 
@@ -174,7 +180,7 @@ def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_esca
         number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
 
     staff = browser.page()
-    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _)
+    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
     shown(staff, staff.get_by_role("heading", name=_("Queue")))
     open_from_queue(staff, number)
     make_move(staff, "Acknowledge and start negotiation",
@@ -231,7 +237,7 @@ def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that
         workflow.move(ctx, who[Role.STAFF], number, "to_mediation", FORMS["to_mediation"])
 
     legal = browser.page()
-    sign_in(legal, live_portal.url, "legal@example.com", PASSWORD, _)
+    sign_in(legal, live_portal.url, "legal@example.com", PASSWORD, _, KNOWN_SECRET)
     shown(legal, legal.get_by_role("heading", name=_("Docket")))
     press(legal, legal.get_by_role("link", name=number))
     shown(legal, legal.get_by_role("heading", name=number))
