@@ -39,7 +39,8 @@ Decisions (docs/product.md §1–3, §5, §6):
   open or closed (putting the record right). A withdrawn exhibit is not changed again.
 - Administrators manage accounts and read the audit log; they see no case contents, nor the
   queue, the docket or the dashboard (which name borrowers and institutions).
-- Everyone may change their own password and language.
+- Everyone may change their own password and language, and set up their own two-step sign-in;
+  only an administrator resets someone's (dispute/two_factor.py).
 - Notifications (issue 15): everyone reads and marks their own inbox; the email choices are per
   kind of the role (administrators have none); a borrower asks for a new verification link.
 """
@@ -224,6 +225,10 @@ MATRIX: tuple[Action, ...] = (
     _system("dispute.notify.inbox.preferences", "Y", "Y", "Y", "F"),
     _system("dispute.notify.inbox.set_preferences", "Y", "Y", "Y", "F"),
     _system("dispute.signup.request_verification", "Y", "F", "F", "F"),
+    # two-step sign-in: everyone sets up their own; only an administrator resets someone's
+    _system("dispute.two_factor.enrol", "Y", "Y", "Y", "Y"),
+    _system("dispute.two_factor.recovery_codes_left", "Y", "Y", "Y", "Y"),
+    _system("dispute.two_factor.reset", "F", "F", "F", "Y"),
 )
 BY_NAME = {a.name: a for a in MATRIX}
 

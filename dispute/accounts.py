@@ -155,7 +155,9 @@ def _record_failure(ctx: Context, email: str, user_id: uuid.UUID | None, reason:
 def authenticate(ctx: Context, email: str, password: str) -> User:
     """The user for these credentials, or a UserError that says the same for unknown emails.
 
-    A locked email is refused without checking the password, known or not."""
+    A locked email is refused without checking the password, known or not. For an account with
+    two-step sign-in this is only the first step: the session must not begin before
+    `two_factor.sign_in_code` accepts a code (which records the LoggedIn event)."""
     now = ctx.now()
     row = ctx.db.read(users.by_email, lockout.key(email))
     user_id = row["id"] if row else None
@@ -169,7 +171,7 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
         if row["disabled"]:
             events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
                           payload={**_attempt(email, user_id), "reason": "disabled"})
-        else:
+        elif row["totp_enrolled_at"] is None:  # else the code step signs in and records it
             events.append(uow, kind=ek.LOGGED_IN, at=now, actor_id=user_id,
                           payload={"user": str(user_id)})
 

@@ -125,9 +125,11 @@ def cmd_key_export(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     ctx = open_context()
     made = demo.create_demo(ctx, cases_count=args.cases, seed=args.seed)
-    print(f"{args.cases} demo disputes created. Accounts (passwords are shown only now):")
+    print(f"{args.cases} demo disputes created. Accounts (passwords and two-step sign-in keys "
+          "are shown only now; type the key into an authenticator app):")
     for acc in made:
-        print(f"  {acc.role.value:9} {acc.email:28} {acc.password}")
+        print(f"  {acc.role.value:9} {acc.email:28} {acc.password}"
+              + (f"  key {acc.totp_secret}" if acc.totp_secret else ""))
     return 0
 
 

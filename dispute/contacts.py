@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from dispute import event_kinds as ek
-from dispute import events
+from dispute import events, posting_limits
 from dispute.case_rows import case_for, open_row_for_write, touch
 from dispute.context import Context
 from dispute.storage import UnitOfWork
@@ -14,6 +14,7 @@ from dispute.storage import contacts as contact_rows
 from dispute.errors import InvalidInput, UserError
 from dispute.i18n import N_
 from dispute.models import ContactEntry, ContactLogEntry, User
+from dispute.posting_limits import PostKind
 from dispute.validation import parse
 
 
@@ -27,6 +28,7 @@ def add_contact(ctx: Context, actor: User, number: str, form: dict[str, Any]) ->
                 raise InvalidInput({"evidence_ids": UserError(
                     N_("Link only evidence of this dispute."))})
         now = ctx.now()
+        posting_limits.take(uow, PostKind.CONTACT, actor.id, row["id"], now)
         entry_id = uuid.uuid4()
         contact_rows.insert(
             uow, id=entry_id, dispute_id=row["id"], contacted_at=entry.contacted_at,

@@ -15,7 +15,7 @@ import wave
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
-from dispute import accounts, cases, workflow
+from dispute import accounts, cases, two_factor, workflow
 from dispute.contacts import add_contact
 from dispute.context import Context
 from dispute.errors import UserError
@@ -86,6 +86,7 @@ class DemoAccount:
     role: Role
     email: str
     password: str
+    totp_secret: str | None = None  # staff, legal, admin: enrolled in two-step sign-in
 
 
 def statement_pdf(title: str, lines: list[str]) -> bytes:
@@ -154,7 +155,11 @@ def create_demo(ctx: Context, cases_count: int = 20, seed: int = 1) -> list[Demo
         user = accounts.create_account(ctx, None, {"name": name, "email": email,
                                                   "phone": f"+86 138{rng.randrange(10**8):08d}",
                                                   "password": password, "role": role.value})
-        made.append(DemoAccount(role, email, password))
+        secret = None
+        if two_factor.required(user):  # as they must be; the key is printed once with the password
+            secret = two_factor.new_secret()
+            two_factor.enrol(ctx, user, secret, two_factor.code_for(secret, ctx.now()))
+        made.append(DemoAccount(role, email, password, secret))
         return user
 
     for role, name in ((Role.ADMIN, "系统管理员 Admin"), (Role.STAFF, "周敏 Zhou Min"),

@@ -69,9 +69,11 @@ FIELD_UNMASKED = "FieldUnmasked"          # field, reason
 # string); the actor is whoever acted (None for a failed login: nobody was proven). Passwords,
 # hashes and temporary passwords never go into a payload.
 ACCOUNT_CREATED = "AccountCreated"        # user, role
-LOGGED_IN = "LoggedIn"                    # user
+LOGGED_IN = "LoggedIn"                    # user, second_factor ("totp" | "recovery_code"; absent
+#                                           for an account without two-step sign-in)
 LOGIN_FAILED = "LoginFailed"              # user, email (both None: no such account), reason
-#                                           ("password" | "locked" | "disabled" | "unknown")
+#                                           ("password" | "locked" | "disabled" | "unknown" |
+#                                           "code" | "code_locked")
 LOGIN_LOCKED = "LoginLocked"              # user, email (both None: no such account),
 #                                           until (ISO UTC)
 LOGGED_OUT = "LoggedOut"                  # user, reason ("logout" | "idle" | "disabled" |
@@ -94,6 +96,9 @@ PHONE_CHANGED = "PhoneChanged"            # user, before, after (both sealed; No
 DATA_DOWNLOADED = "PersonalDataDownloaded"  # user, sha256 (of the ZIP), files, disputes
 ERASURE_REQUESTED = "ErasureRequested"    # user, held ([{number, reason, until}]), until
 ERASURE_CARRIED_OUT = "ErasureCarriedOut"  # user, requested_at, objects (evidence files deleted)
+TWO_FACTOR_ENROLLED = "TwoFactorEnrolled"  # user (the secret and codes are never in a payload)
+RECOVERY_CODE_USED = "RecoveryCodeUsed"   # user, left (unused codes after this one)
+TWO_FACTOR_RESET = "TwoFactorReset"       # user, reason (by an administrator)
 
 # Events about accounts, not disputes: their payloads hold nothing of a case, so the
 # administrator's audit page may show them.
@@ -101,7 +106,8 @@ ACCOUNT_KINDS = frozenset({ACCOUNT_CREATED, LOGGED_IN, LOGIN_FAILED, LOGIN_LOCKE
                            PASSWORD_CHANGED, PASSWORD_RESET, ROLE_CHANGED, ACCOUNT_DISABLED,
                            ACCOUNT_ENABLED, EMAIL_VERIFIED, SIGNUP_EXISTING, RESET_REQUESTED,
                            RESET_BY_LINK, NAME_CHANGED, PHONE_CHANGED, DATA_DOWNLOADED,
-                           ERASURE_REQUESTED, ERASURE_CARRIED_OUT})
+                           ERASURE_REQUESTED, ERASURE_CARRIED_OUT, TWO_FACTOR_ENROLLED,
+                           RECOVERY_CODE_USED, TWO_FACTOR_RESET})
 
 # Never shown on the borrower's timeline.
 INTERNAL = frozenset({NOTE_ADDED, FIELD_UNMASKED})
@@ -164,6 +170,9 @@ LABELS = {
     DATA_DOWNLOADED: N_("Personal data downloaded"),
     ERASURE_REQUESTED: N_("Account deletion requested"),
     ERASURE_CARRIED_OUT: N_("Personal data erased"),
+    TWO_FACTOR_ENROLLED: N_("Two-step sign-in set up"),
+    RECOVERY_CODE_USED: N_("Signed in with a recovery code"),
+    TWO_FACTOR_RESET: N_("Two-step sign-in reset"),
 }
 
 

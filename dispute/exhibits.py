@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 from pydantic import ValidationError
 
 from dispute import event_kinds as ek
-from dispute import events
+from dispute import events, posting_limits
 from dispute.access import require_role
 from dispute.case_rows import case_for, open_row_for_write, touch
 from dispute.messages import answer_requests
@@ -24,6 +24,7 @@ from dispute.storage import evidence as evidence_rows
 from dispute.errors import InvalidInput, NotFound, UserError
 from dispute.i18n import N_
 from dispute.models import EvidenceItem, EvidenceMeta, OptionalText, Strict, User
+from dispute.posting_limits import PostKind
 from dispute.validation import parse
 from dispute.validation import field_errors
 from dispute.vocab import Role, Stage
@@ -131,6 +132,7 @@ def attach_evidence(ctx: Context, actor: User, number: str, uploads: list[Upload
 
     def write(uow: UnitOfWork) -> list[str]:
         row = open_row_for_write(uow, actor, number)
+        posting_limits.take(uow, PostKind.EVIDENCE, actor.id, row["id"], ctx.now(), len(staged))
         exhibits = insert_staged(ctx, uow, actor, row["id"], staged)
         touch(uow, row, ctx.now())
         if actor.role == Role.BORROWER:

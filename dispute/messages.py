@@ -11,20 +11,21 @@ from datetime import datetime
 from typing import Any
 
 from dispute import event_kinds as ek
-from dispute import events
+from dispute import events, posting_limits
 from dispute.case_rows import case_for, row_for_write, touch
 from dispute.context import Context
 from dispute.storage import UnitOfWork, disputes
 from dispute.storage import messages as message_rows
 from dispute.errors import Forbidden
 from dispute.i18n import N_
-from dispute.models import LongText, Strict, User
+from dispute.models import PostText, Strict, User
+from dispute.posting_limits import PostKind
 from dispute.validation import parse
 from dispute.vocab import Role
 
 
 class MessageDraft(Strict):
-    body: LongText
+    body: PostText
     is_request: bool = False
 
 
@@ -52,6 +53,7 @@ def send_message(ctx: Context, actor: User, number: str, form: dict[str, Any]) -
     def write(uow: UnitOfWork) -> uuid.UUID:
         row = row_for_write(uow, actor, number, None)
         now, message_id = ctx.now(), uuid.uuid4()
+        posting_limits.take(uow, PostKind.MESSAGE, actor.id, row["id"], now)
         message_rows.insert(uow, message_id=message_id, dispute_id=row["id"], author_id=actor.id,
                             author_role=actor.role.value, body=draft.body,
                             is_request=draft.is_request, sent_at=now)

@@ -21,6 +21,10 @@ from dispute.vocab import (Channel, Currency, ErrorCategory, EvidenceKind, Produ
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(min_length=1, max_length=20_000)]
+# A message or an internal note: a long letter fits; longer text belongs in an evidence file
+# (pen test finding 6: 300 messages of 20,000 characters made a bundle that never finished).
+POST_TEXT_MAX = 5_000
+PostText = Annotated[str, Field(min_length=1, max_length=POST_TEXT_MAX)]
 OptionalText = Annotated[str, Field(max_length=5_000)]
 PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 
@@ -98,6 +102,7 @@ class User(Strict):
     must_change_password: bool = False    # after an administrator's reset
     sessions_valid_from: datetime | None = None  # sessions begun earlier have ended
     email_verified_at: datetime | None = None  # the address was confirmed (issue 15)
+    totp_enrolled_at: datetime | None = None     # two-step sign-in set up (dispute/two_factor)
 
 
 class NewPassword(Strict):

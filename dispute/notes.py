@@ -7,18 +7,19 @@ import uuid
 from datetime import datetime
 
 from dispute import event_kinds as ek
-from dispute import events
+from dispute import events, posting_limits
 from dispute.access import CASE_ROLES, require_role
 from dispute.case_rows import case_for, row_for_write, touch
 from dispute.context import Context
 from dispute.storage import UnitOfWork
 from dispute.storage import notes as note_rows
-from dispute.models import LongText, Strict, User
+from dispute.models import PostText, Strict, User
+from dispute.posting_limits import PostKind
 from dispute.validation import parse
 
 
 class NoteDraft(Strict):
-    body: LongText
+    body: PostText
 
 
 class Note(Strict):
@@ -35,6 +36,7 @@ def add_note(ctx: Context, actor: User, number: str, form: dict) -> uuid.UUID:
     def write(uow: UnitOfWork) -> uuid.UUID:
         row = row_for_write(uow, actor, number, None)
         now, note_id = ctx.now(), uuid.uuid4()
+        posting_limits.take(uow, PostKind.NOTE, actor.id, row["id"], now)
         note_rows.insert(uow, note_id=note_id, dispute_id=row["id"], author_id=actor.id,
                          body=draft.body, created_at=now)
         touch(uow, row, now)

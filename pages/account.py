@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from dispute import two_factor
 from dispute.i18n import N_, format_datetime
 from dispute.vocab import label
-from ui import render, session, signed_in
+from ui import render, session, signed_in, two_step
 from ui.my_data_panel import my_data_panel
 from ui.password_form import password_change_form
 from ui.notify_prefs import notification_preferences, verification_notice
@@ -38,5 +39,21 @@ if user.role != Role.ADMIN:
 with st.expander(_("Change password")):
     if password_change_form("changepw", user, _("Current password")):
         st.success(_("Your password was changed."))
+
+st.subheader(_("Two-step sign-in"))
+if two_factor.enrolled(user):
+    st.write(_("On since {when}: signing in needs a code from your authenticator app. Recovery "
+               "codes left: {count}.").format(
+        when=format_datetime(user.totp_enrolled_at, session.lang(),
+                             session.context().settings.timezone),
+        count=two_factor.recovery_codes_left(session.context(), user)))
+    st.caption(_("Lost your phone or used up your recovery codes? An administrator can reset "
+                 "it; you then set it up again."))
+else:
+    st.write(_("Off. With it on, signing in needs a code from an app on your phone as well as "
+               "your password, so a stolen password alone cannot open your account."))
+    with st.expander(_("Turn on two-step sign-in")):
+        if two_step.setup_form(user):
+            st.rerun()
 
 my_data_panel(user)

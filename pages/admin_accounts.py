@@ -19,9 +19,11 @@ st.title(_("Accounts"))
 
 
 def show_demo_accounts(made) -> None:
-    st.success(_("Demo data loaded. Write down these passwords; they are shown only now."))
-    st.table([{_("Role"): label(a.role, _), _("Email"): a.email, _("Password"): a.password}
-              for a in made])
+    st.success(_("Demo data loaded. Write down these passwords and two-step sign-in keys; they "
+                 "are shown only now. Type a key into an authenticator app to sign in as that "
+                 "account."))
+    st.table([{_("Role"): label(a.role, _), _("Email"): a.email, _("Password"): a.password,
+               _("Two-step sign-in key"): a.totp_secret or "—"} for a in made])
 
 
 if made_at_setup := st.session_state.pop("demo_accounts", None):

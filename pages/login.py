@@ -4,7 +4,7 @@ signing in always happens on the landing page)."""
 import streamlit as st
 
 from dispute import accounts, signup
-from ui import forms, session
+from ui import forms, session, two_step
 from ui.account_fields import account_fields
 
 _ = session.t()
@@ -13,6 +13,9 @@ st.caption(_("For borrowers whose loan or card went overdue because of a lender'
              "file a dispute, keep your evidence, follow every step."))
 if ended := session.notice():
     st.info(ended, icon=":material/logout:")
+if awaited := two_step.pending():  # step two of signing in: the code (ui/two_step.py)
+    two_step.code_step(awaited)
+    st.stop()
 tab_login, tab_register = st.tabs([_("Log in"), _("Register")])
 
 with tab_login, st.form("login_form"):
@@ -22,7 +25,7 @@ with tab_login, st.form("login_form"):
         user = forms.attempt("login", lambda: accounts.authenticate(session.context(), email,
                                                                     password))
         if user is not None:
-            session.sign_in(user)
+            two_step.continue_sign_in(user)  # signs in now, or asks for the code first
             st.rerun()
 with tab_login:
     st.page_link("pages/reset_password.py", label=_("Forgot password?"),

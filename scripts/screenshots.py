@@ -69,12 +69,13 @@ def choose_language(page, lang: str) -> None:
     settle(page)
 
 
-def role_pass(browser, url: str, role: Role, email: str, password: str, out: Path) -> None:
+def role_pass(browser, url: str, role: Role, email: str, password: str, secret: str | None,
+              out: Path) -> None:
     first = translator("zh_CN")
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(60_000)
-    sign_in(page, url, email, password, first)
+    sign_in(page, url, email, password, first, secret)
     shown(page, page.get_by_test_id("stSidebarNav"))
     for lang in ("zh_CN", "en"):
         choose_language(page, lang)
@@ -118,7 +119,7 @@ def main() -> None:
             made = create_demo(ctx, args.cases)
         logins = {}
         for a in made:
-            logins.setdefault(a.role, (a.email, a.password))
+            logins.setdefault(a.role, (a.email, a.password, a.totp_secret))
         with chromium() as browser:
             portal = Portal(empty, Path(tmp) / "empty.log").start()
             try:

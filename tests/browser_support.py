@@ -3,8 +3,18 @@
 left behind when a journey fails (a screenshot and the HTML of every open page, saved under
 test-artifacts/ and its path printed, so CI can show it).
 
-Waits are always for elements (Playwright's auto-waiting, `expect`), never for time: the
-timeouts are only upper bounds, generous because the machine may be busy with other tests."""
+Waits are always for elements (Playwright's auto-waiting, `expect`) or for the app's own script
+runs, never for time: the timeouts are only upper bounds, generous because the machine may be
+busy with other tests.
+
+Why `press` counts runs. The page's "script state" attribute says whether a run is going on,
+but a click only asks the server for a run; for a moment after it (longer on a loaded machine)
+the page still says "not running", and so it does between a run that ended early for a rerun
+and that rerun. A test that waited for "not running" after a click could go on before its run
+began, and its next click then landed while the page was being redrawn (that is how the staff
+journey once waited 60 s for "This field is required." after its click was swallowed). So
+`press` waits for a run to *finish* — counted from the server's messages on the page's
+websocket — after the click, and then for the page to be idle."""
 
 from __future__ import annotations
 
@@ -76,9 +86,23 @@ class Portal:
         self.url = ""
 
     def start(self) -> "Portal":
-        port = self.port or _free_port()
+        """Start on a free port and wait until *this* process serves it. A free port is only
+        free when asked: another test run on the machine may take it before Streamlit binds it,
+        and then /_stcore/health would answer from someone else's portal. So the portal counts
+        as started only once its own log names the port; if the port was taken, another one."""
+        if self.port:  # a port the test chose (e.g. behind a proxy): no other to try
+            if self._start_on(self.port):
+                return self
+            raise RuntimeError(f"the portal did not start; its log: {self.log}")
+        for _attempt in range(3):
+            if self._start_on(_free_port()):
+                return self
+        raise RuntimeError(f"the portal did not start; its log: {self.log}")
+
+    def _start_on(self, port: int) -> bool:
         env = {**os.environ, "DISPUTE_DATA_DIR": str(self.data_dir),
                "DISPUTE_MAX_UPLOAD_MB": "50", **self.extra_env}
+        offset = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -86,13 +110,17 @@ class Portal:
                  "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
                 cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{port}"
+        ours = f"URL: {self.url}".encode()
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(self.url):  # polling a server that is starting: no element to wait on
-            if self.proc.poll() is not None or time.monotonic() > deadline:
+        # polling a server that is starting: no element to wait on
+        while not (ours in self.log.read_bytes()[offset:] and _healthy(self.url)):
+            if self.proc.poll() is not None:
+                return False  # most likely the port was taken meanwhile: try another
+            if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"the portal did not start; its log: {self.log}")
             time.sleep(0.2)
-        return self
+        return True
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -120,6 +148,52 @@ def live_portal(data_dir, tmp_path) -> Iterator[Portal]:
         running.stop()
 
 
+class Runs:
+    """The script runs the server finished for one page, counted from its websocket messages
+    (a run that stopped early for a rerun does not count: the rerun will)."""
+
+    def __init__(self, page) -> None:
+        self.finished = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg: nothing to count
+            return
+        if msg.WhichOneof("type") == "script_finished" and \
+                msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self.finished += 1
+
+
+RUNS: dict = {}  # page → its Runs
+
+
+def watch(page):
+    """Count `page`'s script runs (call before its first navigation)."""
+    RUNS[page] = Runs(page)
+    return page
+
+
+def after_run(page, action) -> None:
+    """Do `action` (a click, a key press) and wait until a script run finished after it, then
+    until the page is idle. Waits for the app's own signal, polled, never for a fixed time."""
+    runs = RUNS[page]
+    before = runs.finished
+    action()
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while runs.finished <= before:
+        if time.monotonic() > deadline:
+            raise AssertionError("no script run finished after the action (was it lost?)")
+        page.wait_for_timeout(50)  # lets Playwright deliver the websocket events
+    settle(page)
+
+
 class Browser:
     """One Chromium; each `page()` is a fresh context (its own cookies: its own session)."""
 
@@ -130,7 +204,7 @@ class Browser:
     def page(self, locale: str = "zh-CN"):
         context = self.browser.new_context(viewport=VIEWPORT, locale=locale,
                                            accept_downloads=True)
-        page = context.new_page()
+        page = watch(context.new_page())
         page.set_default_timeout(STEP_TIMEOUT_MS)
         self.pages.append(page)
         return page
@@ -202,16 +276,30 @@ def shown(page, locator, timeout: int | None = None) -> None:
     settle(page)
 
 
-def press(page, locator) -> None:
-    """Click once the app is idle, so the click is not lost in a rerun's redraw."""
+def press(page, locator, reruns: bool = True) -> None:
+    """Click once the app is idle, so the click is not lost in a rerun's redraw; then, for a
+    click that starts a run (buttons, links: `reruns`), wait for that run to finish. Tabs and
+    expanders open in the browser alone: `reruns=False`."""
     settle(page)
-    locator.click()
+    if reruns and page in RUNS:
+        after_run(page, locator.click)
+    else:
+        locator.click()
 
 
-def sign_in(page, url: str, email: str, password: str, _) -> None:
-    """Log in from the landing page (labels in the page's language, through `_`)."""
+def sign_in(page, url: str, email: str, password: str, _, secret: str | None = None) -> None:
+    """Log in from the landing page (labels in the page's language, through `_`); with the
+    account's two-step `secret`, also type the code an authenticator app would show (the next
+    time step's: the one of the enrolment may still be current, and a code works once)."""
     page.goto(url + "/")
-    press(page, page.get_by_role("tab", name=_("Log in")))
+    press(page, page.get_by_role("tab", name=_("Log in")), reruns=False)
     page.get_by_label(_("Email")).first.fill(email)
     page.get_by_label(_("Password"), exact=True).fill(password)
     press(page, page.get_by_role("button", name=_("Log in")))
+    if secret is not None:
+        from tests.second_factor import code_now
+
+        code = page.get_by_label(_("Code"), exact=True)
+        shown(page, code)
+        code.fill(code_now(secret))
+        press(page, page.get_by_role("button", name=_("Continue")))

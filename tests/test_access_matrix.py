@@ -25,7 +25,7 @@ from dispute import contacts
 from dispute import corrections
 from dispute import dashboard, demands, erasure, exhibit_changes, exhibits, hearing_calendar, messages
 from dispute import my_data, notes, offers, proceedings, profile, queue, signup, timeline, unmasking
-from dispute import workflow
+from dispute import two_factor, workflow
 from dispute.notify import inbox
 from dispute.notify import kinds as notify_kinds
 from dispute.access_matrix import Outcome, Relation
@@ -43,6 +43,8 @@ from dispute.event_kinds import NOTE_ADDED
 from dispute.stages import MOVES
 from dispute.vocab import Role, Stage
 from tests.conftest import raw, Clock, filing_form, make_user, pdf_bytes, upload, user_form
+from tests.second_factor import KNOWN_SECRET, code_at
+from tests.second_factor import enrol as enrol_second_factor
 from tests.test_claim_cli import LINES as CLAIM_LINES
 from tests.test_workflow import FORMS
 
@@ -501,6 +503,16 @@ SPECS: dict[str, Spec] = {
     "signup.request_verification": Spec(
         lambda w: signup.request_verification(w.ctx, w.actor), writes=True,
         prepare=_with_mail_server),
+    "two_factor.enrol": Spec(
+        lambda w: two_factor.enrol(w.ctx, w.actor, KNOWN_SECRET, code_at(w.ctx.now())),
+        lambda w, codes: len(codes) == 10 or pytest.fail(codes), writes=True),
+    "two_factor.recovery_codes_left": Spec(
+        lambda w: two_factor.recovery_codes_left(w.ctx, w.actor),
+        lambda w, n: n == 0 or pytest.fail(n)),
+    "two_factor.reset": Spec(
+        lambda w: two_factor.reset(w.ctx, w.actor, w.people["staff2"].id, "lost the phone"),
+        lambda w, u: not two_factor.enrolled(u) or pytest.fail(u), writes=True,
+        prepare=lambda w: {"codes": enrol_second_factor(w.ctx, w.people["staff2"])}),
     "audit.list_events": Spec(
         lambda w: audit.list_events(w.ctx, w.actor),
         lambda w, page: (page.items and all(e.details is None for e in page.items

@@ -20,6 +20,7 @@ from dispute.notes import add_note
 from dispute.offers import make_offer
 from dispute.vocab import Role
 from tests.conftest import raw, filing_form, make_user
+from tests.second_factor import ready
 from tests.test_pages import TIMEOUT, app, portal  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
 from ui.navigation import BY_ROLE
@@ -129,7 +130,9 @@ def run_alone(user, path: str, params: dict[str, str]) -> AppTest:
     """The page script on its own, as `user`, as if its URL had been typed."""
     at = AppTest.from_file(str(REPO / path), default_timeout=TIMEOUT)
     at.session_state["lang"] = "en"
-    at.session_state["user_id"] = user.id
+    from ui import session
+
+    at.session_state["user_id"] = ready(session.context(), user).id
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()

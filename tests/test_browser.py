@@ -30,10 +30,12 @@ from dispute.i18n import translator
 from dispute.offers import OfferStatus, list_offers
 from dispute.proceedings import get_proceedings
 from dispute.vocab import Role, Stage, label
-from tests.browser_support import (EXPORT_TIMEOUT_MS, browser, data_dir,  # noqa: F401 (fixtures)
+from tests.browser_support import (EXPORT_TIMEOUT_MS, after_run, browser,  # noqa: F401
+                                   data_dir,
                                    live_portal, press, services, settle, shown,
                                    sign_in)
 from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
+from tests.second_factor import KNOWN_SECRET, ready
 from tests.test_workflow import FORMS
 
 pytestmark = pytest.mark.browser
@@ -61,7 +63,7 @@ def evidence_files(tmp_path: Path) -> list[Path]:
 
 
 def workspace_tab(page, name: str) -> None:
-    press(page, page.get_by_role("tab", name=_(name), exact=True))
+    press(page, page.get_by_role("tab", name=_(name), exact=True), reruns=False)
 
 
 def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
@@ -71,7 +73,7 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
     files = evidence_files(tmp_path)
     page = browser.page()
     page.goto(live_portal.url + "/")
-    press(page, page.get_by_role("tab", name=_("Register")))
+    press(page, page.get_by_role("tab", name=_("Register")), reruns=False)
     page.get_by_label(_("Full name")).fill("张伟")
     page.get_by_label(_("Email")).nth(1).fill("zhang.wei@example.com")
     page.get_by_label(_("Mobile phone")).fill("13800138000")
@@ -129,9 +131,14 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
 # --- journeys 2 and 3: accounts and the dispute made through the services first ---------------
 
 def people(ctx) -> dict[Role, object]:
-    return {Role.ADMIN: make_user(ctx, Role.ADMIN, email="admin@example.com", name="Admin"),
-            Role.STAFF: make_user(ctx, Role.STAFF, email="staff@example.com", name="李静"),
-            Role.LEGAL: make_user(ctx, Role.LEGAL, email="legal@example.com", name="陈律师"),
+    """One account per role; staff, legal and the administrator enrolled in two-step sign-in
+    with the tests' known secret (sign_in types its code)."""
+    return {Role.ADMIN: ready(ctx, make_user(ctx, Role.ADMIN, email="admin@example.com",
+                                              name="Admin")),
+            Role.STAFF: ready(ctx, make_user(ctx, Role.STAFF, email="staff@example.com",
+                                              name="李静")),
+            Role.LEGAL: ready(ctx, make_user(ctx, Role.LEGAL, email="legal@example.com",
+                                              name="陈律师")),
             Role.BORROWER: make_user(ctx)}
 
 
@@ -146,7 +153,7 @@ def make_move(page, move: str, fields: dict[str, str], is_open: bool = False) ->
     its button, and wait for the confirmation."""
     box = expander(page, _(move))
     if not is_open:
-        press(page, box.locator("summary"))
+        press(page, box.locator("summary"), reruns=False)
     for title, value in fields.items():
         box.get_by_label(_(title), exact=True).fill(value)
     press(page, box.get_by_role("button", name=_(move)))
@@ -158,7 +165,7 @@ def open_from_queue(page, number: str) -> None:
     press(page, page.get_by_role("link", name=_("Queue")).first)
     search = page.get_by_label(_("Search by number, borrower name or description"))
     search.fill(number)
-    search.press("Enter")
+    after_run(page, lambda: search.press("Enter"))  # the search's list, not the one before
     expect(page.get_by_role("link", name=number)).to_have_count(1)
     press(page, page.get_by_role("link", name=number))
     shown(page, page.get_by_role("heading", name=number))
@@ -176,7 +183,7 @@ def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_esca
         number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
 
     staff = browser.page()
-    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _)
+    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
     shown(staff, staff.get_by_role("heading", name=_("Queue")))
     open_from_queue(staff, number)
     make_move(staff, "Acknowledge and start negotiation",
@@ -201,7 +208,7 @@ def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_esca
     workspace_tab(staff, "Offers")
     shown(staff, staff.get_by_text(_("Rejected"), exact=True))
     box = expander(staff, _("Escalate to mediation"))
-    press(staff, box.locator("summary"))
+    press(staff, box.locator("summary"), reruns=False)
     press(staff, box.get_by_role("button", name=_("Escalate to mediation")))
     shown(staff, box.get_by_text(_("This field is required.")).first)
     make_move(staff, "Escalate to mediation",
@@ -233,7 +240,7 @@ def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that
         workflow.move(ctx, who[Role.STAFF], number, "to_mediation", FORMS["to_mediation"])
 
     legal = browser.page()
-    sign_in(legal, live_portal.url, "legal@example.com", PASSWORD, _)
+    sign_in(legal, live_portal.url, "legal@example.com", PASSWORD, _, KNOWN_SECRET)
     shown(legal, legal.get_by_role("heading", name=_("Docket")))
     press(legal, legal.get_by_role("link", name=number))
     shown(legal, legal.get_by_role("heading", name=number))
@@ -243,23 +250,24 @@ def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that
 
     workspace_tab(legal, "Mediation and court")
     box = expander(legal, _("Update the litigation record"))
-    press(legal, box.locator("summary"))
+    press(legal, box.locator("summary"), reruns=False)
     case_number = box.get_by_label(_("Case number"), exact=True)
     case_number.fill("(2026)沪0115民初12345号")
-    case_number.press("Enter")  # apply it before the click (a blur and a click at once can lose
-    settle(legal)               # the click under load)
+    # apply it before the click (a blur and a click at once can lose the click under load)
+    after_run(legal, lambda: case_number.press("Enter"))
     press(legal, box.get_by_role("button", name=_("Save the litigation record")))
     shown(legal, legal.get_by_text(_("Saved."), exact=True))
     shown(legal, legal.get_by_text("(2026)沪0115民初12345号", exact=False).first)
 
     workspace_tab(legal, "Export")
-    press(legal, legal.get_by_role("button", name=_("Make the bundle")))
+    press(legal, legal.get_by_role("button", name=_("Make the bundle")), reruns=False)
     bar = legal.get_by_test_id("stProgress")
     expect(bar).to_be_visible()
     shown(legal, legal.get_by_text(_("The bundle is ready.")), timeout=EXPORT_TIMEOUT_MS)
     expect(bar.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     with legal.expect_download() as info:
-        press(legal, legal.get_by_role("button", name=_("Download the bundle (ZIP)")))
+        press(legal, legal.get_by_role("button", name=_("Download the bundle (ZIP)")),
+              reruns=False)  # a download: no run
     download = info.value
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)

@@ -10,6 +10,7 @@ from dispute.deadlines.store import refresh_deadlines
 from dispute.errors import Forbidden
 from dispute.vocab import Role
 from tests.conftest import raw, filing_form, make_user
+from tests.second_factor import ready
 
 
 @pytest.fixture
@@ -150,7 +151,7 @@ def test_the_dashboard_page_renders_charts_and_downloads(settings, monkeypatch):
     if settings.database_url:  # the page's portal on the same PostgreSQL database
         monkeypatch.setenv("DISPUTE_DATABASE_URL", settings.database_url)
     portal = session.context()
-    staff = make_user(portal, Role.STAFF, email="staff@example.com")
+    staff = ready(portal, make_user(portal, Role.STAFF, email="staff@example.com"))
     cases.file_dispute(portal, make_user(portal), filing_form())
     at = AppTest.from_file(str(REPO / "pages" / "dashboard.py"), default_timeout=30)
     at.session_state["lang"] = "en"

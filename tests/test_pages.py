@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dispute import accounts, cases
+from dispute import accounts, cases, two_factor
 from dispute.context import open_context
 from dispute.exhibits import list_evidence
 from dispute.vocab import Role, Stage
 from tests.conftest import NOW, raw, filing_form, make_user, pdf_bytes, png_bytes, upload, user_form
+from tests.second_factor import ready
 from ui.navigation import BY_ROLE, pages_for
 
 TIMEOUT = 30
@@ -31,10 +32,14 @@ def portal(settings, monkeypatch):
 
 
 def app(user=None, lang="en") -> AppTest:
+    """The portal with `user` signed in (both steps passed: staff, legal and administrators are
+    enrolled in two-step sign-in first, as they must be to get past the gate)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
     if user is not None:
-        at.session_state["user_id"] = user.id
+        from ui import session
+
+        at.session_state["user_id"] = ready(session.context(), user).id
     return at
 
 
@@ -59,8 +64,31 @@ def test_first_run_offers_admin_setup_and_signs_the_admin_in(portal):
     fill_setup(at)
     at.button[0].click().run()
     assert not at.exception
+    # an administrator sets up two-step sign-in before anything else
+    assert at.title[0].value == "Set up two-step sign-in"
+    assert len(at.get("image")) == 1  # the QR code
+    finish_two_step_setup(at)
     assert at.title[0].value == "Accounts"
     assert "Load demo data" in [e.label for e in at.expander]
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def finish_two_step_setup(at: AppTest) -> list[str]:
+    """Type the code of the secret the set-up form shows, then leave the recovery codes page;
+    the codes that were shown."""
+    from tests.second_factor import code_now
+
+    at.text_input(key="setup2fa_code").input(code_now(at.session_state["two_step_secret"], 0))
+    button(at, "Turn on two-step sign-in").click().run()
+    assert not at.exception
+    codes = at.code[0].value.split("\n")
+    assert len(codes) == 10 and "shown only this once" in texts(at)
+    button(at, "I have saved my recovery codes").click().run()
+    assert not at.exception and not at.code
+    return codes
 
 
 def test_register_shows_the_problem_beside_the_field_then_signs_in(portal):
@@ -291,10 +319,18 @@ def test_first_run_can_load_demo_data_and_shows_the_passwords_once(portal):
     at = app().run()
     fill_setup(at)
     at.checkbox(key="setup_demo").check()
-    at.button[0].click().run()
+    at.button[0].click().run(timeout=180)  # twenty disputes with their files
     assert not at.exception
     assert raw(portal.db, "SELECT count(*) FROM disputes").scalar() == 20
-    assert "borrower@demo.example" in str(at.table[0].value)
+    finish_two_step_setup(at)  # the administrator's own, first
+    shown = at.table[0].value
+    assert "borrower@demo.example" in list(shown["Email"])
+    staff_key = shown[shown["Email"] == "staff@demo.example"]["Two-step sign-in key"].iloc[0]
+    staff = accounts.authenticate(portal, "staff@demo.example",
+                                  shown[shown["Email"] == "staff@demo.example"]["Password"].iloc[0])
+    assert two_factor.enrolled(staff)  # demo staff are enrolled, with the key shown
+    from tests.second_factor import code_now
+    assert two_factor.sign_in_code(portal, staff, code_now(staff_key)).id == staff.id
     at.run()
     assert len(at.table) == 0  # shown only once
     assert "Load demo data" not in [e.label for e in at.expander]  # the portal has disputes now

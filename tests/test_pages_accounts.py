@@ -14,6 +14,7 @@ from dispute import account_admin, accounts, cases
 from dispute import event_kinds as ek
 from dispute.vocab import Role
 from tests.conftest import raw, NOW, Clock, filing_form, make_user
+from tests.second_factor import ready
 from tests.test_pages import TIMEOUT, app, portal, texts  # noqa: F401  (portal is a fixture)
 
 AUDIT_PAGE = Path(__file__).resolve().parents[1] / "pages" / "admin_audit.py"
@@ -184,7 +185,7 @@ def test_admin_changes_a_role_and_resets_a_password_shown_once(portal, clock):
 
 
 def test_admin_audit_page_filters_pages_and_hides_dispute_contents(portal, clock):
-    admin = make_user(portal, Role.ADMIN, email="admin@example.com")
+    admin = ready(portal, make_user(portal, Role.ADMIN, email="admin@example.com"))
     borrower = make_user(portal)
     number = cases.file_dispute(portal, borrower, filing_form(description="秘密内容 story"))
     for _ in range(60):
@@ -200,6 +201,7 @@ def test_admin_audit_page_filters_pages_and_hides_dispute_contents(portal, clock
     at.button(key="audit_older").click().run()
     older = at.dataframe[0].value
     assert list(older["Kind"]) == ["Logged in"] * 10 + ["Dispute filed", "Account created",
+                                                        "Two-step sign-in set up",
                                                         "Account created"]
     assert at.button(key="audit_older").disabled
     filed = older[older["Kind"] == "Dispute filed"].iloc[0]
@@ -213,7 +215,7 @@ def test_admin_audit_page_filters_pages_and_hides_dispute_contents(portal, clock
 
 
 def test_audit_page_refuses_a_backwards_date_range(portal, clock):
-    admin = make_user(portal, Role.ADMIN, email="admin@example.com")
+    admin = ready(portal, make_user(portal, Role.ADMIN, email="admin@example.com"))
     at = AppTest.from_file(str(AUDIT_PAGE), default_timeout=TIMEOUT)
     at.session_state["lang"] = "en"
     at.session_state["user_id"] = admin.id

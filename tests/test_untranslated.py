@@ -17,6 +17,7 @@ from dispute.i18n import catalog
 from dispute.notes import add_note
 from dispute.vocab import Role
 from tests.conftest import filing_form, make_user, pdf_bytes, upload
+from tests.second_factor import ready
 from tests.test_pages import portal  # noqa: F401  (fixture)
 from tests.test_workflow import FORMS
 from tests.test_workflow_pages import open_page
@@ -67,10 +68,13 @@ def untranslated(at) -> list[str]:
 @pytest.fixture
 def history(portal):  # noqa: F811
     ctx = portal
-    who = {Role.BORROWER: make_user(ctx),
-           Role.STAFF: make_user(ctx, Role.STAFF, email="staff@example.com", name="李静"),
-           Role.LEGAL: make_user(ctx, Role.LEGAL, email="legal@example.com", name="陈律师"),
-           Role.ADMIN: make_user(ctx, Role.ADMIN, email="admin@example.com", name="管理员")}
+    who = {Role.BORROWER: make_user(ctx),  # the others enrolled: past the two-step gate
+           Role.STAFF: ready(ctx, make_user(ctx, Role.STAFF, email="staff@example.com",
+                                            name="李静")),
+           Role.LEGAL: ready(ctx, make_user(ctx, Role.LEGAL, email="legal@example.com",
+                                            name="陈律师")),
+           Role.ADMIN: ready(ctx, make_user(ctx, Role.ADMIN, email="admin@example.com",
+                                            name="管理员"))}
     number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form(),
                                 [upload("statement.pdf", pdf_bytes())])
     workflow.move(ctx, who[Role.STAFF], number, "acknowledge", FORMS["acknowledge"])

@@ -1,11 +1,12 @@
 """The administrator's actions on one account: change its role, disable (after confirming) or
-enable it, reset its password (the temporary password is shown once, here, and kept nowhere)."""
+enable it, reset its password (the temporary password is shown once, here, and kept nowhere),
+reset its two-step sign-in (after confirming, with a reason)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dispute import account_admin
+from dispute import account_admin, two_factor
 from dispute.context import Context
 from dispute.errors import UserError
 from dispute.models import User
@@ -61,3 +62,16 @@ def manage_account(ctx: Context, admin: User, shown: list[User]) -> None:
                              "they must choose their own password when they log in.")
                            .format(email=render.md_escape(target.email)))
                 st.code(temporary, language=None)
+
+    if two_factor.enrolled(target):
+        with st.expander(_("Reset two-step sign-in")):
+            st.caption(_("For a user who lost their phone and their recovery codes. Their "
+                         "sessions end; at their next sign-in they set it up again."))
+            reason = st.text_input(_("Reason (kept in the audit log)"),
+                                   key=f"acct_2fa_why_{picked}")
+            sure = st.checkbox(_("Yes, reset two-step sign-in for {email}.").format(
+                email=render.md_escape(target.email)), key=f"acct_2fa_sure_{picked}")
+            if st.button(_("Reset two-step sign-in"), key="acct_2fa_reset", disabled=not sure):
+                if _run(lambda: two_factor.reset(ctx, admin, target.id, reason)) is not None:
+                    st.success(_("Two-step sign-in was reset for {email}.").format(
+                        email=render.md_escape(target.email)))

@@ -33,8 +33,13 @@ def _phase_text(step: Step) -> str:
 
 
 def _make(ctx: Context, user: User, number: str, options: BundleOptions, key: str) -> None:
-    """Export with a progress bar; keep the ZIP's bytes in the session for the download."""
+    """Export with a progress bar and a Cancel button; keep the ZIP's bytes in the session for
+    the download. A click on Cancel (or anywhere) reruns the page: Streamlit then stops this run
+    at its next call, the progress update after the current step, and export_bundle removes
+    what it had written; the rerun says so (`cancelled_notice`)."""
     _ = t()
+    st.session_state[f"{key}_running"] = True
+    st.button(_("Cancel the export"), key=f"{key}_cancel", icon=":material/cancel:")
     bar = st.progress(0.0, text=_("Preparing the bundle…"))
 
     def progress(step: Step) -> None:
@@ -43,8 +48,19 @@ def _make(ctx: Context, user: User, number: str, options: BundleOptions, key: st
     with tempfile.TemporaryDirectory(prefix="bundle-",
                                      dir=export_area(ctx.settings.data_dir)) as folder:
         out = Path(folder) / f"{number}-bundle.zip"
-        export_bundle(ctx, user, number, out, options, progress=progress)
+        try:
+            export_bundle(ctx, user, number, out, options, progress=progress)
+        except UserError:  # refused or failed, not cancelled: the page shows why
+            st.session_state.pop(f"{key}_running", None)
+            raise
         st.session_state[key] = (out.name, out.read_bytes())
+    st.session_state.pop(f"{key}_running", None)
+
+
+def cancelled_notice(key: str) -> None:
+    """After a run that was exporting was stopped (Cancel, or leaving the page): say so once."""
+    if st.session_state.pop(f"{key}_running", None):
+        st.info(t()("The export was cancelled; nothing was kept."), icon=":material/cancel:")
 
 
 def _download(key: str) -> None:
@@ -61,6 +77,7 @@ def legal_export_panel(ctx: Context, user: User, number: str) -> None:
     """Legal's Export action: internal notes, unmasked numbers with a reason, then download."""
     _ = t()
     key = f"export_panel_{number}"
+    cancelled_notice(key)
     pdfs = [doc for doc in list_documents(ctx, user, number) if doc.format == "pdf"]
     with st.form(f"{key}_form"):
         notes = st.checkbox(_("Include internal notes"), key=f"{key}_notes")
@@ -91,6 +108,7 @@ def borrower_bundle_button(ctx: Context, user: User, number: str) -> None:
     """The borrower's own bundle: masked, without internal notes."""
     _ = t()
     key = f"my_bundle_{number}"
+    cancelled_notice(key)
     if st.button(_("Download my evidence bundle"), key=f"{key}_make",
                  icon=":material/folder_zip:"):
         st.session_state.pop(key, None)

@@ -20,7 +20,7 @@ from typing import Callable, Literal
 from zoneinfo import ZoneInfo
 
 from dispute import event_kinds, events
-from dispute.bundle import assemble, checksums, manifest as mf, phrases, signing
+from dispute.bundle import assemble, checksums, manifest as mf, phrases, sections, signing
 from dispute.bundle.content import BundleContent, BundleOptions, ExhibitRecord, gather
 from dispute.bundle.exhibits import Prepared, prepare
 from dispute.context import Context
@@ -43,6 +43,13 @@ class Step:
 
 
 Progress = Callable[[Step], None]
+
+
+class ExportCancelled(UserError):
+    """The person who started the export stopped it; nothing was kept."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("The export was cancelled; nothing was kept."))
 
 
 @dataclass(frozen=True)
@@ -84,9 +91,21 @@ def _zip_info(name: str, when, compress: bool) -> zipfile.ZipInfo:
 
 def export_bundle(ctx: Context, actor: User, number: str, out_path: Path,
                   options: BundleOptions | None = None,
-                  progress: Progress | None = None) -> ExportResult:
-    """Make the bundle ZIP at `out_path` for `actor` (legal, or the borrower who owns it)."""
+                  progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> ExportResult:
+    """Make the bundle ZIP at `out_path` for `actor` (legal, or the borrower who owns it).
+
+    `progress` hears of each step; between steps `cancelled()` is asked, and when it says yes
+    the export stops with ExportCancelled, leaving no ZIP, no temporary file and no event (a
+    progress callback may also raise to stop it: the page's does when its user clicks)."""
     options = options or BundleOptions()
+    report = progress or (lambda step: None)
+
+    def step(s: Step) -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        report(s)
+
     content = gather(ctx, actor, number, options)
     key = signing.load_key(ctx.settings.data_dir)
     out_path = Path(out_path)
@@ -98,8 +117,9 @@ def export_bundle(ctx: Context, actor: User, number: str, out_path: Path,
     os.close(fd)
     temp = Path(temp_name)
     try:
-        result = _write_zip(ctx, actor, content, key, temp, out_path,
-                            progress or (lambda step: None))
+        result = _write_zip(ctx, actor, content, key, temp, out_path, step)
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
         _log_export(ctx, actor, content, result)
         _move_into_place(temp, out_path)
     except BaseException:
@@ -184,6 +204,12 @@ def _write_zip(ctx: Context, actor: User, content: BundleContent, key, temp: Pat
             first, last = layout.exhibits[item.record.exhibit]
             files.append({**entry, "pages": [first, last], "shown_as": item.way,
                           "original_name": item.record.original_name})
+        for path, text in sections.continuations(content).items():  # cut sections, in full
+            data = text.encode("utf-8")
+            zf.writestr(_zip_info(path, when, compress=True), data)
+            files.append({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
+                          "size": len(data), "media_type": "text/plain; charset=utf-8",
+                          "continues": path.rsplit("/", 1)[1].removesuffix(".txt")})
         manifest = mf.build(
             number=content.number,
             created_at=content.generated_at.isoformat(timespec="seconds"),

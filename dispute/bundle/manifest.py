@@ -32,7 +32,7 @@ FINGERPRINT_KEYS = ("exhibit", "path", "sha256", "size", "media_type")
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _MAX_STEM = 80
 MAX_BYTES = 4 << 20       # a manifest is a few hundred bytes per exhibit
-MAX_FILES = 10_001        # bundle.pdf and up to 10 000 exhibits
+MAX_FILES = 10_004        # bundle.pdf, up to 10 000 exhibits and 3 continued sections
 
 _SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _PAGE = {"type": "integer", "minimum": 1}
@@ -57,6 +57,18 @@ _EXHIBIT_ENTRY = {
                   "minItems": 2},
         "shown_as": {"enum": ["pdf", "image", "audio", "text", "none"]},
         "original_name": {"type": "string", "maxLength": 1000},
+    },
+}
+# A section of bundle.pdf continued in full as text (dispute/bundle/bounded.py).
+_CONTINUATION_ENTRY = {
+    "type": "object", "additionalProperties": False,
+    "required": ["path", "sha256", "size", "media_type", "continues"],
+    "properties": {
+        "path": {"enum": ["attachments/chronology.txt", "attachments/contacts.txt",
+                          "attachments/notes.txt"]},
+        "sha256": _SHA256, "size": _SIZE,
+        "media_type": {"const": "text/plain; charset=utf-8"},
+        "continues": {"enum": ["chronology", "contacts", "notes"]},
     },
 }
 SCHEMA: dict[str, Any] = {
@@ -85,7 +97,8 @@ SCHEMA: dict[str, Any] = {
         },
         "exhibits_fingerprint": _SHA256,
         "files": {"type": "array", "minItems": 1, "maxItems": MAX_FILES,
-                  "prefixItems": [_PDF_ENTRY], "items": _EXHIBIT_ENTRY},
+                  "prefixItems": [_PDF_ENTRY],
+                  "items": {"oneOf": [_EXHIBIT_ENTRY, _CONTINUATION_ENTRY]}},
     },
 }
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dispute import event_words
-from dispute.bundle import checksums, phrases, render
+from dispute.bundle import bounded, checksums, phrases, render
 from dispute.bundle import manifest as mf
 from dispute.bundle.content import BundleContent
 from dispute.claim import working
@@ -112,10 +112,47 @@ def exhibit_rows(content: BundleContent, prepared: list[Prepared], layout: Layou
     return rows
 
 
+# Per bounded section: the keys of a row's heading line and of its texts (dispute/bundle/bounded).
+_HEADS = {"chronology": ("when", "label", "actor"), "contacts": ("when", "channel", "agent"),
+          "notes": ("when", "author")}
+_TEXTS = {"chronology": ("details",), "contacts": ("summary", "agreement"), "notes": ("body",)}
+
+
+def _section_rows(c: BundleContent, w: Words) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the sections that can grow without bound, in full."""
+    return {
+        "chronology": [{"when": w.dt(e.at), "label": event_words.label(e.kind, w._),
+                        "actor": _who(e.actor, w),
+                        "details": event_details(e.kind, e.payload, c, w)} for e in c.events],
+        "contacts": [{"when": w.dt(x.contacted_at), "channel": w.vocab(x.channel),
+                      "agent": f"{x.agent_name} ({x.agent_position})", "summary": x.summary,
+                      "agreement": x.agreement, "follow_up_on": w.d(x.follow_up_on),
+                      "exhibits": ", ".join(x.exhibits)} for x in c.contacts],
+        "notes": [{"when": w.dt(n.created_at), "author": n.author_name, "body": n.body}
+                  for n in c.notes] if c.options.include_notes else [],
+    }
+
+
+def _bounded(c: BundleContent, w: Words) -> tuple[dict[str, list], dict[str, bounded.Bounded]]:
+    rows = _section_rows(c, w)
+    return rows, {name: bounded.bound(name, rows[name], _TEXTS[name], w.t) for name in rows}
+
+
+def continuations(content: BundleContent) -> dict[str, str]:
+    """The text files that continue the sections the PDF had to cut: path → text (UTF-8)."""
+    w = Words(content.options.lang, content.timezone)
+    rows, cut = _bounded(content, w)
+    return {bounded.path_of(name): bounded.section_text(
+                f"{w.text[SECTION_TITLES[name]]} · {content.number}", rows[name], _HEADS[name],
+                _TEXTS[name])
+            for name, b in cut.items() if b.overflowed}
+
+
 def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layout,
                   fingerprint: str) -> str:
     w = Words(content.options.lang, content.timezone)
     c = content
+    _rows, cut = _bounded(c, w)
     options = [w.text["with_notes"] if c.options.include_notes else w.text["without_notes"],
                w.t(phrases.TEXT["unmasked"], reason=c.options.reason) if c.options.unmasked
                else w.text["masked"]]
@@ -132,21 +169,15 @@ def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layo
         index_sections=index_sections, product=w.vocab(c.dispute.product),
         error_category=w.vocab(c.dispute.error_category),
         remedies=", ".join(w.vocab(r) for r in c.dispute.remedies),
-        events=[{"when": w.dt(e.at), "label": event_words.label(e.kind, w._),
-                 "actor": _who(e.actor, w), "details": event_details(e.kind, e.payload, c, w)}
-                for e in c.events],
-        contacts=[{"when": w.dt(x.contacted_at), "channel": w.vocab(x.channel),
-                   "agent": f"{x.agent_name} ({x.agent_position})", "summary": x.summary,
-                   "agreement": x.agreement, "follow_up_on": w.d(x.follow_up_on),
-                   "exhibits": ", ".join(x.exhibits)} for x in c.contacts],
+        events=cut["chronology"].rows, contacts=cut["contacts"].rows,
+        continues={name: b.note for name, b in cut.items()},
         offers=[{"when": w.dt(o.made_at), "by": o.made_by_name, "terms": offer_terms(o, w),
                  "note": o.note, "expires_on": w.d(o.expires_on),
                  "status": w.t(_OFFER_STATUS.get(o.status, STATUS_LABELS[o.status])),
                  "answered_at": w.dt(o.answered_at), "answer_note": o.answer_note or ""}
                 for o in c.offers],
         **_records(c.proceedings, w),
-        notes=[{"when": w.dt(n.created_at), "author": n.author_name, "body": n.body}
-               for n in c.notes] if c.options.include_notes else None,
+        notes=cut["notes"].rows if c.options.include_notes else None,
         exhibits=exhibit_rows(c, prepared, layout, w),
         calculation=calculation(c, w), checks=checks(c, w))
 
