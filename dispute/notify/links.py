@@ -41,12 +41,19 @@ def _mac(secret: bytes, user_id: UUID, kind: str) -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode("ascii")
 
 
+def _portal(keys) -> Keyring:
+    """The portal's keyring, whether given it or the sealing keys that wrap with it."""
+    return getattr(keys, "portal", keys)
+
+
 def unsubscribe_token(keys: Keyring, user_id: UUID, kind: str) -> str:
+    keys = _portal(keys)
     return f"{user_id}.{kind}.{_mac(keys.current.subkey(_PURPOSE), user_id, kind)}"
 
 
 def read_unsubscribe_token(keys: Keyring, token: str) -> tuple[UUID, str] | None:
     """(user, kind) of a genuine token, else None."""
+    keys = _portal(keys)
     try:
         user_text, kind, mac = token.split(".")
         user_id = UUID(user_text)

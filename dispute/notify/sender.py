@@ -83,6 +83,10 @@ def send_pending(ctx: Context, *, limit: int = 200,
             row = ctx.db.write(mails.claim, due["id"], ctx.now())
             if row is None:  # another sender took it
                 continue
+            if row["content"] is None:  # its recipient was erased: nothing left to send
+                ctx.db.write(mails.failed_attempt, row["id"], "recipient erased", None)
+                report.failed += 1
+                continue
             try:
                 if conn is None:
                     conn = connect()

@@ -11,9 +11,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from dispute.storage.sealing import open_text, seal_text
+from dispute.storage.sealing import ERASED, Field, open_text, seal_text
 
-PAYLOAD = ("mails", "payload")
+# Sealed under the recipient's own key (erasing the person erases their unsent mail too), or the
+# outbox's own key for a message to no account (`notify test`).
+PAYLOAD = Field("mails", "payload", "user_id")
+_NO_ACCOUNT = UUID(int=0)  # the owner of mail to no account: never a person, never erased
 
 
 def insert(tx, *, mail_id: UUID, user_id: UUID | None, purpose: str, message_id: str,
@@ -22,12 +25,15 @@ def insert(tx, *, mail_id: UUID, user_id: UUID | None, purpose: str, message_id:
     tx.execute("INSERT INTO mails (id, user_id, purpose, message_id, payload, state, attempts, "
                "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
                (mail_id, user_id, purpose, message_id,
-                seal_text(tx.keys, json.dumps(content, ensure_ascii=False), *PAYLOAD), now, now))
+                seal_text(tx.keys, json.dumps(content, ensure_ascii=False), PAYLOAD, mail_id,
+                          user_id or _NO_ACCOUNT), now, now))
 
 
 def _open(tx, row: dict[str, Any] | None) -> dict[str, Any] | None:
     if row is not None:
-        row["content"] = json.loads(open_text(tx.keys, row.pop("payload"), *PAYLOAD))
+        text = open_text(tx.keys, row.pop("payload"), PAYLOAD, row["id"],
+                         row.get("user_id") or _NO_ACCOUNT)
+        row["content"] = None if text == ERASED else json.loads(text)
     return row
 
 
