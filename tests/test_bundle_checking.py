@@ -148,7 +148,7 @@ def test_the_export_tab_and_the_upload_label_say_it_in_chinese(portal, tmp_path)
     path = tmp_path / name
     path.write_bytes(data)
     cover = " ".join(pages_text(path)[0].split())
-    assert "如何核验本汇编" in cover and "sha256sum -c SHA256SUMS" in cover
+    assert "如何核验本案件材料汇编" in cover and "sha256sum -c SHA256SUMS" in cover
     assert "第 1 页 共" in cover
 
     at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
