@@ -161,7 +161,8 @@ def _changes(payload: Mapping[str, Any], translate: Translate, lang: str) -> str
             continue
         old = _value(ek.EXHIBIT_RECLASSIFIED, field, before.get(field), translate, lang)
         new = _value(ek.EXHIBIT_RECLASSIFIED, field, after.get(field), translate, lang)
-        parts.append(f"{translate(names[field])}: {old or '—'} → {new or '—'}")
+        colon = "：" if lang.startswith("zh") else ": "
+        parts.append(f"{translate(names[field])}{colon}{old or '—'} → {new or '—'}")
     return translate("; ").join(parts)
 
 

@@ -148,10 +148,23 @@ def test_the_export_tab_and_the_upload_label_say_it_in_chinese(portal, tmp_path)
     path = tmp_path / name
     path.write_bytes(data)
     cover = " ".join(pages_text(path)[0].split())
-    assert "如何核验本汇编" in cover and "sha256sum -c SHA256SUMS" in cover
+    assert "如何核验本案件材料汇编" in cover and "sha256sum -c SHA256SUMS" in cover
     assert "第 1 页 共" in cover
 
     at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
     labels = [u.proto.label for u in at.get("file_uploader")]
     mb = portal.settings.max_upload_mb
     assert labels and all(f"不超过 {mb} MB" in label for label in labels), labels
+
+
+def test_our_multiselects_say_choose_in_the_users_language(portal):
+    """Streamlit's own placeholder is English ("Choose options"); ours is translated."""
+    from dispute import cases
+    from tests.conftest import filing_form
+
+    borrower = make_user(portal)
+    number = cases.file_dispute(portal, borrower, filing_form())
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    assert not at.exception
+    placeholders = [m.proto.placeholder for m in at.multiselect]
+    assert placeholders and all(p and "Choose" not in p for p in placeholders), placeholders

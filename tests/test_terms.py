@@ -44,9 +44,15 @@ def test_no_translation_uses_a_retired_term():
             assert word not in text, f"{msgid!r} says {word} (use {instead}): {text}"
 
 
+# Column headers of court forms keep the form's own word: the 证据目录's 页码.
+EXEMPT = {"pages in the case bundle"}
+
+
 def test_every_bundle_is_a_case_bundle():
     zh = catalog("zh_CN")
     for msgid, text in zh.items():
+        if msgid in EXEMPT:
+            continue
         if re.search(r"\bbundles?\b", msgid, re.I) and not re.fullmatch(r".*bundle\.\w+.*", msgid):
             assert "材料汇编" in text, f"{msgid!r} → {text}"
 

@@ -150,6 +150,7 @@ def _facts(d: Dispute, lines: AccountLines, _) -> dict[str, Any]:
     if "charged" in uses:
         refs = st.multiselect(
             _("Charges made in error"), [c.ref for c in lines.charges], key="claim_charged",
+            placeholder=_("Choose one or more"),
             format_func=lambda ref: _charge_text(lines, ref, _))
         chosen = [c for c in lines.charges if c.ref in refs]
         facts["charged"] = [{"charged_on": c.charged_on, "kind": c.kind.value} for c in chosen]

@@ -59,6 +59,7 @@ def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
             render.field_error(errors, "summary")
             agreement = st.text_area(_("What was agreed (if anything)"), key="contact_agreement")
             linked = st.multiselect(_("Linked evidence"), [str(i.id) for i in items],
+                                    placeholder=_("Choose one or more"),
                                     key="contact_evidence", format_func=lambda v: next(
                                         f"{i.exhibit} {i.original_name}" for i in items
                                         if str(i.id) == v))

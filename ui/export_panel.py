@@ -83,7 +83,7 @@ def legal_export_panel(ctx: Context, user: User, number: str) -> None:
         notes = st.checkbox(_("Include internal notes"), key=f"{key}_notes")
         chosen = st.multiselect(
             _("Add kept documents (PDF) after the exhibits"), [str(d.id) for d in pdfs],
-            key=f"{key}_documents",
+            key=f"{key}_documents", placeholder=_("Choose one or more"),
             format_func=lambda i: next(
                 f"{document_title(d.kind, _)} · {LANGUAGES.get(d.lang, d.lang)} · "
                 f"{format_datetime(d.made_at, lang(), ctx.settings.timezone)}"
