@@ -18,9 +18,12 @@ def insert(tx, **values: Any) -> None:
 
 def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
     """Newest first, with the maker's name."""
+    # Ties (the same instant) newest-inserted first: DuckDB's rowid, PostgreSQL's row position
+    # (documents are never updated, so a row keeps the place it was inserted at).
+    order = "d.ctid" if tx.backend == "postgresql" else "d.rowid"
     rows = tx.execute("SELECT d.*, u.name AS made_by_name FROM documents d "
                       "LEFT JOIN users u ON u.id = d.made_by WHERE d.dispute_id = ? "
-                      "ORDER BY d.made_at DESC, d.rowid DESC", (dispute_id,)).dicts()
+                      f"ORDER BY d.made_at DESC, {order} DESC", (dispute_id,)).dicts()
     return [opened(tx.keys, r, {"made_by_name": USER_NAME}) for r in rows]
 
 
