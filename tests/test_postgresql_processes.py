@@ -244,3 +244,12 @@ def test_tampering_straight_in_postgresql_is_caught(case, pg_cluster, tamper: st
     _psql(pg_cluster, settings.database_url, tamper)
     verified = run(data, "audit", "verify", env=env)
     assert verified.returncode == 1 and "event chain broken" in verified.stderr
+
+
+def test_kept_documents_list_on_postgresql(case) -> None:
+    """The workspace lists a dispute's kept documents on every page load (it used DuckDB's rowid,
+    which failed every dispute page on PostgreSQL)."""
+    from dispute.documents.kept import list_documents
+
+    settings, ctx, staff, numbers = case
+    assert list_documents(ctx, staff[0], numbers[0]) == []
