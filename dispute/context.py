@@ -19,6 +19,7 @@ from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.recount import recount_on_calendar_change
 from dispute.deadlines.store import Calendars, refresh_all, refresh_deadlines
 from dispute.keys import Keyring, open_keyring
+from dispute.export_area import sweep_export_areas
 from dispute.notify import outbox
 from dispute.person_keys import SealingKeys, sealing_dir, wrapping_ids
 from evidence.sharing import on_network_filesystem
@@ -102,7 +103,7 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
         store.sweep_orphans(lambda: db.read(evidence.referenced_objects),
                             GRACE_SECONDS if on_network_filesystem(store.root) else 0.0)
         store.encrypt_legacy()
-        _empty_export_area(settings.data_dir)
+        sweep_export_areas(settings.data_dir)  # other processes may be exporting now
     except BaseException:
         db.close()
         raise
@@ -126,10 +127,4 @@ def key_ids_in_use(db: Database, settings: Settings) -> set[str]:
     return (wrapping_ids(sealing_dir(settings.data_dir))
             | key_ids_in(settings.store_dir / "objects") | db.read(legacy_key_ids))
 
-
-def _empty_export_area(data_dir) -> None:
-    """Bundles a killed export left half-made (we hold the database: no export is running)."""
-    area = data_dir / "exports-tmp"
-    if area.is_dir():
-        shutil.rmtree(area)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,3 +97,24 @@ def on_network_filesystem(path: Path, mounts: Path = Path("/proc/mounts")) -> bo
         if inside and len(point) >= len(best):
             best, fstype = point, fields[2]
     return fstype in _NETWORK_FS or fstype.startswith("nfs")
+
+
+def this_machine() -> str:
+    """This machine (and pid namespace, for containers sharing a host name), for names of files
+    a process owns in a folder several processes share."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        namespace = 0
+    return f"{socket.gethostname().replace('@', '_')}.{namespace}"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine still runs (its files are then left alone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

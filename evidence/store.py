@@ -33,7 +33,7 @@ from dispute.durable import fsync_path
 from dispute.keys import Keyring
 from evidence import encryption, names, sniff
 from evidence.errors import StoredFileDamaged
-from evidence.sharing import StoreLock
+from evidence.sharing import StoreLock, process_alive, this_machine
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DIR_MODE = 0o700
@@ -42,23 +42,8 @@ GRACE_SECONDS = 3600.0  # staged files and unreferenced objects younger than thi
 _STAGED_BY = re.compile(r"stage-(\d+)@([^@]+)@")
 
 
-def _machine() -> str:
-    """This machine (and pid namespace, for containers sharing a host name) in staged names."""
-    try:
-        namespace = os.stat("/proc/self/ns/pid").st_ino
-    except OSError:
-        namespace = 0
-    return f"{socket.gethostname().replace('@', '_')}.{namespace}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+_machine = this_machine  # (kept short: used in staged names)
+_alive = process_alive
 
 
 @dataclass(eq=False)

@@ -188,7 +188,28 @@ def test_killed_in_the_middle_of_an_export(settings: Settings, filed, tmp_path) 
     assert list((settings.data_dir / "exports-tmp").iterdir())  # the half-made one …
     ctx = open_context(settings)  # … is gone after the next start, unaided
     try:
-        assert not (settings.data_dir / "exports-tmp").exists()
+        assert not any((settings.data_dir / "exports-tmp").iterdir())
         assert_whole(ctx, events)
     finally:
         ctx.db.close()
+
+
+def test_the_start_up_clean_up_leaves_a_live_process_export_alone(tmp_path) -> None:
+    """Several portal processes may share the data directory: only dead processes' half-made
+    bundles (and anything over an hour old) are removed at start."""
+    from dispute.export_area import GRACE_SECONDS, export_area, sweep_export_areas
+    from evidence.sharing import this_machine
+
+    mine = export_area(tmp_path) / "bundle.zip.part"
+    mine.write_bytes(b"in progress")
+    dead_proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead_proc.wait()
+    dead = tmp_path / "exports-tmp" / f"{this_machine()}@{dead_proc.pid}"
+    dead.mkdir()
+    (dead / "half.zip.part").write_bytes(b"left by a killed export")
+    elsewhere = tmp_path / "exports-tmp" / "other-host.1@4242"  # another machine: by age only
+    elsewhere.mkdir()
+    sweep_export_areas(tmp_path)
+    assert mine.exists() and elsewhere.exists() and not dead.exists()
+    sweep_export_areas(tmp_path, now=time.time() + GRACE_SECONDS + 1)
+    assert not elsewhere.exists()

@@ -26,6 +26,7 @@ from dispute.bundle.exhibits import Prepared, prepare
 from dispute.context import Context
 from dispute.errors import UserError
 from dispute.exhibits import open_evidence
+from dispute.export_area import export_area
 from dispute.i18n import N_
 from dispute.models import User
 
@@ -126,13 +127,6 @@ def export_bundle(ctx: Context, actor: User, number: str, out_path: Path,
         temp.unlink(missing_ok=True)
         raise
     return result
-
-
-def export_area(data_dir: Path) -> Path:
-    """Where bundles are made before they are handed over (owner-only, emptied at start)."""
-    area = data_dir / "exports-tmp"
-    area.mkdir(mode=0o700, exist_ok=True)
-    return area
 
 
 def _move_into_place(temp: Path, out_path: Path) -> None:
