@@ -194,12 +194,15 @@ MATRIX: tuple[Action, ...] = (
     # accounts and the audit log
     _system("dispute.accounts.create_account", "F", "F", "F", "Y"),
     _system("dispute.accounts.list_accounts", "F", "F", "F", "Y"),
+    _system("dispute.accounts.count_matching_accounts", "F", "F", "F", "Y"),
     _system("dispute.accounts.change_password", "Y", "Y", "Y", "Y"),
     _system("dispute.accounts.set_language", "Y", "Y", "Y", "Y"),
     _system("dispute.account_admin.set_disabled", "F", "F", "F", "Y"),
     _system("dispute.account_admin.change_role", "F", "F", "F", "Y"),
     _system("dispute.account_admin.reset_password", "F", "F", "F", "Y"),
     _system("dispute.audit.list_events", "F", "F", "F", "Y"),
+    _system("dispute.audit.count_events", "F", "F", "F", "Y"),
+    _system("dispute.audit.export_events", "F", "F", "F", "Y"),
 )
 BY_NAME = {a.name: a for a in MATRIX}
 

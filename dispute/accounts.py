@@ -222,10 +222,20 @@ def set_language(ctx: Context, actor: User, language: str) -> None:
     ctx.db.write(users.update, actor.id, language=language)
 
 
-def list_accounts(ctx: Context, actor: User, *, limit: int = 50, offset: int = 0) -> list[User]:
+def list_accounts(ctx: Context, actor: User, *, limit: int = 50, offset: int = 0,
+                  search: str = "") -> list[User]:
+    """A page of accounts, oldest first; with `search`, those whose email contains it or whose
+    whole name it is."""
     if actor.role != Role.ADMIN:
         raise Forbidden(N_("Only an administrator can list accounts."))
-    return [user_from_row(r) for r in ctx.db.read(users.page, limit, offset)]
+    return [user_from_row(r) for r in ctx.db.read(users.page, limit, offset, search)]
+
+
+def count_matching_accounts(ctx: Context, actor: User, search: str = "") -> int:
+    """How many accounts `list_accounts` pages through for this search."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden(N_("Only an administrator can list accounts."))
+    return ctx.db.read(users.count_matching, search)
 
 
 def count_accounts(ctx: Context) -> int:

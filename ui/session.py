@@ -17,7 +17,8 @@ import streamlit as st
 from dispute import session_store, sessions
 from dispute.config import load_settings
 from dispute.context import Context, open_context
-from dispute.i18n import LANGUAGES, N_, Translate, pick_language, translator
+from dispute.i18n import (LANGUAGES, N_, Translate, pick_language, plural_translator,
+                          translator)
 from dispute.models import User
 from ui.session_cookie import COOKIE
 
@@ -66,6 +67,11 @@ def _cookie() -> str | None:
     except Exception:  # no request behind this run (AppTest): no cookie
         return None
     return found if isinstance(found, str) else None
+
+
+def nt():
+    """The ngettext function for this session's language ("1 dispute" / "3 disputes")."""
+    return plural_translator(lang())
 
 
 def current_user() -> User | None:
