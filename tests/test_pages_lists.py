@@ -112,3 +112,37 @@ def test_lists_are_drawn_as_keyed_rows_with_the_phone_stylesheet(replied):
     at = open_page(staff, "pages/queue.py")
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "st-key-list_head_" in html
+
+
+def pages_pdf(n: int) -> bytes:
+    """A real PDF of `n` pages, each of another size (so each page's preview differs)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for i in range(n):
+        writer.add_blank_page(200 + 100 * i, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_pdf_preview_turns_the_pages(portal):
+    from evidence import preview
+    from tests.conftest import upload
+
+    assert preview.pdf_page_count(io.BytesIO(pages_pdf(3))) == 3
+    borrower = make_user(portal)
+    number = cases.file_dispute(portal, borrower, filing_form(),
+                                [upload("statement.pdf", pages_pdf(3))])
+    at = open_page(borrower, "pages/dispute.py", number)
+    assert not at.exception
+    [image] = at.image
+    assert image.captions == ["Page 1 of 3"]
+    next_key = [b.key for b in at.button if b.key and b.key.endswith("_next")
+                and b.key.startswith("pdfpage_")][0]
+    assert at.button(key=next_key.replace("_next", "_prev")).disabled
+    at.button(key=next_key).click().run()
+    at.button(key=next_key).click().run()
+    assert at.image[0].captions == ["Page 3 of 3"]
+    assert at.image[0].value != image.value  # another picture
+    assert at.button(key=next_key).disabled
