@@ -19,10 +19,8 @@ _CSS = f"""<style>
   [class*="st-key-list_head_"] {{ display: none; }}
   [class*="st-key-list_row_"] {{
     border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
-    padding: 0.6rem 0.8rem; gap: 0.1rem;
+    padding: 0.6rem 0.8rem;
   }}
-  [class*="st-key-list_row_"] [data-testid="stHorizontalBlock"] {{ gap: 0.1rem; }}
-  [class*="st-key-list_row_"] p {{ margin-bottom: 0; }}
   [class*="st-key-list_counts"] [data-testid="stHorizontalBlock"] {{
     flex-wrap: wrap; gap: 0.25rem 0.75rem;
   }}
