@@ -1,7 +1,9 @@
 """The portal's script, which the server in app.py runs for every session: sets the session keys,
-signs the user in, builds the navigation for their role (ui/navigation.py lists the pages
-explicitly; the inbox shows its unread count), draws the sidebar (language, log out), and
-starts the notification scheduler once per process (ui/scheduler.py)."""
+signs the user in (from the browser's session cookie on a reload or a new tab), builds the
+navigation for their role (ui/navigation.py lists the pages explicitly, with an alias at every
+other page's address so no link ends in "Page not found"; the inbox shows its unread count),
+sends a browser that has just signed in for its session cookie, draws the sidebar (language, log
+out), and starts the notification scheduler once per process (ui/scheduler.py)."""
 
 import streamlit as st
 
@@ -11,7 +13,8 @@ from dispute.i18n import LANGUAGES
 from dispute.vocab import label
 from dispute.notify import inbox
 from ui import scheduler, session
-from ui.navigation import INBOX, LANDING, pages_for
+from ui.session_cookie import handover_script
+from ui.navigation import INBOX, LANDING, aliases, pages_for
 from ui.render import md_escape
 
 st.set_page_config(page_title="Dispute portal · 争议处理平台", page_icon=":material/gavel:",
@@ -26,8 +29,9 @@ except (DatabaseLocked, DatabaseUnavailable) as exc:  # DuckDB file held, Postgr
 scheduler.ensure_started(ctx)
 user = session.current_user()
 
-specs = pages_for(user.role if user else None,
-                  needs_setup=user is None and accounts.needs_setup(ctx))
+role = user.role if user else None
+needs_setup = user is None and accounts.needs_setup(ctx)
+specs = pages_for(role, needs_setup=needs_setup)
 unread = inbox.unread_count(ctx, user) if user is not None else 0
 
 
@@ -43,9 +47,14 @@ def _title(spec) -> str:
 pages = [st.Page(s.path, title=_title(s), icon=f":material/{s.icon}:", default=i == 0,
                  url_path=LANDING if i == 0 else None,
                  visibility="hidden" if s.hidden else "visible") for i, s in enumerate(specs)]
-nav = st.navigation({label(user.role, _): pages} if user else pages)
+# After the real pages, so st.switch_page and st.page_link (first match by file) keep to those.
+hidden = [st.Page(s.path, title=_(s.title), url_path=path, visibility="hidden")
+          for path, s in aliases(role, needs_setup).items()]
+nav = st.navigation({label(user.role, _): pages + hidden} if user else pages + hidden)
 
 with st.sidebar:
+    if (handover := session.pending_handover()) is not None:  # just signed in: get the cookie
+        st.html(handover_script(handover), unsafe_allow_javascript=True)
     st.markdown(f"### {_('Dispute portal')}")
     choice = st.selectbox("语言 / Language", list(LANGUAGES), format_func=LANGUAGES.get,
                           index=list(LANGUAGES).index(session.lang()), key="lang_select")

@@ -205,6 +205,7 @@ MATRIX: tuple[Action, ...] = (
     # accounts and the audit log
     _system("dispute.accounts.create_account", "F", "F", "F", "Y"),
     _system("dispute.accounts.list_accounts", "F", "F", "F", "Y"),
+    _system("dispute.accounts.count_matching_accounts", "F", "F", "F", "Y"),
     _system("dispute.accounts.change_password", "Y", "Y", "Y", "Y"),
     _system("dispute.accounts.set_language", "Y", "Y", "Y", "Y"),
     # PIPL (issue 19): everyone corrects their own name, phone and language
@@ -229,6 +230,8 @@ MATRIX: tuple[Action, ...] = (
     _system("dispute.two_factor.enrol", "Y", "Y", "Y", "Y"),
     _system("dispute.two_factor.recovery_codes_left", "Y", "Y", "Y", "Y"),
     _system("dispute.two_factor.reset", "F", "F", "F", "Y"),
+    _system("dispute.audit.count_events", "F", "F", "F", "Y"),
+    _system("dispute.audit.export_events", "F", "F", "F", "Y"),
 )
 BY_NAME = {a.name: a for a in MATRIX}
 

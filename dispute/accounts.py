@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from dispute import event_kinds as ek
 from dispute import events, lockout
 from dispute.context import Context
-from dispute.storage import UnitOfWork, users
+from dispute.storage import UnitOfWork, users, web_sessions
 from dispute.errors import Forbidden, InvalidInput, UserError
 from dispute.i18n import LANGUAGES, N_
 from dispute.models import NewAccount, PasswordChange, Registration, User
@@ -181,9 +181,12 @@ def authenticate(ctx: Context, email: str, password: str) -> User:
     return user_from_row(row)
 
 
-def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
+def change_password(ctx: Context, actor: User, form: dict[str, Any],
+                    keep_session: str | None = None) -> User:
     """The user picks a new password, proving the current one (or the temporary one after a
-    reset). Their other sessions end; a wrong current password counts as a failed login."""
+    reset). Their other sessions end; the one it was changed in (`keep_session`, the id of a
+    dispute/session_store.py session) goes on. A wrong current password counts as a failed
+    login."""
     data = parse(PasswordChange, form)
     row = ctx.db.read(users.by_id, actor.id)
     if row is None or row["disabled"]:
@@ -198,6 +201,10 @@ def change_password(ctx: Context, actor: User, form: dict[str, Any]) -> User:
         lockout.clear(uow, row["email"])
         users.update(uow, actor.id, password_hash=hash_password(data.new),
                      must_change_password=False, sessions_valid_from=now)
+        if keep_session is not None:
+            kept = web_sessions.by_id(uow, keep_session)
+            if kept is not None and kept["user_id"] == actor.id:
+                web_sessions.renew(uow, keep_session, now)
         events.append(uow, kind=ek.PASSWORD_CHANGED, at=now, actor_id=actor.id,
                       payload={"user": str(actor.id), "forced": bool(row["must_change_password"])})
         return user_from_row(users.by_id(uow, actor.id))
@@ -223,10 +230,20 @@ def set_language(ctx: Context, actor: User, language: str) -> None:
     ctx.db.write(users.update, actor.id, language=language)
 
 
-def list_accounts(ctx: Context, actor: User, *, limit: int = 50, offset: int = 0) -> list[User]:
+def list_accounts(ctx: Context, actor: User, *, limit: int = 50, offset: int = 0,
+                  search: str = "") -> list[User]:
+    """A page of accounts, oldest first; with `search`, those whose email contains it or whose
+    whole name it is."""
     if actor.role != Role.ADMIN:
         raise Forbidden(N_("Only an administrator can list accounts."))
-    return [user_from_row(r) for r in ctx.db.read(users.page, limit, offset)]
+    return [user_from_row(r) for r in ctx.db.read(users.page, limit, offset, search)]
+
+
+def count_matching_accounts(ctx: Context, actor: User, search: str = "") -> int:
+    """How many accounts `list_accounts` pages through for this search."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden(N_("Only an administrator can list accounts."))
+    return ctx.db.read(users.count_matching, search)
 
 
 def count_accounts(ctx: Context) -> int:

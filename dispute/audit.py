@@ -115,3 +115,28 @@ def list_events(ctx: Context, actor: User, filters: AuditFilter = AuditFilter(),
                         dispute_number=r["dispute_number"], subject_email=r["subject_email"],
                         details=_details(r["kind"], r["payload"])) for r in rows[:limit]]
     return AuditPage(items, items[-1].seq if len(rows) > limit else None)
+
+
+EXPORT_LIMIT = 100_000  # the most events one CSV holds (narrow the filters for more)
+
+
+def count_events(ctx: Context, actor: User, filters: AuditFilter = AuditFilter()) -> int:
+    """How many events match `filters`."""
+    require_role(actor, Role.ADMIN)
+    _check(filters)
+    return ctx.db.read(audit_log.count, _where(ctx, filters))
+
+
+def export_events(ctx: Context, actor: User, filters: AuditFilter = AuditFilter(), *,
+                  limit: int = EXPORT_LIMIT) -> list[AuditEvent]:
+    """Every event matching `filters`, newest first, at most `limit` (for the CSV export): the
+    same rows, and the same withholding of dispute contents, as the pages of `list_events`."""
+    found: list[AuditEvent] = []
+    before = None
+    while len(found) < limit:
+        page = list_events(ctx, actor, filters, before=before, limit=min(200, limit - len(found)))
+        found += page.items
+        if page.older is None:
+            break
+        before = page.older
+    return found

@@ -73,6 +73,6 @@ def list_my_disputes(ctx: Context, actor: User, page: int = 1,
     require_role(actor, Role.BORROWER)
     limit, offset = bounds(page, page_size)
     total = ctx.db.read(disputes.count_for_borrower, actor.id)
-    rows = ctx.db.read(disputes.page_for_borrower, actor.id, limit, offset)
+    rows = ctx.db.read(disputes.page_for_borrower, actor.id, limit, offset, ctx.today())
     return Page(items=[DisputeSummary(**r) for r in rows], total=total, page=max(page, 1),
                 page_size=limit)

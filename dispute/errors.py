@@ -74,3 +74,41 @@ class Listing(UserError):
         if not self.msgids:
             return translate(N_("(none)"))
         return translate(N_(", ")).join(translate(m) for m in self.msgids)
+
+
+class Money(UserError):
+    """An amount as a message parameter, written as money in the reader's language
+    ("¥100,000,000,000.00"), never as bare minor units."""
+
+    def __init__(self, minor: int, currency: str) -> None:
+        self.minor, self.currency = minor, str(currency)
+        super().__init__(N_("(none)"))
+
+    def render(self, translate) -> str:
+        from dispute.i18n import format_money
+
+        return format_money(self.minor, self.currency, getattr(translate, "lang", "en"))
+
+
+class Day(UserError):
+    """A date as a message parameter, written the reader's way ("2026年11月22日")."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+        super().__init__(N_("(none)"))
+
+    def render(self, translate) -> str:
+        from dispute.i18n import format_date
+
+        return format_date(self.value, getattr(translate, "lang", "en"))
+
+
+class Typed(UserError):
+    """What the user typed, quoted as a message parameter (kept as typed, shortened)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text if len(text) <= 40 else text[:39] + "…"
+        super().__init__(N_("(none)"))
+
+    def render(self, translate) -> str:
+        return self.text

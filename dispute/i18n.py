@@ -52,7 +52,20 @@ def translator(lang: str) -> Translate:
     def _(msgid: str) -> str:
         return table.get(msgid, msgid)
 
+    _.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE  # for values formatted per language
     return _
+
+
+def plural_translator(lang: str) -> Callable[[str, str, int], str]:
+    """An ngettext for `lang`: the singular msgid for one, the plural msgid otherwise, each
+    translated. Both catalog languages need no more (Chinese has one form; English, two with
+    this rule); each form is its own msgid (scripts/i18n.py extracts both)."""
+    _ = translator(lang)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return _(singular if n == 1 else plural)
+
+    return ngettext
 
 
 def pick_language(accept: str | None) -> str:

@@ -15,6 +15,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from dispute.errors import Day, Money, Typed
 from dispute.i18n import N_, to_minor
 from dispute.vocab import (Channel, Currency, ErrorCategory, EvidenceKind, Product, Remedy,
                            Resolution, Role, Stage)
@@ -39,7 +40,8 @@ def not_after_today(value: date | None, info: ValidationInfo) -> date | None:
     context, in the organisation's time zone)."""
     today = (info.context or {}).get("today")
     if value is not None and today is not None and value > today:
-        raise custom_error(N_("This date is in the future."))
+        raise custom_error(N_("{date} is in the future (today is {today}): enter a day that has "
+                              "passed."), date=Day(value), today=Day(today))
     return value
 
 
@@ -154,9 +156,9 @@ class DisputeFiling(Strict):
     payment_due_on: date | None = None
     discovered_on: date
     currency: Currency = Currency.CNY
-    overdue_minor: Annotated[int, Field(ge=0, le=10**13)] = 0
-    fees_minor: Annotated[int, Field(ge=0, le=10**13)] = 0
-    compensation_minor: Annotated[int, Field(ge=0, le=10**13)] = 0
+    overdue_minor: Annotated[int, Field(ge=0, le=MAX_AMOUNT_MINOR)] = 0
+    fees_minor: Annotated[int, Field(ge=0, le=MAX_AMOUNT_MINOR)] = 0
+    compensation_minor: Annotated[int, Field(ge=0, le=MAX_AMOUNT_MINOR)] = 0
     remedies: Annotated[list[Remedy], Field(min_length=1)]
 
     @field_validator("overdue_minor", "fees_minor", "compensation_minor", mode="before")
@@ -189,21 +191,39 @@ class DisputeFiling(Strict):
         return list(dict.fromkeys(value))
 
 
+MAX_AMOUNT_MINOR = 10**13  # the largest amount a form takes, in minor units
+
+
 def parse_amount(text: str, currency: str) -> int:
-    """'1,234.50' in major units → 123450 minor units; refuses what is not an amount."""
+    """'1,234.50' in major units → 123450 minor units; refuses what is not an amount, saying
+    what is wrong with what was typed (a minus sign, letters, too large, too many decimals)."""
     cleaned = text.strip().replace(",", "").replace("，", "").replace(" ", "")
     if cleaned == "":
         return 0
+    typed = Typed(text.strip())
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise custom_error(N_("Enter an amount such as 1234.50.")) from None
-    if not value.is_finite() or value < 0:
-        raise custom_error(N_("Enter an amount such as 1234.50."))
+        raise custom_error(N_("“{typed}” is not an amount: use digits and at most one decimal "
+                              "point, such as 1234.50."), typed=typed) from None
+    if not value.is_finite():
+        raise custom_error(N_("“{typed}” is not an amount: use digits and at most one decimal "
+                              "point, such as 1234.50."), typed=typed)
+    if value < 0:
+        raise custom_error(N_("“{typed}” is negative: enter the amount without a minus sign."),
+                           typed=typed)
+    too_large = custom_error(N_("“{typed}” is more than the largest amount accepted, {limit}."),
+                             typed=typed, limit=Money(MAX_AMOUNT_MINOR, currency))
+    if value > MAX_AMOUNT_MINOR:  # (in major units: certainly too large, before scaling it)
+        raise too_large
     try:
-        return to_minor(value, currency)
+        minor = to_minor(value, currency)
     except ValueError:
-        raise custom_error(N_("Too many decimal places for this currency.")) from None
+        raise custom_error(N_("“{typed}” has more decimal places than {currency} has."),
+                           typed=typed, currency=Typed(str(currency))) from None
+    if minor > MAX_AMOUNT_MINOR:
+        raise too_large
+    return minor
 
 
 class Dispute(Strict):
@@ -247,6 +267,12 @@ class DisputeSummary(Strict):
     product: Product
     stage: Stage
     filed_at: datetime
+    information_requested: bool = False  # a request for information waits on the borrower
+    offer_waiting: bool = False          # an offer waits for the borrower's answer
+
+    @property
+    def action_needed(self) -> bool:
+        return self.stage != Stage.CLOSED and (self.information_requested or self.offer_waiting)
 
 
 class EvidenceMeta(Strict):

@@ -17,7 +17,7 @@ from dispute.case_rows import case_for, open_row_for_write, touch
 from dispute.context import Context
 from dispute.storage import UnitOfWork
 from dispute.storage import offers as offer_rows
-from dispute.errors import Listing, UserError
+from dispute.errors import Day, Listing, UserError
 from dispute.i18n import N_
 from dispute.models import OptionalText, Strict, User, custom_error, parse_amount
 from dispute.validation import parse
@@ -33,8 +33,9 @@ class OfferStatus(StrEnum):
     EXPIRED = "expired"
 
 
+YOUR_TURN = N_("Waiting for your answer")  # an open offer, as its borrower reads it
 STATUS_LABELS = {
-    OfferStatus.PROPOSED: N_("Awaiting the borrower's answer"),
+    OfferStatus.PROPOSED: N_("Awaiting the borrower's answer"),  # the borrower reads YOUR_TURN
     OfferStatus.ACCEPTED: N_("Accepted"),
     OfferStatus.REJECTED: N_("Rejected"),
     OfferStatus.EXPIRED: N_("Expired"),
@@ -66,7 +67,8 @@ class OfferTerms(Strict):
     def _not_past(cls, value: date | None, info: ValidationInfo) -> date | None:
         today = (info.context or {}).get("today")
         if value is not None and today is not None and value < today:
-            raise custom_error(N_("This date has passed."))
+            raise custom_error(N_("{date} has passed (today is {today}): enter today or a later "
+                                  "day."), date=Day(value), today=Day(today))
         return value
 
     @model_validator(mode="after")

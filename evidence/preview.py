@@ -70,12 +70,18 @@ def image_png(source: BinaryIO, media_type: str, max_side: int = 1200) -> bytes 
 
 
 def pdf_first_page_png(source: BinaryIO, dpi: int = 60) -> bytes | None:
-    """The first page as PNG (pdftoppm); None for an encrypted, damaged or too slow PDF.
+    """The first page as PNG; None for an encrypted, damaged or too slow PDF."""
+    return pdf_page_png(source, 1, dpi)
+
+
+def pdf_page_png(source: BinaryIO, page: int, dpi: int = 60) -> bytes | None:
+    """Page `page` (from 1) as PNG (pdftoppm); None for an encrypted, damaged or too slow PDF,
+    or a page it does not have.
 
     The PDF goes to pdftoppm on its standard input (poppler reads that into memory too), so no
     decrypted copy is written to disk; PDFs are at most the upload limit."""
     command = [
-        "pdftoppm", "-f", "1", "-l", "1", "-png", "-r", str(dpi), "-singlefile",
+        "pdftoppm", "-f", str(page), "-l", str(page), "-png", "-r", str(dpi), "-singlefile",
         "-W", str(_PDF_MAX_SIDE_PIXELS), "-H", str(_PDF_MAX_SIDE_PIXELS), "-",
     ]
     try:
@@ -86,6 +92,19 @@ def pdf_first_page_png(source: BinaryIO, dpi: int = 60) -> bytes | None:
     if done.returncode != 0 or not done.stdout.startswith(PNG_SIGNATURE):
         return None
     return done.stdout
+
+
+def pdf_page_count(source: BinaryIO) -> int | None:
+    """How many pages the PDF has (pdfinfo, from the same poppler-utils); None when unreadable."""
+    try:
+        done = subprocess.run(["pdfinfo", "-"], input=source.read(), capture_output=True,
+                              timeout=PDFTOPPM_TIMEOUT_SECONDS, check=False)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    for line in done.stdout.decode("utf-8", errors="replace").splitlines():
+        if line.startswith("Pages:") and line.split(":", 1)[1].strip().isdigit():
+            return int(line.split(":", 1)[1].strip())
+    return None
 
 
 def audio_info(source: BinaryIO, media_type: str) -> AudioInfo:

@@ -13,6 +13,7 @@ from ui.account_actions import manage_account
 from ui.account_fields import account_fields
 
 _ = session.t()
+ngettext = session.nt()
 user = signed_in.require_user()
 ctx = session.context()
 st.title(_("Accounts"))
@@ -43,21 +44,33 @@ with st.expander(_("Create an account"), expanded=True):
         if made is not None:
             st.success(_("Account created: {email}").format(email=render.md_escape(made.email)))
 
-total = accounts.count_accounts(ctx)
+search = st.text_input(_("Find an account (part of the email, or the whole name)"),
+                       key="acct_search")
+total = accounts.count_matching_accounts(ctx, user, search)
 page_size = 25
 pages = page_count(total, page_size)
+if st.session_state.get("acct_searched") != search:  # a new search starts at its first page
+    st.session_state["acct_searched"] = search
+    st.session_state.pop("acct_page", None)
 page = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, key="acct_page") \
     if pages > 1 else 1
-rows = accounts.list_accounts(ctx, user, limit=page_size, offset=(page - 1) * page_size)
-st.dataframe(
-    [{_("Name"): u.name, _("Email"): u.email, _("Role"): label(u.role, _),
-      _("Status"): _("Disabled") if u.disabled else (
-          _("Must change password") if u.must_change_password else _("Active")),
-      _("Created"): format_datetime(u.created_at, session.lang(), ctx.settings.timezone)}
-     for u in rows], hide_index=True, width="stretch")
-st.caption(_("{count} accounts").format(count=total))
+rows = accounts.list_accounts(ctx, user, limit=page_size, offset=(page - 1) * page_size,
+                              search=search)
+if not rows:
+    st.info(_("No account matches this search."))
+else:
+    st.dataframe(
+        [{_("Name"): u.name, _("Email"): u.email, _("Role"): label(u.role, _),
+          _("Status"): _("Disabled") if u.disabled else (
+              _("Must change password") if u.must_change_password else _("Active")),
+          _("Created"): format_datetime(u.created_at, session.lang(), ctx.settings.timezone)}
+         for u in rows], hide_index=True, width="stretch")
+st.caption(ngettext("{n} account", "{n} accounts", total).format(n=total)
+           + (" · " + _("Page {page} of {pages}").format(page=page, pages=pages)
+              if pages > 1 else ""))
 
 st.subheader(_("Manage an account"))
+st.caption(_("Pick one of the accounts listed above (search or page to find another)."))
 manage_account(ctx, user, rows)
 
 if demo.can_load_demo(ctx):

@@ -8,9 +8,11 @@ from dispute import event_kinds as ek
 from dispute import event_words
 from dispute.errors import UserError
 from dispute.i18n import format_datetime
+from dispute.spreadsheet import to_csv
 from ui import render, session, signed_in
 
 _ = session.t()
+ngettext = session.nt()
 user = signed_in.require_user()
 ctx = session.context()
 st.title(_("Audit log"))
@@ -27,6 +29,7 @@ with st.form("audit_form"):
     to_on = mid.date_input(_("To"), value=None, key="audit_to")
     if st.form_submit_button(_("Show"), type="primary", key="audit_submit"):
         st.session_state[CURSORS] = [None]
+        st.session_state.pop("audit_csv", None)  # a CSV of other filters
 
 filters = audit.AuditFilter(user=who, number=number, kind=kind, from_on=from_on, to_on=to_on)
 cursors = st.session_state.setdefault(CURSORS, [None])
@@ -37,12 +40,35 @@ except UserError as exc:
         render.show_error(problem)
 else:
     tz, lang = ctx.settings.timezone, session.lang()
-    st.dataframe(
-        [{"#": e.seq, _("Time"): format_datetime(e.occurred_at, lang, tz), _("Kind"): event_words.label(e.kind, _),
-          _("By"): e.actor_email or "—", _("Dispute"): e.dispute_number or "",
-          _("Account"): e.subject_email or "",
-          _("Details"): ", ".join(f"{k}: {v}" for k, v in (e.details or {}).items())}
-         for e in page.items], hide_index=True, width="stretch")
+    total = audit.count_events(ctx, user, filters)
+    st.markdown(ngettext("**{n}** event matches these filters.",
+                         "**{n}** events match these filters.", total).format(n=f"{total:,}"))
+    columns = ["#", _("Time"), _("Kind"), _("By"), _("Dispute"), _("Account"), _("Details")]
+
+    def cells(e) -> list:
+        return [e.seq, format_datetime(e.occurred_at, lang, tz), event_words.label(e.kind, _),
+                e.actor_email or "—", e.dispute_number or "", e.subject_email or "",
+                ", ".join(f"{k}: {v}" for k, v in (e.details or {}).items())]
+
+    st.dataframe([dict(zip(columns, cells(e))) for e in page.items], hide_index=True,
+                 width="stretch", column_config={  # fits the 1280-px page beside the sidebar
+                     "#": st.column_config.NumberColumn(width=50),
+                     columns[1]: st.column_config.TextColumn(width=130),
+                     columns[2]: st.column_config.TextColumn(width=150),
+                     columns[3]: st.column_config.TextColumn(width=145),
+                     columns[4]: st.column_config.TextColumn(width=135),
+                     columns[5]: st.column_config.TextColumn(width=145),
+                     columns[6]: st.column_config.TextColumn(width="medium")})
+    if total and st.button(_("Prepare a CSV of these events"), key="audit_csv_make",
+                           icon=":material/table_view:",
+                           help=_("At most {limit} events; narrow the filters for more.").format(
+                               limit=f"{audit.EXPORT_LIMIT:,}")):
+        found = audit.export_events(ctx, user, filters)
+        st.session_state["audit_csv"] = to_csv(columns, [cells(e) for e in found])
+    if csv_text := st.session_state.get("audit_csv"):
+        st.download_button(_("Download the CSV"), csv_text.encode("utf-8-sig"),
+                           file_name="audit-log.csv", mime="text/csv", key="audit_csv_download",
+                           icon=":material/download:")
     if not page.items:
         st.info(_("No events match these filters."))
     newer, older = st.columns(2)

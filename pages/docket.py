@@ -10,6 +10,7 @@ from dispute.pagination import page_count
 from ui import render, session, signed_in
 
 _ = session.t()
+ngettext = session.nt()
 user = signed_in.require_user()
 ctx = session.context()
 lang = session.lang()
@@ -47,8 +48,8 @@ if pages > 1:
     if left.button(_("Previous"), disabled=page_no <= 1, key="docket_prev"):
         st.session_state["docket_page"] = page_no - 1
         st.rerun()
-    mid.caption(_("Page {page} of {pages} · {total} disputes").format(page=page_no, pages=pages,
-                                                                       total=total))
+    mid.caption(_("Page {page} of {pages}").format(page=page_no, pages=pages) + " · "
+                + ngettext("{n} dispute", "{n} disputes", total).format(n=total))
     if right.button(_("Next"), disabled=page_no >= pages, key="docket_next"):
         st.session_state["docket_page"] = page_no + 1
         st.rerun()

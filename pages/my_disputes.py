@@ -5,9 +5,10 @@ import streamlit as st
 from dispute.cases import list_my_disputes
 from dispute.i18n import format_datetime
 from dispute.vocab import label
-from ui import render, session, signed_in
+from ui import cards, render, session, signed_in
 
 _ = session.t()
+ngettext = session.nt()
 user = signed_in.require_user()
 ctx = session.context()
 st.title(_("My disputes"))
@@ -21,23 +22,30 @@ if page.total == 0:
                  icon=":material/edit_document:")
     st.stop()
 
-header = st.columns([2, 3, 2, 2])
-for col, title in zip(header, [_("Number"), _("Institution"), _("Stage"), _("Filed on")]):
-    col.markdown(f"**{title}**")
-for item in page.items:
-    row = st.columns([2, 3, 2, 2])
+cards.stylesheet()
+widths = [2, 3, 2, 2, 3]
+cards.header("mine", widths, [_("Number"), _("Institution"), _("Stage"), _("Filed on"),
+                              _("Needs you")])
+for i, item in enumerate(page.items):
+    row = cards.row("mine", i, widths)
     row[0].page_link("pages/dispute.py", label=item.number, query_params={"number": item.number})
     row[1].markdown(render.md_escape(item.institution))
     row[2].markdown(label(item.stage, _))
     row[3].markdown(format_datetime(item.filed_at, session.lang(), ctx.settings.timezone))
+    needs = []
+    if item.action_needed and item.information_requested:
+        needs.append(f":orange-badge[:material/priority_high: {_('Information requested from you')}]")
+    if item.action_needed and item.offer_waiting:
+        needs.append(f":orange-badge[:material/priority_high: {_('An offer waits for your answer')}]")
+    row[4].markdown(" ".join(needs) or "—")
 
 if page.pages > 1:
     left, mid, right = st.columns([1, 2, 1])
     if left.button(_("Previous"), disabled=page.page <= 1, key="my_disputes_prev"):
         st.session_state["my_disputes_page"] = page.page - 1
         st.rerun()
-    mid.caption(_("Page {page} of {pages} · {total} disputes").format(
-        page=page.page, pages=page.pages, total=page.total))
+    mid.caption(_("Page {page} of {pages}").format(page=page.page, pages=page.pages) + " · "
+                + ngettext("{n} dispute", "{n} disputes", page.total).format(n=page.total))
     if right.button(_("Next"), disabled=page.page >= page.pages, key="my_disputes_next"):
         st.session_state["my_disputes_page"] = page.page + 1
         st.rerun()

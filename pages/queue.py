@@ -7,9 +7,10 @@ from dispute.i18n import format_date, format_datetime
 from dispute.queue import QueueFilter, institutions, queue
 from dispute.validation import parse
 from dispute.vocab import ErrorCategory, Product, Stage, label
-from ui import queue_links, render, session, signed_in
+from ui import cards, queue_links, render, session, signed_in
 
 _ = session.t()
+ngettext = session.nt()
 user = signed_in.require_user()
 ctx = session.context()
 lang, tz = session.lang(), ctx.settings.timezone
@@ -85,7 +86,8 @@ if st.session_state.get("queue_signature") != signature:
 cursors = st.session_state["queue_cursors"]
 page = queue(ctx, user, f, after=cursors[-1])
 
-counts = st.columns(len(Stage))
+cards.stylesheet()
+counts = cards.counts("stages", len(Stage))
 for col, s in zip(counts, Stage):
     col.metric(label(s, _), page.counts.get(s, 0))
 
@@ -94,12 +96,11 @@ if not page.rows:
     st.stop()
 
 widths = [3, 3, 2, 2, 2, 3]  # the number and the badges fit without being cut
-for col, title in zip(st.columns(widths), [_("Number"), _("Institution and error"), _("Stage"),
-                                           _("Handler"), _("Filed on"), _("Status")]):
-    col.markdown(f"**{title}**")
+cards.header("queue", widths, [_("Number"), _("Institution and error"), _("Stage"),
+                               _("Handler"), _("Filed on"), _("Status")])
 today = ctx.today()
-for r in page.rows:
-    row = st.columns(widths)
+for i, r in enumerate(page.rows):
+    row = cards.row("queue", i, widths)
     row[0].page_link("pages/workspace.py", label=r.number, query_params={"number": r.number})
     row[1].markdown(f"{render.md_escape(r.institution)}  \n"
                     f":gray[{label(r.error_category, _)} · {render.md_escape(r.borrower_name)}]")
@@ -110,7 +111,7 @@ for r in page.rows:
     badges = []
     if r.waiting_on_borrower:
         badges.append(f":orange-badge[{_('Waiting on the borrower')}]")
-    if r.borrower_replied:
+    if r.borrower_replied and r.stage != Stage.CLOSED:  # nothing to answer on a closed one
         badges.append(f":blue-badge[{_('The borrower replied')}]")
     if r.next_due_by and r.stage != Stage.CLOSED:
         days = (r.next_due_by - today).days
@@ -125,7 +126,8 @@ left, mid, right = st.columns([1, 2, 1])
 if left.button(_("Previous"), disabled=len(cursors) == 1, key="queue_prev"):
     cursors.pop()
     st.rerun()
-mid.caption(_("Page {page} · {total} disputes").format(page=len(cursors), total=page.total))
+mid.caption(_("Page {page}").format(page=len(cursors)) + " · "
+            + ngettext("{n} dispute", "{n} disputes", page.total).format(n=page.total))
 if right.button(_("Next"), disabled=page.next_cursor is None, key="queue_next"):
     cursors.append(page.next_cursor)
     st.rerun()

@@ -21,6 +21,7 @@ from dispute.i18n import LANGUAGES, LOCALE_DIR  # noqa: E402
 SOURCES = ["app.py", "portal.py", "pages", "ui", "dispute", "evidence"]
 RULEBOOKS = "rulebooks"  # each rule's `label` is a msgid too
 MARKERS = {"_", "N_"}
+PLURAL_MARKERS = {"ngettext"}  # ngettext("{n} dispute", "{n} disputes", n): both are msgids
 
 
 def python_files() -> list[Path]:
@@ -44,6 +45,12 @@ def extract() -> dict[str, list[tuple[str, int]]]:
                     and isinstance(node.args[0].value, str)):
                 where = (str(path.relative_to(ROOT)), node.lineno)
                 found.setdefault(node.args[0].value, []).append(where)
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in PLURAL_MARKERS and len(node.args) >= 2):
+                for arg in node.args[:2]:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        found.setdefault(arg.value, []).append(
+                            (str(path.relative_to(ROOT)), node.lineno))
     for path in sorted((ROOT / RULEBOOKS).glob("*.toml")):
         for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("rules", []):
             if isinstance(rule.get("label"), str):

@@ -455,6 +455,9 @@ SPECS: dict[str, Spec] = {
     "accounts.list_accounts": Spec(
         lambda w: accounts.list_accounts(w.ctx, w.actor),
         lambda w, users: len(users) == 7 or pytest.fail(users)),
+    "accounts.count_matching_accounts": Spec(
+        lambda w: accounts.count_matching_accounts(w.ctx, w.actor),
+        lambda w, n: n == 7 or pytest.fail(n)),
     "accounts.change_password": Spec(
         lambda w: accounts.change_password(w.ctx, w.actor, {
             "current": PASSWORD, "new": "an even better passphrase",
@@ -517,6 +520,13 @@ SPECS: dict[str, Spec] = {
         lambda w: audit.list_events(w.ctx, w.actor),
         lambda w, page: (page.items and all(e.details is None for e in page.items
                                             if e.dispute_number)) or pytest.fail(page)),
+    "audit.count_events": Spec(
+        lambda w: audit.count_events(w.ctx, w.actor),
+        lambda w, n: n > 0 or pytest.fail(n)),
+    "audit.export_events": Spec(
+        lambda w: audit.export_events(w.ctx, w.actor),
+        lambda w, items: (items and all(e.details is None for e in items
+                                        if e.dispute_number)) or pytest.fail(items)),
 }
 
 

@@ -202,6 +202,7 @@ def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_esca
     shown(borrower, borrower.get_by_text(
         _("Refund or waiver of {amount}").format(amount="¥85.00")))
     press(borrower, borrower.get_by_role("button", name=_("Reject this offer")))
+    press(borrower, borrower.get_by_role("button", name=_("Yes, reject this offer")))
     shown(borrower, borrower.get_by_text(_("Your answer was recorded.")))
 
     open_from_queue(staff, number)  # a fresh look at the dispute

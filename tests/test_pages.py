@@ -170,7 +170,7 @@ def test_filing_errors_are_shown_beside_their_fields_and_nothing_is_filed(portal
     assert not at.exception
     shown = texts(at)
     assert "Please correct the fields marked below." in shown
-    assert "Too many decimal places for this currency." in shown
+    assert "“12.345” has more decimal places than CNY has." in shown
     assert "Choose at least one." in shown
     assert cases.list_my_disputes(portal, user).total == 0
 

@@ -66,6 +66,7 @@ def test_an_offer_recorded_by_staff_is_rejected_by_the_borrower(case):
     at = open_page(borrower, "pages/dispute.py", number)
     assert "You have an offer to answer" in texts(at)
     at.button(key=f"offer_{offer.id}_rejected").click().run()
+    at.button(key=f"offer_{offer.id}_confirm").click().run()
     assert not at.exception
     assert list_offers(ctx, staff, number)[0].status == OfferStatus.REJECTED
 

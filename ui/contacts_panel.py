@@ -15,6 +15,18 @@ from dispute.vocab import Channel, label
 from ui import forms, render, session
 
 
+CONTACT_FIELDS = ("contact_day", "contact_time", "contact_channel", "contact_agent",
+                  "contact_position", "contact_follow", "contact_summary", "contact_agreement",
+                  "contact_evidence")
+
+
+def linked_exhibits(entry, items: list) -> list[str]:
+    """The exhibits a contact links, as "E02 statement.pdf" (those the reader can see)."""
+    by_id = {i.id: i for i in items}
+    return [f"{by_id[i].exhibit} {by_id[i].original_name}" for i in entry.evidence_ids
+            if i in by_id]
+
+
 def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
     _ = session.t()
     lang, tz = session.lang(), ctx.settings.timezone
@@ -33,13 +45,17 @@ def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
             if e.follow_up_on:
                 st.caption(_("Follow up on {date}").format(date=format_date(e.follow_up_on,
                                                                             lang)))
+            if linked := linked_exhibits(e, items):
+                st.markdown(f"**{_('Linked evidence')}:** "
+                            + ", ".join(render.md_escape(x) for x in linked))
     if is_open:
         st.subheader(_("Log a contact"))
         errors = forms.errors("contact")
         with st.form("contact_form"):
             c1, c2, c3 = st.columns(3)
-            day = c1.date_input(_("Date"), value=ctx.today(), max_value=ctx.today(),
-                                key="contact_day", format="YYYY-MM-DD")
+            # No max_value: the widget would drop a future day silently; the service names it.
+            day = c1.date_input(_("Date"), value=ctx.today(), key="contact_day",
+                                format="YYYY-MM-DD")
             local_now = ctx.now().astimezone(ZoneInfo(tz))
             at = c2.time_input(_("Time"), value=local_now.time().replace(second=0, microsecond=0),
                                key="contact_time")
@@ -71,7 +87,8 @@ def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
                     "agent_position": position, "summary": summary, "agreement": agreement,
                     "follow_up_on": follow, "evidence_ids": linked}
             forms.submit("contact", lambda: add_contact(ctx, user, number, form),
-                         _("Contact saved."))
+                         _("Contact saved."), near=True, clear=CONTACT_FIELDS)
+        forms.confirmation("contact")
     if is_open:
         demand_form(ctx, user, number)
 
@@ -84,11 +101,13 @@ def demand_form(ctx, user: User, number: str) -> None:
                      "things right) interrupts the limitation period: it runs again in full "
                      "from the day the demand was sent."))
         errors = forms.errors("demand")
-        sent_on = st.date_input(_("Sent on"), value=None, max_value=ctx.today(),
-                                key="demand_sent_on", format="YYYY-MM-DD")
+        sent_on = st.date_input(_("Sent on"), value=None, key="demand_sent_on",
+                                format="YYYY-MM-DD")
         render.field_error(errors, "sent_on")
         note = st.text_input(_("What was sent (optional)"), key="demand_note")
         if st.button(_("Record the demand"), key="demand_submit"):
             forms.submit("demand", lambda: record_demand(ctx, user, number,
                                                          {"sent_on": sent_on, "note": note}),
-                         _("The demand was recorded."))
+                         _("The demand was recorded."), near=True,
+                         clear=["demand_sent_on", "demand_note"])
+        forms.confirmation("demand")

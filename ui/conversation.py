@@ -60,4 +60,7 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
     if st.button(_("Send"), key="msg_submit", type="primary"):
         forms.submit("msg", lambda: send_message(ctx, user, number,
                                                  {"body": body, "is_request": request}),
-                     _("Message sent."), clear=["msg_body"])
+                     _("Request for information sent: the dispute now waits on the borrower.")
+                     if request else _("Message sent."),
+                     clear=["msg_body", "msg_request"], near=True)
+    forms.confirmation("msg")

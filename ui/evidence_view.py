@@ -1,4 +1,4 @@
-"""Shows one exhibit: images inline and upright, a PDF's first page, audio in a player, text as
+"""Shows one exhibit: images inline and upright, a PDF page by page, audio in a player, text as
 plain text; always a download of the original bytes. Nothing is ever rendered as HTML."""
 
 from __future__ import annotations
@@ -33,9 +33,38 @@ def _image(sha256: str, media_type: str, _open: Callable[[], BinaryIO]
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
-def _pdf_page(sha256: str, _open: Callable[[], BinaryIO]) -> bytes | None:
+def _pdf_page(sha256: str, page: int, _open: Callable[[], BinaryIO]) -> bytes | None:
     with _open() as fh:
-        return preview.pdf_first_page_png(fh)
+        return preview.pdf_page_png(fh, page)
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def _pdf_pages(sha256: str, _open: Callable[[], BinaryIO]) -> int | None:
+    with _open() as fh:
+        return preview.pdf_page_count(fh)
+
+
+def _pdf(item: EvidenceItem, opener: Callable[[], BinaryIO], _) -> None:
+    """One page of the PDF at a time, with buttons to turn the pages."""
+    key = f"pdfpage_{item.id}"
+    pages = _pdf_pages(item.sha256, opener) or 1
+    page = min(max(st.session_state.get(key, 1), 1), pages)
+    png = _pdf_page(item.sha256, page, opener)
+    if not png:
+        st.info(_("This PDF cannot be previewed (it may be encrypted or damaged); "
+                  "download it to view it."))
+        return
+    st.image(png, width=420, caption=_("Page {page} of {pages}").format(page=page, pages=pages))
+    if pages > 1:
+        back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+        if back.button(_("Previous page"), key=f"{key}_prev", disabled=page <= 1,
+                       icon=":material/chevron_left:"):
+            st.session_state[key] = page - 1
+            st.rerun()
+        if forward.button(_("Next page"), key=f"{key}_next", disabled=page >= pages,
+                          icon=":material/chevron_right:"):
+            st.session_state[key] = page + 1
+            st.rerun()
 
 
 def _read(opener: Callable[[], BinaryIO]) -> bytes:
@@ -90,12 +119,7 @@ def show_exhibit(user: User, number: str, item: EvidenceItem) -> None:
             else:
                 st.info(_("This image cannot be shown; download it to view it."))
         elif item.media_type == "application/pdf":
-            png = _pdf_page(item.sha256, opener)
-            if png:
-                st.image(png, width=420, caption=_("First page"))
-            else:
-                st.info(_("This PDF cannot be previewed (it may be encrypted or damaged); "
-                          "download it to view it."))
+            _pdf(item, opener, _)
         elif item.media_type.startswith("audio/"):
             fmt = preview.browser_audio_format(item.media_type)
             if fmt:

@@ -47,7 +47,10 @@ def filing_inputs(key: str, errors: dict, today: date,
     render.field_error(errors, "description")
     d1, d2, d3 = st.columns(3)
     first = date(2000, 1, 1)
-    occurred = d1.date_input(_("When the error occurred"), max_value=today, min_value=first,
+    # Future days are let through the widget, which would drop them silently: the service says
+    # what is wrong with the day typed.
+    latest = date(today.year + 5, 12, 31)
+    occurred = d1.date_input(_("When the error occurred"), max_value=latest, min_value=first,
                              key=f"{key}_occurred", value=cur.get("error_occurred_on"),
                              format="YYYY-MM-DD")
     with d1:
@@ -57,7 +60,7 @@ def filing_inputs(key: str, errors: dict, today: date,
                         format="YYYY-MM-DD")
     with d2:
         render.field_error(errors, "payment_due_on")
-    discovered = d3.date_input(_("When you discovered it *"), max_value=today, min_value=first,
+    discovered = d3.date_input(_("When you discovered it *"), max_value=latest, min_value=first,
                                key=f"{key}_discovered", value=cur.get("discovered_on"),
                                format="YYYY-MM-DD")
     with d3:

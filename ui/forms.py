@@ -44,19 +44,30 @@ def attempt(form_key: str, call: Callable[[], T]) -> T | None:
 
 
 def submit(form_key: str, call: Callable[[], T], done: str | Callable[[T], str], *,
-           clear: Iterable[str] = ()) -> None:
+           clear: Iterable[str] = (), near: bool = False) -> None:
     """Run `call()`; when it succeeds, keep `done` (or `done(result)`) as the message the page
-    shows after the rerun, forget the widget values in `clear`, and rerun. On failure the errors
-    are shown (or kept beside their fields) and the form keeps what the user typed."""
+    shows after the rerun, forget the widget values in `clear` (the saved form comes back
+    empty, so nobody saves it twice), and rerun. With `near`, the message is for
+    `confirmation(form_key)`, drawn beside the form, where the user is looking; otherwise for
+    the top of the page. On failure the errors are shown (or kept beside their fields) and the
+    form keeps what the user typed."""
     ok, result = _run(form_key, call)
     if not ok:
         return
-    flash(done(result) if callable(done) else done)
+    flash(done(result) if callable(done) else done, form_key if near else None)
     for key in clear:
         st.session_state.pop(key, None)
     st.rerun()
 
 
-def flash(message: str) -> None:
-    """A message for the next run of the page (drawn by ui/case_page.py)."""
-    st.session_state[FLASH_KEY] = message
+def flash(message: str, form_key: str | None = None) -> None:
+    """A message for the next run of the page: at its top (drawn by ui/case_page.py), or beside
+    the form `form_key` (drawn by `confirmation`)."""
+    st.session_state[FLASH_KEY if form_key is None else f"{FLASH_KEY}__{form_key}"] = message
+
+
+def confirmation(form_key: str) -> None:
+    """The message of this form's last successful submit, once, where this is called (just
+    after the form)."""
+    if message := st.session_state.pop(f"{FLASH_KEY}__{form_key}", None):
+        st.success(message, icon=":material/check_circle:")

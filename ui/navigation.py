@@ -1,8 +1,16 @@
-"""Which pages each kind of visitor sees: one declared table, used by portal.py and by the tests."""
+"""Which pages each kind of visitor sees: one declared table, used by portal.py and by the tests.
+
+Every page has one address (`/workspace`, `/dispute`, `/queue`, …) that works for every visitor:
+a role that has no page there gets a hidden alias (`aliases`), so a reloaded or copied link never
+ends in Streamlit's "Page not found". A visitor who is not signed in gets the login page there
+and, once signed in, the page itself; a dispute's link opens the dispute's page of the role that
+follows it (staff's workspace, the borrower's dispute page); any other page the role does not
+have opens its landing page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from dispute.i18n import N_
 from dispute.vocab import Role
@@ -50,3 +58,32 @@ def pages_for(role: Role | None, needs_setup: bool = False) -> list[PageSpec]:
     if role is None:
         return SETUP if needs_setup else ANONYMOUS
     return BY_ROLE[role]
+
+
+# A dispute's page has a different address per side of the case; a link to one opens the other.
+_SAME_PAGE = {"workspace": "dispute", "dispute": "workspace"}
+
+
+def url_path(spec: PageSpec) -> str:
+    """The page's own address (Streamlit's default: the file name without .py)."""
+    return Path(spec.path).stem
+
+
+def _every_spec() -> list[PageSpec]:
+    return SETUP + ANONYMOUS + [s for specs in BY_ROLE.values() for s in specs]
+
+
+def aliases(role: Role | None, needs_setup: bool = False) -> dict[str, PageSpec]:
+    """The addresses of other visitors' pages that this visitor's pages do not cover, each with
+    the page it opens here (see the module's docstring). The landing page is at LANDING, so its
+    own address is an alias too."""
+    own = pages_for(role, needs_setup)
+    covered = {url_path(s) for s in own[1:]}
+    by_path = {url_path(s): s for s in own[1:]}
+    found = {}
+    for path in sorted({url_path(s) for s in _every_spec()}):
+        if path in covered:
+            continue
+        twin = by_path.get(_SAME_PAGE.get(path, ""))
+        found[path] = twin if twin is not None and role is not None else own[0]
+    return found

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from dispute.claims import claim_state
-from dispute.i18n import format_amount_input, format_date, format_datetime, format_money
+from dispute.i18n import N_, format_amount_input, format_date, format_datetime, format_money
 from dispute.models import User
-from dispute.offers import STATUS_LABELS, Offer, OfferStatus, answer_offer, list_offers, make_offer
+from dispute.offers import (STATUS_LABELS, YOUR_TURN, Offer, OfferStatus, answer_offer,
+                           list_offers, make_offer)
 from dispute.vocab import Currency, Role, label
 from ui import forms, render, session
 
@@ -36,7 +39,9 @@ def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
         st.info(_("No offers yet."))
     for o in offers:
         with st.container(border=True):
-            st.markdown(f"**{label_status(o.status, _)}** · {render.md_escape(o.made_by_name)} · "
+            status = _(YOUR_TURN) if user.role == Role.BORROWER and \
+                o.status == OfferStatus.PROPOSED else label_status(o.status, _)
+            st.markdown(f"**{status}** · {render.md_escape(o.made_by_name)} · "
                         f"{format_datetime(o.made_at, lang, tz)}")
             for line in terms_text(o, _, lang):
                 st.markdown(f"- {render.md_escape(line)}")
@@ -48,6 +53,7 @@ def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
                 st.caption(_("Answer: {note}").format(note=o.answer_note))
             if user.role == Role.BORROWER and o.status == OfferStatus.PROPOSED and is_open:
                 _answer(ctx, user, number, version, o)
+            forms.confirmation(f"offer_{o.id}")
     if user.role in (Role.STAFF, Role.LEGAL) and is_open:
         _make(ctx, user, number, version)
 
@@ -56,19 +62,52 @@ def label_status(status: OfferStatus, _) -> str:
     return _(STATUS_LABELS[status])
 
 
+_ASKS = {
+    "accepted": (N_("You are about to accept this offer:"),
+                 N_("The handling team is told that you agree to these terms. You cannot take "
+                    "this answer back."),
+                 N_("Yes, accept this offer")),
+    "rejected": (N_("You are about to reject this offer:"),
+                 N_("The handling team is told that you do not agree; the dispute goes on. You "
+                    "cannot take this answer back."),
+                 N_("Yes, reject this offer")),
+}
+
+
 def _answer(ctx, user, number, version, o: Offer) -> None:
+    """Accept or reject, each asked once more with the terms spelt out: an answer is final."""
     _ = session.t()
     key = f"offer_{o.id}"
-    note = st.text_input(_("A note with your answer (optional)"), key=f"{key}_note")
-    c1, c2 = st.columns(2)
-    for col, answer, text in ((c1, "accepted", _("Accept this offer")),
-                              (c2, "rejected", _("Reject this offer"))):
-        if col.button(text, key=f"{key}_{answer}", type="primary" if answer == "accepted"
-                      else "secondary"):
+    asked = st.session_state.get(f"{key}_asked")
+    if asked is None:
+        c1, c2 = st.columns(2)
+        for col, answer, text in ((c1, "accepted", _("Accept this offer")),
+                                  (c2, "rejected", _("Reject this offer"))):
+            if col.button(text, key=f"{key}_{answer}"):
+                st.session_state[f"{key}_asked"] = answer
+                st.rerun()
+        return
+    intro, consequence, confirm = _ASKS[asked]
+    with st.container(border=True):
+        st.markdown(f"**{_(intro)}**")
+        for line in terms_text(o, _, session.lang()):
+            st.markdown(f"- {render.md_escape(line)}")
+        st.caption(_(consequence))
+        note = st.text_input(_("A note with your answer (optional)"), key=f"{key}_note")
+        c1, c2 = st.columns(2)
+        if c1.button(_(confirm), key=f"{key}_confirm", type="primary"):
+            st.session_state.pop(f"{key}_asked", None)
             forms.submit(key, lambda: answer_offer(ctx, user, number, o.id,
-                                                   {"answer": answer, "note": note},
+                                                   {"answer": asked, "note": note},
                                                    expected_version=version),
-                         _("Your answer was recorded."))
+                         _("Your answer was recorded."), near=True, clear=[f"{key}_note"])
+        if c2.button(_("Cancel"), key=f"{key}_cancel"):
+            st.session_state.pop(f"{key}_asked", None)
+            st.rerun()
+
+
+OFFER_FIELDS = ("offer_refund", "offer_credit", "offer_instalments", "offer_deferral", "offer_note",
+                "offer_expires", "offer_each")
 
 
 def _make(ctx, user, number, version) -> None:
@@ -78,10 +117,12 @@ def _make(ctx, user, number, version) -> None:
     render.field_error(errors, "__form__")
     latest = claim_state(ctx, user, number).latest
     if latest is not None:
-        if "offer_refund" not in st.session_state:   # what the user typed wins
+        # Once per session, and never over what the user typed nor after an offer was saved.
+        if "offer_refund" not in st.session_state and "offer_prefilled" not in st.session_state:
             st.session_state["offer_refund"] = format_amount_input(latest.refund_minor,
                                                                    latest.currency)
             st.session_state["offer_currency"] = latest.currency
+            st.session_state["offer_prefilled"] = True
         st.caption(_("The amount starts from the calculation saved on {when}: {amount} to "
                      "refund (What the error cost).").format(
             when=format_datetime(latest.made_at, session.lang(), ctx.settings.timezone),
@@ -99,10 +140,10 @@ def _make(ctx, user, number, version) -> None:
     with c2:
         render.field_error(errors, "instalment_minor")
     deferral = c3.date_input(_("Payment deferred to"), value=None, key="offer_deferral",
-                             min_value=ctx.today(), format="YYYY-MM-DD")
+                             min_value=date(2000, 1, 1), format="YYYY-MM-DD")
     note = st.text_area(_("Terms in the lender's words"), key="offer_note")
     expires = st.date_input(_("Offer open until"), value=None, key="offer_expires",
-                            min_value=ctx.today(), format="YYYY-MM-DD")
+                            min_value=date(2000, 1, 1), format="YYYY-MM-DD")
     render.field_error(errors, "expires_on")
     if st.button(_("Record the offer"), key="offer_submit", type="primary"):
         form = {"currency": currency, "refund_minor": refund or "0",
@@ -112,5 +153,6 @@ def _make(ctx, user, number, version) -> None:
         forms.submit("offer", lambda: make_offer(ctx, user, number, form,
                                                  expected_version=version),
                      _("The offer was recorded; the borrower can answer it."),
-                     clear=["offer_refund", "offer_note", "offer_each"])
+                     clear=OFFER_FIELDS, near=True)
+    forms.confirmation("offer")
 

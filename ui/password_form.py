@@ -26,12 +26,10 @@ def password_change_form(prefix: str, user: User, current_label: str) -> bool:
                                           key=f"{prefix}_submit")
     if not submitted:
         return False
-    changed = forms.attempt(prefix, lambda: accounts.change_password(session.context(), user,
-                                                                     values))
-    if changed is None:
-        return False
-    session.sign_in(changed)  # other sessions of this user have ended; this one goes on
-    return True
+    # Other sessions of this user end; this one (and its cookie) goes on.
+    changed = forms.attempt(prefix, lambda: accounts.change_password(
+        session.context(), user, values, keep_session=session.session_id()))
+    return changed is not None
 
 
 def forced_password_change(user: User) -> None:

@@ -1,26 +1,32 @@
-"""Per-session state: who is signed in, since when, and in which language. Keys are set once
-in portal.py. Each request re-reads the account and applies dispute/sessions.py's rules: an idle,
-disabled or reset session ends there, and a user who must change their password sees only that
-form."""
+"""Per-session state: who is signed in and in which language. Keys are set once in portal.py.
+
+The signed-in session itself lives on the server (dispute/session_store.py); the Streamlit
+session holds only its id. A new Streamlit session (a reload, a new tab, a copied link) finds it
+through the browser's HttpOnly cookie, which `st.context.cookies` reads from the request that
+opened the page; a sign-in gets the browser that cookie through /auth/session
+(ui/auth_routes.py; portal.py sends the browser there). Each request re-checks the stored session
+against dispute/sessions.py's rules: an idle, disabled or reset session ends there, and a user
+who must change their password sees only that form."""
 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
 import streamlit as st
 
-from dispute import accounts, sessions
+from dispute import session_store, sessions
 from dispute.config import load_settings
 from dispute.context import Context, open_context
-from dispute.i18n import LANGUAGES, N_, Translate, pick_language, translator
+from dispute.i18n import (LANGUAGES, N_, Translate, pick_language, plural_translator,
+                          translator)
 from dispute.models import User
+from ui.session_cookie import COOKIE
 
 USER_KEY = "user_id"
 LANG_KEY = "lang"
-SIGNED_IN_KEY = "signed_in_at"
-ACTIVE_KEY = "last_active_at"
-NOTICE_KEY = "session_notice"  # (msgid, params) for the login page after a session ended
+SESSION_KEY = "web_session"     # the id of the dispute/session_store.py session
+HANDOVER_KEY = "web_handover"   # a sign-in's one-time token, until portal.py sends it on
+NOTICE_KEY = "session_notice"   # (msgid, params) for the login page after a session ended
 
 _NOTICES = {
     sessions.EndReason.LOGOUT: N_("You have logged out."),
@@ -55,52 +61,93 @@ def t() -> Translate:
     return translator(lang())
 
 
+def _cookie() -> str | None:
+    try:
+        found = st.context.cookies.get(COOKIE)
+    except Exception:  # no request behind this run (AppTest): no cookie
+        return None
+    return found if isinstance(found, str) else None
+
+
+def nt():
+    """The ngettext function for this session's language ("1 dispute" / "3 disputes")."""
+    return plural_translator(lang())
+
+
 def current_user() -> User | None:
-    """The signed-in user, re-read each run so a disabled or reset account stops at once and an
-    idle session expires; every run counts as activity."""
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is None:
-        return None
+    """The signed-in user, re-checked each run so a disabled or reset account stops at once and
+    an idle session expires; every run counts as activity. A Streamlit session that holds no
+    session yet takes the one of the browser's cookie."""
     ctx = context()
-    now = ctx.now()
-    user = accounts.get_user(ctx, user_id)
-    reason = sessions.end_reason(user, st.session_state.get(SIGNED_IN_KEY),
-                                 st.session_state.get(ACTIVE_KEY), now, _idle_limit(ctx))
-    if reason is not None:
-        sign_out(reason)
+    session_id = st.session_state.get(SESSION_KEY)
+    restored = False
+    if session_id is None:
+        if st.session_state.get(USER_KEY) is not None:
+            # Signed in by code that set only the user (tests): give it a session now.
+            user = _user(ctx, st.session_state[USER_KEY])
+            if user is None:
+                st.session_state[USER_KEY] = None
+                return None
+            session_id = session_store.start(ctx, user).session_id
+        else:
+            session_id = session_store.resume(ctx, _cookie())
+            if session_id is None:
+                return None
+            restored = True
+        st.session_state[SESSION_KEY] = session_id
+    checked = session_store.check(ctx, session_id)
+    if checked.user is None:
+        _forget(checked.ended, notify=not restored)
         return None
-    st.session_state.setdefault(SIGNED_IN_KEY, now)
-    st.session_state[ACTIVE_KEY] = now
-    return user
+    st.session_state[USER_KEY] = checked.user.id
+    if restored and checked.user.language in LANGUAGES:
+        st.session_state[LANG_KEY] = checked.user.language
+    return checked.user
 
 
-def _idle_limit(ctx: Context) -> timedelta:
-    return timedelta(minutes=ctx.settings.session_idle_minutes)
+def _user(ctx: Context, user_id) -> User | None:
+    from dispute import accounts
+
+    return accounts.get_user(ctx, user_id)
 
 
 def sign_in(user: User) -> None:
-    now = context().now()
+    """Start a server-side session; portal.py then sends the browser for its cookie."""
+    started = session_store.start(context(), user)
     st.session_state[USER_KEY] = user.id
-    st.session_state[SIGNED_IN_KEY] = now
-    st.session_state[ACTIVE_KEY] = now
+    st.session_state[SESSION_KEY] = started.session_id
+    st.session_state[HANDOVER_KEY] = started.handover
     st.session_state.pop(NOTICE_KEY, None)
     if user.language in LANGUAGES:
         st.session_state[LANG_KEY] = user.language
 
 
+def session_id() -> str | None:
+    return st.session_state.get(SESSION_KEY)
+
+
+def pending_handover() -> str | None:
+    """The one-time token of a sign-in that the browser has not traded for its cookie yet."""
+    return st.session_state.pop(HANDOVER_KEY, None)
+
+
 def sign_out(reason: sessions.EndReason = sessions.EndReason.LOGOUT) -> None:
-    """End the session: record why, then forget everything it held except the language."""
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is not None:
-        ctx = context()
-        accounts.record_logout(ctx, user_id, reason)
-        minutes = ctx.settings.session_idle_minutes
+    """End the session (on the server too: other tabs of this browser are signed out with it)."""
+    found = st.session_state.get(SESSION_KEY)
+    if found is not None:
+        session_store.end(context(), found, reason)
+    _forget(reason, notify=found is not None)
+
+
+def _forget(reason: sessions.EndReason | None, notify: bool) -> None:
+    """Forget everything the Streamlit session held except the language; say why it ended."""
     keep = lang()
     st.session_state.clear()
     st.session_state[USER_KEY] = None
     st.session_state[LANG_KEY] = keep
-    if user_id is not None:
-        st.session_state[NOTICE_KEY] = (_NOTICES[reason], {"minutes": minutes})
+    if notify and reason is not None:
+        st.session_state[NOTICE_KEY] = (_NOTICES[reason],
+                                        {"minutes": context().settings.session_idle_minutes})
 
 
 def notice() -> str | None:

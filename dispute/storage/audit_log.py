@@ -78,3 +78,10 @@ def page(tx, w: Where, before: int | None, limit: int) -> list[dict[str, Any]]:
         "LEFT JOIN users s ON page.dispute_id IS NULL "
         f"AND s.id = {user} "
         "ORDER BY page.seq DESC", (*params, limit + 1)).dicts()
+
+
+def count(tx, w: Where) -> int:
+    """How many events match (the total shown above the pages)."""
+    conds, params = _conditions(w)
+    where = f"WHERE {' AND '.join(conds)}" if conds else ""
+    return tx.execute(f"SELECT count(*) FROM events {where}", params).scalar()

@@ -88,11 +88,18 @@ def count_for_borrower(tx, borrower_id: UUID) -> int:
                       (borrower_id,)).scalar()
 
 
-def page_for_borrower(tx, borrower_id: UUID, limit: int, offset: int) -> list[dict[str, Any]]:
+def page_for_borrower(tx, borrower_id: UUID, limit: int, offset: int,
+                      today) -> list[dict[str, Any]]:
+    """A page of the borrower's disputes, with what waits on them: an open request for
+    information, an offer not yet answered nor expired on `today`."""
     return tx.execute(
-        "SELECT number, institution, product, stage, filed_at FROM disputes "
-        "WHERE borrower_id = ? ORDER BY filed_at DESC, number DESC LIMIT ? OFFSET ?",
-        (borrower_id, limit, offset)).dicts()
+        "SELECT d.number, d.institution, d.product, d.stage, d.filed_at, "
+        "d.waiting_on_borrower AS information_requested, EXISTS (SELECT 1 FROM offers o "
+        "WHERE o.dispute_id = d.id AND o.status = 'proposed' "
+        "AND (o.expires_on IS NULL OR o.expires_on >= ?)) AS offer_waiting "
+        "FROM disputes d WHERE d.borrower_id = ? "
+        "ORDER BY d.filed_at DESC, d.number DESC LIMIT ? OFFSET ?",
+        (today, borrower_id, limit, offset)).dicts()
 
 
 def count(tx) -> int:

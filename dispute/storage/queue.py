@@ -89,7 +89,7 @@ def where(f, r: Resolved, *, with_stage: bool = True,
     if f.waiting == "waiting_on_borrower":
         parts.append("d.waiting_on_borrower")
     elif f.waiting == "borrower_replied":
-        parts.append("d.borrower_replied")
+        parts.append("d.borrower_replied AND d.stage <> 'closed'")  # nothing to answer when closed
     if f.overdue:
         parts.append("d.next_due_by < ? AND d.stage <> 'closed'")
         params.append(r.today)

@@ -36,10 +36,27 @@ def count(tx) -> int:
     return tx.execute("SELECT count(*) FROM users").scalar()
 
 
-def page(tx, limit: int, offset: int) -> list[dict[str, Any]]:
-    rows = tx.execute("SELECT * FROM users ORDER BY created_at, email LIMIT ? OFFSET ?",
-                      (limit, offset)).dicts()
+def _search(tx, search: str | None) -> tuple[str, tuple]:
+    """Accounts whose email contains `search`, or whose whole name it is (names are sealed:
+    only an exact name can be found, through its blind index)."""
+    text = " ".join((search or "").split()).lower()
+    if not text:
+        return "", ()
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return ("WHERE email LIKE ? ESCAPE '\\' OR name_idx = ?",
+            (like, name_index(tx.keys, search)))
+
+
+def page(tx, limit: int, offset: int, search: str | None = None) -> list[dict[str, Any]]:
+    where, params = _search(tx, search)
+    rows = tx.execute(f"SELECT * FROM users {where} ORDER BY created_at, email LIMIT ? OFFSET ?",
+                      (*params, limit, offset)).dicts()
     return [_user(tx, r) for r in rows]
+
+
+def count_matching(tx, search: str | None = None) -> int:
+    where, params = _search(tx, search)
+    return tx.execute(f"SELECT count(*) FROM users {where}", params).scalar()
 
 
 def insert(tx, *, user_id: UUID, email: str, name: str, phone: str | None, role: str,

