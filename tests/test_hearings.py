@@ -125,6 +125,11 @@ def test_legal_records_a_hearing_on_the_workspace_and_gets_its_calendar(court):
     at.text_input(key="hearing_courtroom").input("第五法庭")
     at.button(key="hearing_submit").click().run()
     assert not at.exception
+    # saved: the form is empty again (nobody records it twice), the confirmation beside it
+    assert at.text_input(key="hearing_courtroom").value == ""
+    assert at.date_input(key="hearing_held_on").value is None
+    assert at.time_input(key="hearing_starts_at").value is None
+    assert any("已保存" in s.value for s in at.success), [s.value for s in at.success]
     [h] = get_proceedings(ctx, legal, number).hearings
     assert (h.kind, h.starts_at, h.courtroom) == (HearingKind.JUDGMENT, time(14, 30), "第五法庭")
 

@@ -139,6 +139,7 @@ def _hearing_form(ctx, user, number, version) -> None:
             render.field_error(errors, field)
         if st.button(_("Save the hearing"), key=f"{key}_submit"):
             _save(key, lambda: add_hearing(ctx, user, number, form, version))
+        forms.confirmation(key)
 
 
 def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> None:
@@ -152,8 +153,12 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
             render.field_error(errors, field)
         if st.button(_("Save"), key=f"{key}_submit"):
             _save(key, lambda: call(ctx, user, number, form, version))
+        forms.confirmation(key)
 
 
 def _save(key: str, call) -> None:
+    """Save; on success the form comes back empty (nobody records the sitting twice) with the
+    confirmation beside it."""
     _ = session.t()
-    forms.submit(key, call, _("Saved."))
+    fields = [k for k in st.session_state if str(k).startswith(f"{key}_") and k != f"{key}_submit"]
+    forms.submit(key, call, _("Saved."), clear=fields, near=True)
