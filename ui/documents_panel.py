@@ -124,8 +124,7 @@ def _sent_form(ctx, user: User, d: Dispute, doc: KeptDocument) -> None:
     key = f"sent_{doc.id}"
     with st.expander(_("I sent this letter")):
         errors = forms.errors(key)
-        sent_on = st.date_input(_("Sent on"), value=None, key=f"{key}_on",
-                                max_value=ctx.today())
+        sent_on = st.date_input(_("Sent on"), value=None, key=f"{key}_on")
         field_error(errors, "sent_on")
         channel = st.selectbox(_("How it was sent"), list(SentVia), key=f"{key}_channel",
                                format_func=lambda v: _(SENT_VIA_LABELS[v]))

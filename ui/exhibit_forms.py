@@ -25,7 +25,7 @@ def correct_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
                                     key=f"{key}_desc")
         field_error(errors, "description")
         recorded = st.date_input(_("Date it records"), value=item.recorded_on,
-                                 max_value=ctx.today(), key=f"{key}_date", format="YYYY-MM-DD")
+                                 key=f"{key}_date", format="YYYY-MM-DD")
         field_error(errors, "recorded_on")
         st.caption(_("The earlier values stay in the timeline."))
         if st.button(_("Save the correction"), key=f"{key}_submit"):
