@@ -175,3 +175,15 @@ def pdf_text(zip_bytes: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(zip_bytes)) as z:
         reader = PdfReader(io.BytesIO(z.read("bundle.pdf")))
         return "".join(page.extract_text() for page in reader.pages)
+
+
+def test_an_offer_on_a_dollar_dispute_starts_in_dollars(portal):
+    """Staff record a lender's offer in the dispute's own currency unless they choose another:
+    the form no longer starts in yuan on a dispute filed in US dollars."""
+    borrower = make_user(portal)
+    staff = make_user(portal, Role.STAFF, email="staff@example.com")
+    number = cases.file_dispute(portal, borrower, filing_form(currency="USD"))
+    workflow.move(portal, staff, number, "acknowledge", FORMS["acknowledge"])
+    at = open_page(staff, "pages/workspace.py", number)
+    assert not at.exception
+    assert at.selectbox(key="offer_currency").value == "USD"
