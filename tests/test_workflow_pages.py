@@ -187,3 +187,17 @@ def test_an_offer_on_a_dollar_dispute_starts_in_dollars(portal):
     at = open_page(staff, "pages/workspace.py", number)
     assert not at.exception
     assert at.selectbox(key="offer_currency").value == "USD"
+
+
+def test_the_disputes_holding_a_deletion_read_in_chinese_punctuation(portal):
+    """Each hold is "number：reason（until）" in Chinese, not with an English colon and
+    brackets."""
+    borrower = make_user(portal)
+    number = cases.file_dispute(portal, borrower, filing_form()).replace("-", "\\-")  # markdown
+    at = open_page(borrower, "pages/account.py", lang="zh_CN")
+    assert not at.exception
+    [held] = [w.value for w in at.warning if number in w.value]
+    assert f"{number}：尚未结案（直至结案，再加保存期）" in held, held
+    at = open_page(borrower, "pages/account.py", lang="en")
+    [held] = [w.value for w in at.warning if number in w.value]
+    assert f"{number}: still open (until it closes, then the retention period)" in held, held
