@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,6 +32,7 @@ from dispute.vocab import Role  # noqa: E402
 from tests.browser_support import (VIEWPORT, Portal, chromium, press, services,  # noqa: E402
                                    settle, shown, sign_in)
 from ui.navigation import LINKS, pages_for, url_path  # noqa: E402
+from ui.session_cookie import COOKIE  # noqa: E402
 
 PHONE = {"width": 390, "height": 844}
 SIZES = {VIEWPORT["width"]: VIEWPORT, PHONE["width"]: PHONE}
@@ -55,14 +57,14 @@ def snap(page, out: Path, name: str) -> None:
         name = name.replace("-", f"-{size['width']}-", 1)
     settle(page)
     loaded(page)
-    page.screenshot(path=str(out / f"{name}.png"))
+    page.screenshot(path=str(out / f"{name}.png"), animations="disabled")
     height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
                            "'[data-testid=stMain], [data-testid=stAppViewContainer]')]"
                            ".map(e => e.scrollHeight))")
     page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
     settle(page)
     loaded(page)
-    page.screenshot(path=str(out / f"{name}-full.png"), full_page=True)
+    page.screenshot(path=str(out / f"{name}-full.png"), full_page=True, animations="disabled")
     page.set_viewport_size(size)
     print(out / f"{name}-full.png")
 
@@ -111,6 +113,17 @@ def choose_language(page, lang: str) -> None:
     page.set_viewport_size(size)
 
 
+def has_cookie(context, timeout_s: float = 60) -> None:
+    """Wait until the browser holds the session cookie: a page loaded by its address before
+    the sign-in's hand-over finished would show the login page. The cookie is HttpOnly, so it
+    is the browser context that is asked, not the page."""
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == COOKIE for c in context.cookies()):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the browser never received the session cookie")
+        time.sleep(0.1)
+
+
 def role_pass(browser, url: str, role: Role, email: str, password: str, secret: str | None,
               out: Path, viewport: dict = VIEWPORT) -> None:
     first = translator("zh_CN")
@@ -120,6 +133,7 @@ def role_pass(browser, url: str, role: Role, email: str, password: str, secret: 
     by_address = url if viewport != VIEWPORT else None
     sign_in(page, url, email, password, first, secret)
     shown(page, page.get_by_test_id("stMain").get_by_role("heading").first)
+    has_cookie(context)
     for lang in ("zh_CN", "en"):
         choose_language(page, lang)
         _ = translator(lang)
