@@ -229,7 +229,8 @@ def test_the_page_starts_with_the_figures_and_every_age_bucket(settings, monkeyp
 
 def test_the_week_of_deadlines_lists_its_days_down_the_chart(settings, monkeypatch):
     """Seven day names ("周四 2026年12月3日") side by side overlap on a phone: the days run down
-    the chart, one bar each, like the other charts of names."""
+    the chart, one bar each, like the other charts of names (the months of the share of
+    deadlines met too)."""
     import json
 
     portal, at = _page(settings, monkeypatch, "pages/dashboard.py")
@@ -240,6 +241,8 @@ def test_the_week_of_deadlines_lists_its_days_down_the_chart(settings, monkeypat
     bars = next(layer for layer in week["layer"] if layer["mark"]["type"] == "bar")
     assert bars["encoding"]["y"]["field"] == "name"
     assert bars["encoding"]["x"]["field"] == "disputes"
+    from ui.dashboard_charts import LAYOUT
+    assert LAYOUT["met_share_by_month"][2]  # drawn horizontally (no data here to draw it)
 
 
 def test_a_link_from_a_bar_opens_the_queue_filtered(settings, monkeypatch):
