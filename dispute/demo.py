@@ -240,6 +240,7 @@ def _history(ctx, rng, i, number, borrower, staff, legal, clock: DemoClock) -> N
     add_note(ctx, staff, number, {"body": "已联系银行投诉部，对方称系统批量扣款失败。"})
     clock.advance(rng)
     offer = make_offer(ctx, staff, number, {
+        "currency": cases.get_dispute(ctx, staff, number).currency.value,  # the dispute's own
         "refund_minor": rng.randrange(50, 500) * 100, "credit_correction": True,
         "note": "银行同意退还违约金并向人民银行征信中心申请更正。",
         "expires_on": (clock() + timedelta(days=14)).date()})

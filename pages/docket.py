@@ -7,7 +7,7 @@ from dispute.i18n import format_date
 from dispute.queue import docket
 from dispute.vocab import label
 from dispute.pagination import page_count
-from ui import render, session, signed_in
+from ui import cards, render, session, signed_in
 
 _ = session.t()
 ngettext = session.nt()
@@ -29,11 +29,11 @@ st.download_button(_("Hearings calendar (ICS)"), key="docket_ics", icon=":materi
                           "Outlook, Google Calendar or a phone."))
 
 widths = [2, 2, 3, 3, 2]
-for col, title in zip(st.columns(widths), [_("Number"), _("Stage"), _("Mediation"), _("Court"),
-                                           _("Next sitting")]):
-    col.markdown(f"**{title}**")
-for r in rows:
-    row = st.columns(widths)
+cards.stylesheet()  # a card per dispute on a phone
+cards.header("docket", widths, [_("Number"), _("Stage"), _("Mediation"), _("Court"),
+                                _("Next sitting")])
+for i, r in enumerate(rows):
+    row = cards.row("docket", i, widths)
     row[0].page_link("pages/workspace.py", label=r.number, query_params={"number": r.number})
     row[1].markdown(f"{label(r.stage, _)}  \n:gray[{render.md_escape(r.institution)}]")
     row[2].markdown(render.md_escape(" · ".join(x for x in (r.mediation_body,

@@ -198,7 +198,8 @@ def _page(settings, monkeypatch, path, lang="zh_CN"):
 
     monkeypatch.setenv("DISPUTE_DATA_DIR", str(settings.data_dir))
     portal = session.context()
-    staff = make_user(portal, Role.STAFF, email="staff@example.com")
+    # staff sign in with two steps: an account not enrolled sees the enrolment page instead
+    staff = ready(portal, make_user(portal, Role.STAFF, email="staff@example.com"))
     at = AppTest.from_file(str(REPO / path), default_timeout=30)
     at.session_state["lang"] = lang
     at.session_state["user_id"] = staff.id
@@ -224,6 +225,24 @@ def test_the_page_starts_with_the_figures_and_every_age_bucket(settings, monkeyp
     # every bar chart here can be clicked (a point selection)
     assert all('"pick"' in json.dumps(s) for s in specs)
     assert "天" in json.dumps(specs, ensure_ascii=False)  # axis titles in the user's language
+
+
+def test_the_week_of_deadlines_lists_its_days_down_the_chart(settings, monkeypatch):
+    """Seven day names ("周四 2026年12月3日") side by side overlap on a phone: the days run down
+    the chart, one bar each, like the other charts of names (the months of the share of
+    deadlines met too)."""
+    import json
+
+    portal, at = _page(settings, monkeypatch, "pages/dashboard.py")
+    cases.file_dispute(portal, make_user(portal), filing_form())
+    at.run()
+    assert not at.exception
+    week = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the first chart on the page
+    bars = next(layer for layer in week["layer"] if layer["mark"]["type"] == "bar")
+    assert bars["encoding"]["y"]["field"] == "name"
+    assert bars["encoding"]["x"]["field"] == "disputes"
+    from ui.dashboard_charts import LAYOUT
+    assert LAYOUT["met_share_by_month"][2]  # drawn horizontally (no data here to draw it)
 
 
 def test_a_link_from_a_bar_opens_the_queue_filtered(settings, monkeypatch):

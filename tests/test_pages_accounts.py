@@ -152,6 +152,9 @@ def test_admin_disables_only_after_confirming_then_enables(portal, clock):
     staff = make_user(portal, Role.STAFF, email="staff@example.com")
     at = _manage(portal, admin, staff)
     assert at.button(key="acct_disable").disabled
+    # a short label (Streamlit cuts a checkbox's label to one line), the consequence beside it
+    assert at.checkbox(key=f"acct_sure_{staff.id}").label == "Yes, disable this account"
+    assert any("cannot log in until the account is enabled again" in c.value for c in at.caption)
     at.checkbox(key=f"acct_sure_{staff.id}").check().run()
     at.button(key="acct_disable").click().run()
     assert not at.exception

@@ -114,6 +114,10 @@ def test_the_docket_and_the_workspace_show_mediation_to_legal(case):
     workflow.move(ctx, staff, number, "to_mediation", FORMS["to_mediation"])
     at = open_page(legal, "pages/docket.py")
     assert not at.exception and "上海银行业纠纷调解中心" in texts(at)
+    # a card per dispute on a phone: keyed rows, a header row the phone stylesheet hides
+    html = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert "@media (max-width: 640px)" in html and "st-key-list_head_" in html
+    assert "st-key-list_row_" in html
     at = open_page(legal, "pages/workspace.py", number, lang="zh_CN")
     assert not at.exception
     at.text_input(key="med_reference").input("沪银调〔2026〕118号")
@@ -171,3 +175,29 @@ def pdf_text(zip_bytes: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(zip_bytes)) as z:
         reader = PdfReader(io.BytesIO(z.read("bundle.pdf")))
         return "".join(page.extract_text() for page in reader.pages)
+
+
+def test_an_offer_on_a_dollar_dispute_starts_in_dollars(portal):
+    """Staff record a lender's offer in the dispute's own currency unless they choose another:
+    the form no longer starts in yuan on a dispute filed in US dollars."""
+    borrower = make_user(portal)
+    staff = make_user(portal, Role.STAFF, email="staff@example.com")
+    number = cases.file_dispute(portal, borrower, filing_form(currency="USD"))
+    workflow.move(portal, staff, number, "acknowledge", FORMS["acknowledge"])
+    at = open_page(staff, "pages/workspace.py", number)
+    assert not at.exception
+    assert at.selectbox(key="offer_currency").value == "USD"
+
+
+def test_the_disputes_holding_a_deletion_read_in_chinese_punctuation(portal):
+    """Each hold is "number：reason（until）" in Chinese, not with an English colon and
+    brackets."""
+    borrower = make_user(portal)
+    number = cases.file_dispute(portal, borrower, filing_form()).replace("-", "\\-")  # markdown
+    at = open_page(borrower, "pages/account.py", lang="zh_CN")
+    assert not at.exception
+    [held] = [w.value for w in at.warning if number in w.value]
+    assert f"{number}：尚未结案（直至结案，再加保存期）" in held, held
+    at = open_page(borrower, "pages/account.py", lang="en")
+    [held] = [w.value for w in at.warning if number in w.value]
+    assert f"{number}: still open (until it closes, then the retention period)" in held, held

@@ -48,8 +48,10 @@ def manage_account(ctx: Context, admin: User, shown: list[User]) -> None:
                 if _run(lambda: account_admin.set_disabled(ctx, admin, target.id, False)):
                     st.rerun()
         else:
-            sure = st.checkbox(_("Yes, disable this account: the user is logged out and cannot "
-                                 "log in until it is enabled again."), key=f"acct_sure_{picked}")
+            # the consequence beside, not in, the checkbox: a long label is cut to one line
+            st.caption(_("A disabled user is logged out and cannot log in until the account "
+                         "is enabled again."))
+            sure = st.checkbox(_("Yes, disable this account"), key=f"acct_sure_{picked}")
             if st.button(_("Disable account"), key="acct_disable", disabled=not sure):
                 if _run(lambda: account_admin.set_disabled(ctx, admin, target.id, True)):
                     st.rerun()

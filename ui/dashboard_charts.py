@@ -17,10 +17,10 @@ from ui import session
 
 # chart → (category column, value column, horizontal bars?)
 LAYOUT = {
-    "due_this_week": ("due_by", "disputes", False),
+    "due_this_week": ("due_by", "disputes", True),  # seven long day names: one a row
     "by_stage": ("stage", "disputes", True),
     "age_of_open": ("age_days", "disputes", False),
-    "met_share_by_month": ("month", "met_share", False),
+    "met_share_by_month": ("month", "met_share", True),  # up to 12 months: one a row
     "outcomes": ("resolution", "disputes", True),
     "top_institutions": ("institution", "disputes", True),
     "top_error_categories": ("error_category", "disputes", True),

@@ -74,8 +74,10 @@ def _holds(status: erasure.ErasureStatus) -> None:
     for hold in status.holds:
         until = (format_date(hold.until, lang) if hold.until
                  else _("until it closes, then the retention period"))
-        lines.append(f"- {render.md_escape(hold.number)}: {_(erasure.REASONS[hold.reason])} "
-                     f"({until})")
+        # punctuation is the language's own (Chinese：…（…）)
+        lines.append("- " + _("{number}: {reason} ({until})").format(
+            number=render.md_escape(hold.number), reason=_(erasure.REASONS[hold.reason]),
+            until=until))
     if status.until:
         head = _("These disputes hold the deletion; it will be carried out on {date}:").format(
             date=format_date(status.until, lang))

@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from dispute import cases
 from dispute.claims import claim_state
 from dispute.i18n import N_, format_amount_input, format_date, format_datetime, format_money
 from dispute.models import User
@@ -127,6 +128,9 @@ def _make(ctx, user, number, version) -> None:
                      "refund (What the error cost).").format(
             when=format_datetime(latest.made_at, session.lang(), ctx.settings.timezone),
             amount=format_money(latest.refund_minor, latest.currency, session.lang())))
+    # An offer is in the dispute's currency unless staff choose another.
+    st.session_state.setdefault("offer_currency", cases.get_dispute(ctx, user, number)
+                                .currency.value)
     c1, c2 = st.columns(2)
     currency = c1.selectbox(_("Currency"), [c.value for c in Currency], key="offer_currency",
                             format_func=lambda v: label(Currency(v), _))
