@@ -46,7 +46,8 @@ LIMITS: dict[PostKind, Limit] = {
     PostKind.MESSAGE: Limit(20, 60, 60, (ek.MESSAGE_SENT, ek.INFORMATION_REQUESTED)),
     PostKind.CONTACT: Limit(20, 60, 60, (ek.CONTACT_LOGGED,)),
     PostKind.NOTE: Limit(20, 60, 60, (ek.NOTE_ADDED,)),
-    PostKind.EVIDENCE: Limit(30, 120, 100, (ek.EVIDENCE_ATTACHED,)),
+    # a whole case file (40-odd exhibits) may come at once
+    PostKind.EVIDENCE: Limit(60, 120, 100, (ek.EVIDENCE_ATTACHED,)),
 }
 DAY = timedelta(hours=24)
 

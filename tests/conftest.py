@@ -259,7 +259,8 @@ def upload(name: str, data: bytes, kind: str = "statement", description: str = "
 def store_files(ctx: Context, area: str | None = None) -> list[Path]:
     """Every file in the evidence store (relative paths), or only those under `area`."""
     root = ctx.settings.store_dir
-    found = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
+    found = [p.relative_to(root) for p in root.rglob("*")
+             if p.is_file() and p.name != ".lock"]  # the store's lock file, not a stored file
     return [p for p in found if area is None or p.parts[0] == area]
 
 

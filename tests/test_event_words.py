@@ -78,6 +78,18 @@ SAMPLES: dict[str, tuple[dict, list]] = {
     ek.ROLE_CHANGED: ({"user": "u", "from": "staff", "to": "legal"}, []),
     ek.ACCOUNT_DISABLED: ({"user": "u"}, []),
     ek.ACCOUNT_ENABLED: ({"user": "u"}, []),
+    ek.EMAIL_VERIFIED: ({"user": "u"}, []),
+    ek.SIGNUP_EXISTING: ({"user": "u"}, []),
+    ek.RESET_REQUESTED: ({"user": "u", "sent": True}, []),
+    ek.RESET_BY_LINK: ({"user": "u"}, []),
+    ek.NAME_CHANGED: ({"user": "u"}, []),
+    ek.PHONE_CHANGED: ({"user": "u"}, []),
+    ek.DATA_DOWNLOADED: ({"user": "u", "files": 3, "disputes": 1}, []),
+    ek.ERASURE_REQUESTED: ({"user": "u"}, []),
+    ek.ERASURE_CARRIED_OUT: ({"user": "u", "objects": 2}, []),
+    ek.TWO_FACTOR_ENROLLED: ({"user": "u"}, []),
+    ek.RECOVERY_CODE_USED: ({"user": "u", "left": 9}, []),
+    ek.TWO_FACTOR_RESET: ({"user": "u", "reason": "lost the phone"}, []),
 }
 LANGS = ("en", "zh_CN")
 
@@ -182,6 +194,7 @@ def test_a_rejected_offer_reads_as_one_on_the_page_and_in_the_chinese_bundle(por
 
     at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
     at.button(key=f"offer_{offer.id}_rejected").click().run()
+    at.button(key=f"offer_{offer.id}_confirm").click().run()  # an answer is asked once more
     at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
     assert not at.exception
     page = texts(at)

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from dispute import accounts, cases, workflow
 from dispute.messages import send_message
 from dispute.vocab import Role
+from tests.second_factor import ready
 from tests.conftest import Clock, filing_form, make_user
 from tests.test_pages import TIMEOUT, portal, texts  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
@@ -26,7 +27,7 @@ AUDIT_PAGE = Path(__file__).resolve().parents[1] / "pages" / "admin_audit.py"
 
 def test_the_audit_log_says_how_many_events_match_and_exports_them_all_as_csv(portal):
     portal.clock = Clock()
-    admin = make_user(portal, Role.ADMIN, email="admin@example.com")
+    admin = ready(portal, make_user(portal, Role.ADMIN, email="admin@example.com"))
     borrower = make_user(portal)
     number = cases.file_dispute(portal, borrower, filing_form(description="秘密内容 story"))
     for _ in range(60):
@@ -38,11 +39,11 @@ def test_the_audit_log_says_how_many_events_match_and_exports_them_all_as_csv(po
     at.run()
     assert not at.exception, at.exception
     assert len(at.dataframe[0].value) == 50                     # one page shown …
-    assert "63 events match these filters." in texts(at).replace("*", "")  # … of the total
+    assert "64 events match these filters." in texts(at).replace("*", "")  # … of the total
     at.button(key="audit_csv_make").click().run()
     rows = list(csv.reader(io.StringIO(at.session_state["audit_csv"])))
     assert rows[0] == ["#", "Time", "Kind", "By", "Dispute", "Account", "Details"]
-    assert len(rows) == 64 and [r[2] for r in rows[1:]].count("Logged in") == 60
+    assert len(rows) == 65 and [r[2] for r in rows[1:]].count("Logged in") == 60
     assert [r[4] for r in rows if r[2] == "Dispute filed"] == [number]
     assert "秘密内容" not in at.session_state["audit_csv"]
     at.selectbox(key="audit_kind").select("DisputeFiled")

@@ -233,6 +233,10 @@ def verify_bundle(zip_path: Path,
             return result
         _check_files(result, zf, members, manifest)
         _check_everyday(result, zf, members, key)
+    # A file the manifest and SHA256SUMS both find altered is one problem, said once.
+    seen: set[tuple[str, str]] = set()
+    result.problems = [p for p in result.problems
+                       if (p.kind, p.path) not in seen and not seen.add((p.kind, p.path))]
     return result
 
 
