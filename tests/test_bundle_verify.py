@@ -93,7 +93,8 @@ def test_an_added_file_is_named(bundle, tmp_path):
 
 def test_a_wrong_trusted_key_fails(bundle):
     other = signing.public_pem(Ed25519PrivateKey.generate()).encode()
-    assert kinds(verify_bundle(bundle, other)) == [("signature", "manifest.sig")]
+    # manifest.sig, and the everyday checks' SHA256SUMS.sig and portal.pem, all name the key
+    assert ("signature", "manifest.sig") in kinds(verify_bundle(bundle, other))
 
 
 def test_a_manifest_re_signed_with_another_key_fails_against_the_portal_key(ctx, bundle,
@@ -121,10 +122,11 @@ def test_a_manifest_re_signed_with_another_key_fails_against_the_portal_key(ctx,
     with zipfile.ZipFile(target, "w") as zf:
         for name, data in members.items():
             zf.writestr(name, data)
-    assert verify_bundle(target, allow_untrusted=True).ok
+    # SHA256SUMS (left as the portal signed it) still names the swapped exhibit, even keyless
+    assert ("altered", EXHIBIT) in kinds(verify_bundle(target, allow_untrusted=True))
     assert not verify_bundle(target).ok
     portal = signing.public_pem(signing.load_key(ctx.settings.data_dir)).encode()
-    assert kinds(verify_bundle(target, portal)) == [("signature", "manifest.sig")]
+    assert ("signature", "manifest.sig") in kinds(verify_bundle(target, portal))
 
 
 def run(data_dir: Path, *args: str, env: dict | None = None):
