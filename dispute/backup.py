@@ -177,17 +177,7 @@ def restore(settings: Settings, source: Path) -> Summary:
             N_("The data directory {data_dir} is not empty; restore only into an empty one "
                "(move the current data away first)."), data_dir=str(data_dir))
     backup_keys = source / KEYS_DIR / keys.KEY_FILE_NAME
-    if not manifest["keys_included"] and not settings.data_key:
-        raise BackupProblem(
-            N_("This backup holds no keys (it was made without --with-keys). Set DISPUTE_KEY to "
-               "key {ids}, or restore from a backup made with --with-keys."),
-            ids=", ".join(manifest["key_ids"]) or "-")
-    if settings.data_key:
-        given = {k.id_hex for k in keys.parse_keys(settings.data_key, keys.ENV_VAR).keys}
-        missing = [i for i in manifest["key_ids"] if i not in given]
-        if missing:
-            raise BackupProblem(N_("DISPUTE_KEY does not hold key {ids}, which the data in this "
-                                   "backup is encrypted with."), ids=", ".join(missing))
+    _check_keys(settings, manifest)
     if _file_sha256(source / DB_FILE) != manifest["database"]["sha256"]:
         raise BackupProblem(N_("The database in the backup {path} does not match its manifest; "
                                "the backup is damaged."), path=str(source))
