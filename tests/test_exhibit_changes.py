@@ -18,7 +18,7 @@ from dispute.exhibits import attach_evidence, list_evidence
 from dispute.timeline import timeline
 from dispute.vocab import EvidenceKind, Role
 from evidence import sniff
-from tests.conftest import (SHARED_FIXTURES, filing_form, image_claiming, make_user, pdf_bytes,
+from tests.conftest import NO_FIXTURES, (SHARED_FIXTURES, filing_form, image_claiming, make_user, pdf_bytes,
                             png_bytes, upload)
 from tests.test_pages import portal  # noqa: F401  (a fixture)
 from tests.test_workflow_pages import open_page, texts
@@ -39,7 +39,7 @@ def test_recordings_and_phone_photos_are_suggested_from_their_bytes():
              "images/landscape_6.jpg": EvidenceKind.PHOTO}
     heic = sorted(SHARED_FIXTURES.glob("**/*.heic"))
     if not all((SHARED_FIXTURES / f).exists() for f in files):
-        pytest.skip("../shared/fixtures not present (a clone without the shared folder)")
+        pytest.skip(NO_FIXTURES)
     for name, kind in files.items():
         assert suggested_kind(sniff.detect((SHARED_FIXTURES / name).read_bytes())) == kind
     for path in heic:
