@@ -18,7 +18,7 @@ from dispute.exhibits import attach_evidence, list_evidence
 from dispute.timeline import timeline
 from dispute.vocab import EvidenceKind, Role
 from evidence import sniff
-from tests.conftest import NO_FIXTURES, (SHARED_FIXTURES, filing_form, image_claiming, make_user, pdf_bytes,
+from tests.conftest import (NO_FIXTURES, SHARED_FIXTURES, filing_form, image_claiming, make_user, pdf_bytes,
                             png_bytes, upload)
 from tests.test_pages import portal  # noqa: F401  (a fixture)
 from tests.test_workflow_pages import open_page, texts
