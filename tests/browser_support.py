@@ -292,6 +292,13 @@ def sign_in(page, url: str, email: str, password: str, _, secret: str | None = N
     account's two-step `secret`, also type the code an authenticator app would show (the next
     time step's: the one of the enrolment may still be current, and a code works once)."""
     page.goto(url + "/")
+    log_in_here(page, email, password, _, secret)
+
+
+def log_in_here(page, email: str, password: str, _, secret: str | None = None) -> None:
+    """Fill the login form on the page shown, whatever its address (a copied link asks for it
+    too), then the two-step code when the account has a `secret`."""
+    shown(page, page.get_by_role("tab", name=_("Log in")))
     press(page, page.get_by_role("tab", name=_("Log in")), reruns=False)
     page.get_by_label(_("Email")).first.fill(email)
     page.get_by_label(_("Password"), exact=True).fill(password)

@@ -4,6 +4,7 @@ clock, and small factories that take overrides."""
 from __future__ import annotations
 
 import io
+import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -284,6 +285,17 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's script runner (AppTest) installs the page script as `__main__` and leaves it
+    there; a later "spawn" child process in the same worker would then run portal.py again as
+    its main. Each test gets back the `__main__` it started with."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(autouse=True)

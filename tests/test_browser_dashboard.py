@@ -12,6 +12,7 @@ from dispute.vocab import Role, Stage, label
 from tests.browser_support import (browser, data_dir, live_portal, press,  # noqa: F401
                                    services, settle, shown, sign_in)
 from tests.conftest import filing_form, make_user
+from tests.second_factor import KNOWN_SECRET, ready
 from tests.test_workflow import FORMS
 
 pytestmark = pytest.mark.browser
@@ -21,14 +22,14 @@ _ = translator("zh_CN")
 def test_a_click_on_a_bar_opens_the_queue_filtered_to_it(data_dir, browser, request):
     with services(data_dir) as ctx:
         make_user(ctx, Role.ADMIN, email="admin@example.com")
-        staff = make_user(ctx, Role.STAFF, email="staff@example.com", name="李静")
+        staff = ready(ctx, make_user(ctx, Role.STAFF, email="staff@example.com", name="李静"))
         borrower = make_user(ctx)
         numbers = [cases.file_dispute(ctx, borrower, filing_form()) for _i in range(3)]
         for number in numbers[:2]:   # two negotiating (the longest bar, drawn first), one filed
             workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
     portal = request.getfixturevalue("live_portal")
     page = browser.page()
-    sign_in(page, portal.url, "staff@example.com", "correct horse battery", _)
+    sign_in(page, portal.url, "staff@example.com", "correct horse battery", _, KNOWN_SECRET)
     press(page, page.get_by_role("link", name=_("Dashboard")))
     shown(page, page.get_by_role("heading", name=_("Disputes by stage")))
     chart = page.get_by_test_id("stVegaLiteChart").nth(1)   # the second chart: by stage

@@ -39,7 +39,11 @@ WRITER = textwrap.dedent("""
     from dispute.errors import StaleWrite
     from dispute.notes import add_note
     from dispute.offers import make_offer
+    from dispute import posting_limits
 
+    # this measures concurrency, not the posting limits (tests/test_posting_limits.py does)
+    posting_limits.LIMITS = {k: posting_limits.Limit(10_000, 10_000, 10_000, v.event_kinds)
+                             for k, v in posting_limits.LIMITS.items()}
     ctx = open_context()
     staff = get_user(ctx, sys.argv[1])
     number, writes = sys.argv[2], int(sys.argv[3])
