@@ -30,7 +30,9 @@ def show_demo_accounts(made) -> None:
 if made_at_setup := st.session_state.pop("demo_accounts", None):
     show_demo_accounts(made_at_setup)
 
-with st.expander(_("Create an account"), expanded=True):
+# Closed until wanted (on a phone it would fill the first screen); open again after a refusal.
+with st.expander(_("Create an account"),
+                 expanded=forms.has_errors("newacct")):
     errors = forms.errors("newacct")
     with st.form("newacct_form", clear_on_submit=False):
         form = account_fields("newacct", errors,

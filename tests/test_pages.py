@@ -301,9 +301,21 @@ def test_admin_accounts_page_creates_a_staff_account(portal):
     at.text_input(key="newacct_phone").input("13800138001")
     at.selectbox(key="newacct_role").select("staff")
     at.text_input(key="newacct_password").input("staff password 1")
+    assert at.expander[0].proto.expanded is False  # closed until wanted
     at.button[0].click().run()
     assert not at.exception
     assert accounts.authenticate(portal, "zhou@example.com", "staff password 1").role == Role.STAFF
+
+
+def test_a_refused_new_account_opens_its_form_again(portal):
+    admin = make_user(portal, Role.ADMIN, email="admin@example.com")
+    at = app(admin).run()
+    at.text_input(key="newacct_name").input("周敏")
+    at.text_input(key="newacct_email").input("not an address")
+    at.text_input(key="newacct_password").input("staff password 1")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.expander[0].proto.expanded is True
 
 
 def test_the_language_switch_changes_the_language_and_is_remembered(portal):

@@ -110,9 +110,20 @@ def test_lists_are_drawn_as_keyed_rows_with_the_phone_stylesheet(replied):
     assert not at.exception
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "@media (max-width: 640px)" in html and "st-key-list_row_" in html
-    at = open_page(staff, "pages/queue.py")
+    at = open_page(staff, "pages/queue.py", lang="zh_CN")
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "st-key-list_head_" in html
+    # on a phone each value of a card has its column's title above it
+    assert ('[class*="st-key-list_row_queue_"] [data-testid="stColumn"]:nth-of-type(4)::before '
+            '{ content: "处理人";') in html
+
+
+def test_a_card_title_cannot_end_the_style_element():
+    from ui.cards import _card_titles
+
+    css = _card_titles("x", ['Say "hi"</style><script>alert(1)</script>\\'])
+    assert "</style><script>" not in css and css.count("</style>") == 1
+    assert 'content: "Say \\22 hi\\22 \\3c /style\\3e ' in css
 
 
 def pages_pdf(n: int) -> bytes:
