@@ -7,9 +7,9 @@ from dispute import audit
 from dispute import event_kinds as ek
 from dispute import event_words
 from dispute.errors import UserError
-from dispute.i18n import format_datetime
+from dispute.i18n import N_, format_datetime
 from dispute.spreadsheet import to_csv
-from ui import render, session, signed_in
+from ui import pager, render, session, signed_in
 
 _ = session.t()
 ngettext = session.nt()
@@ -72,10 +72,4 @@ else:
                            icon=":material/download:")
     if not page.items:
         st.info(_("No events match these filters."))
-    newer, older = st.columns(2)
-    if newer.button(_("Newer"), disabled=len(cursors) == 1, key="audit_newer"):
-        cursors.pop()
-        st.rerun()
-    if older.button(_("Older"), disabled=page.older is None, key="audit_older"):
-        cursors.append(page.older)
-        st.rerun()
+    pager.by_cursor("audit", cursors, page.older, labels=(N_("Newer"), N_("Older")))

@@ -7,7 +7,7 @@ from dispute.i18n import format_date, format_datetime
 from dispute.queue import QueueFilter, institutions, queue
 from dispute.validation import parse
 from dispute.vocab import ErrorCategory, Product, Stage, label
-from ui import cards, queue_links, render, session, signed_in
+from ui import cards, queue_links, pager, render, session, signed_in
 
 _ = session.t()
 ngettext = session.nt()
@@ -122,12 +122,6 @@ for i, r in enumerate(page.rows):
         badges.append(f":{colour}-badge[{text_due}]")
     row[5].markdown(" ".join(badges) or "—")
 
-left, mid, right = st.columns([1, 2, 1])
-if left.button(_("Previous"), disabled=len(cursors) == 1, key="queue_prev"):
-    cursors.pop()
-    st.rerun()
-mid.caption(_("Page {page}").format(page=len(cursors)) + " · "
-            + ngettext("{n} dispute", "{n} disputes", page.total).format(n=page.total))
-if right.button(_("Next"), disabled=page.next_cursor is None, key="queue_next"):
-    cursors.append(page.next_cursor)
-    st.rerun()
+pager.by_cursor("queue", cursors, page.next_cursor,
+                _("Page {page}").format(page=len(cursors)) + " · "
+                + ngettext("{n} dispute", "{n} disputes", page.total).format(n=page.total))
