@@ -46,9 +46,7 @@ if linked:
             else ""]
     note, clear = st.columns([5, 1])
     note.info(_("From the dashboard: {filters}.").format(filters=", ".join(x for x in said if x)))
-    if clear.button(_("Show all"), key="queue_clear_linked"):
-        queue_links.clear_hidden()
-        st.rerun()
+    clear.button(_("Show all"), key="queue_clear_linked", on_click=queue_links.clear_hidden)
 
 text = st.text_input(_("Search by number, borrower name or description"), key="queue_text")
 c1, c2, c3, c4 = st.columns(4)

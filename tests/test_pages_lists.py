@@ -95,6 +95,18 @@ def test_the_borrower_replied_badge_is_not_on_a_closed_dispute(replied):
     assert closed not in [link.label for link in at.get("page_link")]
 
 
+def test_a_dashboard_link_filters_the_queue_until_show_all(replied):
+    staff, _, closed = replied
+    at = open_page(staff, "pages/queue.py")
+    at.query_params["open"] = "1"
+    at.run()
+    assert not at.exception
+    assert closed not in [link.label for link in at.get("page_link")]  # open disputes only
+    at.button(key="queue_clear_linked").click().run()
+    assert closed in [link.label for link in at.get("page_link")]
+    assert not [b for b in at.button if b.key == "queue_clear_linked"]
+
+
 def test_one_dispute_is_one_dispute(replied):
     staff, borrower, _ = replied
     at = open_page(staff, "pages/queue.py")
