@@ -101,6 +101,12 @@ def _password_ok(stored_hash: str | None, password: str) -> bool:
         return False
 
 
+def password_matches(row: dict[str, Any], password: str) -> bool:
+    """Does `password` open this account (a `users` row)? For confirmations by services other
+    than sign-in (dispute/two_factor.py); they count and throttle the attempt themselves."""
+    return not row["disabled"] and _password_ok(row["password_hash"], password or "")
+
+
 def _attempt(email: str, user_id: uuid.UUID | None) -> dict[str, Any]:
     """Whose login failed, as the events record it: the account and its email; for an email
     that belongs to no account, neither. People type their password into the email field, and

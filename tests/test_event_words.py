@@ -90,6 +90,8 @@ SAMPLES: dict[str, tuple[dict, list]] = {
     ek.TWO_FACTOR_ENROLLED: ({"user": "u"}, []),
     ek.RECOVERY_CODE_USED: ({"user": "u", "left": 9}, []),
     ek.TWO_FACTOR_RESET: ({"user": "u", "reason": "lost the phone"}, []),
+    ek.TWO_FACTOR_TURNED_OFF: ({"user": "u"}, []),
+    ek.RECOVERY_CODES_RENEWED: ({"user": "u"}, []),
 }
 LANGS = ("en", "zh_CN")
 
