@@ -71,11 +71,11 @@ FIELD_UNMASKED = "FieldUnmasked"          # field, reason
 ACCOUNT_CREATED = "AccountCreated"        # user, role
 LOGGED_IN = "LoggedIn"                    # user, second_factor ("totp" | "recovery_code"; absent
 #                                           for an account without two-step sign-in)
-LOGIN_FAILED = "LoginFailed"              # user, email (both None: no such account), reason
+LOGIN_FAILED = "LoginFailed"              # user (None: no such account), reason
 #                                           ("password" | "locked" | "disabled" | "unknown" |
-#                                           "code" | "code_locked")
-LOGIN_LOCKED = "LoginLocked"              # user, email (both None: no such account),
-#                                           until (ISO UTC)
+#                                           "code" | "code_locked" | "confirm"); no email (since
+#                                           0017; older events may hold an "email" key)
+LOGIN_LOCKED = "LoginLocked"              # user (None: no such account), until (ISO UTC)
 LOGGED_OUT = "LoggedOut"                  # user, reason ("logout" | "idle" | "disabled" |
 #                                           "password_reset")
 PASSWORD_CHANGED = "PasswordChanged"      # user, forced (after a reset)

@@ -132,8 +132,7 @@ def _reserve(ctx: Context, user: User) -> lockout.Throttle:
         counted = lockout.attempt(state, now)
         if counted is None:
             events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
-                          payload={"user": str(user.id), "email": user.email,
-                                   "reason": "code_locked"})
+                          payload={"user": str(user.id), "reason": "code_locked"})
             return state, False
         lockout.save(uow, key, counted, now)
         return counted, True
@@ -148,7 +147,7 @@ def _failed(ctx: Context, user: User, counted: lockout.Throttle, field: str | No
             message: str = BAD_CODE, reason: str = "code") -> None:
     """Record a wrong code (already counted) and refuse; LOCKED when it was the one that locked."""
     now = ctx.now()
-    who = {"user": str(user.id), "email": user.email}
+    who = {"user": str(user.id)}  # no email: events are never rewritten (erasure)
 
     def write(uow: UnitOfWork) -> None:
         events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
