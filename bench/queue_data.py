@@ -107,12 +107,15 @@ def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, i
     and phones are sealed as the portal stores them (dispute/storage/sealing.py), with the name index."""
     conn = db.raw_connection()
     if keys is not None:  # registered before the transaction, which would not see them
-        from dispute.storage.sealing import USER_NAME, USER_PHONE, name_index, seal_text
+        from dispute.storage.sealing import (USER_EMAIL, USER_NAME, USER_PHONE, email_index,
+                                             name_index, seal_text)
 
         for name, fn, args in (
                 ("bench_seal_name", lambda v, i: seal_text(keys, v, USER_NAME, i, i), 2),
                 ("bench_seal_phone", lambda v, i: seal_text(keys, v, USER_PHONE, i, i), 2),
-                ("bench_name_idx", lambda v: name_index(keys, v), 1)):
+                ("bench_seal_email", lambda v, i: seal_text(keys, v, USER_EMAIL, i, i), 2),
+                ("bench_name_idx", lambda v: name_index(keys, v), 1),
+                ("bench_email_idx", lambda v: email_index(keys, v), 1)):
             conn.create_function(name, fn, ["VARCHAR"] * args, "VARCHAR", side_effects=False)
     cur = conn.cursor()
     now, start = NOW.isoformat(sep=" "), (NOW - SPAN).isoformat(sep=" ")
@@ -137,7 +140,9 @@ def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, i
     if keys is not None:
         cur.execute("UPDATE users SET name_idx = bench_name_idx(name), "
                     "name = bench_seal_name(name, id::VARCHAR), "
-                    "phone = bench_seal_phone(phone, id::VARCHAR)")
+                    "phone = bench_seal_phone(phone, id::VARCHAR), "
+                    "email_idx = bench_email_idx(email), "
+                    "email = bench_seal_email(email, id::VARCHAR)")
     # Age decides the stage: recent filings are mostly open, old ones mostly closed.
     cur.execute(f"""
         CREATE TEMP TABLE gen AS

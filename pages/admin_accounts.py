@@ -46,7 +46,7 @@ with st.expander(_("Create an account"),
         if made is not None:
             st.success(_("Account created: {email}").format(email=render.md_escape(made.email)))
 
-search = st.text_input(_("Find an account (part of the email, or the whole name)"),
+search = st.text_input(_("Find an account (the whole email, or the whole name)"),
                        key="acct_search")
 total = accounts.count_matching_accounts(ctx, user, search)
 page_size = 25
