@@ -296,7 +296,7 @@ def main() -> None:
             pg = open_bench(data_dir, url)  # same data directory: the same keys
             if sql(pg, "SELECT count(*) FROM disputes").scalar() == 0:
                 started = time.perf_counter()
-                counts = copy_to_postgresql(ctx.db, pg.db)
+                counts = copy_to_postgresql(ctx.db, pg.db, data_dir)
                 print(f"copied into PostgreSQL in {time.perf_counter() - started:.1f} s "
                       f"(COPY, then VACUUM ANALYZE): "
                       + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
