@@ -10,6 +10,7 @@ import streamlit as st
 from dispute import accounts
 from dispute.errors import DatabaseLocked, DatabaseUnavailable
 from dispute.i18n import LANGUAGES
+from dispute import case_reads
 from dispute.vocab import label
 from dispute.notify import inbox
 from ui import scheduler, session
@@ -69,4 +70,6 @@ with st.sidebar:
             session.sign_out()
             st.switch_page(pages[0])
 
-nav.run()
+session.hold_for_page(user)  # the page's own check of the user is this one
+with case_reads.one_page_run():  # a dispute's row read once for all the page's panels
+    nav.run()

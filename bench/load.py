@@ -19,7 +19,9 @@ without it a throwaway cluster is started for the run as the tests start theirs
     .venv/bin/python bench/load.py --configs duckdb1,pg1,pg2 [--pg-url postgresql://…]
 
 Targets (issue 12): p95 < 1 s at 50 sessions with two processes; at saturation two processes serve
-≥ 1.6× the interactions per second of one. The machine's load average is printed with the figures.
+≥ 1.6× the interactions per second of one. Issue 17: one process serves ≥ 8 staff page-turns a
+second: `--mix pages --think 0` (sessions turning the queue's pages with no pause; interactions/s
+is then page-turns a second). The machine's load average is printed with the figures.
 """
 
 from __future__ import annotations
@@ -184,7 +186,8 @@ class Tally:
 
 
 async def staff_session(setup: Setup, number: int, tally: Tally, ready: asyncio.Barrier,
-                        window: list[float], think: float, rng: random.Random) -> None:
+                        window: list[float], think: float, rng: random.Random,
+                        mix: str = "full") -> None:
     session = Session(setup.url)
     try:
         await session.open()
@@ -212,7 +215,10 @@ async def staff_session(setup: Setup, number: int, tally: Tally, ready: asyncio.
 
     try:
         n = 0
-        while time.perf_counter() < end:
+        while mix == "pages" and time.perf_counter() < end:  # page-turns only, next and back
+            n += 1
+            await step("page", session.click("queue_next" if n % 2 else "queue_prev"))
+        while mix == "full" and time.perf_counter() < end:
             n += 1
             await step("queue", session.goto(""))
             await step("page", session.click("queue_next"))
@@ -231,7 +237,7 @@ async def staff_session(setup: Setup, number: int, tally: Tally, ready: asyncio.
 
 
 async def measure(setup: Setup, sessions: int, duration: float, think: float,
-                  seed: int, first: int = 0) -> Tally:
+                  seed: int, first: int = 0, mix: str = "full") -> Tally:
     """`sessions` sessions on the accounts from number `first` on. A TOTP code is accepted once,
     so an account signs in again only in a later 30 s step: the warm-up uses accounts of its own,
     and each measured N (30 s or more) starts in a later step than the one before."""
@@ -240,7 +246,7 @@ async def measure(setup: Setup, sessions: int, duration: float, think: float,
     window = [0.0, 0.0]
     rng = random.Random(seed)
     tasks = [asyncio.create_task(staff_session(setup, first + i, tally, ready, window, think,
-                                               random.Random(rng.random())))
+                                               random.Random(rng.random()), mix))
              for i in range(sessions)]
     await ready.wait()  # every session has logged in
     window[0] = time.perf_counter() + 2 * think  # let the first interactions spread out
@@ -291,6 +297,9 @@ def main() -> int:
                         help="mean think time between a session's interactions, seconds")
     parser.add_argument("--pg-url", help="a PostgreSQL server URL allowed to CREATE DATABASE")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mix", choices=("full", "pages"), default="full",
+                        help="full: queue, page, dispute, note; pages: the queue's page-turns "
+                             "only (with --think 0: the page-turns a second one set-up serves)")
     args = parser.parse_args()
     configs = {"duckdb1": 1, "pg1": 1, "pg2": 2}
     chosen = [c.strip() for c in args.configs.split(",")]
@@ -316,7 +325,8 @@ def main() -> int:
 
 def run_configs(args: argparse.Namespace, configs: dict[str, int], chosen: list[str],
                 counts: list[int]) -> int:
-    print(f"bench/load.py: {args.duration:.0f} s per N, think time 0…{2 * args.think:.1f} s, "
+    print(f"bench/load.py: {args.mix} mix, {args.duration:.0f} s per N, think time "
+          f"0…{2 * args.think:.1f} s, "
           f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.2f}")
     print(f"{'set-up':8} {'N':>3} {'p50 s':>7} {'p95 s':>7} {'inter/s':>8} {'login p50':>9} "
           f"{'errors':>6} {'load1':>6}  per kind p95 (queue/page/dispute/note)")
@@ -334,7 +344,8 @@ def run_configs(args: argparse.Namespace, configs: dict[str, int], chosen: list[
             asyncio.run(measure(setup, WARM_UP, 5.0, 0.2, args.seed,  # every page's imports
                                 first=max(counts)))
             for n in counts:
-                tally = asyncio.run(measure(setup, n, args.duration, args.think, args.seed + n))
+                tally = asyncio.run(measure(setup, n, args.duration, args.think, args.seed + n,
+                                            mix=args.mix))
                 every = tally.all()
                 p50, p95 = pct(every, 0.5), pct(every, 0.95)
                 ips = len(every) / args.duration

@@ -11,7 +11,7 @@ from dispute.access import check_case_access
 from dispute.errors import StaleWrite, UserError
 from dispute.i18n import N_
 from dispute.models import User
-from dispute.storage import UnitOfWork, disputes
+from dispute.storage import UnitOfWork, disputes, run_memo
 
 
 def clean_number(number: str) -> str:
@@ -20,9 +20,11 @@ def clean_number(number: str) -> str:
 
 
 def case_for(ctx, actor: User, number: str) -> dict[str, Any]:
-    """The dispute row for `actor` to read: NotFound or Forbidden when they may not."""
-    return check_case_access(actor, ctx.db.read(disputes.by_number, clean_number(number)),
-                             number)
+    """The dispute row for `actor` to read: NotFound or Forbidden when they may not. Read once
+    per page run (dispute/storage/run_memo.py): every panel of a dispute's page asks for it."""
+    clean = clean_number(number)
+    row = run_memo.remembered(("dispute", clean), lambda: ctx.db.read(disputes.by_number, clean))
+    return check_case_access(actor, None if row is None else dict(row), number)
 
 
 def row_for_write(uow: UnitOfWork, actor: User, number: str,

@@ -75,7 +75,10 @@ def pick_language(accept: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+@lru_cache(maxsize=None)
 def _babel_locale(lang: str) -> Locale:
+    """Parsed once per language: Locale.parse reads and normalises locale data on every call,
+    and a list page formats dozens of dates per run."""
     return Locale.parse(lang)
 
 

@@ -92,7 +92,9 @@ def check(ctx: Context, session_id: str) -> Checked:
     now = ctx.now()
     idle = timedelta(minutes=ctx.settings.session_idle_minutes)
 
-    def write(uow: UnitOfWork) -> Checked:
+    def look(uow: UnitOfWork, writing: bool) -> Checked | None:
+        """The answer, or None when it needs a write (ending the session, or counting this
+        request as activity) and this is the read."""
         row = web_sessions.by_id(uow, session_id)
         if row is None:
             return Checked(None, sessions.EndReason.LOGOUT)
@@ -101,14 +103,19 @@ def check(ctx: Context, session_id: str) -> Checked:
         found = users.by_id(uow, row["user_id"])
         user = accounts.user_from_row(found) if found else None
         reason = sessions.end_reason(user, row["created_at"], row["last_seen_at"], now, idle)
+        stale = now - row["last_seen_at"] >= TOUCH_EVERY
+        if not writing:
+            return None if reason is not None or stale else Checked(user, None)
         if reason is not None:
             _end(uow, row, now, reason)
             return Checked(None, reason)
-        if now - row["last_seen_at"] >= TOUCH_EVERY:
+        if stale:
             web_sessions.touch(uow, session_id, now)
         return Checked(user, None)
 
-    return ctx.db.write(write)
+    # Most runs change nothing (activity is written at most every TOUCH_EVERY): a read answers
+    # them without a write transaction; the write looks again, since the row may have changed.
+    return ctx.db.read(look, False) or ctx.db.write(lambda uow: look(uow, True))
 
 
 def end(ctx: Context, session_id: str,

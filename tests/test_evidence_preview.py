@@ -227,3 +227,24 @@ def test_fixture_recordings_have_a_duration(fixtures_dir: Path, tmp_path: Path, 
     info = preview.audio_info(fixture(tmp_path, "audio", name), media_type)
     assert info.duration_seconds is not None and info.duration_seconds > 0
     assert info.format_label == label
+
+
+def test_a_preview_is_scaled_once_to_the_width_it_is_shown_at_and_a_small_one_is_kept():
+    """ui/evidence_view.py scales inside its cache, so st.image gets bytes it passes on as they
+    are instead of scaling the same preview again on every run."""
+    from streamlit.elements.lib.image_utils import _ensure_image_size_and_format
+    from streamlit.elements.lib.layout_utils import LayoutConfig
+
+    from ui.evidence_view import SHOWN_WIDTH, _fitted
+
+    def png(width: int, height: int) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (width, height), "red").save(out, format="PNG")
+        return out.getvalue()
+
+    wide = _fitted(png(1240, 1754))
+    with Image.open(io.BytesIO(wide)) as im:
+        assert im.size == (SHOWN_WIDTH, int(1754 * SHOWN_WIDTH / 1240)) and im.format == "PNG"
+    assert _ensure_image_size_and_format(wide, LayoutConfig(width=SHOWN_WIDTH), "PNG") is wide
+    small = png(300, 200)
+    assert _fitted(small) is small and _fitted(None) is None

@@ -3,6 +3,7 @@ plain text; always a download of the original bytes. Nothing is ever rendered as
 
 from __future__ import annotations
 
+import io
 from typing import BinaryIO, Callable
 
 import streamlit as st
@@ -18,6 +19,25 @@ from ui.render import md_escape
 from ui.session import context, lang, t
 
 
+SHOWN_WIDTH = 420  # px: a preview's width on the page
+
+
+def _fitted(png: bytes | None) -> bytes | None:
+    """The preview at the width it is shown, as st.image would scale it (bilinear) on every
+    run: scaled once here, inside the cache, st.image passes the bytes on untouched."""
+    if png is None:
+        return None
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        if im.width <= SHOWN_WIDTH:
+            return png
+        out = io.BytesIO()
+        im.resize((SHOWN_WIDTH, int(im.height * SHOWN_WIDTH / im.width)),
+                  resample=Image.BILINEAR).save(out, format="PNG")
+        return out.getvalue()
+
+
 # Previews are cached by content; on a miss the bytes come through `open_evidence`, which checks
 # that the user may read the dispute (`_open` is left out of the cache key).
 @st.cache_data(max_entries=200, show_spinner=False)
@@ -27,7 +47,7 @@ def _image(sha256: str, media_type: str, _open: Callable[[], BinaryIO]
     decode (stored before intake refused those)."""
     with _open() as fh:
         try:
-            return preview.image_png(fh, media_type), None
+            return _fitted(preview.image_png(fh, media_type)), None
         except images.TooManyPixels as big:
             return None, (big.width, big.height)
 
@@ -35,7 +55,7 @@ def _image(sha256: str, media_type: str, _open: Callable[[], BinaryIO]
 @st.cache_data(max_entries=200, show_spinner=False)
 def _pdf_page(sha256: str, page: int, _open: Callable[[], BinaryIO]) -> bytes | None:
     with _open() as fh:
-        return preview.pdf_page_png(fh, page)
+        return _fitted(preview.pdf_page_png(fh, page))
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
@@ -54,7 +74,8 @@ def _pdf(item: EvidenceItem, opener: Callable[[], BinaryIO], _) -> None:
         st.info(_("This PDF cannot be previewed (it may be encrypted or damaged); "
                   "download it to view it."))
         return
-    st.image(png, width=420, caption=_("Page {page} of {pages}").format(page=page, pages=pages))
+    st.image(png, width=SHOWN_WIDTH,
+             caption=_("Page {page} of {pages}").format(page=page, pages=pages))
     if pages > 1:
         back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
         if back.button(_("Previous page"), key=f"{key}_prev", disabled=page <= 1,
@@ -111,7 +132,7 @@ def show_exhibit(user: User, number: str, item: EvidenceItem) -> None:
         if item.media_type.startswith("image/"):
             png, too_large = _image(item.sha256, item.media_type, opener)
             if png:
-                st.image(png, width=420)
+                st.image(png, width=SHOWN_WIDTH)
             elif too_large:
                 st.info(_("This image is {width} × {height} pixels, too large to show here; "
                           "download it to view it.").format(width=too_large[0],

@@ -27,6 +27,7 @@ LANG_KEY = "lang"
 SESSION_KEY = "web_session"     # the id of the dispute/session_store.py session
 HANDOVER_KEY = "web_handover"   # a sign-in's one-time token, until portal.py sends it on
 NOTICE_KEY = "session_notice"   # (msgid, params) for the login page after a session ended
+RUN_USER_KEY = "run_user"       # (this run, user): the user portal.py checked for its page
 
 _NOTICES = {
     sessions.EndReason.LOGOUT: N_("You have logged out."),
@@ -77,7 +78,11 @@ def nt():
 def current_user() -> User | None:
     """The signed-in user, re-checked each run so a disabled or reset account stops at once and
     an idle session expires; every run counts as activity. A Streamlit session that holds no
-    session yet takes the one of the browser's cookie."""
+    session yet takes the one of the browser's cookie. Inside the page portal.py runs, the
+    user portal.py checked at the start of this run (`hold_for_page`): once per run is enough."""
+    held = st.session_state.get(RUN_USER_KEY)
+    if held is not None and held[0] is _this_run():
+        return held[1]
     ctx = context()
     session_id = st.session_state.get(SESSION_KEY)
     restored = False
@@ -111,8 +116,27 @@ def _user(ctx: Context, user_id) -> User | None:
     return accounts.get_user(ctx, user_id)
 
 
+def _this_run() -> object | None:
+    """An object Streamlit makes anew for each script run (the run context's element cursors),
+    or None where there is no run. Held by reference, so a later run's cannot be the same."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return getattr(get_script_run_ctx(), "cursors", None)
+
+
+def hold_for_page(user: User | None) -> None:
+    """portal.py, once it has checked the user: the page it runs next in this same run gets
+    `user` from `current_user()` without a second check (a page that signs someone in or out
+    drops it: see sign_in and _forget). A page run without portal.py (a test's switch_page) or a
+    later run finds a different run and checks again."""
+    run = _this_run()
+    if run is not None:
+        st.session_state[RUN_USER_KEY] = (run, user)
+
+
 def sign_in(user: User) -> None:
     """Start a server-side session; portal.py then sends the browser for its cookie."""
+    st.session_state.pop(RUN_USER_KEY, None)
     started = session_store.start(context(), user)
     st.session_state[USER_KEY] = user.id
     st.session_state[SESSION_KEY] = started.session_id

@@ -27,6 +27,7 @@ import duckdb
 
 from dispute.errors import DatabaseLocked, WriteNotApplied
 from dispute.i18n import N_
+from dispute.storage import run_memo
 from dispute.storage.conflict import WriteConflict
 from dispute.storage.rows import Rows
 
@@ -178,6 +179,14 @@ class Database:
         return fn(Session(self._cursor(), self.keys), *args, **kwargs)
 
     def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """See `_write`; whatever it did, the rows this thread's page run remembered are
+        forgotten (dispute/storage/run_memo.py)."""
+        try:
+            return self._write(fn, *args, **kwargs)
+        finally:
+            run_memo.forget()
+
+    def _write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(uow, *args, **kwargs)` in a transaction: committed when it returns, rolled back
         when it raises."""
         for attempt in range(1, MAX_ATTEMPTS + 1):

@@ -45,6 +45,7 @@ from psycopg_pool import ConnectionPool
 
 from dispute.errors import DatabaseUnavailable, WriteNotApplied
 from dispute.i18n import N_
+from dispute.storage import run_memo
 from dispute.storage.conflict import WriteConflict
 from dispute.storage.rows import Rows
 
@@ -263,6 +264,14 @@ class Database:
                 self._local.conn = None
 
     def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """See `_write`; whatever it did, the rows this thread's page run remembered are
+        forgotten (dispute/storage/run_memo.py)."""
+        try:
+            return self._write(fn, *args, **kwargs)
+        finally:
+            run_memo.forget()
+
+    def _write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(uow, *args, **kwargs)` in a transaction: committed when it returns, rolled back
         when it raises; rerun after a deadlock or a lost race (see the module's docstring)."""
         if getattr(self._local, "writing", False):

@@ -1,0 +1,388 @@
+"""Click-to-settled in a real browser: how long a person waits after each kind of click.
+
+Debian's Chromium under Playwright against `streamlit run app.py` (one process, the embedded
+DuckDB) on a data folder this script fills: demo disputes (`dispute demo`), or with `--data DIR`
+a folder made by `bench/queue.py --keep DIR` (e.g. a million disputes), to which it adds its
+own accounts and a few disputes. Each interaction is timed from the click (or the Enter key)
+until the script run it started has finished and the page is idle (the app's
+`data-test-script-state`), and what the run draws is on the page; 20 runs each, after one
+warm-up. The floor is the same round trip on an empty Streamlit page (one button, no work),
+measured in the same run: what any click costs before the portal does anything.
+
+    .venv/bin/python bench/interactions.py                 # demo data (120 disputes)
+    .venv/bin/python bench/interactions.py --data DIR      # a folder from bench/queue.py --keep
+
+Targets (issue 17, on an idle 2-core machine): median < 400 ms and p95 < 800 ms for every
+interaction, and median ≤ 3× the empty page's. The machine's load average is printed beside
+the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # bench/queue.py
+sys.path.insert(0, str(HERE.parent))
+
+from playwright.sync_api import expect  # noqa: E402
+
+from dispute import cases, demo, workflow  # noqa: E402
+from dispute.i18n import translator  # noqa: E402
+from dispute.vocab import Role  # noqa: E402
+from tests.browser_support import (CHROMIUM, CHROMIUM_ARGS, RUNS, VIEWPORT, Portal,  # noqa: E402
+                                   _free_port, _healthy, log_in_here, services, settle, watch)
+from tests.conftest import filing_form, make_user  # noqa: E402
+from tests.second_factor import KNOWN_SECRET, ready  # noqa: E402
+
+_ = translator("zh_CN")
+PASSWORD = "correct horse battery"  # make_user's default
+RUNS_EACH = 20
+MEDIAN_MS, P95_MS, FLOOR_TIMES = 400, 800, 3.0
+FORMS = {"acknowledge": {"acknowledgment": "已收到您的投诉，我们将在15日内答复。"},
+         "to_mediation": {"reason": "银行拒绝退还违约金", "body": "上海银行业纠纷调解中心"},
+         "to_litigation": {"mediation_result": "调解不成", "court": "上海市浦东新区人民法院"}}
+EMPTY_PAGE = 'import streamlit as st\nst.button("Go")\nst.write("ok")\n'
+
+
+# ---------------------------------------------------------------- the data
+
+
+def fill(data_dir: Path, demo_cases: int, staff_logins: int) -> dict[str, str]:
+    """Accounts of our own (known passwords; staff and legal enrolled with the tests' known
+    two-step secret) and the disputes each interaction needs; returns their numbers."""
+    with services(data_dir) as ctx:
+        if demo_cases and demo.can_load_demo(ctx):
+            demo.create_demo(ctx, cases_count=demo_cases, seed=7)
+        staff = ready(ctx, make_user(ctx, Role.STAFF, email="bench-staff@bench.example",
+                                     name="李静", phone="+86 138 0000 9990"))
+        legal = ready(ctx, make_user(ctx, Role.LEGAL, email="bench-legal@bench.example",
+                                     name="陈律师", phone="+86 138 0000 9991"))
+        for i in range(staff_logins):
+            ready(ctx, make_user(ctx, Role.STAFF, email=f"bench-login-{i}@bench.example",
+                                 name=f"Staff {i}", phone=f"+86 138 0001 {i:04d}"))
+        borrower = make_user(ctx, email="bench-borrower@bench.example", name="王芳",
+                             phone="+86 138 0000 9992")
+        numbers = {k: cases.file_dispute(ctx, borrower, filing_form())
+                   for k in ("negotiation", "litigation", "messages")}
+        for k in ("negotiation", "litigation"):
+            workflow.move(ctx, staff, numbers[k], "acknowledge", FORMS["acknowledge"])
+        workflow.move(ctx, staff, numbers["litigation"], "to_mediation", FORMS["to_mediation"])
+        workflow.move(ctx, legal, numbers["litigation"], "to_litigation", FORMS["to_litigation"])
+    return numbers
+
+
+# ---------------------------------------------------------------- timing
+
+
+def clicked(page, action, then=None) -> float:
+    """Seconds from `action` (a click, a key) until the script run it started has finished, the
+    page is idle and `then` (a locator) is visible."""
+    runs = RUNS[page]
+    before = runs.finished
+    began = time.perf_counter()
+    action()
+    deadline = began + 120
+    while runs.finished <= before:
+        if time.perf_counter() > deadline:
+            raise RuntimeError("no script run finished after the click")
+        page.wait_for_timeout(5)  # lets Playwright deliver the websocket's messages
+    settle(page)
+    if then is not None:
+        expect(then).to_be_visible()
+    return time.perf_counter() - began
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.samples: dict[str, list[float]] = {}
+
+    def add(self, name: str, seconds: float) -> None:
+        self.samples.setdefault(name, []).append(seconds * 1000)
+
+    def repeat(self, name: str, once, warm_up: int = 1) -> None:
+        """`once()` returns the seconds of one interaction (after whatever puts the page back
+        where the interaction starts, untimed)."""
+        for i in range(warm_up + RUNS_EACH):
+            took = once()
+            if i >= warm_up:
+                self.add(name, took)
+        print(f"  {name}: median {statistics.median(self.samples[name]):.0f} ms", flush=True)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------- the browser
+
+
+def new_page(browser):
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = watch(context.new_page())
+    page.set_default_timeout(120_000)
+    return page
+
+
+def link(page, name: str):
+    return page.get_by_role("link", name=name).first
+
+
+def signed_in(browser, url: str, email: str, secret: str | None):
+    page = new_page(browser)
+    page.goto(url + "/")
+    log_in_here(page, email, PASSWORD, _, secret)
+    settle(page)
+    return page
+
+
+def floor(browser, tally: Tally, work: Path) -> None:
+    """The empty page: one button and nothing else, on its own Streamlit server."""
+    script = work / "empty_page.py"
+    script.write_text(EMPTY_PAGE)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script),
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                             "--server.fileWatcherType", "none"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not _healthy(url):  # a server starting: nothing to wait on but its answer
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the empty page's server did not start")
+            time.sleep(0.2)
+        page = new_page(browser)
+        page.goto(url)
+        button = page.get_by_role("button", name="Go")
+        expect(button).to_be_visible()
+        settle(page)
+        tally.repeat("empty page (floor)", lambda: clicked(page, button.click))
+        page.context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def sign_ins(browser, url: str, tally: Tally, staff_logins: int) -> None:
+    """Staff sign in with a password then a two-step code (each account once: a code works
+    once); a borrower with a password only."""
+    for i in range(staff_logins):
+        page = new_page(browser)
+        page.goto(url + "/")
+        tab = page.get_by_role("tab", name=_("Log in"))
+        expect(tab).to_be_visible()
+        settle(page)
+        tab.click()
+        page.get_by_label(_("Email")).first.fill(f"bench-login-{i}@bench.example")
+        page.get_by_label(_("Password"), exact=True).fill(PASSWORD)
+        code = page.get_by_label(_("Code"), exact=True)
+        password_step = clicked(page, page.get_by_role("button", name=_("Log in")).click, code)
+        from tests.second_factor import code_now
+
+        code.fill(code_now(KNOWN_SECRET))
+        code_step = clicked(page, page.get_by_role("button", name=_("Continue")).click,
+                            page.get_by_role("heading", name=_("Queue")))
+        if i > 0:  # the first is the warm-up
+            tally.add("sign-in, staff: password", password_step)
+            tally.add("sign-in, staff: two-step code", code_step)
+        page.context.close()
+    for i in range(RUNS_EACH + 1):
+        page = new_page(browser)
+        page.goto(url + "/")
+        tab = page.get_by_role("tab", name=_("Log in"))
+        expect(tab).to_be_visible()
+        settle(page)
+        tab.click()
+        page.get_by_label(_("Email")).first.fill("bench-borrower@bench.example")
+        page.get_by_label(_("Password"), exact=True).fill(PASSWORD)
+        took = clicked(page, page.get_by_role("button", name=_("Log in")).click,
+                       page.get_by_role("heading", name=_("My disputes")))
+        if i > 0:
+            tally.add("sign-in, borrower", took)
+        page.context.close()
+
+
+def staff_pass(browser, url: str, tally: Tally, numbers: dict[str, str]) -> None:
+    page = signed_in(browser, url, "bench-staff@bench.example", KNOWN_SECRET)
+    queue_heading = page.get_by_role("heading", name=_("Queue"))
+
+    def open_queue() -> float:
+        clicked(page, link(page, _("Dashboard")).click,
+                page.get_by_role("heading", name=_("Dashboard")))
+        return clicked(page, link(page, _("Queue")).click, queue_heading)
+
+    tally.repeat("open the queue (staff)", open_queue)
+
+    def next_page() -> float:
+        took = clicked(page, page.get_by_role("button", name=_("Next")).first.click)
+        clicked(page, page.get_by_role("button", name=_("Previous")).first.click)
+        return took
+
+    tally.repeat("next page of the queue", next_page)
+
+    search = page.get_by_label(_("Search by number, borrower name or description"))
+    words = ["逾期", "autopay"]
+
+    def a_search(i=[0]) -> float:
+        i[0] += 1
+        search.fill(words[i[0] % 2])
+        return clicked(page, lambda: search.press("Enter"))
+
+    tally.repeat("a search in the queue", a_search)
+    search.fill("")
+    clicked(page, lambda: search.press("Enter"))
+
+    def open_dispute() -> float:
+        clicked(page, link(page, _("Queue")).click, queue_heading)
+        rows = page.get_by_role("link", name=re.compile(r"^DSP-"))
+        expect(rows.first).to_be_visible()
+        return clicked(page, rows.nth(3).click, page.get_by_role("tab", name=_("Timeline")))
+
+    tally.repeat("open a dispute (staff)", open_dispute)
+
+    goto_dispute(page, url, numbers["negotiation"])
+    page.get_by_role("tab", name=_("Offers"), exact=True).click()
+    amount = page.get_by_label(_("Amount refunded or waived"))
+    done = page.get_by_text(_("The offer was recorded; the borrower can answer it."))
+
+    def offer(i=[0]) -> float:
+        i[0] += 1
+        amount.fill(f"{80 + i[0]}.00")
+        return clicked(page, page.get_by_role("button", name=_("Record the offer")).click, done)
+
+    tally.repeat("record an offer (staff)", offer)
+    page.context.close()
+
+
+def goto_dispute(page, url: str, number: str) -> None:
+    page.goto(f"{url}/workspace?number={number}")
+    expect(page.get_by_role("heading", name=number)).to_be_visible()
+    settle(page)
+
+
+def legal_pass(browser, url: str, tally: Tally, numbers: dict[str, str]) -> None:
+    page = signed_in(browser, url, "bench-legal@bench.example", KNOWN_SECRET)
+    number = numbers["litigation"]
+
+    def open_dispute() -> float:
+        clicked(page, link(page, _("Docket")).click,
+                page.get_by_role("heading", name=_("Docket")))
+        return clicked(page, link(page, number).click,
+                       page.get_by_role("heading", name=number))
+
+    tally.repeat("open a dispute (legal)", open_dispute)
+    page.get_by_role("tab", name=_("Mediation and court"), exact=True).click()
+    box = page.get_by_test_id("stExpander").filter(
+        has=page.locator("summary", has_text=_("Record a hearing")))
+    box.locator("summary").click()
+    saved = box.get_by_text(_("Saved."), exact=True)
+    day = date.today() + timedelta(days=30)
+
+    def hearing(i=[0]) -> float:
+        i[0] += 1
+        held = day + timedelta(days=i[0])
+        box.get_by_role("spinbutton", name="year, " + _("Date")).click()
+        page.keyboard.type(held.strftime("%Y%m%d"))
+        page.keyboard.press("Tab")
+        box.get_by_label(_("Courtroom")).fill(f"第{i[0]}法庭")
+        return clicked(page, box.get_by_role("button", name=_("Save the hearing")).click, saved)
+
+    tally.repeat("save a hearing (legal)", hearing)
+    page.context.close()
+
+
+def borrower_pass(browser, url: str, tally: Tally, numbers: dict[str, str]) -> None:
+    page = signed_in(browser, url, "bench-borrower@bench.example", None)
+    number = numbers["messages"]
+
+    def open_dispute() -> float:
+        clicked(page, link(page, _("My disputes")).click,
+                page.get_by_role("heading", name=_("My disputes")))
+        return clicked(page, link(page, number).click,
+                       page.get_by_role("heading", name=number))
+
+    tally.repeat("open a dispute (borrower)", open_dispute)
+    page.get_by_role("tab", name=_("Conversation"), exact=True).click()
+    body = page.get_by_label(_("Write a message"))
+    sent = page.get_by_text(_("Message sent."))
+
+    def message(i=[0]) -> float:
+        i[0] += 1
+        body.fill(f"第{i[0]}条消息：银行扣款日期与通知不符。")
+        return clicked(page, page.get_by_role("button", name=_("Send")).click, sent)
+
+    # 20 messages at once is the posting limit's burst: no warm-up here
+    tally.repeat("send a message (borrower)", message, warm_up=0)
+    page.context.close()
+
+
+# ---------------------------------------------------------------- report
+
+
+def report(tally: Tally, label: str) -> bool:
+    floor_ms = statistics.median(tally.samples["empty page (floor)"])
+    one, five, _fifteen = os.getloadavg()
+    print(f"\n### click-to-settled, {label} (ms; {RUNS_EACH} runs each; load average "
+          f"{one:.2f} / {five:.2f} on {os.cpu_count()} cores)\n")
+    print(f"| interaction | median | p95 | × floor | target: median < {MEDIAN_MS}, p95 < "
+          f"{P95_MS}, ≤ {FLOOR_TIMES:g}× floor | |")
+    print("|---|---:|---:|---:|---|---|")
+    every = True
+    for name, values in tally.samples.items():
+        med, p95 = statistics.median(values), pct(values, .95)
+        ok = med < MEDIAN_MS and p95 < P95_MS and med <= FLOOR_TIMES * floor_ms
+        every &= ok or name.startswith("empty")
+        print(f"| {name} | {med:.0f} | {p95:.0f} | {med / floor_ms:.1f}× | | "
+              f"{'' if name.startswith('empty') else 'ok' if ok else 'MISS'} |")
+    return every
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, help="a data folder made by bench/queue.py --keep "
+                        "(used as it is, with accounts added; default: a demo folder)")
+    parser.add_argument("--demo-cases", type=int, default=120)
+    parser.add_argument("--runs", type=int, default=RUNS_EACH, help="runs of each interaction")
+    args = parser.parse_args()
+    globals()["RUNS_EACH"] = args.runs
+    args.staff_logins = args.runs + 1  # one account per sign-in (a code works once), + warm-up
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="bench-interactions-") as tmp:
+        work = Path(tmp)
+        data = args.data or work / "data"
+        numbers = fill(data, 0 if args.data else args.demo_cases, args.staff_logins)
+        label = (f"{args.data}" if args.data else f"demo data ({args.demo_cases} disputes)")
+        portal = Portal(data, work / "portal.log").start()
+        tally = Tally()
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                print(f"bench/interactions.py on {label}, portal at {portal.url}", flush=True)
+                floor(browser, tally, work)
+                sign_ins(browser, portal.url, tally, args.staff_logins)
+                staff_pass(browser, portal.url, tally, numbers)
+                legal_pass(browser, portal.url, tally, numbers)
+                borrower_pass(browser, portal.url, tally, numbers)
+                browser.close()
+        finally:
+            portal.stop()
+        return 0 if report(tally, label) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
