@@ -50,17 +50,18 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
                         f"{format_datetime(m.sent_at, lang, tz)} " + " ".join(badges))
             render.user_text(m.body)
     errors = forms.errors("msg")
-    body = st.text_area(_("Write a message"), key="msg_body")
+    st.text_area(_("Write a message"), key="msg_body")
     render.field_error(errors, "body")
-    request = False
     if user.role != Role.BORROWER:
-        request = st.checkbox(_("This is a request for information (the dispute waits on the "
-                                "borrower until they reply or upload)"), key="msg_request",
-                              disabled=not is_open)
-    if st.button(_("Send"), key="msg_submit", type="primary"):
-        forms.submit("msg", lambda: send_message(ctx, user, number,
-                                                 {"body": body, "is_request": request}),
-                     _("Request for information sent: the dispute now waits on the borrower.")
-                     if request else _("Message sent."),
-                     clear=["msg_body", "msg_request"], near=True)
+        st.checkbox(_("This is a request for information (the dispute waits on the borrower "
+                      "until they reply or upload)"), key="msg_request", disabled=not is_open)
+    def asks() -> bool:  # read when sent: the box may be ticked in the same click
+        return user.role != Role.BORROWER and is_open and \
+            bool(st.session_state.get("msg_request", False))
+
+    st.button(_("Send"), key="msg_submit", type="primary", **forms.on_click(
+        "msg", lambda who: send_message(ctx, who, number, {
+            "body": st.session_state.get("msg_body", ""), "is_request": asks()}),
+        lambda: _("Request for information sent: the dispute now waits on the borrower.")
+        if asks() else _("Message sent."), clear=["msg_body", "msg_request"], near=True))
     forms.confirmation("msg")

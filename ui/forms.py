@@ -8,6 +8,7 @@ from typing import Callable, Iterable, TypeVar
 import streamlit as st
 
 from dispute.errors import InvalidInput, UserError
+from dispute.models import User
 from ui.render import show_error
 
 T = TypeVar("T")
@@ -19,7 +20,10 @@ def has_errors(form_key: str) -> bool:
 
 
 def errors(form_key: str) -> dict[str, UserError]:
-    """The field errors of the last failed submit of this form (and a banner saying so)."""
+    """The field errors of the last failed submit of this form (and a banner saying so), and
+    the refusal of a submit made in a button's callback (`on_click`), once."""
+    if (refused := st.session_state.pop(f"{form_key}__refused", None)) is not None:
+        show_error(refused)
     found = st.session_state.get(f"{form_key}__errors", {})
     if found:
         show_error(InvalidInput(found))
@@ -63,6 +67,42 @@ def submit(form_key: str, call: Callable[[], T], done: str | Callable[[T], str],
     for key in clear:
         st.session_state.pop(key, None)
     st.rerun()
+
+
+def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str], *,
+             clear: Iterable[str] = (), near: bool = False) -> dict:
+    """The keyword arguments of a button that submits in its callback, before the page's run:
+    `st.button(..., **forms.on_click(...))`. The click then costs one run of the page instead
+    of two (`submit` saves during the click's run, then reruns to show the result).
+
+    `call(user)` reads the form's values from `st.session_state` by their keys (a callback
+    runs before the widgets). The user is checked again first, as every run checks it, so a
+    session that ended or an account disabled since the page was drawn saves nothing; the
+    run that follows shows why. Errors are kept for `errors(form_key)`, drawn by the form.
+    `done` is the message on success, or a function that words it from the values sent."""
+    return {"on_click": _submit_now, "args": (form_key, call, done, tuple(clear), near)}
+
+
+def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[], str],
+                clear: tuple[str, ...], near: bool) -> None:
+    from ui.session import current_user
+
+    user = current_user()
+    if user is None:
+        return
+    try:
+        call(user)
+    except InvalidInput as exc:
+        st.session_state[f"{form_key}__errors"] = exc.fields
+        return
+    except UserError as exc:
+        st.session_state.pop(f"{form_key}__errors", None)
+        st.session_state[f"{form_key}__refused"] = exc
+        return
+    st.session_state.pop(f"{form_key}__errors", None)
+    flash(done() if callable(done) else done, form_key if near else None)
+    for key in clear:
+        st.session_state.pop(key, None)
 
 
 def flash(message: str, form_key: str | None = None) -> None:

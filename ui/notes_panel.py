@@ -15,11 +15,13 @@ def show(ctx, user: User, number: str) -> None:
     lang, tz = session.lang(), ctx.settings.timezone
     st.caption(_("Internal notes are never shown to the borrower."))
     errors = forms.errors("note")
-    body = st.text_area(_("New note"), key="note_body")
+    st.text_area(_("New note"), key="note_body")
     render.field_error(errors, "body")
-    if st.button(_("Add the note"), key="note_submit"):
-        forms.submit("note", lambda: add_note(ctx, user, number, {"body": body}),
-                     _("Note added."), clear=["note_body"])
+    st.button(_("Add the note"), key="note_submit", **forms.on_click(
+        "note", lambda who: add_note(ctx, who, number,
+                                     {"body": st.session_state.get("note_body", "")}),
+        _("Note added."), clear=["note_body"], near=True))
+    forms.confirmation("note")
     notes = list_notes(ctx, user, number)
     if not notes:
         st.info(_("No internal notes yet."))
