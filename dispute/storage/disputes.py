@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from dispute.storage import search_index
 from dispute.storage.conflict import WriteConflict
 from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, opened, seal_text
 
@@ -58,6 +59,7 @@ def insert(tx, values: dict[str, Any]) -> None:
                                               values["id"], values["borrower_id"])}
     tx.execute(f"INSERT INTO disputes ({', '.join(_COLUMNS)}) "
                f"VALUES ({', '.join('?' for _ in _COLUMNS)})", [row[c] for c in _COLUMNS])
+    search_index.index(tx, values["id"], values["description"])
 
 
 def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> None:
@@ -75,6 +77,8 @@ def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> 
                          (*changes.values(), now, now, dispute_id, version))
     if not changed:  # another writer got there first: rerun, then the version check refuses
         raise WriteConflict()
+    if "description" in changes:  # the text index follows the text, in the same transaction
+        search_index.reindex(tx, dispute_id, changes["description"])
 
 
 def set_flags(tx, dispute_id: UUID, **flags: Any) -> None:

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from typing import Any, Sequence
 from uuid import UUID
 
+from dispute import search_text
+from dispute.storage import search_index
 from dispute.storage.sealing import USER_NAME, opened
 
 # sort → (key column, direction); the number breaks ties, in the same direction. Keys are bare
@@ -56,6 +58,27 @@ def _marks(values: Sequence[Any]) -> str:
 # A description containing the search text, by the pattern above: DuckDB's RE2, PostgreSQL's
 # regular expressions (which read the same `(?i)` and backslashed punctuation).
 CONTAINS = {"duckdb": "regexp_matches(d.description, ?)", "postgresql": "d.description ~ ?"}
+
+
+def text_clause(text: str, backend: str) -> str:
+    """The description part of a search: the disputes the text index names (every term of the
+    search present), then the literal check on those candidates only, unless the index alone
+    decides (dispute/search_text.py `plan`). Punctuation alone still scans every description."""
+    terms = search_text.plan(text)
+    if terms is None:
+        return CONTAINS[backend]
+    sub, _ = search_index.candidates(terms)
+    check = "" if terms.exact else f" AND {CONTAINS[backend]}"
+    return f"(d.id IN ({sub}){check})"
+
+
+def text_params(text: str) -> list[Any]:
+    """The parameters of `text_clause`, in its order."""
+    terms = search_text.plan(text)
+    if terms is None:
+        return [_contains_pattern(text)]
+    _, params = search_index.candidates(terms)
+    return params if terms.exact else [*params, _contains_pattern(text)]
 
 
 def where(f, r: Resolved, *, with_stage: bool = True,
@@ -105,8 +128,8 @@ def where(f, r: Resolved, *, with_stage: bool = True,
         params.append(text.upper())
     elif text:
         named_clause = f" OR d.borrower_id IN ({_marks(r.named)})" if r.named else ""
-        parts.append(f"(d.number = ? OR {CONTAINS[backend]}{named_clause})")
-        params += [text.upper(), _contains_pattern(text), *r.named]
+        parts.append(f"(d.number = ? OR {text_clause(text, backend)}{named_clause})")
+        params += [text.upper(), *text_params(text), *r.named]
     return " AND ".join(parts), params
 
 

@@ -1,0 +1,88 @@
+"""What the queue's text index holds for a description, and which of its terms a search needs.
+
+Chinese has no spaces, so text is cut into runs: a CJK run (Han, kana, Hangul) gives each of its
+characters and each pair of neighbours (character bigrams); a run of other letters and digits
+gives the run case-folded (a word; casefold, not lower, so that the long s and the Kelvin sign meet
+'s' and 'k' as the regular expression's case-insensitive match does). Everything else (spaces, punctuation) separates runs.
+
+A search is literal and ignores case (dispute/storage/queue.py `CONTAINS`). Any description that
+contains the search text also holds, in the index, every term of the search's CJK runs and, for
+each word run of the search, a word that contains it (a search's word may be part of a longer
+word: "loan" is in "loans"). So the index gives a superset of the matches, and the literal check
+runs on those candidates only; when the search is one CJK run of one or two characters, the
+index answers exactly and the check is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# A separator that never occurs in a term: the storage joins a description's terms with it.
+SEPARATOR = "\x1f"
+
+
+def is_cjk(ch: str) -> bool:
+    """Characters written without spaces between words (indexed by character and bigram)."""
+    o = ord(ch)
+    return (0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+            or 0x20000 <= o <= 0x3FFFF or 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF
+            or o == 0x3007)
+
+
+def runs(text: str) -> list[tuple[bool, str]]:
+    """(is_cjk, run) in order: maximal CJK runs and maximal runs of other letters and digits."""
+    found: list[tuple[bool, str]] = []
+    kind, start = None, 0
+    for i, ch in enumerate(text + " "):
+        now = True if is_cjk(ch) else (False if ch.isalnum() else None)
+        if now != kind:
+            if kind is not None:
+                found.append((kind, text[start:i]))
+            kind, start = now, i
+    return found
+
+
+def _cjk_terms(run: str) -> set[str]:
+    return set(run) | {run[i:i + 2] for i in range(len(run) - 1)}
+
+
+def terms(text: str) -> set[str]:
+    """Every term the index keeps for `text` (CJK characters and bigrams, case-folded words)."""
+    out: set[str] = set()
+    for cjk, run in runs(text):
+        out |= _cjk_terms(run) if cjk else {run.casefold()}
+    return out
+
+
+def words(text: str) -> set[str]:
+    """The case-folded non-CJK words of `text` (the vocabulary a word search looks through)."""
+    return {run.casefold() for cjk, run in runs(text) if not cjk}
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a search needs from the index: `terms` each present as they are, `words` each
+    contained in one of the dispute's words; `exact` when those alone decide a match."""
+
+    terms: tuple[str, ...]
+    words: tuple[str, ...]
+    exact: bool
+
+
+def plan(text: str) -> SearchTerms | None:
+    """The index terms of a (stripped) search; None when it has no letter, digit or CJK
+    character (punctuation alone), which the index cannot narrow down."""
+    found = runs(text)
+    if not found:
+        return None
+    need: set[str] = set()
+    word_runs: set[str] = set()
+    for cjk, run in found:
+        if cjk:
+            need |= {run} if len(run) == 1 else {run[i:i + 2] for i in range(len(run) - 1)}
+        else:
+            word_runs.add(run.casefold())
+    # Case folding is wider than the literal check's case-insensitivity ("strasse" finds the
+    # word "straße" in the index, not in the text), so a word always takes the literal check.
+    exact = len(found) == 1 and found[0][0] and found[0][1] == text and len(text) <= 2
+    return SearchTerms(tuple(sorted(need)), tuple(sorted(word_runs)), exact)
