@@ -17,7 +17,7 @@ from dispute.access import CASE_ROLES, require_role
 from dispute.context import Context
 from dispute.models import Strict, User
 from dispute.pagination import bounds
-from dispute.storage import disputes, users
+from dispute.storage import disputes, search_index, users
 from dispute.storage import queue as queue_rows
 from dispute.vocab import ErrorCategory, Product, Stage
 
@@ -104,6 +104,14 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
             if more else None)
 
     return ctx.db.read(read)
+
+
+def reindex(ctx: Context) -> int:
+    """Build the search's text index again from every description (an operator's command,
+    `python -m dispute search reindex`; migration 0018 did it once). The writes keep the index
+    up to date, so this is for repair, in one transaction: searches see the old index or the
+    new one, never half of it. Returns the disputes indexed."""
+    return ctx.db.write(search_index.rebuild)
 
 
 def institutions(ctx: Context, actor: User, limit: int = 200) -> list[str]:
