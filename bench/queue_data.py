@@ -224,3 +224,11 @@ def generate(db: Database, cases: int, borrowers: int, keys=None) -> dict[str, i
     return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("users", "disputes", "mediation", "mediation_sessions", "litigation",
                       "hearings")}
+
+
+def fill_search_index(db: Database) -> int:
+    """The queue's text index for the generated rows (they went in by SQL, around the writes
+    that keep it): the same rebuild `python -m dispute search reindex` runs."""
+    from dispute.storage import search_index
+
+    return db.write(search_index.rebuild)

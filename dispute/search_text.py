@@ -15,31 +15,23 @@ index answers exactly and the check is left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # A separator that never occurs in a term: the storage joins a description's terms with it.
 SEPARATOR = "\x1f"
 
 
-def is_cjk(ch: str) -> bool:
-    """Characters written without spaces between words (indexed by character and bigram)."""
-    o = ord(ch)
-    return (0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
-            or 0x20000 <= o <= 0x3FFFF or 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF
-            or o == 0x3007)
+# Characters written without spaces between words (indexed by character and bigram): Han,
+# kana, Hangul syllables, the ideographic zero.
+_CJK = "\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+# A CJK run, or a run of other letters and digits ([^\W_] is str.isalnum's class).
+_RUN = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
 
 
 def runs(text: str) -> list[tuple[bool, str]]:
     """(is_cjk, run) in order: maximal CJK runs and maximal runs of other letters and digits."""
-    found: list[tuple[bool, str]] = []
-    kind, start = None, 0
-    for i, ch in enumerate(text + " "):
-        now = True if is_cjk(ch) else (False if ch.isalnum() else None)
-        if now != kind:
-            if kind is not None:
-                found.append((kind, text[start:i]))
-            kind, start = now, i
-    return found
+    return [(m.lastindex == 1, m.group()) for m in _RUN.finditer(text)]
 
 
 def _cjk_terms(run: str) -> set[str]:

@@ -8,27 +8,34 @@ so the index is never behind the text, even after a crash. The terms are dispute
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 from uuid import UUID
 
-from dispute.search_text import SearchTerms, terms, words
+from dispute.search_text import SEPARATOR, SearchTerms, terms, words
 
 _BATCH = 5_000  # disputes per statement in a rebuild
 
 
-def _insert(tx, rows: Iterable[tuple[UUID, str]], table: str = "search_terms") -> None:
-    """Many (dispute, description) pairs in two statements: the terms and the new words travel
-    as arrays, unnested in SQL (one round trip however many terms)."""
-    ids, found, vocab = [], [], set()
+# A dispute's terms travel joined by SEPARATOR and are split in SQL, each backend its way.
+_SPLIT = {"duckdb": "string_split(t, ?)", "postgresql": "string_to_array(t, ?)"}
+
+
+def _insert(tx, rows: Sequence[tuple[UUID, str]], table: str = "search_terms") -> None:
+    """Many (dispute, description) pairs in two statements: one string of terms per dispute,
+    the disputes as two arrays unnested side by side and the terms split in SQL (one round trip
+    however many terms, and few Python objects for the driver to convert)."""
+    ids, joined, vocab = [], [], set()
     for dispute_id, text in rows:
         ts = terms(text)
-        ids += [str(dispute_id)] * len(ts)
-        found += ts
-        vocab |= words(text)
-    if found:
+        if ts:
+            ids.append(str(dispute_id))
+            joined.append(SEPARATOR.join(ts))
+            vocab |= words(text)
+    if ids:
         tx.execute(f"INSERT INTO {table} (dispute_id, term) "
-                   "SELECT CAST(i AS UUID), t FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS i, "
-                   "unnest(CAST(? AS VARCHAR[])) AS t) x", (ids, found))
+                   f"SELECT CAST(i AS UUID), unnest({_SPLIT[tx.backend]}) FROM "
+                   "(SELECT unnest(CAST(? AS VARCHAR[])) AS i, "
+                   "unnest(CAST(? AS VARCHAR[])) AS t) x", (SEPARATOR, ids, joined))
     if vocab:
         tx.execute("INSERT INTO search_words (term) SELECT DISTINCT t FROM "
                    "(SELECT unnest(CAST(? AS VARCHAR[])) AS t) x ON CONFLICT (term) DO NOTHING",
