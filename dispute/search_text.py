@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# A search of up to 200 characters has up to 199 bigrams: the index is asked for a few of them
+# (a superset still), the literal check decides the rest.
+MAX_TERMS = 8
+
 # A separator that never occurs in a term: the storage joins a description's terms with it.
 SEPARATOR = "\x1f"
 
@@ -74,6 +78,10 @@ def plan(text: str) -> SearchTerms | None:
             need |= {run} if len(run) == 1 else {run[i:i + 2] for i in range(len(run) - 1)}
         else:
             word_runs.add(run.casefold())
+    if len(need) + len(word_runs) > MAX_TERMS:  # a long search: a few of its terms narrow
+        kept_words = sorted(word_runs, key=lambda w: (-len(w), w))[:MAX_TERMS // 2]
+        need = set(sorted(need)[:MAX_TERMS - len(kept_words)])  # enough; the check decides
+        word_runs = set(kept_words)
     # Case folding is wider than the literal check's case-insensitivity ("strasse" finds the
     # word "straße" in the index, not in the text), so a word always takes the literal check.
     exact = len(found) == 1 and found[0][0] and found[0][1] == text and len(text) <= 2

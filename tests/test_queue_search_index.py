@@ -40,7 +40,8 @@ QUERIES = [
     "autopay 失败", "Late Fee）和", "12345", "1,234.50", "85.00", "234", "#4411", "(ref",
     "strasse", "STRASSE", "ß", "kelvin k", "k", "gebühr", "annual fee 年费", "fee 年",
     "nothing-like-this", "zzz", "!", "（", ";", "2026", "A-99", "征一", "一笔", "信息",
-    "  征信  ", "wrong account.", "o",
+    "  征信  ", "wrong account.", "o", "征信报告上出现了一笔不属于我的逾期记录，要求更正征信",
+    "My credit report lists a default that is not mine; credit-reporting",
 ]
 
 
@@ -157,3 +158,6 @@ def test_plan_of_a_search():
     assert not plan("late fee").exact and plan("late fee").words == ("fee", "late")
     assert not plan("征 信").exact and plan("征 信").terms == ("信", "征")
     assert plan("!?") is None
+    long = plan("征信报告上出现了一笔不属于我的逾期记录 credit report lists")
+    assert len(long.terms) + len(long.words) == 8 and not long.exact
+    assert set(long.words) == {"credit", "report", "lists"}
