@@ -10,11 +10,13 @@ Set-ups (--configs):
   duckdb1  one portal process on DuckDB (the default `make run`)
   pg1      one process on PostgreSQL
   pg2      two processes on PostgreSQL behind nginx (deploy/render_nginx.py), sharing the store
-The PostgreSQL ones need --pg-url: a server where this role may CREATE DATABASE (a throwaway
-database is made per set-up and dropped after), e.g. postgresql://postgres@/postgres?host=/run/x.
+The PostgreSQL ones use --pg-url, a server where this role may CREATE DATABASE (a throwaway
+database is made per set-up and dropped after), e.g. postgresql://postgres@/postgres?host=/run/x;
+without it a throwaway cluster is started for the run as the tests start theirs
+(tests/pg_support.py) and stopped at the end.
 
     .venv/bin/python bench/load.py                       # duckdb1 at N = 10, 25, 50
-    .venv/bin/python bench/load.py --configs duckdb1,pg1,pg2 --pg-url postgresql://…
+    .venv/bin/python bench/load.py --configs duckdb1,pg1,pg2 [--pg-url postgresql://…]
 
 Targets (issue 12): p95 < 1 s at 50 sessions with two processes; at saturation two processes serve
 ≥ 1.6× the interactions per second of one. The machine's load average is printed with the figures.
@@ -46,6 +48,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
 from bench.streamlit_client import ProtocolError, Session  # noqa: E402
+from tests.second_factor import code_now  # noqa: E402
 
 REPO = HERE.parent
 NOTE_ADDED = ("备注已添加。", "Note added.")
@@ -55,15 +58,19 @@ MAKE_STAFF = """
 import sys
 from dispute import accounts
 from dispute.context import open_context
+from tests.second_factor import enrol
 ctx = open_context()
 for i in range(int(sys.argv[1])):
-    accounts.create_account(ctx, None, {"name": f"Load staff {i}", "role": "staff",
+    staff = accounts.create_account(ctx, None, {"name": f"Load staff {i}", "role": "staff",
                                         "email": f"load-staff-{i}@bench.example",
                                         "phone": f"+86 138 0000 {i:04d}",
                                         "password": sys.argv[2]})
+    # staff sign in with a second step: enrolled with the tests' known secret (tests/second_factor)
+    enrol(ctx, staff)
 ctx.db.close()
 """
 START_TIMEOUT = 120
+WARM_UP = 2  # sessions of the warm-up round, on accounts of their own
 
 
 # ---------------------------------------------------------------- servers
@@ -183,9 +190,12 @@ async def staff_session(setup: Setup, number: int, tally: Tally, ready: asyncio.
         await session.open()
         session.set_text("login_email", setup.emails[number])
         session.set_text("login_password", setup.password)
-        tally.logins.append(await session.submit("login_form"))
+        took = await session.submit("login_form")
+        session.set_text("login_code", code_now())  # the two-step code, as an authenticator app
+        tally.logins.append(took + await session.submit("code_form"))
         if "queue_next" not in " ".join(w.id for w in session.page.widgets()):
-            raise ProtocolError("the login did not land on the queue")
+            raise ProtocolError("the login did not land on the queue: "
+                                + " ".join(session.page.texts().split())[:200])
     except Exception as exc:  # one failed session is reported, the others go on
         tally.errors.append(f"login: {exc!r}")
         await ready.wait()
@@ -221,12 +231,15 @@ async def staff_session(setup: Setup, number: int, tally: Tally, ready: asyncio.
 
 
 async def measure(setup: Setup, sessions: int, duration: float, think: float,
-                  seed: int) -> Tally:
+                  seed: int, first: int = 0) -> Tally:
+    """`sessions` sessions on the accounts from number `first` on. A TOTP code is accepted once,
+    so an account signs in again only in a later 30 s step: the warm-up uses accounts of its own,
+    and each measured N (30 s or more) starts in a later step than the one before."""
     tally = Tally()
     ready = asyncio.Barrier(sessions + 1)
     window = [0.0, 0.0]
     rng = random.Random(seed)
-    tasks = [asyncio.create_task(staff_session(setup, i, tally, ready, window, think,
+    tasks = [asyncio.create_task(staff_session(setup, first + i, tally, ready, window, think,
                                                random.Random(rng.random())))
              for i in range(sessions)]
     await ready.wait()  # every session has logged in
@@ -272,7 +285,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--configs", default="duckdb1")
     parser.add_argument("--sessions", default="10,25,50")
-    parser.add_argument("--duration", type=float, default=30.0, help="seconds measured per N")
+    parser.add_argument("--duration", type=float, default=30.0,
+                        help="seconds measured per N (30 or more: see measure)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean think time between a session's interactions, seconds")
     parser.add_argument("--pg-url", help="a PostgreSQL server URL allowed to CREATE DATABASE")
@@ -283,11 +297,25 @@ def main() -> int:
     for c in chosen:
         if c not in configs:
             parser.error(f"unknown set-up {c!r}; choose from {', '.join(configs)}")
-        if c.startswith("pg") and not args.pg_url:
-            parser.error(f"{c} needs --pg-url")
     if "pg2" in chosen and shutil.which("nginx") is None:
         parser.error("pg2 needs nginx (apt-get install nginx)")
     counts = [int(n) for n in args.sessions.split(",")]
+    cluster = None
+    if any(c.startswith("pg") for c in chosen) and not args.pg_url:
+        from tests.pg_support import start_cluster  # as the tests start theirs
+
+        cluster = start_cluster()
+        args.pg_url = cluster.url()
+        print(f"PostgreSQL cluster started for the run in {cluster.root}")
+    try:
+        return run_configs(args, configs, chosen, counts)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run_configs(args: argparse.Namespace, configs: dict[str, int], chosen: list[str],
+                counts: list[int]) -> int:
     print(f"bench/load.py: {args.duration:.0f} s per N, think time 0…{2 * args.think:.1f} s, "
           f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.2f}")
     print(f"{'set-up':8} {'N':>3} {'p50 s':>7} {'p95 s':>7} {'inter/s':>8} {'login p50':>9} "
@@ -301,9 +329,10 @@ def main() -> int:
         try:
             if config.startswith("pg"):
                 url, db_name = make_database(args.pg_url)
-            setup = Setup(config, configs[config], url, work, sessions=max(counts))
+            setup = Setup(config, configs[config], url, work, sessions=max(counts) + WARM_UP)
             setup.start()
-            asyncio.run(measure(setup, 2, 5.0, 0.2, args.seed))  # warm up every page's imports
+            asyncio.run(measure(setup, WARM_UP, 5.0, 0.2, args.seed,  # every page's imports
+                                first=max(counts)))
             for n in counts:
                 tally = asyncio.run(measure(setup, n, args.duration, args.think, args.seed + n))
                 every = tally.all()

@@ -39,8 +39,9 @@ Decisions (docs/product.md §1–3, §5, §6):
   open or closed (putting the record right). A withdrawn exhibit is not changed again.
 - Administrators manage accounts and read the audit log; they see no case contents, nor the
   queue, the docket or the dashboard (which name borrowers and institutions).
-- Everyone may change their own password and language, and set up their own two-step sign-in;
-  only an administrator resets someone's (dispute/two_factor.py).
+- Everyone may change their own password and language, set up their own two-step sign-in and
+  make new recovery codes for it; only a borrower may turn theirs off (the other roles require
+  it), and only an administrator resets someone's (dispute/two_factor.py).
 - Notifications (issue 15): everyone reads and marks their own inbox; the email choices are per
   kind of the role (administrators have none); a borrower asks for a new verification link.
 """
@@ -230,6 +231,10 @@ MATRIX: tuple[Action, ...] = (
     _system("dispute.two_factor.enrol", "Y", "Y", "Y", "Y"),
     _system("dispute.two_factor.recovery_codes_left", "Y", "Y", "Y", "Y"),
     _system("dispute.two_factor.reset", "F", "F", "F", "Y"),
+    # a borrower may turn their own off again; the other roles require it. Everyone enrolled
+    # makes new recovery codes for themselves
+    _system("dispute.two_factor.turn_off", "Y", "F", "F", "F"),
+    _system("dispute.two_factor.renew_recovery_codes", "Y", "Y", "Y", "Y"),
     _system("dispute.audit.count_events", "F", "F", "F", "Y"),
     _system("dispute.audit.export_events", "F", "F", "F", "Y"),
 )

@@ -101,14 +101,19 @@ def _password_ok(stored_hash: str | None, password: str) -> bool:
         return False
 
 
+def password_matches(row: dict[str, Any], password: str) -> bool:
+    """Does `password` open this account (a `users` row)? For confirmations by services other
+    than sign-in (dispute/two_factor.py); they count and throttle the attempt themselves."""
+    return not row["disabled"] and _password_ok(row["password_hash"], password or "")
+
+
 def _attempt(email: str, user_id: uuid.UUID | None) -> dict[str, Any]:
-    """Whose login failed, as the events record it: the account and its email; for an email
-    that belongs to no account, neither. People type their password into the email field, and
-    a password may well contain "@", so what was typed is kept only when it is an account's
-    email (`user_id` is given only for an account found by that email)."""
-    if user_id is None:
-        return {"user": None, "email": None}
-    return {"user": str(user_id), "email": lockout.key(email)}
+    """Whose login failed, as the events record it: the account (`user_id`, given only for an
+    account found by that email), never what was typed. People type their password into the
+    email field, and a password may well contain "@"; and an account's email must not be in an
+    event, which is never rewritten, or erasing the person would leave it readable (the audit
+    page shows the account's email beside the event)."""
+    return {"user": None if user_id is None else str(user_id)}
 
 
 def _reserve_attempt(ctx: Context, email: str, user_id: uuid.UUID | None) -> lockout.Throttle:
@@ -232,8 +237,8 @@ def set_language(ctx: Context, actor: User, language: str) -> None:
 
 def list_accounts(ctx: Context, actor: User, *, limit: int = 50, offset: int = 0,
                   search: str = "") -> list[User]:
-    """A page of accounts, oldest first; with `search`, those whose email contains it or whose
-    whole name it is."""
+    """A page of accounts, oldest first; with `search`, those whose whole email or whole name it
+    is (both are sealed: found through their blind indexes, so never by a part)."""
     if actor.role != Role.ADMIN:
         raise Forbidden(N_("Only an administrator can list accounts."))
     return [user_from_row(r) for r in ctx.db.read(users.page, limit, offset, search)]

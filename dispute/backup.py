@@ -27,6 +27,10 @@ of one snapshot, and the objects copied are those the rows of that same snapshot
 (dispute/storage/pgdump.py). A restore (`pg_restore`) goes into an empty database — one with no
 tables at all — named by DISPUTE_DATABASE_URL; the objects are added to the store (a shared store
 may already hold some: each is verified either way) and the keys to the data directory.
+
+Either restore puts the objects where the restored portal's settings look for them: in the data
+directory's evidence/ by default, or in DISPUTE_EVIDENCE_DIR when that is set (a store outside the
+data directory, e.g. on a shared mount).
 """
 
 from __future__ import annotations
@@ -185,7 +189,12 @@ def restore(settings: Settings, source: Path) -> Summary:
     staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restoring-", dir=data_dir.parent))
     try:
         shutil.copyfile(source / DB_FILE, staging / DB_FILE)
-        shutil.copytree(source / OBJECTS, staging / OBJECTS)
+        store_dir = settings.store_dir.resolve()
+        if store_dir.is_relative_to(data_dir.resolve()):  # the store lives in the data directory
+            inside = store_dir.relative_to(data_dir.resolve())
+            shutil.copytree(source / OBJECTS, staging / inside / "objects")
+        else:  # DISPUTE_EVIDENCE_DIR elsewhere: the objects go where the portal will look
+            _add_objects(source, store_dir)
         if (source / person_keys.DIR_NAME).is_dir():
             shutil.copytree(source / person_keys.DIR_NAME, staging / person_keys.DIR_NAME)
         if manifest["keys_included"]:
@@ -266,7 +275,15 @@ def _restore_postgresql(settings: Settings, source: Path, manifest: dict[str, An
     if (source / LEDGER).exists():  # erasures this backup knows of are never forgotten
         erasure_ledger.merge(settings.erasure_ledger, source / LEDGER)
     pgdump.restore(settings.database_url, dump_file)
-    store = EvidenceStore(settings.store_dir, keys.Keyring.generate())  # bytes copied, not read
+    _add_objects(source, settings.store_dir)
+    return check_restored(settings, manifest, manifest["keys_included"])
+
+
+def _add_objects(source: Path, store_dir: Path) -> None:
+    """The backup's objects added to the store at `store_dir` (DISPUTE_EVIDENCE_DIR, which may be
+    shared and hold some already: those are kept, and every object is verified afterwards by
+    check_restored). Each arrives by a hard link from the store's tmp/, never half-written."""
+    store = EvidenceStore(store_dir, keys.Keyring.generate())  # bytes copied, not read
     for copied in sorted((source / OBJECTS).glob("??/*")):
         dest = store.ciphertext_path(copied.name)
         if dest.exists():
@@ -282,7 +299,6 @@ def _restore_postgresql(settings: Settings, source: Path, manifest: dict[str, An
             pass
         temp.unlink()
         fsync_path(dest.parent)
-    return check_restored(settings, manifest, manifest["keys_included"])
 
 
 def check_restored(settings: Settings, manifest: dict[str, Any], keys_included: bool) -> Summary:

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from dispute.config import Settings, load_settings
 from dispute.storage import Database, UnitOfWork, evidence, open_database
 from dispute.storage.migrate import migrate
-from dispute.storage.sealing import legacy_key_ids, reindex_names, reseal_all, upgrade_done
+from dispute.storage.sealing import (legacy_key_ids, reindex_names, reseal_all, seal_emails,
+                                     upgrade_done)
 from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.recount import recount_on_calendar_change
 from dispute.deadlines.store import Calendars, refresh_all, refresh_deadlines
@@ -78,7 +79,7 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
     hour, and objects no row names, decided under the store's exclusive lock (and, on a network
     filesystem where that lock is weaker, older than an hour: evidence/sharing.py). Objects stored in clear by an older version are encrypted,
     and protected fields of an older version are re-sealed once, bound to their rows, under each
-    person's own key (storage/sealing.py). Erasures recorded in the ledger outside the data
+    person's own key, and emails still in clear sealed once (storage/sealing.py). Erasures recorded in the ledger outside the data
     directory are carried out again (a restored backup does not bring an erased person back),
     and held erasure requests whose hold has ended are carried out.
     When the holiday calendar differs from the one the stored deadlines were counted with (a
@@ -98,6 +99,7 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
             sealing.index()  # the index key file was lost: a new one, and every name re-indexed
             reindex_names(db, sealing)
         reseal_all(db, sealing, _utc_now())
+        seal_emails(db, sealing, _utc_now())
         store = EvidenceStore(settings.store_dir, keys)
         store.sweep_temp()  # dead processes' uploads; other processes may be uploading now
         store.sweep_orphans(lambda: db.read(evidence.referenced_objects),

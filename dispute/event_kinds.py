@@ -71,11 +71,11 @@ FIELD_UNMASKED = "FieldUnmasked"          # field, reason
 ACCOUNT_CREATED = "AccountCreated"        # user, role
 LOGGED_IN = "LoggedIn"                    # user, second_factor ("totp" | "recovery_code"; absent
 #                                           for an account without two-step sign-in)
-LOGIN_FAILED = "LoginFailed"              # user, email (both None: no such account), reason
+LOGIN_FAILED = "LoginFailed"              # user (None: no such account), reason
 #                                           ("password" | "locked" | "disabled" | "unknown" |
-#                                           "code" | "code_locked")
-LOGIN_LOCKED = "LoginLocked"              # user, email (both None: no such account),
-#                                           until (ISO UTC)
+#                                           "code" | "code_locked" | "confirm"); no email (since
+#                                           0017; older events may hold an "email" key)
+LOGIN_LOCKED = "LoginLocked"              # user (None: no such account), until (ISO UTC)
 LOGGED_OUT = "LoggedOut"                  # user, reason ("logout" | "idle" | "disabled" |
 #                                           "password_reset")
 PASSWORD_CHANGED = "PasswordChanged"      # user, forced (after a reset)
@@ -99,6 +99,8 @@ ERASURE_CARRIED_OUT = "ErasureCarriedOut"  # user, requested_at, objects (eviden
 TWO_FACTOR_ENROLLED = "TwoFactorEnrolled"  # user (the secret and codes are never in a payload)
 RECOVERY_CODE_USED = "RecoveryCodeUsed"   # user, left (unused codes after this one)
 TWO_FACTOR_RESET = "TwoFactorReset"       # user, reason (by an administrator)
+TWO_FACTOR_TURNED_OFF = "TwoFactorTurnedOff"  # user (a borrower, confirmed by password or code)
+RECOVERY_CODES_RENEWED = "RecoveryCodesRenewed"  # user (the earlier codes stop working)
 
 # Events about accounts, not disputes: their payloads hold nothing of a case, so the
 # administrator's audit page may show them.
@@ -107,7 +109,8 @@ ACCOUNT_KINDS = frozenset({ACCOUNT_CREATED, LOGGED_IN, LOGIN_FAILED, LOGIN_LOCKE
                            ACCOUNT_ENABLED, EMAIL_VERIFIED, SIGNUP_EXISTING, RESET_REQUESTED,
                            RESET_BY_LINK, NAME_CHANGED, PHONE_CHANGED, DATA_DOWNLOADED,
                            ERASURE_REQUESTED, ERASURE_CARRIED_OUT, TWO_FACTOR_ENROLLED,
-                           RECOVERY_CODE_USED, TWO_FACTOR_RESET})
+                           RECOVERY_CODE_USED, TWO_FACTOR_RESET, TWO_FACTOR_TURNED_OFF,
+                           RECOVERY_CODES_RENEWED})
 
 # Never shown on the borrower's timeline.
 INTERNAL = frozenset({NOTE_ADDED, FIELD_UNMASKED})
@@ -173,6 +176,8 @@ LABELS = {
     TWO_FACTOR_ENROLLED: N_("Two-step sign-in set up"),
     RECOVERY_CODE_USED: N_("Signed in with a recovery code"),
     TWO_FACTOR_RESET: N_("Two-step sign-in reset"),
+    TWO_FACTOR_TURNED_OFF: N_("Two-step sign-in turned off"),
+    RECOVERY_CODES_RENEWED: N_("New recovery codes made"),
 }
 
 

@@ -9,8 +9,13 @@ is accepted once: the time step of the last accepted code is stored and only a l
 passes (a code read over a shoulder cannot be replayed within its 30 seconds). Recovery codes
 are stored as argon2id hashes and marked used when one signs in.
 
-Every enrolment, recovery-code sign-in and reset is an event in the audit log; secrets and codes
-never go into a payload.
+A borrower may turn two-step sign-in off again; anyone enrolled may make ten new recovery codes
+(the old ones stop working). Both are confirmed by the current password or a current code from
+the app, throttled on the same counter as the code step, so neither a stolen open session nor a
+guessing script can quietly weaken the account.
+
+Every enrolment, recovery-code sign-in, turning off, new set of codes and reset is an event in
+the audit log; secrets and codes never go into a payload.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import hmac
 import re
 import secrets
 from datetime import datetime
+from typing import Callable, TypeVar
 from uuid import UUID
 
 import pyotp
@@ -26,7 +32,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from dispute import event_kinds as ek
-from dispute import events, lockout
+from dispute import accounts, events, lockout
 from dispute.access import require_role
 from dispute.accounts import user_from_row
 from dispute.context import Context
@@ -44,11 +50,15 @@ RECOVERY_CODES = 10
 # as two groups of five. Random codes of that strength need no slow hash to resist guessing, but
 # they are hashed like passwords anyway (argon2id), with a lighter cost: ten are made at once.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+T = TypeVar("T")
 _code_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 
 BAD_CODE = N_("That code is not correct. Type the 6 digits your authenticator app shows now, "
               "or one of your recovery codes.")
 LOCKED = N_("Too many wrong codes. Try again in {minutes} min.")
+WRONG_CONFIRMATION = N_("That is neither your current password nor the code your authenticator "
+                        "app shows now.")
+NOT_ON = N_("Two-step sign-in is not set up for this account.")
 ALREADY = N_("Two-step sign-in is already set up for this account. To start again, ask an "
              "administrator to reset it.")
 
@@ -122,8 +132,7 @@ def _reserve(ctx: Context, user: User) -> lockout.Throttle:
         counted = lockout.attempt(state, now)
         if counted is None:
             events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
-                          payload={"user": str(user.id), "email": user.email,
-                                   "reason": "code_locked"})
+                          payload={"user": str(user.id), "reason": "code_locked"})
             return state, False
         lockout.save(uow, key, counted, now)
         return counted, True
@@ -134,14 +143,15 @@ def _reserve(ctx: Context, user: User) -> lockout.Throttle:
     return state
 
 
-def _failed(ctx: Context, user: User, counted: lockout.Throttle, field: str | None) -> None:
+def _failed(ctx: Context, user: User, counted: lockout.Throttle, field: str | None,
+            message: str = BAD_CODE, reason: str = "code") -> None:
     """Record a wrong code (already counted) and refuse; LOCKED when it was the one that locked."""
     now = ctx.now()
-    who = {"user": str(user.id), "email": user.email}
+    who = {"user": str(user.id)}  # no email: events are never rewritten (erasure)
 
     def write(uow: UnitOfWork) -> None:
         events.append(uow, kind=ek.LOGIN_FAILED, at=now, actor_id=None,
-                      payload={**who, "reason": "code"})
+                      payload={**who, "reason": reason})
         if lockout.is_locked(counted, now):
             events.append(uow, kind=ek.LOGIN_LOCKED, at=now, actor_id=None,
                           payload={**who, "until": counted.locked_until.isoformat()})
@@ -150,8 +160,8 @@ def _failed(ctx: Context, user: User, counted: lockout.Throttle, field: str | No
     if lockout.is_locked(counted, now):
         raise UserError(LOCKED, minutes=lockout.minutes_left(counted, now))
     if field:
-        raise InvalidInput({field: UserError(BAD_CODE)})
-    raise UserError(BAD_CODE)
+        raise InvalidInput({field: UserError(message)})
+    raise UserError(message)
 
 
 def _find_recovery_code(rows: list[dict], typed: str) -> UUID | None:
@@ -173,7 +183,7 @@ def sign_in_code(ctx: Context, user: User, code: str) -> User:
     now = ctx.now()
     state = ctx.db.read(second_factor.state, user.id)
     if state is None or state["totp_secret"] is None:
-        raise Forbidden(N_("Two-step sign-in is not set up for this account."))
+        raise Forbidden(NOT_ON)
     digits = _digits(code)
     step = _matching_step(state["totp_secret"], digits, now) if digits else None
     recovery = None
@@ -276,3 +286,70 @@ def reset(ctx: Context, actor: User, user_id: UUID, reason: str) -> User:
         return user_from_row(users.by_id(uow, user_id))
 
     return ctx.db.write(write)
+
+
+def _confirmed(ctx: Context, actor: User, typed: str, change: Callable[[UnitOfWork], T]) -> T:
+    """Run `change` once `typed` proves the actor is at the keyboard: their current password, or
+    a 6-digit code of their app not used before (it then counts as used, like a sign-in's).
+    Counted on the code step's throttle before it is checked; a wrong one is a failed login
+    (reason "confirm") and, after five, locks the code step for 15 minutes."""
+    state = ctx.db.read(second_factor.state, actor.id)
+    if state is None or state["totp_secret"] is None:
+        raise UserError(NOT_ON)
+    counted = _reserve(ctx, actor)
+    now = ctx.now()
+    digits = _digits(typed)
+    step = _matching_step(state["totp_secret"], digits, now) if digits else None
+    password = digits is None and accounts.password_matches(ctx.db.read(users.by_id, actor.id),
+                                                            typed)
+
+    def write(uow: UnitOfWork) -> tuple[bool, T | None]:
+        fresh = second_factor.state(uow, actor.id)
+        if fresh["totp_secret"] is None:
+            raise UserError(NOT_ON)
+        if step is not None and (fresh["totp_last_step"] is None
+                                 or step > fresh["totp_last_step"]):
+            second_factor.use_step(uow, actor.id, step)
+        elif not password:
+            return False, None
+        lockout.clear(uow, _throttle_key(actor.id))
+        return True, change(uow)
+
+    ok, result = ctx.db.write(write)
+    if not ok:
+        _failed(ctx, actor, counted, "confirm", WRONG_CONFIRMATION, "confirm")
+    return result
+
+
+def turn_off(ctx: Context, actor: User, confirmation: str) -> User:
+    """A borrower turns their two-step sign-in off (the secret and recovery codes are deleted),
+    confirming with their password or a current code. Staff, legal and administrators may not:
+    their roles require it. An event records it."""
+    if required(actor):
+        raise Forbidden(N_("Your role requires two-step sign-in; it cannot be turned off."))
+    now = ctx.now()
+
+    def change(uow: UnitOfWork) -> User:
+        second_factor.clear(uow, actor.id)
+        events.append(uow, kind=ek.TWO_FACTOR_TURNED_OFF, at=now, actor_id=actor.id,
+                      payload={"user": str(actor.id)})
+        return user_from_row(users.by_id(uow, actor.id))
+
+    return _confirmed(ctx, actor, confirmation, change)
+
+
+def renew_recovery_codes(ctx: Context, actor: User, confirmation: str) -> list[str]:
+    """Ten new recovery codes for the signed-in user, confirmed by their password or a current
+    code; every earlier code, used or not, stops working. Returned to show once (only hashes
+    are kept); an event records it."""
+    codes = new_recovery_codes()
+    hashes = [_code_hasher.hash(_recovery_form(c)) for c in codes]
+    now = ctx.now()
+
+    def change(uow: UnitOfWork) -> list[str]:
+        second_factor.replace_codes(uow, actor.id, hashes)
+        events.append(uow, kind=ek.RECOVERY_CODES_RENEWED, at=now, actor_id=actor.id,
+                      payload={"user": str(actor.id)})
+        return codes
+
+    return _confirmed(ctx, actor, confirmation, change)

@@ -47,6 +47,13 @@ if two_factor.enrolled(user):
         when=format_datetime(user.totp_enrolled_at, session.lang(),
                              session.context().settings.timezone),
         count=two_factor.recovery_codes_left(session.context(), user)))
+    with st.expander(_("Make new recovery codes")):
+        two_step.renew_codes_form(user)
+    if not two_factor.required(user):
+        with st.expander(_("Turn off two-step sign-in")):
+            if two_step.turn_off_form(user):
+                st.session_state["account_flash"] = N_("Two-step sign-in is off.")
+                st.rerun()
     st.caption(_("Lost your phone or used up your recovery codes? An administrator can reset "
                  "it; you then set it up again."))
 else:

@@ -30,7 +30,9 @@ def show_demo_accounts(made) -> None:
 if made_at_setup := st.session_state.pop("demo_accounts", None):
     show_demo_accounts(made_at_setup)
 
-with st.expander(_("Create an account"), expanded=True):
+# Closed until wanted (on a phone it would fill the first screen); open again after a refusal.
+with st.expander(_("Create an account"),
+                 expanded=forms.has_errors("newacct")):
     errors = forms.errors("newacct")
     with st.form("newacct_form", clear_on_submit=False):
         form = account_fields("newacct", errors,
@@ -44,7 +46,7 @@ with st.expander(_("Create an account"), expanded=True):
         if made is not None:
             st.success(_("Account created: {email}").format(email=render.md_escape(made.email)))
 
-search = st.text_input(_("Find an account (part of the email, or the whole name)"),
+search = st.text_input(_("Find an account (the whole email, or the whole name)"),
                        key="acct_search")
 total = accounts.count_matching_accounts(ctx, user, search)
 page_size = 25

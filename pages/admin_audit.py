@@ -7,9 +7,9 @@ from dispute import audit
 from dispute import event_kinds as ek
 from dispute import event_words
 from dispute.errors import UserError
-from dispute.i18n import format_datetime
+from dispute.i18n import N_, format_datetime
 from dispute.spreadsheet import to_csv
-from ui import render, session, signed_in
+from ui import pager, render, session, signed_in
 
 _ = session.t()
 ngettext = session.nt()
@@ -51,14 +51,15 @@ else:
                 ", ".join(f"{k}: {v}" for k, v in (e.details or {}).items())]
 
     st.dataframe([dict(zip(columns, cells(e))) for e in page.items], hide_index=True,
-                 width="stretch", column_config={  # fits the 1280-px page beside the sidebar
-                     "#": st.column_config.NumberColumn(width=50),
-                     columns[1]: st.column_config.TextColumn(width=130),
-                     columns[2]: st.column_config.TextColumn(width=150),
-                     columns[3]: st.column_config.TextColumn(width=145),
-                     columns[4]: st.column_config.TextColumn(width=135),
-                     columns[5]: st.column_config.TextColumn(width=145),
-                     columns[6]: st.column_config.TextColumn(width="medium")})
+                 width="stretch", column_config={  # 800 px: fits 1280 beside the sidebar
+                     "#": st.column_config.NumberColumn(width=45),
+                     columns[1]: st.column_config.TextColumn(width=150),
+                     columns[2]: st.column_config.TextColumn(width=120),
+                     columns[3]: st.column_config.TextColumn(width=130),
+                     columns[4]: st.column_config.TextColumn(width=120),
+                     columns[5]: st.column_config.TextColumn(width=110),
+                     # a click on a cell shows the whole text
+                     columns[6]: st.column_config.TextColumn(width=125)})
     if total and st.button(_("Prepare a CSV of these events"), key="audit_csv_make",
                            icon=":material/table_view:",
                            help=_("At most {limit} events; narrow the filters for more.").format(
@@ -71,10 +72,4 @@ else:
                            icon=":material/download:")
     if not page.items:
         st.info(_("No events match these filters."))
-    newer, older = st.columns(2)
-    if newer.button(_("Newer"), disabled=len(cursors) == 1, key="audit_newer"):
-        cursors.pop()
-        st.rerun()
-    if older.button(_("Older"), disabled=page.older is None, key="audit_older"):
-        cursors.append(page.older)
-        st.rerun()
+    pager.by_cursor("audit", cursors, page.older, labels=(N_("Newer"), N_("Older")))

@@ -7,7 +7,7 @@ from dispute.i18n import format_date
 from dispute.queue import docket
 from dispute.vocab import label
 from dispute.pagination import page_count
-from ui import cards, render, session, signed_in
+from ui import cards, pager, render, session, signed_in
 
 _ = session.t()
 ngettext = session.nt()
@@ -44,12 +44,6 @@ for i, r in enumerate(rows):
 
 pages = page_count(total, 25)
 if pages > 1:
-    left, mid, right = st.columns([1, 2, 1])
-    if left.button(_("Previous"), disabled=page_no <= 1, key="docket_prev"):
-        st.session_state["docket_page"] = page_no - 1
-        st.rerun()
-    mid.caption(_("Page {page} of {pages}").format(page=page_no, pages=pages) + " · "
-                + ngettext("{n} dispute", "{n} disputes", total).format(n=total))
-    if right.button(_("Next"), disabled=page_no >= pages, key="docket_next"):
-        st.session_state["docket_page"] = page_no + 1
-        st.rerun()
+    pager.numbered("docket", "docket_page", page_no, pages,
+                   _("Page {page} of {pages}").format(page=page_no, pages=pages) + " · "
+                   + ngettext("{n} dispute", "{n} disputes", total).format(n=total))

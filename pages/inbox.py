@@ -6,7 +6,7 @@ import streamlit as st
 from dispute.i18n import format_datetime
 from dispute.notify import inbox
 from dispute.vocab import Role
-from ui import render, session, signed_in
+from ui import pager, render, session, signed_in
 
 _ = session.t()
 user = signed_in.require_user()
@@ -50,12 +50,6 @@ for item in page.items:
             st.rerun()
 
 if page.pages > 1:
-    left, mid, right = st.columns([1, 2, 1])
-    if left.button(_("Previous"), disabled=page.page <= 1, key="inbox_prev"):
-        st.session_state["inbox_page"] = page.page - 1
-        st.rerun()
-    mid.caption(_("Page {page} of {pages} · {total} notifications").format(
-        page=page.page, pages=page.pages, total=page.total))
-    if right.button(_("Next"), disabled=page.page >= page.pages, key="inbox_next"):
-        st.session_state["inbox_page"] = page.page + 1
-        st.rerun()
+    pager.numbered("inbox", "inbox_page", page.page, page.pages,
+                   _("Page {page} of {pages} · {total} notifications").format(
+                       page=page.page, pages=page.pages, total=page.total))

@@ -5,7 +5,7 @@ import streamlit as st
 from dispute.cases import list_my_disputes
 from dispute.i18n import format_datetime
 from dispute.vocab import label
-from ui import cards, render, session, signed_in
+from ui import cards, pager, render, session, signed_in
 
 _ = session.t()
 ngettext = session.nt()
@@ -40,12 +40,6 @@ for i, item in enumerate(page.items):
     row[4].markdown(" ".join(needs) or "—")
 
 if page.pages > 1:
-    left, mid, right = st.columns([1, 2, 1])
-    if left.button(_("Previous"), disabled=page.page <= 1, key="my_disputes_prev"):
-        st.session_state["my_disputes_page"] = page.page - 1
-        st.rerun()
-    mid.caption(_("Page {page} of {pages}").format(page=page.page, pages=page.pages) + " · "
-                + ngettext("{n} dispute", "{n} disputes", page.total).format(n=page.total))
-    if right.button(_("Next"), disabled=page.page >= page.pages, key="my_disputes_next"):
-        st.session_state["my_disputes_page"] = page.page + 1
-        st.rerun()
+    pager.numbered("my_disputes", "my_disputes_page", page.page, page.pages,
+                   _("Page {page} of {pages}").format(page=page.page, pages=page.pages) + " · "
+                   + ngettext("{n} dispute", "{n} disputes", page.total).format(n=page.total))

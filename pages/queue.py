@@ -7,7 +7,7 @@ from dispute.i18n import format_date, format_datetime
 from dispute.queue import QueueFilter, institutions, queue
 from dispute.validation import parse
 from dispute.vocab import ErrorCategory, Product, Stage, label
-from ui import cards, queue_links, render, session, signed_in
+from ui import cards, queue_links, pager, render, session, signed_in
 
 _ = session.t()
 ngettext = session.nt()
@@ -46,9 +46,7 @@ if linked:
             else ""]
     note, clear = st.columns([5, 1])
     note.info(_("From the dashboard: {filters}.").format(filters=", ".join(x for x in said if x)))
-    if clear.button(_("Show all"), key="queue_clear_linked"):
-        queue_links.clear_hidden()
-        st.rerun()
+    clear.button(_("Show all"), key="queue_clear_linked", on_click=queue_links.clear_hidden)
 
 text = st.text_input(_("Search by number, borrower name or description"), key="queue_text")
 c1, c2, c3, c4 = st.columns(4)
@@ -122,12 +120,6 @@ for i, r in enumerate(page.rows):
         badges.append(f":{colour}-badge[{text_due}]")
     row[5].markdown(" ".join(badges) or "—")
 
-left, mid, right = st.columns([1, 2, 1])
-if left.button(_("Previous"), disabled=len(cursors) == 1, key="queue_prev"):
-    cursors.pop()
-    st.rerun()
-mid.caption(_("Page {page}").format(page=len(cursors)) + " · "
-            + ngettext("{n} dispute", "{n} disputes", page.total).format(n=page.total))
-if right.button(_("Next"), disabled=page.next_cursor is None, key="queue_next"):
-    cursors.append(page.next_cursor)
-    st.rerun()
+pager.by_cursor("queue", cursors, page.next_cursor,
+                _("Page {page}").format(page=len(cursors)) + " · "
+                + ngettext("{n} dispute", "{n} disputes", page.total).format(n=page.total))

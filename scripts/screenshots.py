@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,10 +28,9 @@ from playwright.sync_api import expect  # noqa: E402
 from dispute.demo import create_demo  # noqa: E402
 from dispute.i18n import LANGUAGES, translator  # noqa: E402
 from dispute.vocab import Role  # noqa: E402
-from tests.browser_support import (VIEWPORT, Portal, chromium, press, services,  # noqa: E402
-                                   settle, shown, sign_in)
+from tests.browser_support import (VIEWPORT, Portal, chromium, has_cookie, press,  # noqa: E402
+                                   services, settle, shown, sign_in)
 from ui.navigation import LINKS, pages_for, url_path  # noqa: E402
-from ui.session_cookie import COOKIE  # noqa: E402
 
 PHONE = {"width": 390, "height": 844}
 SIZES = {VIEWPORT["width"]: VIEWPORT, PHONE["width"]: PHONE}
@@ -113,17 +111,6 @@ def choose_language(page, lang: str) -> None:
     page.set_viewport_size(size)
 
 
-def has_cookie(context, timeout_s: float = 60) -> None:
-    """Wait until the browser holds the session cookie: a page loaded by its address before
-    the sign-in's hand-over finished would show the login page. The cookie is HttpOnly, so it
-    is the browser context that is asked, not the page."""
-    deadline = time.monotonic() + timeout_s
-    while not any(c["name"] == COOKIE for c in context.cookies()):
-        if time.monotonic() > deadline:
-            raise RuntimeError("the browser never received the session cookie")
-        time.sleep(0.1)
-
-
 def role_pass(browser, url: str, role: Role, email: str, password: str, secret: str | None,
               out: Path, viewport: dict = VIEWPORT) -> None:
     first = translator("zh_CN")
@@ -143,10 +130,10 @@ def role_pass(browser, url: str, role: Role, email: str, password: str, secret: 
             open_page(page, spec, role, _, by_address)
             snap(page, out, f"{lang}-{role.value}-{stem(spec.path)}")
             if stem(spec.path) == "workspace" and role == Role.LEGAL:
-                press(page, page.get_by_role("tab", name=_("Export"), exact=True))
+                press(page, page.get_by_role("tab", name=_("Export"), exact=True), reruns=False)
                 snap(page, out, f"{lang}-{role.value}-workspace-export")
             if stem(spec.path) in ("workspace", "dispute"):
-                press(page, page.get_by_role("tab", name=_("Offers"), exact=True))
+                press(page, page.get_by_role("tab", name=_("Offers"), exact=True), reruns=False)
                 snap(page, out, f"{lang}-{role.value}-{stem(spec.path)}-offers")
     choose_language(page, "zh_CN")
     context.close()
@@ -161,7 +148,7 @@ def anonymous_pass(browser, url: str, out: Path, name: str, viewport: dict = VIE
         shown(page, page.get_by_role("heading").first)
         snap(page, out, f"{lang}-anonymous-{name}")
         if name == "login":
-            press(page, page.get_by_role("tab", name=translator(lang)("Register")))
+            press(page, page.get_by_role("tab", name=translator(lang)("Register")), reruns=False)
             snap(page, out, f"{lang}-anonymous-register")
         context.close()
 

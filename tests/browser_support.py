@@ -310,3 +310,18 @@ def log_in_here(page, email: str, password: str, _, secret: str | None = None) -
         shown(page, code)
         code.fill(code_now(secret))
         press(page, page.get_by_role("button", name=_("Continue")))
+    has_cookie(page.context)
+
+
+def has_cookie(context, timeout_s: float = STEP_TIMEOUT_MS / 1000) -> None:
+    """Wait until the browser holds the session cookie. The sign-in's page hands it over in a
+    request of its own just after the sign-in's run, so an address typed (or a reload) before
+    that finished would still find the browser signed out. The cookie is HttpOnly: the browser
+    context is asked, not the page."""
+    from ui.session_cookie import COOKIE
+
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == COOKIE for c in context.cookies()):
+        if time.monotonic() > deadline:
+            raise AssertionError("the browser never received the session cookie")
+        time.sleep(0.05)

@@ -92,8 +92,10 @@ class Cluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
-    """initdb, start, wait until it accepts connections, and build the migrated template."""
+def start_cluster(extra_options: str = "") -> Cluster:
+    """initdb, start, wait until it accepts connections, and build the migrated template.
+    `extra_options` (`-c name=value …`) come last and so win (bench/queue.py gives the server
+    more memory)."""
     bin_dir = server_bin()
     if bin_dir is None:
         raise FileNotFoundError("PostgreSQL 15+ is not installed (apt-get install postgresql)")
@@ -110,7 +112,8 @@ def start_cluster() -> Cluster:
                                     "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
                                     "--no-sync"]), check=True, capture_output=True)
     options = (f"-k {root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-               "-c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB")
+               "-c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB "
+               + extra_options)
     started = subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l",
                                               str(root / "server.log"), "-o", options, "-w",
                                               "-t", "60", "start"]), capture_output=True,

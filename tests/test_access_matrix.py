@@ -516,6 +516,15 @@ SPECS: dict[str, Spec] = {
         lambda w: two_factor.reset(w.ctx, w.actor, w.people["staff2"].id, "lost the phone"),
         lambda w, u: not two_factor.enrolled(u) or pytest.fail(u), writes=True,
         prepare=lambda w: {"codes": enrol_second_factor(w.ctx, w.people["staff2"])}),
+    "two_factor.turn_off": Spec(
+        lambda w: two_factor.turn_off(w.ctx, w.actor, "correct horse battery"),
+        lambda w, u: not two_factor.enrolled(u) or pytest.fail(u), writes=True,
+        prepare=lambda w: {"codes": enrol_second_factor(w.ctx, w.actor)}),
+    "two_factor.renew_recovery_codes": Spec(
+        lambda w: two_factor.renew_recovery_codes(w.ctx, w.actor, "correct horse battery"),
+        lambda w, codes: (len(codes) == 10 and not set(codes) & set(w.extra["codes"]))
+        or pytest.fail(codes), writes=True,
+        prepare=lambda w: {"codes": enrol_second_factor(w.ctx, w.actor)}),
     "audit.list_events": Spec(
         lambda w: audit.list_events(w.ctx, w.actor),
         lambda w, page: (page.items and all(e.details is None for e in page.items

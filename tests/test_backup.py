@@ -202,3 +202,50 @@ def test_a_bundle_from_the_restored_data_matches_one_from_before(portal: Path,
         pem.write_text(run(data_dir, "key", "export").stdout)
         assert run(restored, "verify", str(zip_path), "--trusted-key",
                    str(pem)).returncode == 0
+
+
+def test_round_trip_with_the_evidence_store_outside_the_data_directory(tmp_path: Path) -> None:
+    """DISPUTE_EVIDENCE_DIR set: the restore puts the objects in the store the settings name (not
+    in the data directory), and the restored portal opens an exhibit from there."""
+    data, store = tmp_path / "data", tmp_path / "store"
+    env = {"DISPUTE_EVIDENCE_DIR": str(store)}
+    made = run(data, "demo", "--cases", "2", "--seed", "5", env=env)
+    assert made.returncode == 0, made.stderr
+    extra = tmp_path / "statement.pdf"
+    extra.write_bytes(pdf_bytes("the statement the restored portal must open"))
+    added = run(data, "evidence", "add", "DSP-2026-000001", str(extra), "--kind", "statement",
+                env=env)
+    assert added.returncode == 0, added.stderr
+    assert not (data / "evidence" / "objects").exists() or \
+        not any((data / "evidence" / "objects").rglob("*"))
+    before = contents(data, env)
+    assert len(before["objects"]) >= 3
+    assert run(data, "backup", str(tmp_path / "backup"), "--with-keys",
+               env=env).returncode == 0
+
+    restored, restored_store = tmp_path / "restored", tmp_path / "restored-store"
+    restored_env = {"DISPUTE_EVIDENCE_DIR": str(restored_store)}
+    done = run(restored, "restore", str(tmp_path / "backup"), env=restored_env)
+    assert done.returncode == 0, done.stderr
+    for sha in before["objects"]:  # the same encrypted bytes, in the configured store only
+        relative = Path("objects") / sha[:2] / sha
+        assert (restored_store / relative).read_bytes() == (store / relative).read_bytes()
+        assert not (restored / "evidence" / relative).exists()
+    assert contents(restored, restored_env) == before
+    assert run(restored, "audit", "verify", env=restored_env).returncode == 0
+
+    from dispute import accounts
+    from dispute.exhibits import open_evidence
+
+    ctx = open_context(load_settings({"DISPUTE_DATA_DIR": str(restored), **restored_env}))
+    try:
+        row = raw(ctx.db, "SELECT e.id, e.sha256, d.number FROM evidence e JOIN disputes d "
+                          "ON d.id = e.dispute_id ORDER BY e.uploaded_at DESC LIMIT 1").dicts()[0]
+        staff_id = raw(ctx.db, "SELECT id FROM users WHERE role = 'staff' LIMIT 1").scalar()
+        staff = accounts.get_user(ctx, staff_id)
+        with open_evidence(ctx, staff, row["number"], row["id"]) as fh:
+            opened = fh.read()
+        assert opened.startswith(b"%PDF") and hashlib.sha256(opened).hexdigest() == row["sha256"]
+        assert before["objects"][row["sha256"]] == row["sha256"]  # the file added before
+    finally:
+        ctx.db.close()

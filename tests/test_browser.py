@@ -258,7 +258,9 @@ def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that
     after_run(legal, lambda: case_number.press("Enter"))
     press(legal, box.get_by_role("button", name=_("Save the litigation record")))
     shown(legal, legal.get_by_text(_("Saved."), exact=True))
-    shown(legal, legal.get_by_text("(2026)沪0115民初12345号", exact=False).first)
+    # in the record on the open tab (the header and the other tabs hold it too, hidden)
+    shown(legal, legal.get_by_role("tabpanel").get_by_text("(2026)沪0115民初12345号",
+                                                          exact=False).first)
 
     workspace_tab(legal, "Export")
     press(legal, legal.get_by_role("button", name=_("Make the bundle")), reruns=False)

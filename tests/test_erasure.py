@@ -85,6 +85,15 @@ def test_the_request_is_carried_out_when_the_retention_period_ends(ctx, people):
 
 
 WANG_EMAIL = "wang.fang@example.com"
+WANG_SECRETS = ("王芳", WANG_EMAIL, WANG["phone"], WANG["phone"].replace(" ", ""), WANG_ACCOUNT)
+
+
+def raw_bytes_hold_nothing_of_wang(everything: bytes) -> bool:
+    """Neither 王芳's name, email (in UTF-8, as typed or in upper case), phone nor account number
+    is in these bytes."""
+    found = [s for s in (*WANG_SECRETS, WANG_EMAIL.upper()) if s.encode("utf-8") in everything]
+    assert not found, found
+    return True
 
 
 def test_only_a_borrower_asks_for_erasure(ctx, people):
@@ -147,11 +156,12 @@ def test_after_erasure_nothing_of_the_person_is_readable_and_the_chain_verifies(
     ctx.db.close()
 
     everything = _secrets_everywhere(settings)
-    for secret in ("王芳", "王芳芳", WANG["phone"], WANG["phone"].replace(" ", ""),
+    for secret in ("王芳", "王芳芳", WANG_EMAIL, WANG["phone"], WANG["phone"].replace(" ", ""),
                    WANG_ACCOUNT):
-        assert secret.encode() not in everything, secret
-    # The email is not sealed (it is how people sign in): the row no longer holds it, but DuckDB
-    # may keep it in a free page of the file (SECURITY.md says so).
+        at = everything.find(secret.encode())
+        assert at < 0, (secret, everything[max(0, at - 300):at + 100])
+    # the email is sealed like the name, so no free page of the file holds it either
+    assert raw_bytes_hold_nothing_of_wang(everything)
     assert sample not in everything and wang_key not in everything
     assert not (sealing_dir(settings.data_dir) / "people" / f"{wang.id}.wrapped").exists()
     verified = run(settings.data_dir, "audit", "verify")
@@ -162,6 +172,9 @@ def test_a_backup_from_before_the_erasure_does_not_bring_the_person_back(setting
     ctx, staff, wang, li, mine, theirs = _erasable_world(settings)
     [evidence] = exhibits.list_evidence(ctx, wang, mine)
     backup.backup(ctx, tmp_path / "before", with_keys=True)
+    # the backup holds 王芳 only sealed: once her key is destroyed, not readable even from it
+    kept = b"".join(p.read_bytes() for p in (tmp_path / "before").rglob("*") if p.is_file())
+    assert raw_bytes_hold_nothing_of_wang(kept)
     ctx.clock.now = NOW + timedelta(days=5 * 366)
     erasure.request_erasure(ctx, wang)
     ctx.db.close()
@@ -176,8 +189,12 @@ def test_a_backup_from_before_the_erasure_does_not_bring_the_person_back(setting
     assert audit.verify_chain(ctx.db)[1] is None
     again = _payloads(ctx, ek.ERASURE_CARRIED_OUT)
     assert [p["again"] for p in again] == [True]
+    with pytest.raises(UserError):  # her email signs nobody in, and finds nobody
+        accounts.authenticate(ctx, WANG_EMAIL, "correct horse battery")
+    assert ctx.db.read(users.by_email, WANG_EMAIL) is None
+    assert accounts.authenticate(ctx, LI["email"], "correct horse battery").id == li.id
     ctx.db.close()
-    assert "王芳".encode() not in _secrets_everywhere(settings)
+    assert raw_bytes_hold_nothing_of_wang(_secrets_everywhere(settings))
 
 
 def test_erasure_run_carries_out_requests_whose_hold_ended(settings, tmp_path):

@@ -70,7 +70,7 @@ SAMPLES: dict[str, tuple[dict, list]] = {
     ek.FIELD_UNMASKED: ({"field": "account_ref", "reason": "x"}, []),
     ek.ACCOUNT_CREATED: ({"user": "u", "role": "staff"}, []),
     ek.LOGGED_IN: ({"user": "u"}, []),
-    ek.LOGIN_FAILED: ({"user": None, "email": None, "reason": "password"}, []),
+    ek.LOGIN_FAILED: ({"user": None, "reason": "password"}, []),
     ek.LOGIN_LOCKED: ({"user": None, "until": "2026-11-22T05:00:00"}, []),
     ek.LOGGED_OUT: ({"user": "u", "reason": "idle"}, []),
     ek.PASSWORD_CHANGED: ({"user": "u", "forced": False}, []),
@@ -90,6 +90,8 @@ SAMPLES: dict[str, tuple[dict, list]] = {
     ek.TWO_FACTOR_ENROLLED: ({"user": "u"}, []),
     ek.RECOVERY_CODE_USED: ({"user": "u", "left": 9}, []),
     ek.TWO_FACTOR_RESET: ({"user": "u", "reason": "lost the phone"}, []),
+    ek.TWO_FACTOR_TURNED_OFF: ({"user": "u"}, []),
+    ek.RECOVERY_CODES_RENEWED: ({"user": "u"}, []),
 }
 LANGS = ("en", "zh_CN")
 

@@ -293,17 +293,29 @@ def test_borrower_logs_a_contact_on_the_dispute_page(portal):
     assert [e.agent_name for e in list_contacts(portal, user, number)] == ["工号 8812"]
 
 
-def test_admin_accounts_page_creates_a_staff_account(portal):
+def new_account(portal, email: str) -> AppTest:
+    """The administrator's Accounts page, after submitting a new staff account for `email`."""
     admin = make_user(portal, Role.ADMIN, email="admin@example.com")
     at = app(admin).run()
+    assert at.expander[0].proto.expanded is False  # closed until wanted
     at.text_input(key="newacct_name").input("周敏")
-    at.text_input(key="newacct_email").input("zhou@example.com")
+    at.text_input(key="newacct_email").input(email)
     at.text_input(key="newacct_phone").input("13800138001")
     at.selectbox(key="newacct_role").select("staff")
     at.text_input(key="newacct_password").input("staff password 1")
     at.button[0].click().run()
     assert not at.exception
+    return at
+
+
+def test_admin_accounts_page_creates_a_staff_account(portal):
+    new_account(portal, "zhou@example.com")
     assert accounts.authenticate(portal, "zhou@example.com", "staff password 1").role == Role.STAFF
+
+
+def test_a_refused_new_account_opens_its_form_again(portal):
+    at = new_account(portal, "not an address")
+    assert at.expander[0].proto.expanded is True
 
 
 def test_the_language_switch_changes_the_language_and_is_remembered(portal):

@@ -201,16 +201,16 @@ def test_admin_audit_page_filters_pages_and_hides_dispute_contents(portal, clock
     assert not at.exception, at.exception
     first = at.dataframe[0].value
     assert len(first) == 50 and first["Kind"].iloc[0] == "Logged in"
-    at.button(key="audit_older").click().run()
+    at.button(key="audit_next").click().run()
     older = at.dataframe[0].value
     assert list(older["Kind"]) == ["Logged in"] * 10 + ["Dispute filed", "Account created",
                                                         "Two-step sign-in set up",
                                                         "Account created"]
-    assert at.button(key="audit_older").disabled
+    assert at.button(key="audit_next").disabled
     filed = older[older["Kind"] == "Dispute filed"].iloc[0]
     assert filed["Dispute"] == number and filed["Details"] == ""
     assert "秘密内容" not in older.to_string()
-    at.button(key="audit_newer").click().run()
+    at.button(key="audit_prev").click().run()
     assert at.dataframe[0].value["#"].iloc[0] == first["#"].iloc[0]
     at.selectbox(key="audit_kind").select(ek.DISPUTE_FILED)
     at.button(key="audit_submit").click().run()

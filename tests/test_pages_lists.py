@@ -60,7 +60,9 @@ def test_accounts_are_searched_and_the_picker_offers_only_what_is_listed(portal)
     assert not at.exception
     assert len(at.dataframe[0].value) == 25 and "31 accounts" in texts(at)
     assert len(at.selectbox(key="acct_pick").options) == 25
-    at.text_input(key="acct_search").input("staff07").run()
+    at.text_input(key="acct_search").input("staff07").run()  # emails are sealed: no parts
+    assert "No account matches this search." in texts(at)
+    at.text_input(key="acct_search").input(" Staff07@example.com").run()  # the whole email
     assert list(at.dataframe[0].value["Email"]) == ["staff07@example.com"]
     assert "1 account" in texts(at) and "1 accounts" not in texts(at)
     assert at.selectbox(key="acct_pick").options == [
@@ -95,6 +97,18 @@ def test_the_borrower_replied_badge_is_not_on_a_closed_dispute(replied):
     assert closed not in [link.label for link in at.get("page_link")]
 
 
+def test_a_dashboard_link_filters_the_queue_until_show_all(replied):
+    staff, _, closed = replied
+    at = open_page(staff, "pages/queue.py")
+    at.query_params["open"] = "1"
+    at.run()
+    assert not at.exception
+    assert closed not in [link.label for link in at.get("page_link")]  # open disputes only
+    at.button(key="queue_clear_linked").click().run()
+    assert closed in [link.label for link in at.get("page_link")]
+    assert not [b for b in at.button if b.key == "queue_clear_linked"]
+
+
 def test_one_dispute_is_one_dispute(replied):
     staff, borrower, _ = replied
     at = open_page(staff, "pages/queue.py")
@@ -110,9 +124,20 @@ def test_lists_are_drawn_as_keyed_rows_with_the_phone_stylesheet(replied):
     assert not at.exception
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "@media (max-width: 640px)" in html and "st-key-list_row_" in html
-    at = open_page(staff, "pages/queue.py")
+    at = open_page(staff, "pages/queue.py", lang="zh_CN")
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "st-key-list_head_" in html
+    # on a phone each value of a card has its column's title above it
+    assert ('[class*="st-key-list_row_queue_"] [data-testid="stColumn"]:nth-of-type(4)::before '
+            '{ content: "处理人";') in html
+
+
+def test_a_card_title_cannot_end_the_style_element():
+    from ui.cards import _card_titles
+
+    css = _card_titles("x", ['Say "hi"</style><script>alert(1)</script>\\'])
+    assert "</style><script>" not in css and css.count("</style>") == 1
+    assert 'content: "Say \\22 hi\\22 \\3c /style\\3e ' in css
 
 
 def pages_pdf(n: int) -> bytes:

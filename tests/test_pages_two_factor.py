@@ -96,3 +96,44 @@ def test_an_administrator_resets_a_second_factor_after_confirming_with_a_reason(
     assert not at.exception
     assert "Two-step sign-in was reset for staff@example.com." in texts(at).replace("\u2060", "")
     assert not two_factor.enrolled(accounts.get_user(portal, staff.id))
+
+
+def test_my_account_makes_new_recovery_codes_once_confirmed_and_shows_them_once(portal):
+    staff = make_user(portal, Role.STAFF, email="staff@example.com")
+    old = enrol(portal, staff)
+    at = app(staff).run()
+    at.switch_page("pages/account.py").run()
+    assert "Turn off two-step sign-in" not in texts(at)  # required for staff
+    at.text_input(key="renew2fa_confirm").input("not the password")
+    button(at, "Make new recovery codes").click().run()
+    assert "neither your current password nor the code" in texts(at) and not at.code
+    at.text_input(key="renew2fa_confirm").input(PASSWORD)
+    button(at, "Make new recovery codes").click().run()
+    assert not at.exception
+    new = at.code[0].value.split("\n")
+    assert len(new) == 10 and not set(new) & set(old)
+    assert "the earlier ones no longer work" in texts(at)
+    button(at, "I have saved my recovery codes").click().run()
+    assert not at.code and at.title[0].value == "My account"
+    assert two_factor.recovery_codes_left(portal, staff) == 10
+    with_old = log_in(app().run(), staff.email, PASSWORD)
+    with_old.text_input(key="login_code").input(old[0])
+    button(with_old, "Continue").click().run()
+    assert with_old.session_state["user_id"] is None
+
+
+def test_a_borrower_turns_it_off_after_ticking_the_box_and_confirming(portal):
+    borrower = make_user(portal)
+    enrol(portal, borrower)
+    at = app(borrower).run()
+    at.switch_page("pages/account.py").run()
+    off = next(b for b in at.button if b.label == "Turn off two-step sign-in")
+    assert off.disabled  # not before ticking the box
+    at.checkbox(key="off2fa_sure").check().run()
+    at.text_input(key="off2fa_confirm").input(code_now())
+    button(at, "Turn off two-step sign-in").click().run()
+    assert not at.exception
+    assert "Two-step sign-in is off." in texts(at) and "Off." in texts(at)
+    assert not two_factor.enrolled(accounts.get_user(portal, borrower.id))
+    signed = log_in(app().run(), borrower.email, PASSWORD)  # the password alone again
+    assert signed.session_state["user_id"] == borrower.id

@@ -7,11 +7,12 @@ import base64
 
 import pytest
 
-from dispute import cases, demo
+from dispute import accounts, cases, demo
 from dispute.context import open_context
-from dispute.errors import Forbidden, InvalidInput
+from dispute.errors import Forbidden, InvalidInput, UserError
 from dispute.storage import users
-from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, USER_PHONE, NotSealed, open_text
+from dispute.storage.sealing import (ACCOUNT_REF, EMAIL_UPGRADE, USER_NAME, USER_PHONE, NotSealed,
+                                     open_email, open_text)
 from dispute.timeline import timeline
 from dispute.unmasking import unmask
 from dispute.vocab import Role
@@ -38,7 +39,10 @@ def test_the_raw_database_and_store_hold_no_names_numbers_or_file_contents(setti
               for r in raw(ctx.db, "SELECT id, name, phone FROM users")]
     refs = [open_text(ctx.sealing, r["account_ref"], ACCOUNT_REF, r["id"], r["borrower_id"])
             for r in raw(ctx.db, "SELECT id, borrower_id, account_ref FROM disputes")]
-    secrets = [p["name"] for p in people] + [p["phone"] for p in people] + refs
+    emails = [open_email(ctx.sealing, r["email"], r["id"])
+              for r in raw(ctx.db, "SELECT id, email FROM users")]
+    assert all("@" in e for e in emails)
+    secrets = [p["name"] for p in people] + [p["phone"] for p in people] + refs + emails
     assert len(secrets) > 20 and all(secrets)
     samples = []
     for sha in {r["sha256"] for r in raw(ctx.db, "SELECT sha256 FROM evidence")}:
@@ -103,6 +107,41 @@ def test_values_written_in_clear_before_sealing_are_sealed_by_the_upgrade(settin
     ctx.db.close()
 
 
+def test_emails_in_clear_before_0017_are_sealed_and_indexed_once_by_the_upgrade(settings):
+    """A database from before migration 0017: every email is sealed under its account's key at
+    the next start and found again through its blind index; sign-in, "already registered" and
+    the accounts search work as before; an erased account's placeholder stays as it is."""
+    ctx = open_context(settings)
+    borrower = make_user(ctx)
+    admin = make_user(ctx, Role.ADMIN, email="admin@example.com", name="管理员")
+    gone = make_user(ctx, email="gone@example.com", name="赵六")
+    ctx.db.write(lambda uow: uow.execute(  # as migration 0016 left them: in clear, no index
+        "UPDATE users SET email = CASE WHEN id = ? THEN ? WHEN id = ? THEN ? ELSE ? END, "
+        "email_idx = NULL", (borrower.id, borrower.email, admin.id, admin.email,
+                             f"erased-{gone.id}@erased.invalid")))
+    ctx.db.write(lambda uow: uow.execute("DELETE FROM sealing_upgrades WHERE name = ?",
+                                         (EMAIL_UPGRADE,)))
+    ctx.db.close()
+
+    ctx = open_context(settings)
+    rows = {r["id"]: r for r in raw(ctx.db, "SELECT id, email, email_idx FROM users")}
+    assert rows[borrower.id]["email"].startswith("s2:") and rows[admin.id]["email_idx"]
+    assert rows[gone.id] == {"id": gone.id, "email": f"erased-{gone.id}@erased.invalid",
+                             "email_idx": None}
+    assert accounts.authenticate(ctx, "Wang.Fang@Example.com ", "correct horse battery"
+                                 ).id == borrower.id
+    with pytest.raises(UserError, match="already exists"):
+        make_user(ctx, email="WANG.FANG@example.com", name="冒名")
+    admin_user = accounts.get_user(ctx, admin.id)
+    assert [u.id for u in accounts.list_accounts(ctx, admin_user, search=" WANG.fang@example.com")
+            ] == [borrower.id]
+    assert accounts.list_accounts(ctx, admin_user, search="wang.fang") == []  # whole values only
+    ctx.db.close()
+    ctx = open_context(settings)  # once: the second start changes nothing
+    assert {r["id"]: r for r in raw(ctx.db, "SELECT id, email, email_idx FROM users")} == rows
+    ctx.db.close()
+
+
 def test_clear_text_written_into_a_sealed_column_after_the_upgrade_is_refused(ctx):
     borrower = make_user(ctx)
     number = cases.file_dispute(ctx, borrower, filing_form())
@@ -111,6 +150,9 @@ def test_clear_text_written_into_a_sealed_column_after_the_upgrade_is_refused(ct
         cases.get_dispute(ctx, borrower, number)
     with pytest.raises(NotSealed):
         ctx.db.read(users.names, [borrower.id])
+    ctx.db.write(lambda uow: uow.execute("UPDATE users SET email = 'x@example.com'"))
+    with pytest.raises(NotSealed, match="users.email"):
+        ctx.db.read(users.by_id, borrower.id)
 
 
 def _seal_v1(keys, value: str, table: str, column: str) -> bytes:

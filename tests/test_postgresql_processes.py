@@ -193,8 +193,11 @@ def test_a_process_killed_inside_a_write_leaves_database_and_store_consistent(ca
     doomed = _start(settings, UPLOADER, str(staff[0].id), shared, "die")
     survivor = _start(settings, UPLOADER, str(staff[1].id), shared, "live")
     try:
+        # Both started (each start sweeps orphans) before either uploads: a start after the
+        # death would already remove the dead write's file that this test looks for.
         for proc in (doomed, survivor):
             assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+        for proc in (doomed, survivor):
             proc.stdin.write("go\n")
             proc.stdin.flush()
         out, err = doomed.communicate(timeout=300)

@@ -171,3 +171,79 @@ def test_the_audit_log_shows_the_two_step_events_without_secrets(ctx, staff):
     assert shown[ek.TWO_FACTOR_RESET].details == {"reason": "lost phone on the train"}
     text = json.dumps([e.details for e in page.items], default=str)
     assert KNOWN_SECRET not in text and codes[0] not in text
+
+
+# --- turning it off, and new recovery codes (a confirmation, an event each) -------------------
+
+def test_a_borrower_turns_it_off_with_the_password_or_a_fresh_code_and_nothing_else(ctx):
+    borrower = make_user(ctx)
+    with pytest.raises(UserError, match="not set up"):
+        two_factor.turn_off(ctx, borrower, PASSWORD)
+    codes = enrol(ctx, borrower)  # the enrolment used the code of step NOW
+    for wrong in ("not my password", code_at(NOW), codes[0], ""):
+        with pytest.raises(InvalidInput) as exc:
+            two_factor.turn_off(ctx, borrower, wrong)
+        assert exc.value.fields["confirm"].msgid == two_factor.WRONG_CONFIRMATION
+    assert two_factor.enrolled(accounts.get_user(ctx, borrower.id))
+    assert ek.TWO_FACTOR_TURNED_OFF not in kinds(ctx)
+    assert [p["reason"] for p in payloads(ctx, ek.LOGIN_FAILED)] == ["confirm"] * 4
+
+    ctx.clock.now = NOW + timedelta(seconds=30)
+    after = two_factor.turn_off(ctx, borrower, code_at(ctx.clock.now))
+    assert not two_factor.enrolled(after)
+    assert raw(ctx.db, "SELECT count(*) AS n FROM recovery_codes").scalar() == 0
+    assert payloads(ctx, ek.TWO_FACTOR_TURNED_OFF) == [{"user": str(borrower.id)}]
+    # the password alone signs them in again
+    assert accounts.authenticate(ctx, borrower.email, PASSWORD).totp_enrolled_at is None
+    # on again, then off with the password
+    secret = pyotp.random_base32(32)
+    ctx.clock.now = NOW + timedelta(minutes=5)
+    two_factor.enrol(ctx, borrower, secret, code_at(ctx.clock.now, secret))
+    assert not two_factor.enrolled(two_factor.turn_off(ctx, borrower, PASSWORD))
+
+
+def test_staff_legal_and_admins_may_not_turn_it_off(ctx, staff):
+    for user in (staff, make_user(ctx, Role.LEGAL, email="l@example.com"),
+                 make_user(ctx, Role.ADMIN, email="a@example.com")):
+        enrol(ctx, user)
+        with pytest.raises(Forbidden, match="requires two-step"):
+            two_factor.turn_off(ctx, user, PASSWORD)
+        assert two_factor.enrolled(accounts.get_user(ctx, user.id))
+    assert ek.TWO_FACTOR_TURNED_OFF not in kinds(ctx)
+
+
+def test_new_recovery_codes_replace_every_old_one(ctx, staff):
+    old = enrol(ctx, staff)
+    two_factor.sign_in_code(ctx, staff, old[0])
+    with pytest.raises(InvalidInput):
+        two_factor.renew_recovery_codes(ctx, staff, "wrong password")
+    assert two_factor.recovery_codes_left(ctx, staff) == 9
+    new = two_factor.renew_recovery_codes(ctx, staff, PASSWORD)
+    assert len(new) == 10 and len(set(new)) == 10 and not set(new) & set(old)
+    assert two_factor.recovery_codes_left(ctx, staff) == 10
+    assert payloads(ctx, ek.RECOVERY_CODES_RENEWED) == [{"user": str(staff.id)}]
+    stored = raw(ctx.db, "SELECT code_hash FROM recovery_codes").column()
+    assert all(h.startswith("$argon2id$") for h in stored) and not set(new) & set(stored)
+    with pytest.raises(UserError, match="not correct"):  # an old, unused code no longer works
+        two_factor.sign_in_code(ctx, staff, old[1])
+    assert two_factor.sign_in_code(ctx, staff, new[0]).id == staff.id
+    # a code confirms too, once: the same code cannot confirm a second renewal
+    ctx.clock.now = NOW + timedelta(seconds=30)
+    code = code_at(ctx.clock.now)
+    assert len(two_factor.renew_recovery_codes(ctx, staff, code)) == 10
+    with pytest.raises(InvalidInput):
+        two_factor.renew_recovery_codes(ctx, staff, code)
+
+
+def test_wrong_confirmations_lock_like_wrong_codes(ctx):
+    borrower = make_user(ctx)
+    enrol(ctx, borrower)
+    for _ in range(4):
+        with pytest.raises(InvalidInput):
+            two_factor.renew_recovery_codes(ctx, borrower, "guess guess guess")
+    with pytest.raises(UserError, match="Too many wrong codes"):
+        two_factor.turn_off(ctx, borrower, "guess guess guess")
+    with pytest.raises(UserError, match="Too many wrong codes"):  # even the right password now
+        two_factor.turn_off(ctx, borrower, PASSWORD)
+    assert two_factor.enrolled(accounts.get_user(ctx, borrower.id))
+    assert ek.LOGIN_LOCKED in kinds(ctx)

@@ -13,6 +13,11 @@ from ui.render import show_error
 T = TypeVar("T")
 
 
+def has_errors(form_key: str) -> bool:
+    """Whether the last submit of this form was refused (to open a collapsed form again)."""
+    return bool(st.session_state.get(f"{form_key}__errors"))
+
+
 def errors(form_key: str) -> dict[str, UserError]:
     """The field errors of the last failed submit of this form (and a banner saying so)."""
     found = st.session_state.get(f"{form_key}__errors", {})

@@ -56,6 +56,7 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
         render.field_error(errors, "body")
         if st.button(_("Save the mediation record"), key="med_submit"):
             _save("med", lambda: update_mediation(ctx, user, number, form, version))
+        forms.confirmation("med")
     _sitting_form("session", _("Record a mediation session"), add_session, ctx, user, number,
                   version)
 
@@ -87,6 +88,7 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
             render.field_error(errors, field)
         if st.button(_("Save the litigation record"), key="lit_submit"):
             _save("lit", lambda: update_litigation(ctx, user, number, form, version))
+        forms.confirmation("lit")
     _hearing_form(ctx, user, number, version)
     with st.expander(_("Record the judgment")):
         errors = forms.errors("judg")
@@ -101,6 +103,7 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
             render.field_error(errors, field)
         if st.button(_("Save the judgment"), key="judg_submit"):
             _save("judg", lambda: record_judgment(ctx, user, number, form, version))
+        forms.confirmation("judg")
 
 
 def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:

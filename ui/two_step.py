@@ -22,6 +22,7 @@ from ui import forms, render, session
 PENDING_KEY = "two_step_pending"     # (user id, when the password was accepted)
 SECRET_KEY = "two_step_secret"       # the secret being set up, until confirmed
 CODES_KEY = "two_step_codes"         # recovery codes to show once after set-up
+RENEWED_KEY = "two_step_renewed"     # those codes replace earlier ones (a renewal)
 PENDING_FOR = timedelta(minutes=5)   # the code must follow the password within this time
 
 
@@ -105,17 +106,22 @@ def setup_form(user: User) -> bool:
 
 
 def show_new_codes() -> bool:
-    """The recovery codes of a set-up just done, once; True while they are on the page."""
+    """The recovery codes of a set-up (or a renewal) just done, once; True while they are on
+    the page."""
     codes = st.session_state.get(CODES_KEY)
     if not codes:
         return False
     _ = session.t()
-    st.success(_("Two-step sign-in is on."))
+    if st.session_state.get(RENEWED_KEY):
+        st.success(_("New recovery codes are ready; the earlier ones no longer work."))
+    else:
+        st.success(_("Two-step sign-in is on."))
     st.warning(_("Your recovery codes. Each signs you in once without your phone. Save them "
                  "somewhere safe now: they are shown only this once."))
     st.code("\n".join(codes), language=None)
     if st.button(_("I have saved my recovery codes"), key="codes_saved", type="primary"):
         st.session_state.pop(CODES_KEY, None)
+        st.session_state.pop(RENEWED_KEY, None)
         st.rerun()
     return True
 
@@ -128,3 +134,51 @@ def required_setup(user: User) -> None:
               "phone as well as your password. Set it up before you continue."))
     if setup_form(user):
         st.rerun()
+
+
+def _confirmation_field(form: str, errors) -> str:
+    _ = session.t()
+    typed = st.text_input(_("Current password, or the code your app shows now"),
+                          key=f"{form}_confirm", type="password", max_chars=200,
+                          autocomplete="current-password")
+    render.field_error(errors, "confirm")
+    return typed
+
+
+def renew_codes_form(user: User) -> None:
+    """Ten new recovery codes, confirmed by the password or a code; shown once after."""
+    _ = session.t()
+    st.caption(_("Makes ten new recovery codes. Every earlier code, used or not, stops "
+                 "working."))
+    errors = forms.errors("renew2fa")
+    with st.form("renew2fa_form", clear_on_submit=True):
+        typed = _confirmation_field("renew2fa", errors)
+        go = st.form_submit_button(_("Make new recovery codes"))
+    if not go:
+        return
+    codes = forms.attempt("renew2fa", lambda: two_factor.renew_recovery_codes(
+        session.context(), user, typed))
+    if codes is not None:
+        st.session_state[CODES_KEY] = codes
+        st.session_state[RENEWED_KEY] = True
+        st.rerun()
+
+
+def turn_off_form(user: User) -> bool:
+    """A borrower turns two-step sign-in off: a confirmation box, then the password or a code.
+    True once it is off."""
+    _ = session.t()
+    st.caption(_("Signing in then needs only your password again, and your recovery codes are "
+                 "deleted."))
+    errors = forms.errors("off2fa")
+    sure = st.checkbox(_("Yes, turn two-step sign-in off"), key="off2fa_sure")
+    with st.form("off2fa_form", clear_on_submit=True):
+        typed = _confirmation_field("off2fa", errors)
+        go = st.form_submit_button(_("Turn off two-step sign-in"), disabled=not sure)
+    if not go or not sure:
+        return False
+    done = forms.attempt("off2fa", lambda: two_factor.turn_off(session.context(), user, typed))
+    if done is None:
+        return False
+    st.session_state.pop("off2fa_sure", None)
+    return True

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from dispute.storage.sealing import open_email
+
 
 @dataclass(frozen=True)
 class Where:
@@ -69,15 +71,22 @@ def page(tx, w: Where, before: int | None, limit: int) -> list[dict[str, Any]]:
         conds.append("seq < ?")
         params.append(before)
     where = f"WHERE {' AND '.join(conds)}" if conds else ""
-    return tx.execute(
+    rows = tx.execute(
         f"WITH page AS (SELECT * FROM events {where} ORDER BY seq DESC LIMIT ?) "
         "SELECT page.seq, page.occurred_at, page.kind, page.payload, a.email AS actor_email, "
-        "d.number AS dispute_number, s.email AS subject_email FROM page "
+        "a.id AS actor_uid, d.number AS dispute_number, s.email AS subject_email, "
+        "s.id AS subject_uid FROM page "
         "LEFT JOIN users a ON a.id = page.actor_id "
         "LEFT JOIN disputes d ON d.id = page.dispute_id "
         "LEFT JOIN users s ON page.dispute_id IS NULL "
         f"AND s.id = {user} "
         "ORDER BY page.seq DESC", (*params, limit + 1)).dicts()
+    for r in rows:  # the emails are sealed (dispute/storage/sealing.py)
+        for who in ("actor", "subject"):
+            uid = r.pop(f"{who}_uid")
+            if uid is not None:
+                r[f"{who}_email"] = open_email(tx.keys, r[f"{who}_email"], uid)
+    return rows
 
 
 def count(tx, w: Where) -> int:

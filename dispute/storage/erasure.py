@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from dispute.storage.sealing import erased_email
+
 _CLOSING = ("DisputeClosed", "DisputeWithdrawn")
 
 
@@ -43,14 +45,15 @@ def files_of(tx, user_id: UUID) -> set[str]:
 
 
 def erase_rows(tx, user_id: UUID, at: datetime) -> None:
-    """Remove the rows pointing at the borrower's files and blank what the account row holds in
-    clear (the email, which is how they signed in); the sealed fields stay, unreadable once the
-    person's key is destroyed. Event rows are not touched. Safe to run again."""
+    """Remove the rows pointing at the borrower's files, put a placeholder in place of the
+    (sealed) email and drop the blind indexes, which would still match a typed address or name;
+    the sealed fields stay, unreadable once the person's key is destroyed. Event rows are not
+    touched. Safe to run again."""
     mine = "(SELECT id FROM disputes WHERE borrower_id = ?)"
     tx.execute(f"DELETE FROM evidence WHERE dispute_id IN {mine}", (user_id,))
     tx.execute(f"DELETE FROM documents WHERE dispute_id IN {mine}", (user_id,))
-    tx.execute("UPDATE users SET email = ?, phone = NULL, name_idx = NULL, password_hash = '!', "
-               "disabled = true WHERE id = ?", (f"erased-{user_id}@erased.invalid", user_id))
+    tx.execute("UPDATE users SET email = ?, email_idx = NULL, phone = NULL, name_idx = NULL, "
+               "password_hash = '!', disabled = true WHERE id = ?", (erased_email(user_id), user_id))
     tx.execute("INSERT INTO erasure_requests (user_id, requested_at, erased_at) VALUES (?, ?, ?) "
                "ON CONFLICT (user_id) DO UPDATE SET erased_at = coalesce("
                "erasure_requests.erased_at, excluded.erased_at)", (user_id, at, at))

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any, Iterable
 from uuid import UUID
 
+from dispute.storage.sealing import open_email
+
 
 def insert(tx, *, item_id: UUID, user_id: UUID, kind: str, dispute_id: UUID | None,
            number: str | None, params: str, actor_id: UUID | None, delivery: str,
@@ -98,7 +100,7 @@ def recipients(tx, user_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
     marks = ", ".join("?" for _ in ids)
     rows = tx.execute("SELECT id, email, role, language, disabled FROM users "
                       f"WHERE id IN ({marks})", ids)
-    return {r["id"]: r for r in rows}
+    return {r["id"]: {**r, "email": open_email(tx.keys, r["email"], r["id"])} for r in rows}
 
 
 def team(tx, roles: Iterable[str]) -> list[UUID]:

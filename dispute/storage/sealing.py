@@ -10,6 +10,9 @@ person's key erases all of their values at once (PIPL erasure).
 Sealed values live in the same text columns as clear text, `s2:` + base64url, so a raw look at
 the database shows no name or number. Names also get a blind index (`users.name_idx`) for
 exact-match search, under the index's own key, which a rotation of the portal key leaves alone.
+The email people sign in with is sealed the same way (`users.email`), with a blind index of its
+own (`users.email_idx`, unique) for sign-in, the "already registered" check and the accounts
+search; an erased account's email is replaced by a placeholder and its index removed.
 Anything else found in a sealed column after the upgrade (clear text, a value of the version
 before row binding) is refused on read, not shown.
 """
@@ -32,6 +35,7 @@ LEGACY_PREFIX = "s1:"
 # Shown instead of a value whose person was erased (both languages: it is data, not a message).
 ERASED = "已删除 · erased"
 UPGRADE = "row-bound-v2"  # the name of the one-time re-seal in `sealing_upgrades`
+EMAIL_UPGRADE = "sealed-email-v3"  # the one-time sealing of the emails (migration 0017)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Field:
 
 USER_NAME = Field("users", "name", "id")
 USER_PHONE = Field("users", "phone", "id")
+USER_EMAIL = Field("users", "email", "id")
 ACCOUNT_REF = Field("disputes", "account_ref", "borrower_id")
 FIELDS = (USER_NAME, USER_PHONE, ACCOUNT_REF)
 
@@ -104,6 +109,30 @@ def name_index(keys: SealingKeys, name: str) -> str:
     return blind_index(keys.index(), " ".join(name.split()), scope="person_name")
 
 
+def email_index(keys: SealingKeys, email: str) -> str:
+    """The token that finds an account by its email (trimmed, lower case: as accounts keep it)."""
+    return blind_index(keys.index(), email.strip().lower(), scope="email",
+                       normalised=lambda v: v)
+
+
+def erased_email(user_id: UUID) -> str:
+    """What an erased account holds in place of its email: nobody's address, unique."""
+    return f"erased-{user_id}@erased.invalid"
+
+
+def open_email(keys: SealingKeys, value: str | None, user_id: UUID) -> str | None:
+    """An account's email, opened (an erased account's placeholder as it is)."""
+    if value == erased_email(user_id):
+        return value
+    opened_value = open_text(keys, value, USER_EMAIL, user_id, user_id)
+    return erased_email(user_id) if opened_value == ERASED else opened_value
+
+
+def seal_email(keys: SealingKeys, email: str, user_id: UUID) -> tuple[str, str]:
+    """The sealed email of account `user_id` and its blind index token."""
+    return seal_text(keys, email, USER_EMAIL, user_id, user_id), email_index(keys, email)
+
+
 def upgrade_done(tx) -> bool:
     return tx.execute("SELECT 1 FROM sealing_upgrades WHERE name = ?", (UPGRADE,)).first() \
         is not None
@@ -140,16 +169,47 @@ def reseal_all(db, keys: SealingKeys, now: datetime) -> int:
     return done
 
 
+def seal_emails(db, keys: SealingKeys, now: datetime) -> int:
+    """The one-time upgrade of migration 0017: every email still in clear is sealed under its
+    account's own key and given its blind index, in one write. Done once (recorded in
+    `sealing_upgrades`); erased accounts' placeholders stay as they are. Returns how many."""
+    if db.read(lambda tx: tx.execute("SELECT 1 FROM sealing_upgrades WHERE name = ?",
+                                     (EMAIL_UPGRADE,)).first() is not None):
+        return 0
+
+    def write(uow) -> int:
+        # read inside the write: another portal process starting at the same moment on the
+        # same PostgreSQL database may have sealed some (its commit makes this one retry)
+        rows = [r for r in uow.execute("SELECT id, email FROM users WHERE email NOT LIKE ?",
+                                       (PREFIX + "%",)).dicts()
+                if r["email"] != erased_email(r["id"])]
+        for r in rows:
+            sealed, token = seal_email(keys, r["email"], r["id"])
+            uow.execute("UPDATE users SET email = ?, email_idx = ? WHERE id = ?",
+                        (sealed, token, r["id"]))
+        uow.execute("INSERT INTO sealing_upgrades VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                    (EMAIL_UPGRADE, now))
+        return len(rows)
+
+    return db.write(write)
+
+
 def reindex_names(db, keys: SealingKeys) -> int:
-    """Recompute every name's blind index under the index key (after the upgrade, or when the
-    index key file had to be made again); erased people keep no token."""
-    rows = db.read(lambda tx: tx.execute("SELECT id, name FROM users").dicts())
+    """Recompute every name's and email's blind index under the index key (after the upgrade, or
+    when the index key file had to be made again); erased people keep no token."""
+    rows = db.read(lambda tx: tx.execute("SELECT id, name, email FROM users").dicts())
 
     def write(uow) -> None:
         for r in rows:
             name = open_text(keys, r["name"], USER_NAME, r["id"], r["id"])
             token = None if name == ERASED else name_index(keys, name)
-            uow.execute("UPDATE users SET name_idx = ? WHERE id = ?", (token, r["id"]))
+            if not r["email"].startswith(PREFIX):  # in clear until migration 0017's upgrade,
+                uow.execute("UPDATE users SET name_idx = ? WHERE id = ?", (token, r["id"]))
+                continue                            # which indexes it; or erased: no token
+            email = open_email(keys, r["email"], r["id"])
+            mail_token = None if email == erased_email(r["id"]) else email_index(keys, email)
+            uow.execute("UPDATE users SET name_idx = ?, email_idx = ? WHERE id = ?",
+                        (token, mail_token, r["id"]))
 
     if rows:
         db.write(write)

@@ -29,6 +29,11 @@ def enrol(tx, user_id: UUID, secret: str, step: int, now: datetime,
     replace the recovery codes."""
     tx.execute("UPDATE users SET totp_secret = ?, totp_last_step = ?, totp_enrolled_at = ? "
                "WHERE id = ?", (seal_text(tx.keys, secret, TOTP_SECRET, user_id, user_id), step, now, user_id))
+    replace_codes(tx, user_id, code_hashes)
+
+
+def replace_codes(tx, user_id: UUID, code_hashes: list[str]) -> None:
+    """The user's recovery codes become these (hashes); every earlier one is gone."""
     tx.execute("DELETE FROM recovery_codes WHERE user_id = ?", (user_id,))
     tx.executemany("INSERT INTO recovery_codes (id, user_id, code_hash, used_at) "
                    "VALUES (?, ?, ?, NULL)",

@@ -1,23 +1,27 @@
-"""The `users` table: accounts, with names and phone numbers sealed at rest."""
+"""The `users` table: accounts, with names, phone numbers and emails sealed at rest. An account
+is found by its email through the email's blind index (`email_idx`), never by the column."""
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 from uuid import UUID
 
-from dispute.storage.sealing import (USER_NAME, USER_PHONE, Field, name_index, open_text,
-                                     opened, seal_text)
+from dispute.storage.sealing import (USER_NAME, USER_PHONE, Field, email_index, name_index,
+                                     open_email, open_text, opened, seal_email, seal_text)
 
 _OPENED = {"name": (USER_NAME, "id"), "phone": (USER_PHONE, "id")}
 
 
 def _user(tx, row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is not None and "email" in row:
+        row["email"] = open_email(tx.keys, row["email"], row["id"])
     return opened(tx.keys, row, _OPENED)
 
 
 def by_email(tx, email: str) -> dict[str, Any] | None:
-    """Every column of the account with this email, name and phone opened."""
-    return _user(tx, tx.execute("SELECT * FROM users WHERE email = ?", (email,)).first())
+    """Every column of the account with this email, name, phone and email opened."""
+    return _user(tx, tx.execute("SELECT * FROM users WHERE email_idx = ?",
+                                (email_index(tx.keys, email),)).first())
 
 
 def by_id(tx, user_id: UUID) -> dict[str, Any] | None:
@@ -25,11 +29,13 @@ def by_id(tx, user_id: UUID) -> dict[str, Any] | None:
 
 
 def email_taken(tx, email: str) -> bool:
-    return tx.execute("SELECT 1 FROM users WHERE email = ?", (email,)).first() is not None
+    return tx.execute("SELECT 1 FROM users WHERE email_idx = ?",
+                      (email_index(tx.keys, email),)).first() is not None
 
 
 def id_by_email(tx, email: str) -> UUID | None:
-    return tx.execute("SELECT id FROM users WHERE email = ?", (email,)).scalar()
+    return tx.execute("SELECT id FROM users WHERE email_idx = ?",
+                      (email_index(tx.keys, email),)).scalar()
 
 
 def count(tx) -> int:
@@ -37,19 +43,18 @@ def count(tx) -> int:
 
 
 def _search(tx, search: str | None) -> tuple[str, tuple]:
-    """Accounts whose email contains `search`, or whose whole name it is (names are sealed:
-    only an exact name can be found, through its blind index)."""
+    """Accounts whose whole email or whole name `search` is (both are sealed: only an exact
+    value can be found, through its blind index)."""
     text = " ".join((search or "").split()).lower()
     if not text:
         return "", ()
-    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return ("WHERE email LIKE ? ESCAPE '\\' OR name_idx = ?",
-            (like, name_index(tx.keys, search)))
+    return ("WHERE email_idx = ? OR name_idx = ?",
+            (email_index(tx.keys, text), name_index(tx.keys, search)))
 
 
 def page(tx, limit: int, offset: int, search: str | None = None) -> list[dict[str, Any]]:
     where, params = _search(tx, search)
-    rows = tx.execute(f"SELECT * FROM users {where} ORDER BY created_at, email LIMIT ? OFFSET ?",
+    rows = tx.execute(f"SELECT * FROM users {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
                       (*params, limit, offset)).dicts()
     return [_user(tx, r) for r in rows]
 
@@ -61,11 +66,13 @@ def count_matching(tx, search: str | None = None) -> int:
 
 def insert(tx, *, user_id: UUID, email: str, name: str, phone: str | None, role: str,
            password_hash: str, language: str | None, created_at) -> None:
+    sealed_email, email_idx = seal_email(tx.keys, email, user_id)
     tx.execute("INSERT INTO users (id, email, name, phone, role, password_hash, language, "
-               "disabled, created_at, name_idx) VALUES (?, ?, ?, ?, ?, ?, ?, false, ?, ?)",
-               (user_id, email, seal_text(tx.keys, name, USER_NAME, user_id, user_id),
+               "disabled, created_at, name_idx, email_idx) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?)",
+               (user_id, sealed_email, seal_text(tx.keys, name, USER_NAME, user_id, user_id),
                 seal_text(tx.keys, phone, USER_PHONE, user_id, user_id), role, password_hash,
-                language, created_at, name_index(tx.keys, name)))
+                language, created_at, name_index(tx.keys, name), email_idx))
 
 
 def set_name_and_phone(tx, user_id: UUID, name: str, phone: str | None) -> None:
@@ -108,7 +115,8 @@ def by_role(tx, roles: Iterable[str], *, active_only: bool = True) -> list[dict[
     active = " AND NOT disabled" if active_only else ""
     rows = tx.execute(f"SELECT id, name, role, email FROM users WHERE role IN ({marks}){active} "
                       "ORDER BY created_at, id", roles).dicts()
-    found = [opened(tx.keys, r, {"name": (USER_NAME, "id")}) for r in rows]
+    found = [opened(tx.keys, {**r, "email": open_email(tx.keys, r["email"], r["id"])},
+                    {"name": (USER_NAME, "id")}) for r in rows]
     return sorted(found, key=lambda r: (r["name"].casefold(), str(r["id"])))
 
 

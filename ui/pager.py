@@ -1,0 +1,49 @@
+"""Previous / next under a long list, in one script run per click.
+
+The buttons move the page in their `on_click` callbacks, which Streamlit runs before the script
+runs again; the page then draws the new page at once. (A button read after the click plus
+`st.rerun()` costs two whole script runs for each page-turn.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dispute.i18n import N_
+from ui import session
+
+PREVIOUS, NEXT = N_("Previous"), N_("Next")
+
+
+def _set(state_key: str, value: int) -> None:
+    st.session_state[state_key] = value
+
+
+def numbered(key: str, state_key: str, page: int, pages: int, caption: str) -> None:
+    """For a list paged by number, kept in `st.session_state[state_key]`."""
+    _ = session.t()
+    left, mid, right = st.columns([1, 2, 1])
+    left.button(_(PREVIOUS), disabled=page <= 1, key=f"{key}_prev", on_click=_set,
+                args=(state_key, page - 1))
+    mid.caption(caption)
+    right.button(_(NEXT), disabled=page >= pages, key=f"{key}_next", on_click=_set,
+                 args=(state_key, page + 1))
+
+
+def by_cursor(key: str, cursors: list, next_cursor: Any, caption: str | None = None,
+              labels: tuple[str, str] = (PREVIOUS, NEXT)) -> None:
+    """For a list paged by keyset: `cursors` (a list kept in the session state) holds where
+    each page seen so far starts; `next_cursor` is None on the last page. `labels` are the
+    untranslated names of the two buttons (the audit log says newer and older)."""
+    _ = session.t()
+    back, forward = labels
+    if caption is None:
+        left, right = st.columns(2)
+    else:
+        left, mid, right = st.columns([1, 2, 1])
+        mid.caption(caption)
+    left.button(_(back), disabled=len(cursors) == 1, key=f"{key}_prev", on_click=cursors.pop)
+    right.button(_(forward), disabled=next_cursor is None, key=f"{key}_next",
+                 on_click=cursors.append, args=(next_cursor,))
