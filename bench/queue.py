@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
-from bench.queue_data import NOW, copy_to_postgresql, fill_search_index, generate_duckdb
+from bench.queue_data import TABLES, NOW, copy_to_postgresql, fill_search_index, generate_duckdb
 
 from dispute import accounts
 from dispute.config import Settings
@@ -50,7 +50,7 @@ from dispute.context import Context, open_context
 from dispute.events import as_utc
 from dispute.models import User
 from dispute.queue import Cursor, QueueFilter, _resolve, docket, queue
-from dispute.storage import users
+from dispute.storage import search_index, users
 from dispute.storage.queue import DOCKET_COUNT_SQL, NUMBER, counts_sql, docket_sql, page_sql
 from dispute.storage.sealing import USER_NAME, open_text
 from tests.pg_support import start_cluster
@@ -62,6 +62,7 @@ PAGE = 25
 # The throwaway cluster's settings beyond tests/pg_support.py's (durability off, as there):
 # the memory a small real server would be given, so a million rows are read from memory.
 PG_OPTIONS = "-c shared_buffers=512MB -c effective_cache_size=2GB -c work_mem=32MB"
+SEARCH_INDEXES = {"search_terms_term": "term, dispute_id", "search_terms_dispute": "dispute_id"}
 PG_SIZE = "SELECT pg_database_size(current_database())"
 
 
@@ -98,7 +99,8 @@ def queue_case(ctx: Context, staff: User, label: str, group: str, f: QueueFilter
     def raw() -> tuple:
         def run(tx) -> tuple:
             found = users.borrower_ids_named(tx, text) if named else []
-            return found, tx.execute(*counts).rows, tx.execute(*page).rows
+            index = search_index.lookup(tx, text) if named else None  # the index's own query
+            return found, index, tx.execute(*counts).rows, tx.execute(*page).rows
         return ctx.db.read(run)
 
     return Case(label, group, lambda: queue(ctx, staff, f, after=after, size=PAGE), raw)
@@ -196,10 +198,15 @@ def writes(ctx: Context, staff: User, runs: int) -> None:
     borrowers = [accounts.get_user(ctx, i) for i in sql(
         ctx, "SELECT id FROM users WHERE role = 'borrower' ORDER BY id LIMIT ?",
         (2 * runs + 4,)).column()]
-    # The generated numbers went in without the per-year counter: file past them.
+    # The generated numbers went in without the per-year counter (and the other backend's
+    # filings were copied with them): file past them all.
+    year = ctx.now().year
+    last = sql(ctx, "SELECT max(number) FROM disputes WHERE number LIKE ?", (f"DSP-{year}-%",)
+               ).scalar()
+    start = max(900000, int(last.rsplit("-", 1)[1]) if last else 0)
     ctx.db.write(lambda uow: uow.execute(
-        "INSERT INTO counters VALUES (?, 900000) ON CONFLICT (name) DO UPDATE SET value = 900000",
-        (f"dispute:{ctx.now().year}",)))
+        "INSERT INTO counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = ?",
+        (f"dispute:{year}", start, start)))
     kept = search_index.index, search_index.reindex
     times: dict[str, list[float]] = {k: [] for k in
                                      ("filing with", "filing without", "message with",
@@ -370,7 +377,12 @@ def main() -> None:
             pg = open_bench(data_dir, url)  # same data directory: the same keys
             if sql(pg, "SELECT count(*) FROM disputes").scalar() == 0:
                 started = time.perf_counter()
-                counts = copy_to_postgresql(ctx.db, pg.db, data_dir)
+                # The text index's postings go in without its B-trees, built once afterwards.
+                pg.db.write(lambda uow: [uow.execute(f"DROP INDEX {i}") for i in SEARCH_INDEXES])
+                counts = copy_to_postgresql(ctx.db, pg.db, data_dir,
+                                            (*TABLES, "search_terms", "search_words"))
+                pg.db.write(lambda uow: [uow.execute(f"CREATE INDEX {i} ON search_terms ({c})")
+                                         for i, c in SEARCH_INDEXES.items()])
                 print(f"copied into PostgreSQL in {time.perf_counter() - started:.1f} s "
                       f"(COPY, then VACUUM ANALYZE): "
                       + ", ".join(f"{n:,} {t}" for t, n in counts.items()))

@@ -241,7 +241,8 @@ def generate_duckdb(db: Database, cases: int, borrowers: int, keys=None) -> dict
 generate = generate_duckdb  # the name other benchmarks import
 
 
-def copy_to_postgresql(source: Database, target, work: Path) -> dict[str, int]:
+def copy_to_postgresql(source: Database, target, work: Path,
+                       tables: tuple[str, ...] = TABLES) -> dict[str, int]:
     """Copy the generated tables from the DuckDB `source` into the empty, migrated PostgreSQL
     `target` (a dispute.storage.postgresql Database), in foreign-key order; returns the row
     counts written. DuckDB writes each table as CSV into `work` (in parallel, in C++) and
@@ -252,7 +253,7 @@ def copy_to_postgresql(source: Database, target, work: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     try:
         with dest.transaction():
-            for table in TABLES:
+            for table in tables:
                 described = src.execute(f"DESCRIBE {table}").fetchall()
                 names = [r[0] for r in described]
                 select = ", ".join(_as_postgresql_text(n, t) for n, t, *_ in described)
@@ -267,7 +268,7 @@ def copy_to_postgresql(source: Database, target, work: Path) -> dict[str, int]:
                         copy.write(chunk)
                 csv.unlink()
                 counts[table] = dest.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in TABLES:
+        for table in tables:
             dest.execute(f"VACUUM ANALYZE {table}")
     finally:
         src.close()

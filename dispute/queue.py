@@ -72,13 +72,16 @@ class QueuePage(Strict):
 
 def _resolve(ctx: Context, actor: User, f: QueueFilter) -> queue_rows.Resolved:
     """What the query needs from outside it: today and the filing dates in the organisation's
-    zone, and the borrowers named by a search (names are sealed: found whole, by their index)."""
+    zone, the borrowers named by a search (names are sealed: found whole, by their index) and
+    the text index's terms for it (constants in the statements: dispute/storage/search_index.py)."""
     start, end = local_days.days_between(f.filed_from, f.filed_to, ctx.settings.timezone)
     text = f.text.strip()
-    named = (ctx.db.read(users.borrower_ids_named, text)
-             if text and not queue_rows.NUMBER.fullmatch(text.upper()) else [])
+    named, index = [], None
+    if text and not queue_rows.NUMBER.fullmatch(text.upper()):
+        named, index = ctx.db.read(lambda tx: (users.borrower_ids_named(tx, text),
+                                               search_index.lookup(tx, text)))
     return queue_rows.Resolved(actor_id=actor.id, today=ctx.today(), filed_from=start,
-                               filed_to=end, named=named)
+                               filed_to=end, named=named, text_index=index)
 
 
 def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None,

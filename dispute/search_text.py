@@ -9,8 +9,11 @@ A search is literal and ignores case (dispute/storage/queue.py `CONTAINS`). Any 
 contains the search text also holds, in the index, every term of the search's CJK runs and, for
 each word run of the search, a word that contains it (a search's word may be part of a longer
 word: "loan" is in "loans"). So the index gives a superset of the matches, and the literal check
-runs on those candidates only; when the search is one CJK run of one or two characters, the
-index answers exactly and the check is left out.
+runs on those candidates only. The index answers exactly, with no check, when the search is one
+CJK run of one or two characters (its character or bigram is a term as it is), or one word of
+ASCII letters and digits (every description word containing it case-insensitively is, folded, a
+word of the vocabulary containing it; where every original spelling of that vocabulary word was
+ASCII, `plain`, containing it folded is containing it literally).
 """
 
 from __future__ import annotations
@@ -50,9 +53,16 @@ def terms(text: str) -> set[str]:
     return out
 
 
-def words(text: str) -> set[str]:
-    """The case-folded non-CJK words of `text` (the vocabulary a word search looks through)."""
-    return {run.casefold() for cjk, run in runs(text) if not cjk}
+def words(text: str) -> dict[str, bool]:
+    """The case-folded non-CJK words of `text` (the vocabulary a word search looks through),
+    each with whether it was written in ASCII (`plain`: its folded form is its lower case, so
+    a search's ASCII word inside it is inside the text, literally, ignoring case)."""
+    out: dict[str, bool] = {}
+    for cjk, run in runs(text):
+        if not cjk:
+            folded = run.casefold()
+            out[folded] = out.get(folded, True) and run.isascii()
+    return out
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ class SearchTerms:
     terms: tuple[str, ...]
     words: tuple[str, ...]
     exact: bool
+    word: bool = False  # the search is one ASCII word: exact through the plain vocabulary words
 
 
 def plan(text: str) -> SearchTerms | None:
@@ -83,6 +94,9 @@ def plan(text: str) -> SearchTerms | None:
         need = set(sorted(need)[:MAX_TERMS - len(kept_words)])  # enough; the check decides
         word_runs = set(kept_words)
     # Case folding is wider than the literal check's case-insensitivity ("strasse" finds the
-    # word "straße" in the index, not in the text), so a word always takes the literal check.
-    exact = len(found) == 1 and found[0][0] and found[0][1] == text and len(text) <= 2
-    return SearchTerms(tuple(sorted(need)), tuple(sorted(word_runs)), exact)
+    # word "straße" in the index, not in the text): a word is exact only through vocabulary words
+    # written in ASCII alone (search_index.lookup); the others take the literal check.
+    whole = len(found) == 1 and found[0][1] == text
+    exact = whole and found[0][0] and len(text) <= 2
+    word = whole and not found[0][0] and text.isascii()
+    return SearchTerms(tuple(sorted(need)), tuple(sorted(word_runs)), exact, word)

@@ -64,9 +64,9 @@ def book(ctx):
 
 def scan_every_description(monkeypatch) -> None:
     """Today's search before the index: the literal check on every description."""
-    monkeypatch.setattr(queue_rows, "text_clause", lambda text, backend: queue_rows.CONTAINS[backend])
+    monkeypatch.setattr(queue_rows, "text_clause", lambda q, backend: queue_rows.CONTAINS[backend])
     monkeypatch.setattr(queue_rows, "text_params",
-                        lambda text: [queue_rows._contains_pattern(text)])
+                        lambda q, text: [queue_rows._contains_pattern(text)])
 
 
 def every_page(ctx, staff, f: QueueFilter) -> list:
@@ -132,10 +132,10 @@ def test_a_failed_write_leaves_no_terms(ctx, book):
 def test_rebuild_gives_the_index_the_writes_kept(ctx, book):
     staff, _, _ = book
     kept = raw(ctx.db, "SELECT dispute_id, term FROM search_terms ORDER BY 1, 2").rows
-    words = raw(ctx.db, "SELECT term FROM search_words ORDER BY 1").rows
+    words = raw(ctx.db, "SELECT term, plain FROM search_words ORDER BY 1").rows
     assert ctx.db.write(search_index.rebuild) == len(DESCRIPTIONS) * 2
     assert raw(ctx.db, "SELECT dispute_id, term FROM search_terms ORDER BY 1, 2").rows == kept
-    assert raw(ctx.db, "SELECT term FROM search_words ORDER BY 1").rows == words
+    assert raw(ctx.db, "SELECT term, plain FROM search_words ORDER BY 1").rows == words
 
 
 def test_the_migration_indexes_disputes_filed_before_it(ctx, book):
@@ -161,3 +161,32 @@ def test_plan_of_a_search():
     long = plan("征信报告上出现了一笔不属于我的逾期记录 credit report lists")
     assert len(long.terms) + len(long.words) == 8 and not long.exact
     assert set(long.words) == {"credit", "report", "lists"}
+
+
+def test_exact_searches_take_the_postings_alone(ctx, book):
+    """One or two CJK characters and one ASCII word are answered by the postings with no literal
+    check; a phrase is checked on the candidates of its rarest term."""
+    staff, _, numbers = book
+    planted = ctx.db.read(disputes.id_by_number, numbers[9])  # "Customer service keeps …"
+    ctx.db.write(lambda uow: uow.execute(
+        "INSERT INTO search_terms (dispute_id, term) VALUES (?, '征信'), (?, '征'), "
+        "(?, 'autopay'), (?, '信报')", (planted, planted, planted, planted)))
+    found = lambda text: {r.number for r in queue(ctx, staff, QueueFilter(text=text)).rows}
+    assert numbers[9] in found("征信") and numbers[9] in found("征")
+    assert numbers[9] in found("AutoPay")
+    assert numbers[9] not in found("征信报告")             # checked: the text has no 征信报告
+    assert numbers[9] not in found("autopay 失败")
+
+
+def test_lookup_chooses_the_rarest_term_and_plain_words(ctx, book):
+    q = ctx.db.read(search_index.lookup, "征信报告")
+    assert q.exact == () and q.checked == ("信报",)      # in 2 descriptions; 征信 in 6
+    assert ctx.db.read(search_index.lookup, "征信") == search_index.IndexQuery(exact=("征信",))
+    fee = ctx.db.read(search_index.lookup, "fee")
+    assert set(fee.exact) == {"fee"} and fee.checked == ()
+    assert ctx.db.read(search_index.lookup, "gebühr") is not None
+    assert ctx.db.read(search_index.lookup, "gebühr").exact == ()   # not ASCII: checked
+    k = ctx.db.read(search_index.lookup, "k")
+    assert "k" in k.checked and "kelvin" in k.exact   # the Kelvin sign folds to k: checked
+    assert ctx.db.read(search_index.lookup, "zzz") == search_index.IndexQuery()
+    assert ctx.db.read(search_index.lookup, "!") is None

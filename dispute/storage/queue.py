@@ -14,8 +14,7 @@ from datetime import date, datetime
 from typing import Any, Sequence
 from uuid import UUID
 
-from dispute import search_text
-from dispute.storage import search_index
+from dispute.storage.search_index import IndexQuery
 from dispute.storage.sealing import USER_NAME, opened
 
 # sort → (key column, direction); the number breaks ties, in the same direction. Keys are bare
@@ -34,14 +33,16 @@ NUMBER = re.compile(r"DSP-\d{4}-\d{6,}")
 @dataclass(frozen=True)
 class Resolved:
     """What the service works out before the query: the acting user, today in the
-    organisation's zone, the filing-date filter as UTC instants, and the borrowers whose whole
-    name the search matches."""
+    organisation's zone, the filing-date filter as UTC instants, the borrowers whose whole
+    name the search matches, and the text index's answer for the search (None: scan every
+    description; dispute/storage/search_index.py `lookup`)."""
 
     actor_id: UUID
     today: date
     filed_from: datetime | None = None
     filed_to: datetime | None = None
     named: Sequence[UUID] = ()
+    text_index: IndexQuery | None = None
 
 
 def _contains_pattern(text: str) -> str:
@@ -60,25 +61,35 @@ def _marks(values: Sequence[Any]) -> str:
 CONTAINS = {"duckdb": "regexp_matches(d.description, ?)", "postgresql": "d.description ~ ?"}
 
 
-def text_clause(text: str, backend: str) -> str:
-    """The description part of a search: the disputes the text index names (every term of the
-    search present), then the literal check on those candidates only, unless the index alone
-    decides (dispute/search_text.py `plan`). Punctuation alone still scans every description."""
-    terms = search_text.plan(text)
-    if terms is None:
+_POSTINGS = "d.id IN (SELECT dispute_id FROM search_terms WHERE term IN ({}))"
+# The literal check on the candidates only: the description is read through the join with the
+# postings (the CASE names the posting), so that neither database moves the check down into its
+# scan of every description, where it would run on all of them (DuckDB did: phrases took 3 s).
+_CHECKED = ("d.id IN (SELECT c.id FROM search_terms t JOIN disputes c ON c.id = t.dispute_id "
+            "WHERE t.term IN ({}) AND {check})")
+_CHECK = {"duckdb": "regexp_matches(CASE WHEN t.term IS NOT NULL THEN c.description END, ?)",
+          "postgresql": "(CASE WHEN t.term IS NOT NULL THEN c.description END) ~ ?"}
+
+
+def text_clause(q: IndexQuery | None, backend: str) -> str:
+    """The description part of a search: the disputes whose postings answer it exactly, or
+    hold the rarest term and pass the literal check (dispute/storage/search_index.py). Without
+    an answer from the index, the literal check on every description."""
+    if q is None:
         return CONTAINS[backend]
-    sub, _ = search_index.candidates(terms)
-    check = "" if terms.exact else f" AND {CONTAINS[backend]}"
-    return f"(d.id IN ({sub}){check})"
+    parts = []
+    if q.exact:
+        parts.append(_POSTINGS.format(_marks(q.exact)))
+    if q.checked:
+        parts.append(_CHECKED.format(_marks(q.checked), check=_CHECK[backend]))
+    return f"({' OR '.join(parts)})" if parts else "FALSE"
 
 
-def text_params(text: str) -> list[Any]:
+def text_params(q: IndexQuery | None, text: str) -> list[Any]:
     """The parameters of `text_clause`, in its order."""
-    terms = search_text.plan(text)
-    if terms is None:
+    if q is None:
         return [_contains_pattern(text)]
-    _, params = search_index.candidates(terms)
-    return params if terms.exact else [*params, _contains_pattern(text)]
+    return [*q.exact, *((*q.checked, _contains_pattern(text)) if q.checked else ())]
 
 
 def where(f, r: Resolved, *, with_stage: bool = True,
@@ -128,8 +139,8 @@ def where(f, r: Resolved, *, with_stage: bool = True,
         params.append(text.upper())
     elif text:
         named_clause = f" OR d.borrower_id IN ({_marks(r.named)})" if r.named else ""
-        parts.append(f"(d.number = ? OR {text_clause(text, backend)}{named_clause})")
-        params += [text.upper(), *text_params(text), *r.named]
+        parts.append(f"(d.number = ? OR {text_clause(r.text_index, backend)}{named_clause})")
+        params += [text.upper(), *text_params(r.text_index, text), *r.named]
     return " AND ".join(parts), params
 
 

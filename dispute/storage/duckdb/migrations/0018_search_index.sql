@@ -1,7 +1,8 @@
 -- The queue's text index (issue 17; dispute/storage/search_index.py, dispute/search_text.py):
 -- one row per dispute and term of its description (CJK characters and character bigrams,
 -- case-folded words), written in the transaction that writes the description. search_words is
--- every word seen, so that a search's word can be found inside a longer one. The migration
+-- every word seen, so that a search's word can be found inside a longer one, and whether
+-- every spelling of it was ASCII (plain: a search's ASCII word inside it is then an exact match). The migration
 -- runner fills both for the disputes already filed (dispute/storage/migrate.py, AFTER).
 -- No index on search_terms here: on DuckDB it would be held in memory (hundreds of millions of
 -- rows at a million disputes); the rebuild writes the rows in term order instead, and the
@@ -11,5 +12,6 @@ CREATE TABLE search_terms (
     term        VARCHAR NOT NULL
 );
 CREATE TABLE search_words (
-    term        VARCHAR PRIMARY KEY
+    term        VARCHAR PRIMARY KEY,
+    plain       BOOLEAN NOT NULL
 );

@@ -3,7 +3,8 @@
 -- The queue's text index (issue 17; dispute/storage/search_index.py, dispute/search_text.py):
 -- one row per dispute and term of its description (CJK characters and character bigrams,
 -- case-folded words), written in the transaction that writes the description. search_words is
--- every word seen, so that a search's word can be found inside a longer one. The migration
+-- every word seen, so that a search's word can be found inside a longer one, and whether
+-- every spelling of it was ASCII (plain: a search's ASCII word inside it is then an exact match). The migration
 -- runner fills both for the disputes already filed (dispute/storage/migrate.py, AFTER).
 -- No index on search_terms here: on DuckDB it would be held in memory (hundreds of millions of
 -- rows at a million disputes); the rebuild writes the rows in term order instead, and the
@@ -13,7 +14,8 @@ CREATE TABLE search_terms (
     term        VARCHAR COLLATE "C" NOT NULL
 );
 CREATE TABLE search_words (
-    term        VARCHAR COLLATE "C" PRIMARY KEY
+    term        VARCHAR COLLATE "C" PRIMARY KEY,
+    plain       BOOLEAN NOT NULL
 );
 CREATE INDEX search_terms_term ON search_terms (term, dispute_id);
 CREATE INDEX search_terms_dispute ON search_terms (dispute_id);
