@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -262,6 +263,11 @@ def measure(case: Case, runs: int, warmup: int) -> dict[str, list[float]]:
     return out
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f} on {os.cpu_count()} cores"
@@ -354,13 +360,15 @@ def main() -> None:
                                      args.borrowers or max(1, args.cases // 5), ctx.sealing)
             print(f"generated in {time.perf_counter() - started:.1f} s: "
                   + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
-            started = time.perf_counter()
+        else:
+            print(f"reusing {have:,} disputes in {data_dir}")
+        if ctx.db.read(search_index.is_stale):  # generated (or kept) without it
+            started, rss = time.perf_counter(), peak_rss_mib()
             indexed = fill_search_index(ctx.db)
             print(f"text index built in {time.perf_counter() - started:.1f} s for "
                   f"{indexed:,} disputes: "
-                  f"{sql(ctx, 'SELECT count(*) FROM search_terms').scalar():,} terms")
-        else:
-            print(f"reusing {have:,} disputes in {data_dir}")
+                  f"{sql(ctx, 'SELECT count(*) FROM search_terms').scalar():,} terms; "
+                  f"peak RSS {rss:,.0f} MiB before, {peak_rss_mib():,.0f} MiB after")
         size = sum(f.stat().st_size for f in data_dir.glob("*.duckdb*"))
         print(f"DuckDB file: {size / 2**20:.0f} MiB; {args.runs} runs per case after "
               f"{args.warmup} warm-up runs; app = queue() (names, counts, page, rows as models), "

@@ -96,7 +96,7 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
         selected = ({f.stage} if f.stage else set(f.stages)) or set(Stage)
         total = sum(n for s, n in counts.items() if s in selected)
         # Nothing matches: skip the page, which for a search would scan every description again.
-        rows = queue_rows.page(tx, f, resolved, after, size) if total else []
+        rows = queue_rows.page(tx, f, resolved, after, size, total) if total else []
         more = len(rows) > size
         rows = rows[:size]
         return QueuePage(

@@ -87,15 +87,24 @@ def test_the_index_gives_exactly_what_the_scan_gave(ctx, book, monkeypatch):
     indexed = [every_page(ctx, staff, f) for f in filters]
     assert sum(p[0][2] for p in indexed) > 50           # the searches find something
     assert any(p[0][2] == 0 for p in indexed)           # and some find nothing
+    # Pages read through a window of the queue first (a common term's way), the window full
+    # or too small, then read the whole way.
+    windowed = {}
+    for per_row in (1, 3):
+        monkeypatch.setattr(queue_rows, "WINDOW_FROM", 1)
+        monkeypatch.setattr(queue_rows, "WINDOW_PER_ROW", per_row)
+        windowed[per_row] = [every_page(ctx, staff, f) for f in filters]
+    monkeypatch.undo()
     scan_every_description(monkeypatch)
     scanned = [every_page(ctx, staff, f) for f in filters]
-    for f, new, old in zip(filters, indexed, scanned):
-        assert new == old, f"search {f.text!r}, sort {f.sort}, stage {f.stage}"
+    for f, new, old, w1, w3 in zip(filters, indexed, scanned, windowed[1], windowed[3]):
+        assert new == old == w1 == w3, f"search {f.text!r}, sort {f.sort}, stage {f.stage}"
 
 
 def test_searches_use_the_index(ctx, book):
     staff, _, _ = book
-    ctx.db.write(lambda uow: uow.execute("DELETE FROM search_terms"))
+    ctx.db.write(lambda uow: (uow.execute("DELETE FROM search_terms"),
+                              uow.execute("DELETE FROM search_term_stages")))
     assert queue(ctx, staff, QueueFilter(text="征信")).total == 0      # the index decides
     assert queue(ctx, staff, QueueFilter(text="late fee")).total == 0
     assert queue(ctx, staff, QueueFilter(text="!")).total > 0          # punctuation scans
@@ -121,7 +130,7 @@ def test_a_failed_write_leaves_no_terms(ctx, book):
     before = ctx.db.read(search_index.count)
 
     def fail(uow):
-        search_index.index(uow, "00000000-0000-0000-0000-000000000001", "回滚的文字")
+        search_index.index(uow, "00000000-0000-0000-0000-000000000001", "回滚的文字", "filed")
         raise RuntimeError("crash before commit")
 
     with pytest.raises(RuntimeError):
@@ -132,9 +141,13 @@ def test_a_failed_write_leaves_no_terms(ctx, book):
 def test_rebuild_gives_the_index_the_writes_kept(ctx, book):
     staff, _, _ = book
     kept = raw(ctx.db, "SELECT dispute_id, term FROM search_terms ORDER BY 1, 2").rows
+    counted = raw(ctx.db, "SELECT term, stage, n FROM search_term_stages WHERE n > 0 "
+                          "ORDER BY 1, 2").rows
     words = raw(ctx.db, "SELECT term, plain FROM search_words ORDER BY 1").rows
     assert ctx.db.write(search_index.rebuild) == len(DESCRIPTIONS) * 2
     assert raw(ctx.db, "SELECT dispute_id, term FROM search_terms ORDER BY 1, 2").rows == kept
+    assert raw(ctx.db, "SELECT term, stage, n FROM search_term_stages ORDER BY 1, 2").rows == \
+        counted
     assert raw(ctx.db, "SELECT term, plain FROM search_words ORDER BY 1").rows == words
 
 
@@ -143,6 +156,7 @@ def test_the_migration_indexes_disputes_filed_before_it(ctx, book):
     expected = queue(ctx, staff, QueueFilter(text="征信")).total
     ctx.db.write(lambda uow: (uow.execute("DROP TABLE search_terms"),
                               uow.execute("DROP TABLE search_words"),
+                              uow.execute("DROP TABLE search_term_stages"),
                               uow.execute("DELETE FROM schema_migrations WHERE version = 18")))
     assert migrate.migrate(ctx.db) == ["0018_search_index.sql"]
     assert ctx.db.read(search_index.count) > 0
@@ -190,3 +204,18 @@ def test_lookup_chooses_the_rarest_term_and_plain_words(ctx, book):
     assert "k" in k.checked and "kelvin" in k.exact   # the Kelvin sign folds to k: checked
     assert ctx.db.read(search_index.lookup, "zzz") == search_index.IndexQuery()
     assert ctx.db.read(search_index.lookup, "!") is None
+
+
+def test_counts_per_stage_of_a_term_follow_moves_and_corrections(ctx, book):
+    """The counts kept per term and stage are the postings joined to the disputes' stages,
+    after filings, stage moves and a correction."""
+    staff, people, numbers = book
+    corrections.correct_filing(ctx, people[8 % 3], numbers[8], filing_form(
+        description="征信有误", discovered_on=date(2026, 9, 10)))
+    workflow.move(ctx, staff, numbers[8], "acknowledge", FORMS["acknowledge"])
+    joined = raw(ctx.db, "SELECT t.term, d.stage, count(*) FROM search_terms t JOIN disputes d "
+                         "ON d.id = t.dispute_id GROUP BY 1, 2 ORDER BY 1, 2").rows
+    kept = raw(ctx.db, "SELECT term, stage, n FROM search_term_stages WHERE n > 0 "
+                       "ORDER BY 1, 2").rows
+    assert [tuple(r) for r in kept] == [tuple(r) for r in joined]
+    assert ctx.db.read(search_index.stage_counts, "有误") == {"negotiation": 1, "filed": 1}

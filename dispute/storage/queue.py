@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Sequence
 from uuid import UUID
 
+from dispute.storage import search_index
 from dispute.storage.search_index import IndexQuery
 from dispute.storage.sealing import USER_NAME, opened
 
@@ -144,11 +145,35 @@ def where(f, r: Resolved, *, with_stage: bool = True,
     return " AND ".join(parts), params
 
 
+def one_term(f, r: Resolved) -> str | None:
+    """The index term that alone decides a search with no filter but the stage (one or two CJK
+    characters, or one ASCII word found in a single vocabulary word), else None. Its counts per
+    stage are kept (search_term_stages) and its postings are joined to a window of the queue."""
+    q = r.text_index
+    if q is None or q.checked or len(q.exact) != 1 or r.named:
+        return None
+    return q.exact[0]
+
+
+def _only_text(f, r: Resolved) -> bool:
+    return where(f.model_copy(update={"text": ""}), r, with_stage=False)[0] == "TRUE"
+
+
+# A page of a search whose term is common reads the queue in order, a window of this many rows
+# per row of the page, and keeps those holding the term: no join of the term's postings (for 征信
+# in every other description, hundreds of thousands) with the million disputes. When the window
+# holds too few, the page is read again the whole way (page()).
+WINDOW_PER_ROW = 8
+WINDOW_FROM = 2_000  # matches from which a window is tried first
+
+
 def page_sql(f, r: Resolved, after, size: int,
-             backend: str = "duckdb") -> tuple[str, list[Any]]:
+             backend: str = "duckdb", window: int | None = None) -> tuple[str, list[Any]]:
     """One page of rows, keyset-paged on (sort key, number), NULL keys last; `after` is the
-    previous page's cursor (sort key and number) or None."""
-    clause, params = where(f, r, backend=backend)
+    previous page's cursor (sort key and number) or None. With `window` (a one-term search,
+    `one_term`), only the first `window` rows of the queue under the other filters are searched."""
+    term = one_term(f, r) if window else None
+    clause, params = where(f.model_copy(update={"text": ""}) if term else f, r, backend=backend)
     key, direction = ORDER[f.sort]
     if after is not None:
         cmp = "<" if direction == "DESC" else ">"
@@ -159,12 +184,17 @@ def page_sql(f, r: Resolved, after, size: int,
             tail = f" OR {key} IS NULL" if f.sort in _NULLABLE else ""
             clause += f" AND ({key} {cmp} ?{tail} OR ({key} = ? AND d.number {cmp} ?))"
             params += [after.key, after.key, after.number]
+    order = f"ORDER BY {key} {direction} NULLS LAST, d.number {direction}"
+    columns = ("d.number, d.institution, d.product, d.error_category, d.stage, d.borrower_id, "
+               "d.handler_id, d.filed_at, d.last_activity_at, d.waiting_on_borrower, "
+               "d.borrower_replied, d.next_due_by")
+    source = f"disputes d WHERE {clause}"
+    if term:  # the window's rows joined with the term's postings, the window the smaller side
+        source = (f"(SELECT d.id, {columns} FROM disputes d WHERE {clause} {order} LIMIT ?) d "
+                  f"JOIN search_terms t ON t.dispute_id = d.id WHERE t.term = ?")
+        params += [window, term]
     sql = (f"SELECT p.*, b.name AS borrower_name, h.name AS handler_name FROM ("
-           f"SELECT d.number, d.institution, d.product, d.error_category, d.stage, "
-           f"d.borrower_id, d.handler_id, d.filed_at, d.last_activity_at, "
-           f"d.waiting_on_borrower, d.borrower_replied, d.next_due_by, {key} AS sort_key "
-           f"FROM disputes d WHERE {clause} ORDER BY {key} {direction} NULLS LAST, "
-           f"d.number {direction} "
+           f"SELECT {columns}, {key} AS sort_key FROM {source} {order} "
            f"LIMIT ?) p JOIN users b ON b.id = p.borrower_id "
            f"LEFT JOIN users h ON h.id = p.handler_id "
            f"ORDER BY p.sort_key {direction} NULLS LAST, p.number {direction}")
@@ -177,7 +207,11 @@ def counts_sql(f, r: Resolved, backend: str = "duckdb") -> tuple[str, list[Any]]
 
 
 def counts(tx, f, r: Resolved) -> dict[str, int]:
-    """Rows per stage under every filter but the stage."""
+    """Rows per stage under every filter but the stage: for a one-term search and no other
+    filter, the counts the writes keep for the term."""
+    term = one_term(f, r)
+    if term is not None and _only_text(f, r):
+        return search_index.stage_counts(tx, term)
     return {row["stage"]: row["n"] for row in tx.execute(*counts_sql(f, r, tx.backend))}
 
 
@@ -185,9 +219,21 @@ _NAMES = {"borrower_name": (USER_NAME, "borrower_id"),
           "handler_name": (USER_NAME, "handler_id")}
 
 
-def page(tx, f, r: Resolved, after, size: int) -> list[dict[str, Any]]:
-    """Up to `size + 1` rows (one more tells that a next page exists), names opened."""
-    return [opened(tx.keys, row, _NAMES) for row in tx.execute(*page_sql(f, r, after, size, tx.backend))]
+def page_window(f, r: Resolved, size: int, matches: int) -> int | None:
+    """The window to try first for a page of `matches` rows in all (None: read the whole way)."""
+    if matches >= WINDOW_FROM and one_term(f, r) is not None:
+        return (size + 1) * WINDOW_PER_ROW
+    return None
+
+
+def page(tx, f, r: Resolved, after, size: int, matches: int = 0) -> list[dict[str, Any]]:
+    """Up to `size + 1` rows (one more tells that a next page exists), names opened. `matches`
+    (the rows the counts found) decides whether a window of the queue is searched first."""
+    window = page_window(f, r, size, matches)
+    rows = tx.execute(*page_sql(f, r, after, size, tx.backend, window)).dicts() if window else []
+    if len(rows) <= size:  # no window, or it held too few: the whole way
+        rows = tx.execute(*page_sql(f, r, after, size, tx.backend)).dicts()
+    return [opened(tx.keys, row, _NAMES) for row in rows]
 
 
 DOCKET_STAGES = "d.stage IN ('mediation', 'litigation')"

@@ -84,16 +84,47 @@ def _insert(tx, rows: Sequence[tuple[UUID, str]], table: str = "search_terms") -
     return vocab
 
 
-def index(tx, dispute_id: UUID, description: str) -> None:
-    """Index a new description (a filing): its terms, and its words in the vocabulary."""
+def _count(tx, deltas: dict[tuple[str, str], int]) -> None:
+    """Add to the disputes per term and stage. In key order, so that concurrent writers on
+    PostgreSQL lock the rows they share in the same order (no deadlock)."""
+    items = sorted((k, n) for k, n in deltas.items() if n)
+    if items:
+        tx.execute("INSERT INTO search_term_stages (term, stage, n) SELECT t, s, n FROM "
+                   "(SELECT unnest(CAST(? AS VARCHAR[])) AS t, unnest(CAST(? AS VARCHAR[])) AS s, "
+                   "unnest(CAST(? AS BIGINT[])) AS n) x ON CONFLICT (term, stage) "
+                   "DO UPDATE SET n = search_term_stages.n + excluded.n",
+                   ([t for (t, _), _ in items], [s for (_, s), _ in items],
+                    [n for _, n in items]))
+
+
+def index(tx, dispute_id: UUID, description: str, stage: str) -> None:
+    """Index a new description (a filing): its terms, its words in the vocabulary, and one more
+    dispute in `stage` for each of its terms."""
     _add_words(tx, _insert(tx, [(dispute_id, description)]))
+    _count(tx, {(t, stage): 1 for t in terms(description)})
 
 
-def reindex(tx, dispute_id: UUID, description: str) -> None:
-    """A description changed (a correction): its old terms go, the new ones come. Words stay in
-    the vocabulary; one no description holds any more finds nothing."""
-    tx.execute("DELETE FROM search_terms WHERE dispute_id = ?", (dispute_id,))
-    index(tx, dispute_id, description)
+def reindex(tx, dispute_id: UUID, old_text: str, old_stage: str, text: str,
+            stage: str) -> None:
+    """A description or a stage changed (a correction, a move): the terms follow the text, the
+    counts per stage follow both. Words stay in the vocabulary; one no description holds any
+    more finds nothing. A stage change leaves the postings alone (they hold no stage)."""
+    old_stage, stage = getattr(old_stage, "value", old_stage), getattr(stage, "value", stage)
+    if text != old_text:
+        tx.execute("DELETE FROM search_terms WHERE dispute_id = ?", (dispute_id,))
+        _add_words(tx, _insert(tx, [(dispute_id, text)]))
+    deltas: dict[tuple[str, str], int] = {}
+    for t in terms(old_text):
+        deltas[(t, old_stage)] = deltas.get((t, old_stage), 0) - 1
+    for t in terms(text):
+        deltas[(t, stage)] = deltas.get((t, stage), 0) + 1
+    _count(tx, deltas)
+
+
+def stage_counts(tx, term: str) -> dict[str, int]:
+    """Disputes holding `term` per stage, without reading a posting."""
+    return {s: n for s, n in tx.execute("SELECT stage, n FROM search_term_stages "
+                                        "WHERE term = ? AND n > 0", (term,)).rows}
 
 
 def rebuild(tx) -> int:
@@ -118,6 +149,7 @@ def rebuild(tx) -> int:
 def _rebuild(tx) -> int:
     tx.execute("DELETE FROM search_terms")
     tx.execute("DELETE FROM search_words")
+    tx.execute("DELETE FROM search_term_stages")
     tx.execute("CREATE TEMP TABLE search_rebuild (dispute_id UUID NOT NULL, "
                "term VARCHAR NOT NULL)")
     vocab: dict[str, bool] = {}
@@ -142,6 +174,9 @@ def _rebuild(tx) -> int:
                        "FROM search_rebuild WHERE term >= ? AND term <= ? "
                        "ORDER BY term, dispute_id", (lo, term))
             lo, rows = None, 0
+    tx.execute("INSERT INTO search_term_stages (term, stage, n) SELECT r.term, d.stage, count(*) "
+               "FROM search_rebuild r JOIN disputes d ON d.id = r.dispute_id "
+               "GROUP BY r.term, d.stage")
     tx.execute("DROP TABLE search_rebuild")
     _add_words(tx, vocab)
     return done

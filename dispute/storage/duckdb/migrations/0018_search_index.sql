@@ -15,3 +15,11 @@ CREATE TABLE search_words (
     term        VARCHAR PRIMARY KEY,
     plain       BOOLEAN NOT NULL
 );
+-- Disputes holding each term, per stage, kept by the same writes (filing, correction, every stage
+-- change): a one-term search's counts per stage without reading its postings.
+CREATE TABLE search_term_stages (
+    term        VARCHAR NOT NULL,
+    stage       VARCHAR NOT NULL,
+    n           BIGINT NOT NULL,
+    PRIMARY KEY (term, stage)
+);

@@ -17,5 +17,13 @@ CREATE TABLE search_words (
     term        VARCHAR COLLATE "C" PRIMARY KEY,
     plain       BOOLEAN NOT NULL
 );
+-- Disputes holding each term, per stage, kept by the same writes (filing, correction, every stage
+-- change): a one-term search's counts per stage without reading its postings.
+CREATE TABLE search_term_stages (
+    term        VARCHAR COLLATE "C" NOT NULL,
+    stage       VARCHAR NOT NULL,
+    n           BIGINT NOT NULL,
+    PRIMARY KEY (term, stage)
+);
 CREATE INDEX search_terms_term ON search_terms (term, dispute_id);
 CREATE INDEX search_terms_dispute ON search_terms (dispute_id);
