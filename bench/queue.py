@@ -103,15 +103,22 @@ def queue_case(ctx: Context, staff: User, label: str, group: str, f: QueueFilter
     term = queue_rows.one_term(f, resolved)
     counted = term is not None and queue_rows._only_text(f, resolved)
     matches = queue(ctx, staff, f, after=after, size=PAGE).total
-    window = queue_rows.page_window(f, resolved, PAGE, matches)
-    windowed = page_sql(f, resolved, after, PAGE, ctx.db.backend, window) if window else None
+    first = queue_rows.page_window(f, resolved, PAGE, matches)
 
     def raw() -> tuple:
         def run(tx) -> tuple:
             found = users.borrower_ids_named(tx, text) if named else []
             index = search_index.lookup(tx, text) if named else None  # the index's own query
             n = search_index.stage_counts(tx, term) if counted else tx.execute(*counts).rows
-            rows = tx.execute(*windowed).rows if windowed else []
+            window, rows = first, []
+            for attempt in range(2):  # as queue_rows.page: up to two windows
+                if window is None:
+                    break
+                rows = tx.execute(*page_sql(f, resolved, after, PAGE, ctx.db.backend,
+                                            window)).rows
+                if len(rows) > PAGE:
+                    break
+                window = queue_rows.next_window(window, len(rows), PAGE) if not attempt else None
             if len(rows) <= PAGE:
                 rows = tx.execute(*page).rows
             return found, index, n, rows
