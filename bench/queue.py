@@ -409,7 +409,8 @@ def main() -> None:
                 # The text index's postings go in without its B-trees, built once afterwards.
                 pg.db.write(lambda uow: [uow.execute(f"DROP INDEX {i}") for i in SEARCH_INDEXES])
                 counts = copy_to_postgresql(ctx.db, pg.db, data_dir,
-                                            (*TABLES, "search_terms", "search_words"))
+                                            (*TABLES, "search_terms", "search_words",
+                                             "search_term_stages"))
                 pg.db.write(lambda uow: [uow.execute(f"CREATE INDEX {i} ON search_terms ({c})")
                                          for i, c in SEARCH_INDEXES.items()])
                 print(f"copied into PostgreSQL in {time.perf_counter() - started:.1f} s "

@@ -41,7 +41,7 @@ from dispute.search_text import SEPARATOR, plan, terms, words
 _BATCH = 5_000  # disputes per statement in a rebuild
 _SORT_ROWS = 4_000_000  # postings sorted at once in a rebuild: its memory, whatever the book
 _REBUILD_MEMORY = "3GB"  # DuckDB's limit during a rebuild
-_CAP = 50_000  # postings counted per term when choosing the rarest
+_CAP = 10_000  # postings counted per term when choosing the rarest (beyond it: ties, first term wins)
 _MAX_WORDS = 64  # vocabulary words a search's word may expand to before the search scans
 
 
