@@ -219,3 +219,19 @@ def test_counts_per_stage_of_a_term_follow_moves_and_corrections(ctx, book):
                        "ORDER BY 1, 2").rows
     assert [tuple(r) for r in kept] == [tuple(r) for r in joined]
     assert ctx.db.read(search_index.stage_counts, "有误") == {"negotiation": 1, "filed": 1}
+
+
+def test_rebuild_bounds_duckdb_memory_then_sets_it_back(ctx, book, monkeypatch):
+    if ctx.db.backend != "duckdb":
+        pytest.skip("DuckDB's memory limit")
+    setting = lambda tx: tx.execute("SELECT current_setting('memory_limit')").scalar()  # noqa: E731
+    during, real = [], search_index._rebuild
+    monkeypatch.setattr(search_index, "_rebuild", lambda tx: (during.append(setting(tx)),
+                                                              real(tx))[1])
+    for limit, expected in (("8GB", "2.7 GiB"), ("1GB", "953.6 MiB")):
+        ctx.db.write(lambda uow: uow.execute(f"SET memory_limit = '{limit}'"))
+        before = ctx.db.read(setting)
+        assert ctx.db.write(search_index.rebuild) == len(DESCRIPTIONS) * 2
+        assert during[-1] == expected          # bounded, or a lower limit left as it was
+        after = search_index._bytes(ctx.db.read(setting))  # set back (DuckDB shows it rounded)
+        assert abs(after - search_index._bytes(before)) <= 0.02 * after

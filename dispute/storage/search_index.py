@@ -145,12 +145,27 @@ def rebuild(tx) -> int:
     and a search skips the rest by the blocks' min/max, and no sort holds the whole index."""
     if tx.backend != "duckdb":
         return _rebuild(tx)
-    kept = tx.execute("SELECT current_setting('memory_limit')").scalar()
+    kept = tx.execute("SELECT current_setting('memory_limit')").scalar()  # e.g. '18.8 GiB'
+    if _bytes(kept) <= _bytes(_REBUILD_MEMORY):  # a lower limit set by the deployment stays
+        return _rebuild(tx)
     tx.execute(f"SET memory_limit = '{_REBUILD_MEMORY}'")
     try:
         return _rebuild(tx)
     finally:
         tx.execute(f"SET memory_limit = '{kept}'")
+
+
+_UNITS = {"B": 1, "BYTES": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KIB": 2**10,
+          "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def _bytes(setting: str) -> float:
+    """A DuckDB memory setting ('18.8 GiB', '3GB') in bytes; unreadable ones count as no limit."""
+    number = setting.rstrip("ABEGIKMTYSabegikmtys ")
+    try:
+        return float(number) * _UNITS[setting[len(number):].strip().upper()]
+    except (ValueError, KeyError):
+        return float("inf")
 
 
 def _rebuild(tx) -> int:
