@@ -314,6 +314,19 @@ def cmd_keys_rewrap(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search_reindex(args: argparse.Namespace) -> int:
+    """Build the queue search's text index again from every description."""
+    from dispute.queue import reindex
+
+    ctx = open_context()
+    try:
+        done = reindex(ctx)
+    finally:
+        ctx.db.close()
+    print(f"search index rebuilt: {done} disputes")
+    return 0
+
+
 def cmd_erasure_run(args: argparse.Namespace) -> int:
     """Carry out the requests to delete an account whose hold has ended (also done at start)."""
     ctx = open_context()  # the start itself carries them out
@@ -414,6 +427,11 @@ def parser() -> argparse.ArgumentParser:
         dest="er_cmd", required=True)
     er.add_parser("run", help="carry out the requests nothing holds any more").set_defaults(
         fn=cmd_erasure_run)
+    se = sub.add_parser("search", help="the queue's text search").add_subparsers(
+        dest="search_cmd", required=True)
+    se.add_parser("reindex", help="build the text index again from every description (the "
+                                  "writes keep it up to date; this repairs)").set_defaults(
+        fn=cmd_search_reindex)
     ky = sub.add_parser("keys", help="encryption keys").add_subparsers(dest="keys_cmd",
                                                                       required=True)
     ky.add_parser("new", help="print a new random key (base64url of 32 bytes)").set_defaults(

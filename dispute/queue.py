@@ -17,7 +17,7 @@ from dispute.access import CASE_ROLES, require_role
 from dispute.context import Context
 from dispute.models import Strict, User
 from dispute.pagination import bounds
-from dispute.storage import disputes, users
+from dispute.storage import disputes, search_index, users
 from dispute.storage import queue as queue_rows
 from dispute.vocab import ErrorCategory, Product, Stage
 
@@ -72,13 +72,16 @@ class QueuePage(Strict):
 
 def _resolve(ctx: Context, actor: User, f: QueueFilter) -> queue_rows.Resolved:
     """What the query needs from outside it: today and the filing dates in the organisation's
-    zone, and the borrowers named by a search (names are sealed: found whole, by their index)."""
+    zone, the borrowers named by a search (names are sealed: found whole, by their index) and
+    the text index's terms for it (constants in the statements: dispute/storage/search_index.py)."""
     start, end = local_days.days_between(f.filed_from, f.filed_to, ctx.settings.timezone)
     text = f.text.strip()
-    named = (ctx.db.read(users.borrower_ids_named, text)
-             if text and not queue_rows.NUMBER.fullmatch(text.upper()) else [])
+    named, index = [], None
+    if text and not queue_rows.NUMBER.fullmatch(text.upper()):
+        named, index = ctx.db.read(lambda tx: (users.borrower_ids_named(tx, text),
+                                               search_index.lookup(tx, text)))
     return queue_rows.Resolved(actor_id=actor.id, today=ctx.today(), filed_from=start,
-                               filed_to=end, named=named)
+                               filed_to=end, named=named, text_index=index)
 
 
 def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None,
@@ -93,7 +96,7 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
         selected = ({f.stage} if f.stage else set(f.stages)) or set(Stage)
         total = sum(n for s, n in counts.items() if s in selected)
         # Nothing matches: skip the page, which for a search would scan every description again.
-        rows = queue_rows.page(tx, f, resolved, after, size) if total else []
+        rows = queue_rows.page(tx, f, resolved, after, size, total) if total else []
         more = len(rows) > size
         rows = rows[:size]
         return QueuePage(
@@ -104,6 +107,14 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
             if more else None)
 
     return ctx.db.read(read)
+
+
+def reindex(ctx: Context) -> int:
+    """Build the search's text index again from every description (an operator's command,
+    `python -m dispute search reindex`; migration 0018 did it once). The writes keep the index
+    up to date, so this is for repair, in one transaction: searches see the old index or the
+    new one, never half of it. Returns the disputes indexed."""
+    return ctx.db.write(search_index.rebuild)
 
 
 def institutions(ctx: Context, actor: User, limit: int = 200) -> list[str]:

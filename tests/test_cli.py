@@ -87,3 +87,20 @@ def test_unknown_dispute_is_an_error_on_stderr(data, tmp_path):
     f.write_bytes(png_bytes())
     result = run(data, "evidence", "add", "DSP-2026-999999", str(f), "--kind", "photo")
     assert result.returncode == 1 and "No dispute DSP-2026-999999 was found." in result.stderr
+
+
+def test_search_reindex_rebuilds_the_text_index(data):
+    import duckdb
+
+    assert run(data, "demo", "--cases", "3", "--seed", "7").returncode == 0
+    db = data / "dispute.duckdb"
+    with duckdb.connect(str(db)) as conn:
+        kept = conn.execute("SELECT dispute_id, term FROM search_terms ORDER BY 1, 2").fetchall()
+        assert kept
+        conn.execute("DELETE FROM search_terms")
+    done = run(data, "search", "reindex")
+    assert done.returncode == 0, done.stderr
+    assert "search index rebuilt: 3 disputes" in done.stdout
+    with duckdb.connect(str(db)) as conn:
+        assert conn.execute("SELECT dispute_id, term FROM search_terms ORDER BY 1, 2"
+                            ).fetchall() == kept

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from dispute.storage import search_index
 from dispute.storage.conflict import WriteConflict
 from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, opened, seal_text
 
@@ -58,6 +59,7 @@ def insert(tx, values: dict[str, Any]) -> None:
                                               values["id"], values["borrower_id"])}
     tx.execute(f"INSERT INTO disputes ({', '.join(_COLUMNS)}) "
                f"VALUES ({', '.join('?' for _ in _COLUMNS)})", [row[c] for c in _COLUMNS])
+    search_index.index(tx, values["id"], values["description"], values["stage"])
 
 
 def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> None:
@@ -69,12 +71,20 @@ def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> 
                               (dispute_id,)).scalar()
         changes["account_ref"] = seal_text(tx.keys, changes["account_ref"], ACCOUNT_REF,
                                            dispute_id, borrower)
+    indexed = "description" in changes or "stage" in changes
+    before = tx.execute("SELECT description, stage FROM disputes WHERE id = ?",
+                        (dispute_id,)).rows if indexed else []
     sets = "".join(f"{column} = ?, " for column in changes)
     changed = tx.execute(f"UPDATE disputes SET {sets}version = version + 1, updated_at = ?, "
                          "last_activity_at = ? WHERE id = ? AND version = ? RETURNING version",
                          (*changes.values(), now, now, dispute_id, version))
     if not changed:  # another writer got there first: rerun, then the version check refuses
         raise WriteConflict()
+    if before:  # the text index follows the text and the stage, in the same transaction
+        old_text, old_stage = before[0]
+        search_index.reindex(tx, dispute_id, old_text, old_stage,
+                             changes.get("description", old_text),
+                             changes.get("stage", old_stage))
 
 
 def set_flags(tx, dispute_id: UUID, **flags: Any) -> None:

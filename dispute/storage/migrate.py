@@ -8,6 +8,11 @@ from importlib import resources
 
 from dispute.errors import DatabaseUnavailable
 from dispute.i18n import N_
+from dispute.storage import search_index
+
+# Steps a migration takes in Python after its SQL, in the same transaction: filling what the new
+# tables index from the rows already there (the text index from the descriptions filed before it).
+AFTER = {18: search_index.rebuild}
 
 
 def available(backend: str) -> list[tuple[int, str, str]]:
@@ -66,6 +71,8 @@ def migrate(db) -> list[str]:
                 return False  # another process applied it meanwhile
             for statement in _statements(sql):
                 uow.execute(statement)
+            if version in AFTER:
+                AFTER[version](uow)
             uow.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                         (version, name, datetime.now(timezone.utc)))
             return True

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from typing import Any, Sequence
 from uuid import UUID
 
+from dispute.storage import search_index
+from dispute.storage.search_index import IndexQuery
 from dispute.storage.sealing import USER_NAME, opened
 
 # sort → (key column, direction); the number breaks ties, in the same direction. Keys are bare
@@ -32,14 +34,16 @@ NUMBER = re.compile(r"DSP-\d{4}-\d{6,}")
 @dataclass(frozen=True)
 class Resolved:
     """What the service works out before the query: the acting user, today in the
-    organisation's zone, the filing-date filter as UTC instants, and the borrowers whose whole
-    name the search matches."""
+    organisation's zone, the filing-date filter as UTC instants, the borrowers whose whole
+    name the search matches, and the text index's answer for the search (None: scan every
+    description; dispute/storage/search_index.py `lookup`)."""
 
     actor_id: UUID
     today: date
     filed_from: datetime | None = None
     filed_to: datetime | None = None
     named: Sequence[UUID] = ()
+    text_index: IndexQuery | None = None
 
 
 def _contains_pattern(text: str) -> str:
@@ -56,6 +60,38 @@ def _marks(values: Sequence[Any]) -> str:
 # A description containing the search text, by the pattern above: DuckDB's RE2, PostgreSQL's
 # regular expressions (which read the same `(?i)` and backslashed punctuation).
 CONTAINS = {"duckdb": "regexp_matches(d.description, ?)", "postgresql": "d.description ~ ?"}
+
+
+_POSTINGS = "d.id IN (SELECT dispute_id FROM search_terms WHERE term IN ({}))"
+# The literal check on the candidates only: the checked text names the posting (an empty piece
+# of its term), so that neither database moves the check down into its scan of every
+# description, where it would run on all of them (DuckDB did: phrases took 3 s; it folds a CASE
+# on the posting's NOT NULL term away).
+_CHECKED = ("d.id IN (SELECT c.id FROM search_terms t JOIN disputes c ON c.id = t.dispute_id "
+            "WHERE t.term IN ({}) AND {check})")
+_CHECK = {"duckdb": "regexp_matches(c.description || substr(t.term, 1, 0), ?)",
+          "postgresql": "(c.description || substr(t.term, 1, 0)) ~ ?"}
+
+
+def text_clause(q: IndexQuery | None, backend: str) -> str:
+    """The description part of a search: the disputes whose postings answer it exactly, or
+    hold the rarest term and pass the literal check (dispute/storage/search_index.py). Without
+    an answer from the index, the literal check on every description."""
+    if q is None:
+        return CONTAINS[backend]
+    parts = []
+    if q.exact:
+        parts.append(_POSTINGS.format(_marks(q.exact)))
+    if q.checked:
+        parts.append(_CHECKED.format(_marks(q.checked), check=_CHECK[backend]))
+    return f"({' OR '.join(parts)})" if parts else "FALSE"
+
+
+def text_params(q: IndexQuery | None, text: str) -> list[Any]:
+    """The parameters of `text_clause`, in its order."""
+    if q is None:
+        return [_contains_pattern(text)]
+    return [*q.exact, *((*q.checked, _contains_pattern(text)) if q.checked else ())]
 
 
 def where(f, r: Resolved, *, with_stage: bool = True,
@@ -105,16 +141,40 @@ def where(f, r: Resolved, *, with_stage: bool = True,
         params.append(text.upper())
     elif text:
         named_clause = f" OR d.borrower_id IN ({_marks(r.named)})" if r.named else ""
-        parts.append(f"(d.number = ? OR {CONTAINS[backend]}{named_clause})")
-        params += [text.upper(), _contains_pattern(text), *r.named]
+        parts.append(f"(d.number = ? OR {text_clause(r.text_index, backend)}{named_clause})")
+        params += [text.upper(), *text_params(r.text_index, text), *r.named]
     return " AND ".join(parts), params
 
 
+def one_term(f, r: Resolved) -> str | None:
+    """The index term that alone decides a search with no filter but the stage (one or two CJK
+    characters, or one ASCII word found in a single vocabulary word), else None. Its counts per
+    stage are kept (search_term_stages) and its postings are joined to a window of the queue."""
+    q = r.text_index
+    if q is None or q.checked or len(q.exact) != 1 or r.named:
+        return None
+    return q.exact[0]
+
+
+def _only_text(f, r: Resolved) -> bool:
+    return where(f.model_copy(update={"text": ""}), r, with_stage=False)[0] == "TRUE"
+
+
+# A page of a search whose term is common reads the queue in order, a window of this many rows
+# per row of the page, and keeps those holding the term: no join of the term's postings (for 征信
+# in every other description, hundreds of thousands) with the million disputes. When the window
+# holds too few, the page is read again the whole way (page()).
+WINDOW_PER_ROW = 8
+WINDOW_FROM = 2_000  # matches from which a window is tried first
+
+
 def page_sql(f, r: Resolved, after, size: int,
-             backend: str = "duckdb") -> tuple[str, list[Any]]:
+             backend: str = "duckdb", window: int | None = None) -> tuple[str, list[Any]]:
     """One page of rows, keyset-paged on (sort key, number), NULL keys last; `after` is the
-    previous page's cursor (sort key and number) or None."""
-    clause, params = where(f, r, backend=backend)
+    previous page's cursor (sort key and number) or None. With `window` (a one-term search,
+    `one_term`), only the first `window` rows of the queue under the other filters are searched."""
+    term = one_term(f, r) if window else None
+    clause, params = where(f.model_copy(update={"text": ""}) if term else f, r, backend=backend)
     key, direction = ORDER[f.sort]
     if after is not None:
         cmp = "<" if direction == "DESC" else ">"
@@ -125,12 +185,17 @@ def page_sql(f, r: Resolved, after, size: int,
             tail = f" OR {key} IS NULL" if f.sort in _NULLABLE else ""
             clause += f" AND ({key} {cmp} ?{tail} OR ({key} = ? AND d.number {cmp} ?))"
             params += [after.key, after.key, after.number]
+    order = f"ORDER BY {key} {direction} NULLS LAST, d.number {direction}"
+    columns = ("d.number, d.institution, d.product, d.error_category, d.stage, d.borrower_id, "
+               "d.handler_id, d.filed_at, d.last_activity_at, d.waiting_on_borrower, "
+               "d.borrower_replied, d.next_due_by")
+    source = f"disputes d WHERE {clause}"
+    if term:  # the window's rows joined with the term's postings, the window the smaller side
+        source = (f"(SELECT d.id, {columns} FROM disputes d WHERE {clause} {order} LIMIT ?) d "
+                  f"JOIN search_terms t ON t.dispute_id = d.id WHERE t.term = ?")
+        params += [window, term]
     sql = (f"SELECT p.*, b.name AS borrower_name, h.name AS handler_name FROM ("
-           f"SELECT d.number, d.institution, d.product, d.error_category, d.stage, "
-           f"d.borrower_id, d.handler_id, d.filed_at, d.last_activity_at, "
-           f"d.waiting_on_borrower, d.borrower_replied, d.next_due_by, {key} AS sort_key "
-           f"FROM disputes d WHERE {clause} ORDER BY {key} {direction} NULLS LAST, "
-           f"d.number {direction} "
+           f"SELECT {columns}, {key} AS sort_key FROM {source} {order} "
            f"LIMIT ?) p JOIN users b ON b.id = p.borrower_id "
            f"LEFT JOIN users h ON h.id = p.handler_id "
            f"ORDER BY p.sort_key {direction} NULLS LAST, p.number {direction}")
@@ -143,7 +208,11 @@ def counts_sql(f, r: Resolved, backend: str = "duckdb") -> tuple[str, list[Any]]
 
 
 def counts(tx, f, r: Resolved) -> dict[str, int]:
-    """Rows per stage under every filter but the stage."""
+    """Rows per stage under every filter but the stage: for a one-term search and no other
+    filter, the counts the writes keep for the term."""
+    term = one_term(f, r)
+    if term is not None and _only_text(f, r):
+        return search_index.stage_counts(tx, term)
     return {row["stage"]: row["n"] for row in tx.execute(*counts_sql(f, r, tx.backend))}
 
 
@@ -151,9 +220,34 @@ _NAMES = {"borrower_name": (USER_NAME, "borrower_id"),
           "handler_name": (USER_NAME, "handler_id")}
 
 
-def page(tx, f, r: Resolved, after, size: int) -> list[dict[str, Any]]:
-    """Up to `size + 1` rows (one more tells that a next page exists), names opened."""
-    return [opened(tx.keys, row, _NAMES) for row in tx.execute(*page_sql(f, r, after, size, tx.backend))]
+def page_window(f, r: Resolved, size: int, matches: int) -> int | None:
+    """The window to try first for a page of `matches` rows in all (None: read the whole way)."""
+    if matches >= WINDOW_FROM and one_term(f, r) is not None:
+        return (size + 1) * WINDOW_PER_ROW
+    return None
+
+
+def next_window(window: int, found: int, size: int) -> int | None:
+    """A second, wider window from how many rows the first held (their share of the queue), or
+    None when it held none (the term is too rare there: read the whole way)."""
+    return window * (size + 1) * 3 // (2 * found) if found else None
+
+
+def page(tx, f, r: Resolved, after, size: int, matches: int = 0) -> list[dict[str, Any]]:
+    """Up to `size + 1` rows (one more tells that a next page exists), names opened. `matches`
+    (the rows the counts found) decides whether a window of the queue is searched first; when it
+    holds too few, one wider window as the first's share suggests, then the whole way."""
+    window, rows = page_window(f, r, size, matches), []
+    for attempt in range(2):
+        if window is None:
+            break
+        rows = tx.execute(*page_sql(f, r, after, size, tx.backend, window)).dicts()
+        if len(rows) > size:
+            break
+        window = next_window(window, len(rows), size) if attempt == 0 else None
+    if len(rows) <= size:  # no window, or none held enough: the whole way
+        rows = tx.execute(*page_sql(f, r, after, size, tx.backend)).dicts()
+    return [opened(tx.keys, row, _NAMES) for row in rows]
 
 
 DOCKET_STAGES = "d.stage IN ('mediation', 'litigation')"

@@ -1,0 +1,255 @@
+"""The queue's text index: `search_terms` (one row per dispute and term of its description) and
+`search_words` (every word the index has seen, for a search's word that is part of a longer one,
+with whether every spelling of it was ASCII).
+
+Written by `disputes.insert` and `disputes.touch` in the transaction that writes the description,
+so the index is never behind the text, even after a crash. The terms are dispute/search_text.py's.
+`rebuild` fills it from scratch (migration 0018, `python -m dispute search reindex`).
+
+How a search uses it (`lookup`, before the queue's statements are built; figures measured by
+bench/queue.py, README's performance section):
+- Exact where the index is exact: one or two CJK characters, or one ASCII word, are answered by
+  postings alone, with no literal check on descriptions.
+- Elsewhere (phrases, parts of words with other text, longer CJK strings) only the **rarest**
+  of the search's terms gives candidates, and the literal check runs on those. Rarity is counted
+  when the search is made, each term's postings counted up to `_CAP` (a range read of the
+  term-ordered table on DuckDB, of the B-tree on PostgreSQL): always current and never written.
+- The terms are passed as constants, never as a sub-select of the vocabulary: DuckDB skips the
+  blocks of `search_terms` by their min/max only for constant filters.
+- Counts per stage: `search_term_stages` keeps, per term and stage, the disputes holding the
+  term, written by filing, corrections and every stage move (all through `disputes.touch`), so a
+  one-term search with no other filter reads one row per stage. The alternative, the stage beside
+  each posting, measured 7× faster than joining a common term's postings to the disputes (90,000
+  disputes: 2.5 against 17 ms) but a stage move would then rewrite the dispute's ~200 postings,
+  found on DuckDB only by a scan of the whole table (185 ms at 90,000 disputes, about 2 s at a
+  million) — a cost on every move, where the counts table costs two upserts of ~200 keyed rows.
+  Writers of the counts serialise on their rows (DuckDB takes one writer at a time anyway; on
+  PostgreSQL the rows are locked in key order, so concurrent filings wait, never deadlock).
+- The page of a one-term search with many matches reads a window of the queue in its order
+  (dispute/storage/queue.py `page_window`) and joins it with the term's postings, the window the
+  smaller side; other searches and filters join the candidates to `disputes` by its key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+from uuid import UUID
+
+from dispute.search_text import SEPARATOR, plan, terms, words
+
+_BATCH = 5_000  # disputes per statement in a rebuild
+_SORT_ROWS = 4_000_000  # postings sorted at once in a rebuild: its memory, whatever the book
+_REBUILD_MEMORY = "3GB"  # DuckDB's limit during a rebuild
+_CAP = 10_000  # postings counted per term when choosing the rarest (beyond it: ties, first term wins)
+_MAX_WORDS = 64  # vocabulary words a search's word may expand to before the search scans
+
+
+# A dispute's terms travel joined by SEPARATOR and are split in SQL, each backend its way.
+_SPLIT = {"duckdb": "string_split(t, ?)", "postgresql": "string_to_array(t, ?)"}
+
+
+@dataclass(frozen=True)
+class IndexQuery:
+    """What a search takes from the index: disputes holding any of `exact` match as they are;
+    disputes holding any of `checked` match if the literal check says so. Both empty: nothing
+    can match."""
+
+    exact: tuple[str, ...] = ()
+    checked: tuple[str, ...] = ()
+
+
+def _add_words(tx, vocab: dict[str, bool]) -> None:
+    """Words into the vocabulary; a word seen once in a spelling not ASCII stays not plain (the
+    update writes only then, so concurrent filings do not conflict on common words)."""
+    if vocab:
+        items = sorted(vocab.items())
+        tx.execute("INSERT INTO search_words (term, plain) SELECT t, p FROM "
+                   "(SELECT unnest(CAST(? AS VARCHAR[])) AS t, "
+                   "unnest(CAST(? AS BOOLEAN[])) AS p) x ON CONFLICT (term) "
+                   "DO UPDATE SET plain = FALSE WHERE search_words.plain AND NOT excluded.plain",
+                   ([t for t, _ in items], [p for _, p in items]))
+
+
+def _insert(tx, rows: Sequence[tuple[UUID, str]], table: str = "search_terms") -> dict[str, bool]:
+    """Many (dispute, description) pairs in one statement: one string of terms per dispute,
+    the disputes as two arrays unnested side by side and the terms split in SQL (one round trip
+    however many terms, and few Python objects for the driver to convert). Returns the words."""
+    ids, joined, vocab = [], [], {}
+    for dispute_id, text in rows:
+        ts = terms(text)
+        if ts:
+            ids.append(str(dispute_id))
+            joined.append(SEPARATOR.join(ts))
+            for word, plain in words(text).items():
+                vocab[word] = vocab.get(word, True) and plain
+    if ids:
+        tx.execute(f"INSERT INTO {table} (dispute_id, term) "
+                   f"SELECT CAST(i AS UUID), unnest({_SPLIT[tx.backend]}) FROM "
+                   "(SELECT unnest(CAST(? AS VARCHAR[])) AS i, "
+                   "unnest(CAST(? AS VARCHAR[])) AS t) x", (SEPARATOR, ids, joined))
+    return vocab
+
+
+def _count(tx, deltas: dict[tuple[str, str], int]) -> None:
+    """Add to the disputes per term and stage. In key order, so that concurrent writers on
+    PostgreSQL lock the rows they share in the same order (no deadlock)."""
+    items = sorted((k, n) for k, n in deltas.items() if n)
+    if items:
+        tx.execute("INSERT INTO search_term_stages (term, stage, n) SELECT t, s, n FROM "
+                   "(SELECT unnest(CAST(? AS VARCHAR[])) AS t, unnest(CAST(? AS VARCHAR[])) AS s, "
+                   "unnest(CAST(? AS BIGINT[])) AS n) x ON CONFLICT (term, stage) "
+                   "DO UPDATE SET n = search_term_stages.n + excluded.n",
+                   ([t for (t, _), _ in items], [s for (_, s), _ in items],
+                    [n for _, n in items]))
+
+
+def index(tx, dispute_id: UUID, description: str, stage: str) -> None:
+    """Index a new description (a filing): its terms, its words in the vocabulary, and one more
+    dispute in `stage` for each of its terms."""
+    _add_words(tx, _insert(tx, [(dispute_id, description)]))
+    _count(tx, {(t, stage): 1 for t in terms(description)})
+
+
+def reindex(tx, dispute_id: UUID, old_text: str, old_stage: str, text: str,
+            stage: str) -> None:
+    """A description or a stage changed (a correction, a move): the terms follow the text, the
+    counts per stage follow both. Words stay in the vocabulary; one no description holds any
+    more finds nothing. A stage change leaves the postings alone (they hold no stage)."""
+    old_stage, stage = getattr(old_stage, "value", old_stage), getattr(stage, "value", stage)
+    if text != old_text:
+        tx.execute("DELETE FROM search_terms WHERE dispute_id = ?", (dispute_id,))
+        _add_words(tx, _insert(tx, [(dispute_id, text)]))
+    deltas: dict[tuple[str, str], int] = {}
+    for t in terms(old_text):
+        deltas[(t, old_stage)] = deltas.get((t, old_stage), 0) - 1
+    for t in terms(text):
+        deltas[(t, stage)] = deltas.get((t, stage), 0) + 1
+    _count(tx, deltas)
+
+
+def stage_counts(tx, term: str) -> dict[str, int]:
+    """Disputes holding `term` per stage, without reading a posting."""
+    return {s: n for s, n in tx.execute("SELECT stage, n FROM search_term_stages "
+                                        "WHERE term = ? AND n > 0", (term,)).rows}
+
+
+def rebuild(tx) -> int:
+    """Index every description again from nothing; returns the disputes indexed. On DuckDB the
+    process's memory is bounded by `_REBUILD_MEMORY` meanwhile (the work table spills to disk
+    beyond it), then set back.
+
+    The postings are made batch by batch into a work table, then moved into `search_terms` in
+    term order, one range of terms at a time (about `_SORT_ROWS` postings each): on DuckDB
+    (no index on the table: too large for its in-memory indexes) a term's rows then lie together
+    and a search skips the rest by the blocks' min/max, and no sort holds the whole index."""
+    if tx.backend != "duckdb":
+        return _rebuild(tx)
+    kept = tx.execute("SELECT current_setting('memory_limit')").scalar()  # e.g. '18.8 GiB'
+    if _bytes(kept) <= _bytes(_REBUILD_MEMORY):  # a lower limit set by the deployment stays
+        return _rebuild(tx)
+    tx.execute(f"SET memory_limit = '{_REBUILD_MEMORY}'")
+    try:
+        return _rebuild(tx)
+    finally:
+        tx.execute(f"SET memory_limit = '{kept}'")
+
+
+_UNITS = {"B": 1, "BYTES": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KIB": 2**10,
+          "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def _bytes(setting: str) -> float:
+    """A DuckDB memory setting ('18.8 GiB', '3GB') in bytes; unreadable ones count as no limit."""
+    number = setting.rstrip("ABEGIKMTYSabegikmtys ")
+    try:
+        return float(number) * _UNITS[setting[len(number):].strip().upper()]
+    except (ValueError, KeyError):
+        return float("inf")
+
+
+def _rebuild(tx) -> int:
+    tx.execute("DELETE FROM search_terms")
+    tx.execute("DELETE FROM search_words")
+    tx.execute("DELETE FROM search_term_stages")
+    tx.execute("CREATE TEMP TABLE search_rebuild (dispute_id UUID NOT NULL, "
+               "term VARCHAR NOT NULL)")
+    vocab: dict[str, bool] = {}
+    done, last = 0, None
+    while True:
+        batch = tx.execute("SELECT id, description FROM disputes"
+                           + (" WHERE id > ?" if last else "") + " ORDER BY id LIMIT ?",
+                           ((last,) if last else ()) + (_BATCH,)).rows
+        if not batch:
+            break
+        for word, plain in _insert(tx, batch, "search_rebuild").items():
+            vocab[word] = vocab.get(word, True) and plain
+        done, last = done + len(batch), batch[-1][0]
+    lo, rows = None, 0
+    per_term = tx.execute("SELECT term, count(*) FROM search_rebuild GROUP BY term "
+                          "ORDER BY term").rows
+    for i, (term, n) in enumerate(per_term):
+        lo = term if lo is None else lo
+        rows += n
+        if rows >= _SORT_ROWS or i == len(per_term) - 1:
+            tx.execute("INSERT INTO search_terms (dispute_id, term) SELECT dispute_id, term "
+                       "FROM search_rebuild WHERE term >= ? AND term <= ? "
+                       "ORDER BY term, dispute_id", (lo, term))
+            lo, rows = None, 0
+    tx.execute("INSERT INTO search_term_stages (term, stage, n) SELECT r.term, d.stage, count(*) "
+               "FROM search_rebuild r JOIN disputes d ON d.id = r.dispute_id "
+               "GROUP BY r.term, d.stage")
+    tx.execute("DROP TABLE search_rebuild")
+    _add_words(tx, vocab)
+    return done
+
+
+def is_stale(tx) -> bool:
+    """Disputes exist but the index is empty (a database filled before the index existed)."""
+    return bool(tx.execute("SELECT EXISTS (SELECT 1 FROM disputes) AND NOT EXISTS "
+                           "(SELECT 1 FROM search_terms)").scalar())
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def lookup(tx, text: str) -> IndexQuery | None:
+    """The index's answer for a (stripped) search, or None when it cannot narrow the search
+    down (punctuation alone, or a word inside too many words) and every description is read."""
+    p = plan(text)
+    if p is None:
+        return None
+    if p.exact:
+        return IndexQuery(exact=p.terms)
+    choices: list[tuple[str, ...]] = [(t,) for t in p.terms]
+    for word in p.words:  # letters and digits only: nothing LIKE would read as a wildcard
+        found = tx.execute("SELECT term, plain FROM search_words WHERE term LIKE ? "
+                           "ORDER BY term LIMIT ?", (f"%{word}%", _MAX_WORDS + 1)).rows
+        if not found:
+            return IndexQuery()  # no description has a word containing it
+        if len(found) > _MAX_WORDS:
+            continue  # too wide to narrow anything down
+        if p.word:
+            return IndexQuery(exact=tuple(t for t, plain in found if plain),
+                              checked=tuple(t for t, plain in found if not plain))
+        choices.append(tuple(t for t, _ in found))
+    if not choices:
+        return None
+    if len(choices) == 1:
+        return IndexQuery(checked=choices[0])
+    counted = " UNION ALL ".join(
+        f"SELECT {i} AS k, (SELECT count(*) FROM (SELECT 1 FROM search_terms "
+        f"WHERE term IN ({_marks(c)}) LIMIT {_CAP}) x) AS n" for i, c in enumerate(choices))
+    sizes = tx.execute(counted, [t for c in choices for t in c]).rows
+    rarest = min(sizes, key=lambda r: (r[1], r[0]))[0]
+    return IndexQuery(checked=choices[rarest])
+
+
+def count(tx) -> int:
+    return tx.execute("SELECT count(*) FROM search_terms").scalar()
+
+
+def terms_of(tx, dispute_id: UUID) -> Sequence[str]:
+    return tx.execute("SELECT term FROM search_terms WHERE dispute_id = ? ORDER BY term",
+                      (dispute_id,)).column()

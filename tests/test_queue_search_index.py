@@ -1,0 +1,237 @@
+"""The queue's text index: kept by the writes that change a description, rebuilt by the
+migration and `search reindex`, and giving the same rows, in the same order, with the same
+counts, as the scan of every description it replaces."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from dispute import cases, corrections, workflow
+from dispute.queue import QueueFilter, queue
+from dispute.search_text import plan, terms
+from dispute.storage import disputes, migrate, search_index
+from dispute.storage import queue as queue_rows
+from dispute.vocab import Role, Stage
+from tests.conftest import filing_form, make_user, raw
+from tests.test_workflow import FORMS
+
+pytestmark = pytest.mark.both_backends
+
+DESCRIPTIONS = [
+    "征信报告上出现了一笔不属于我的逾期记录，要求更正征信。",
+    "自动还款失败后银行没有任何短信通知，涉及金额12345元。",
+    "The autopay failed and nobody told me. Late fee of 85.00 CNY charged.",
+    "My credit report lists a default that is not mine; Credit-Reporting error!",
+    "银行多收取了违约金（Late Fee）和滞纳金，Autopay 失败。",
+    "Overloaded loans: LOAN-2026/07 was credited to the wrong account.",
+    "征一笔钱。信用卡被盗刷，金额 1,234.50 元；报告编号 A-99。",
+    "Straße und Kelvin \u212a: die Gebühr wurde doppelt belastet.",
+    "提前还款后仍被扣取了利息，信息有误",
+    "Customer service keeps closing my ticket (ref #4411) without an answer.",
+    "年费在首年免收的承诺没有兑现 annual fee 年费",
+    "征信",
+]
+
+QUERIES = [
+    "征信", "征", "信", "额", "征信报告", "一笔不属于我", "报告上出现", "不存在的词",
+    "late", "LATE FEE", "fee", "credit", "Credit-Reporting", "report", "loan", "LOAN-2026/07",
+    "autopay 失败", "Late Fee）和", "12345", "1,234.50", "85.00", "234", "#4411", "(ref",
+    "strasse", "STRASSE", "ß", "kelvin k", "k", "gebühr", "annual fee 年费", "fee 年",
+    "nothing-like-this", "zzz", "!", "（", ";", "2026", "A-99", "征一", "一笔", "信息",
+    "  征信  ", "wrong account.", "o", "征信报告上出现了一笔不属于我的逾期记录，要求更正征信",
+    "My credit report lists a default that is not mine; credit-reporting",
+]
+
+
+@pytest.fixture
+def book(ctx):
+    staff = make_user(ctx, Role.STAFF, email="staff@example.com", name="李静")
+    people = [make_user(ctx, email=f"b{i}@example.com", name=n)
+              for i, n in enumerate(["王芳", "Zhang Wei", "刘洋"])]
+    numbers = []
+    for i, text in enumerate(DESCRIPTIONS * 2):
+        ctx.clock.now += timedelta(hours=7)
+        numbers.append(cases.file_dispute(ctx, people[i % 3], filing_form(
+            description=text if i < len(DESCRIPTIONS) else text.upper(),
+            discovered_on=date(2026, 9, 10))))
+    for n in numbers[:6]:
+        workflow.move(ctx, staff, n, "acknowledge", FORMS["acknowledge"])
+    workflow.move(ctx, staff, numbers[0], "to_mediation", FORMS["to_mediation"])
+    return staff, people, numbers
+
+
+def scan_every_description(monkeypatch) -> None:
+    """Today's search before the index: the literal check on every description."""
+    monkeypatch.setattr(queue_rows, "text_clause", lambda q, backend: queue_rows.CONTAINS[backend])
+    monkeypatch.setattr(queue_rows, "text_params",
+                        lambda q, text: [queue_rows._contains_pattern(text)])
+
+
+def every_page(ctx, staff, f: QueueFilter) -> list:
+    pages, cursor = [], None
+    while True:
+        page = queue(ctx, staff, f, after=cursor, size=4)
+        pages.append((page.rows, page.counts, page.total, page.next_cursor))
+        if page.next_cursor is None:
+            return pages
+        cursor = page.next_cursor
+
+
+def test_the_index_gives_exactly_what_the_scan_gave(ctx, book, monkeypatch):
+    staff, _, _ = book
+    filters = [QueueFilter(text=q, sort=sort, stage=stage) for q in QUERIES
+               for sort, stage in (("newest", None), ("oldest", Stage.FILED),
+                                   ("activity", Stage.NEGOTIATION))]
+    indexed = [every_page(ctx, staff, f) for f in filters]
+    assert sum(p[0][2] for p in indexed) > 50           # the searches find something
+    assert any(p[0][2] == 0 for p in indexed)           # and some find nothing
+    # Pages read through a window of the queue first (a common term's way), the window full
+    # or too small, then read the whole way.
+    windowed = {}
+    for per_row in (1, 3):
+        monkeypatch.setattr(queue_rows, "WINDOW_FROM", 1)
+        monkeypatch.setattr(queue_rows, "WINDOW_PER_ROW", per_row)
+        windowed[per_row] = [every_page(ctx, staff, f) for f in filters]
+    monkeypatch.undo()
+    scan_every_description(monkeypatch)
+    scanned = [every_page(ctx, staff, f) for f in filters]
+    for f, new, old, w1, w3 in zip(filters, indexed, scanned, windowed[1], windowed[3]):
+        assert new == old == w1 == w3, f"search {f.text!r}, sort {f.sort}, stage {f.stage}"
+
+
+def test_searches_use_the_index(ctx, book):
+    staff, _, _ = book
+    ctx.db.write(lambda uow: (uow.execute("DELETE FROM search_terms"),
+                              uow.execute("DELETE FROM search_term_stages")))
+    assert queue(ctx, staff, QueueFilter(text="征信")).total == 0      # the index decides
+    assert queue(ctx, staff, QueueFilter(text="late fee")).total == 0
+    assert queue(ctx, staff, QueueFilter(text="!")).total > 0          # punctuation scans
+
+
+def test_filing_and_correcting_keep_the_index(ctx, book):
+    _, people, numbers = book
+    staff = book[0]
+    number = numbers[7]                      # still `filed`: only the first six moved on
+    dispute_id = ctx.db.read(disputes.id_by_number, number)
+    assert set(ctx.db.read(search_index.terms_of, dispute_id)) == terms(DESCRIPTIONS[7])
+    corrections.correct_filing(ctx, people[7 % 3], number, filing_form(
+        description="扣款重复 Duplicate debit", discovered_on=date(2026, 9, 10)))
+    assert set(ctx.db.read(search_index.terms_of, dispute_id)) == {
+        "扣", "款", "重", "复", "扣款", "款重", "重复", "duplicate", "debit"}
+    assert [r.number for r in queue(ctx, staff, QueueFilter(text="款重")).rows] == [number]
+    assert number not in {r.number for r in queue(ctx, staff,
+                                                  QueueFilter(text="gebühr")).rows}
+
+
+def test_a_failed_write_leaves_no_terms(ctx, book):
+    _, people, _ = book
+    before = ctx.db.read(search_index.count)
+
+    def fail(uow):
+        search_index.index(uow, "00000000-0000-0000-0000-000000000001", "回滚的文字", "filed")
+        raise RuntimeError("crash before commit")
+
+    with pytest.raises(RuntimeError):
+        ctx.db.write(fail)
+    assert ctx.db.read(search_index.count) == before
+
+
+def test_rebuild_gives_the_index_the_writes_kept(ctx, book):
+    staff, _, _ = book
+    kept = raw(ctx.db, "SELECT dispute_id, term FROM search_terms ORDER BY 1, 2").rows
+    counted = raw(ctx.db, "SELECT term, stage, n FROM search_term_stages WHERE n > 0 "
+                          "ORDER BY 1, 2").rows
+    words = raw(ctx.db, "SELECT term, plain FROM search_words ORDER BY 1").rows
+    assert ctx.db.write(search_index.rebuild) == len(DESCRIPTIONS) * 2
+    assert raw(ctx.db, "SELECT dispute_id, term FROM search_terms ORDER BY 1, 2").rows == kept
+    assert raw(ctx.db, "SELECT term, stage, n FROM search_term_stages ORDER BY 1, 2").rows == \
+        counted
+    assert raw(ctx.db, "SELECT term, plain FROM search_words ORDER BY 1").rows == words
+
+
+def test_the_migration_indexes_disputes_filed_before_it(ctx, book):
+    staff, _, _ = book
+    expected = queue(ctx, staff, QueueFilter(text="征信")).total
+    ctx.db.write(lambda uow: (uow.execute("DROP TABLE search_terms"),
+                              uow.execute("DROP TABLE search_words"),
+                              uow.execute("DROP TABLE search_term_stages"),
+                              uow.execute("DELETE FROM schema_migrations WHERE version = 18")))
+    assert migrate.migrate(ctx.db) == ["0018_search_index.sql"]
+    assert ctx.db.read(search_index.count) > 0
+    assert queue(ctx, staff, QueueFilter(text="征信")).total == expected == 4
+
+
+def test_plan_of_a_search():
+    assert plan("征信") == plan("征信").__class__(("征信",), (), True)
+    assert plan("征").terms == ("征",) and plan("征").exact
+    assert plan("征信报告").terms == ("信报", "征信", "报告") and not plan("征信报告").exact
+    assert plan("Late").words == ("late",) and not plan("Late").exact
+    assert plan("Straße").words == ("strasse",)   # wider than the literal check, which decides
+    assert not plan("late fee").exact and plan("late fee").words == ("fee", "late")
+    assert not plan("征 信").exact and plan("征 信").terms == ("信", "征")
+    assert plan("!?") is None
+    long = plan("征信报告上出现了一笔不属于我的逾期记录 credit report lists")
+    assert len(long.terms) + len(long.words) == 8 and not long.exact
+    assert set(long.words) == {"credit", "report", "lists"}
+
+
+def test_exact_searches_take_the_postings_alone(ctx, book):
+    """One or two CJK characters and one ASCII word are answered by the postings with no literal
+    check; a phrase is checked on the candidates of its rarest term."""
+    staff, _, numbers = book
+    planted = ctx.db.read(disputes.id_by_number, numbers[9])  # "Customer service keeps …"
+    ctx.db.write(lambda uow: uow.execute(
+        "INSERT INTO search_terms (dispute_id, term) VALUES (?, '征信'), (?, '征'), "
+        "(?, 'autopay'), (?, '信报')", (planted, planted, planted, planted)))
+    found = lambda text: {r.number for r in queue(ctx, staff, QueueFilter(text=text)).rows}
+    assert numbers[9] in found("征信") and numbers[9] in found("征")
+    assert numbers[9] in found("AutoPay")
+    assert numbers[9] not in found("征信报告")             # checked: the text has no 征信报告
+    assert numbers[9] not in found("autopay 失败")
+
+
+def test_lookup_chooses_the_rarest_term_and_plain_words(ctx, book):
+    q = ctx.db.read(search_index.lookup, "征信报告")
+    assert q.exact == () and q.checked == ("信报",)      # in 2 descriptions; 征信 in 6
+    assert ctx.db.read(search_index.lookup, "征信") == search_index.IndexQuery(exact=("征信",))
+    fee = ctx.db.read(search_index.lookup, "fee")
+    assert set(fee.exact) == {"fee"} and fee.checked == ()
+    assert ctx.db.read(search_index.lookup, "gebühr") is not None
+    assert ctx.db.read(search_index.lookup, "gebühr").exact == ()   # not ASCII: checked
+    k = ctx.db.read(search_index.lookup, "k")
+    assert "k" in k.checked and "kelvin" in k.exact   # the Kelvin sign folds to k: checked
+    assert ctx.db.read(search_index.lookup, "zzz") == search_index.IndexQuery()
+    assert ctx.db.read(search_index.lookup, "!") is None
+
+
+def test_counts_per_stage_of_a_term_follow_moves_and_corrections(ctx, book):
+    """The counts kept per term and stage are the postings joined to the disputes' stages,
+    after filings, stage moves and a correction."""
+    staff, people, numbers = book
+    corrections.correct_filing(ctx, people[8 % 3], numbers[8], filing_form(
+        description="征信有误", discovered_on=date(2026, 9, 10)))
+    workflow.move(ctx, staff, numbers[8], "acknowledge", FORMS["acknowledge"])
+    joined = raw(ctx.db, "SELECT t.term, d.stage, count(*) FROM search_terms t JOIN disputes d "
+                         "ON d.id = t.dispute_id GROUP BY 1, 2 ORDER BY 1, 2").rows
+    kept = raw(ctx.db, "SELECT term, stage, n FROM search_term_stages WHERE n > 0 "
+                       "ORDER BY 1, 2").rows
+    assert [tuple(r) for r in kept] == [tuple(r) for r in joined]
+    assert ctx.db.read(search_index.stage_counts, "有误") == {"negotiation": 1, "filed": 1}
+
+
+def test_rebuild_bounds_duckdb_memory_then_sets_it_back(ctx, book, monkeypatch):
+    if ctx.db.backend != "duckdb":
+        pytest.skip("DuckDB's memory limit")
+    setting = lambda tx: tx.execute("SELECT current_setting('memory_limit')").scalar()  # noqa: E731
+    during, real = [], search_index._rebuild
+    monkeypatch.setattr(search_index, "_rebuild", lambda tx: (during.append(setting(tx)),
+                                                              real(tx))[1])
+    for limit, expected in (("8GB", "2.7 GiB"), ("1GB", "953.6 MiB")):
+        ctx.db.write(lambda uow: uow.execute(f"SET memory_limit = '{limit}'"))
+        before = ctx.db.read(setting)
+        assert ctx.db.write(search_index.rebuild) == len(DESCRIPTIONS) * 2
+        assert during[-1] == expected          # bounded, or a lower limit left as it was
+        after = search_index._bytes(ctx.db.read(setting))  # set back (DuckDB shows it rounded)
+        assert abs(after - search_index._bytes(before)) <= 0.02 * after
