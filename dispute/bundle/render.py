@@ -26,10 +26,15 @@ def _make_all_pages_with_fresh_tables(context, root_box, html, pages):
     """WeasyPrint keeps a table's column widths from the table's first layout. A page re-made
     because a cross-reference (`target-counter`, dispute/bundle/pages.py) now has its value would
     keep widths worked out while that text was still empty, so the evidence index's columns
-    would differ from a rendering with the numbers written in. The widths are forgotten before
-    each re-layout and worked out again from the text as it now is."""
-    if pages:
+    would differ from a rendering with the numbers written in. So before a re-layout in which
+    some target's page number is not what it was at the last layout, the widths are forgotten
+    and worked out again from the text as it now is (a document without cross-references, or a
+    re-layout with the same numbers, keeps them, as WeasyPrint would)."""
+    targets = {name: item.cached_page_counter_values.get("page")
+               for name, item in context.target_collector.target_lookup_items.items()}
+    if pages and targets != getattr(context, "dispute_targets_seen", None):
         context.tables.clear()
+    context.dispute_targets_seen = targets
     return _make_all_pages(context, root_box, html, pages)
 
 
