@@ -4,6 +4,7 @@ exhibit or the manifest, a deleted or an added file, a wrong trusted key. Also t
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -16,20 +17,42 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from dispute.bundle import signing
 from dispute.bundle.export import export_bundle
 from dispute.bundle.verify import verify_bundle
+from dispute.config import Settings
+from dispute.context import open_context
 from dispute.exhibits import attach_evidence
 from tests import bundle_case as bc
-from tests.conftest import REPO, pdf_bytes, png_bytes, upload
+from tests.conftest import REPO, Clock, pdf_bytes, png_bytes, upload
 
 EXHIBIT = "exhibits/E01-statement.pdf"
 
 
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """One dispute and its bundle for the whole module: every test only reads the bundle (or
+    writes an altered copy of it), so making one per test (26 exports) bought nothing."""
+    root = tmp_path_factory.mktemp("verify")
+    context = open_context(Settings(data_dir=root / "data", max_upload_mb=2,
+                                    timezone="Asia/Shanghai"))
+    context.clock = Clock()
+    borrower, legal, _ = bc.people(context)
+    number = bc.file_case(context, borrower)
+    attach_evidence(context, borrower, number, [upload("statement.pdf", pdf_bytes()),
+                                                upload("photo.png", png_bytes(), kind="photo")])
+    path = export_bundle(context, legal, number, root / "b.zip").path
+    yield context, path
+    context.db.close()
+
+
 @pytest.fixture
-def bundle(ctx, tmp_path) -> Path:
-    borrower, legal, _ = bc.people(ctx)
-    number = bc.file_case(ctx, borrower)
-    attach_evidence(ctx, borrower, number, [upload("statement.pdf", pdf_bytes()),
-                                            upload("photo.png", png_bytes(), kind="photo")])
-    return export_bundle(ctx, legal, number, tmp_path / "b.zip").path
+def ctx(made):
+    """The module's context (its data directory holds the key that signed the bundle)."""
+    return made[0]
+
+
+@pytest.fixture
+def bundle(made, tmp_path) -> Path:
+    """A copy of the module's bundle of its own, so no test can alter another's."""
+    return Path(shutil.copyfile(made[1], tmp_path / "b.zip"))
 
 
 def rewrite(source: Path, target: Path, change=None, drop=None, add=None) -> Path:

@@ -1,9 +1,9 @@
 """bundle.pdf from its parts: generated sections, then per exhibit its sheet and its pages;
 bookmarks for every section and exhibit, index links turned into links to pages, the stamp.
 
-Two passes: the exhibits' page counts are known first (`exhibits.prepare`), then the generated
-sections are rendered until their own length, and with it every page number they print, is
-stable (it almost always is after the second rendering).
+The exhibits' page counts are known first (`exhibits.prepare`); then every generated page is
+laid out in one WeasyPrint rendering that also works out each page number it prints
+(`dispute.bundle.pages`), written as one PDF, and its pages are placed among the exhibits'.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import Callable
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
-from dispute.bundle import phrases, render, sections, stamp
+from dispute.bundle import pages, phrases, render, sections, stamp
 from dispute.bundle.content import BundleContent
 from dispute.bundle.exhibits import Prepared, open_pdf
+from dispute.bundle.pages import LINK_SCHEME
 from dispute.i18n import translator
 
-LINK_SCHEME = "bundlepage:"
 MAX_PASSES = 4
 A4 = (595.28, 841.89)
 MIN_PAGE_SIDE = 216.0  # 3 inches
@@ -39,39 +39,26 @@ class BodyFailed(Exception):
 
 @dataclass
 class Parts:
-    sections: render.Rendered
-    sheets: render.Rendered
-    sheet_spans: list[tuple[int, int]]     # 0-based [start, end) in the sheets PDF
+    pdf: bytes                             # every generated page, stand-ins left out
+    section_pages: int                     # the sections: the PDF's first pages
+    sheet_spans: list[tuple[int, int]]     # each exhibit's sheet: 0-based [start, end) in pdf
     layout: sections.Layout
 
 
-def sheet_spans(sheets: render.Rendered, prepared: list[Prepared]) -> list[tuple[int, int]]:
-    starts = [sheets.anchors[f"sheet-{p.record.exhibit}"] for p in prepared]
-    return [(start, (starts[i + 1] if i + 1 < len(starts) else sheets.page_count))
-            for i, start in enumerate(starts)]
-
-
 def lay_out(content: BundleContent, prepared: list[Prepared], fingerprint: str) -> Parts:
-    """Render the sheets once and the sections until their page numbers are right."""
-    sheets = render.render_pdf(sections.sheets_html(content, prepared))
-    spans = sheet_spans(sheets, prepared) if prepared else []
-    layout = sections.Layout()
+    """Render the generated pages once (again only when a sheet ran longer than planned) and
+    write them as one PDF whose links point at pages of the bundle."""
+    plan = pages.first_plan(sections.present(content), prepared)
     for _ in range(MAX_PASSES):
-        generated = render.render_pdf(sections.sections_html(content, prepared, layout,
-                                                             fingerprint))
-        found = sections.Layout(sections={name: page + 1 for name, page in
-                                          generated.anchors.items()
-                                          if name in sections.SECTION_IDS})
-        cursor = generated.page_count + 1
-        for item, (start, end) in zip(prepared, spans):
-            count = (end - start) + item.body_pages
-            found.exhibits[item.record.exhibit] = (cursor, cursor + count - 1)
-            cursor += count
-        found.total_pages = cursor - 1
-        if found == layout:
+        document, _refused = render.render_document(
+            sections.bundle_html(content, prepared, fingerprint, plan))
+        counted = pages.count(document, prepared, sections.SECTION_IDS)
+        if counted.plan == plan:
             break
-        layout = found
-    return Parts(generated, sheets, spans, layout)
+        plan = counted.plan
+    pages.link_pages(document, counted)
+    pdf = document.copy([document.pages[i] for i in counted.kept]).write_pdf()
+    return Parts(pdf, counted.section_pages, counted.sheet_spans, counted.layout)
 
 
 def build_pdf(content: BundleContent, prepared: list[Prepared], parts: Parts,
@@ -79,17 +66,17 @@ def build_pdf(content: BundleContent, prepared: list[Prepared], parts: Parts,
     """The whole bundle in a PdfWriter, stamped; BodyFailed names an exhibit that broke."""
     _ = translator(content.options.lang)
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(parts.sections.pdf)), import_outline=False)
+    generated = PdfReader(io.BytesIO(parts.pdf))
+    writer.append(generated, pages=(0, parts.section_pages), import_outline=False)
     generated_pages = len(writer.pages)
     for name in sections.SECTION_IDS:
         if name in parts.layout.sections:
             writer.add_outline_item(title=_(phrases.TEXT[sections.SECTION_TITLES[name]]),
                                     page_number=parts.layout.sections[name] - 1)
-    sheets = PdfReader(io.BytesIO(parts.sheets.pdf))
     parent = None
     for index, (item, (start, end)) in enumerate(zip(prepared, parts.sheet_spans)):
         first = len(writer.pages)
-        writer.append(sheets, pages=(start, end), import_outline=False)
+        writer.append(generated, pages=(start, end), import_outline=False)
         if parent is None:  # a bookmark needs its page to exist already
             parent = writer.add_outline_item(title=_(phrases.TEXT["exhibits"]),
                                              page_number=first)

@@ -1,7 +1,10 @@
 """Each exhibit made printable: how it appears in bundle.pdf and how many pages it takes.
 
 PDFs are merged as they are (checked here, merged by `assemble`), images become upright pages
-fitted to A4, recordings and text get a sheet of their own. A file that cannot be shown
+fitted to A4, recordings and text get a sheet of their own. A JPEG photo is placed as it is: its
+bytes go into the page untouched (img2pdf) and its EXIF orientation becomes the page's rotation,
+so nothing is decoded to pixels but a cheap check that the file decodes at all; only what a PDF
+cannot carry as it is (HEIC, TIFF, WebP, PNG, a mirrored orientation, CMYK) is re-encoded. A file that cannot be shown
 (encrypted, damaged, undecodable) is not an error: it gets a sheet that says why, and its
 original bytes still go into the ZIP.
 """
@@ -9,10 +12,12 @@ original bytes still go into the ZIP.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from PIL import Image, ImageOps
+import img2pdf
+from PIL import ExifTags, Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
@@ -113,6 +118,8 @@ def open_pdf(data: bytes | io.BufferedIOBase) -> PdfReader:
 def image_pages(data: bytes, media_type: str) -> tuple[bytes, int]:
     """A PDF with one upright, fitted page per frame (TIFF pages, at most MAX_FRAMES);
     images.TooManyPixels, before anything is decoded, when a frame is over the pixel limit."""
+    if media_type == "image/jpeg" and (placed := jpeg_as_is(data)) is not None:
+        return placed, 1
     writer = PdfWriter()
     with images.open_image(io.BytesIO(data), media_type) as image:
         for frame in images.frames(image, MAX_FRAMES):
@@ -122,6 +129,83 @@ def image_pages(data: bytes, media_type: str) -> tuple[bytes, int]:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+# EXIF orientation → the clockwise turn that shows the photo upright. The mirrored ones (2, 4, 5,
+# 7) are not a turn: such a photo is re-encoded. Any other value means "as stored", as in
+# ImageOps.exif_transpose.
+_TURNS = {3: 180, 6: 90, 8: 270}
+_MIRRORED = frozenset({2, 4, 5, 7})
+_ROTATION = {0: img2pdf.Rotation["0"], 90: img2pdf.Rotation["90"],
+             180: img2pdf.Rotation["180"], 270: img2pdf.Rotation["270"]}
+logging.getLogger("img2pdf").setLevel(logging.ERROR)  # it warns about every odd file it reads
+
+
+def jpeg_as_is(data: bytes) -> bytes | None:
+    """A one-page PDF holding the JPEG's own bytes, turned upright by the page's /Rotate and
+    fitted like every image page; None when the file should be re-encoded instead (not a plain
+    RGB or grey JPEG, a mirrored orientation, a stream that does not decode, anything img2pdf
+    refuses). TooManyPixels, from the header, when it is over the pixel limit."""
+    with images.open_image(io.BytesIO(data), "image/jpeg") as image:
+        if image.format != "JPEG" or image.mode not in ("RGB", "L"):
+            return None  # MPO (several frames), CMYK, …
+        try:
+            orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+        except Exception:  # a damaged EXIF block: the re-encoding path says what it can
+            return None
+        if orientation in _MIRRORED:
+            return None
+        turn = _TURNS.get(orientation, 0)
+        width, height = image.size
+        # The bytes go into the PDF undecoded, so check here that they decode: at an eighth of
+        # the size libjpeg still reads every byte of the stream, in a fraction of the time.
+        try:
+            image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+            image.load()
+        except images.DAMAGED:
+            return None
+    upright = (height, width) if turn in (90, 270) else (width, height)
+    scale = _points_per_pixel(*upright)
+
+    def layout(width_px, height_px, _dpi):
+        return width_px * scale, height_px * scale, width_px * scale, height_px * scale
+
+    try:
+        made = img2pdf.convert(data, layout_fun=layout, rotation=_ROTATION[turn],
+                               engine=img2pdf.Engine.internal, nodate=True)
+    except Exception:  # img2pdf refuses some valid JPEGs (odd colour spaces, …): re-encode
+        return None
+    page = PdfReader(io.BytesIO(made)).pages[0]
+    if page.rotation % 360 != turn:
+        return None
+    _add_margins(page, turn)
+    writer = PdfWriter()
+    writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _points_per_pixel(width: int, height: int) -> float:
+    """The scale that fits an upright `width` × `height` image in the A4 box of its own
+    orientation."""
+    box_w, box_h = IMAGE_BOX if height >= width else IMAGE_BOX[::-1]
+    return min(box_w / width, box_h / height)
+
+
+def _add_margins(page, turn: int) -> None:
+    """The margins around an image page, as seen once the page is turned by `turn` degrees
+    (clockwise): IMAGE_MARGIN on three sides and IMAGE_MARGIN_BOTTOM, room for the stamp, at the
+    bottom. The page box is in the unturned space, so each seen side is one of its sides."""
+    # Seen left, bottom, right, top → the box's left, bottom, right, top, for each turn.
+    seen = (IMAGE_MARGIN, IMAGE_MARGIN_BOTTOM, IMAGE_MARGIN, IMAGE_MARGIN)
+    left, bottom, right, top = {0: seen, 90: (seen[3], seen[0], seen[1], seen[2]),
+                                180: (seen[2], seen[3], seen[0], seen[1]),
+                                270: (seen[1], seen[2], seen[3], seen[0])}[turn]
+    w, h = float(page.mediabox.width), float(page.mediabox.height)
+    box = RectangleObject([-left, -bottom, w + right, h + top])
+    page.mediabox = box
+    page.cropbox = box
 
 
 def _printable(image: Image.Image) -> Image.Image:
@@ -144,14 +228,9 @@ def _printable(image: Image.Image) -> Image.Image:
 def _add_image_page(writer: PdfWriter, image: Image.Image) -> None:
     """The image as large as it fits in the A4 box of its own orientation, with margins."""
     width, height = image.size
-    box_w, box_h = IMAGE_BOX if height >= width else IMAGE_BOX[::-1]
-    points_per_pixel = min(box_w / width, box_h / height)
+    points_per_pixel = _points_per_pixel(width, height)
     buffer = io.BytesIO()
     image.save(buffer, "PDF", resolution=72 / points_per_pixel, quality=IMAGE_QUALITY)
     page = PdfReader(buffer).pages[0]
-    w, h = float(page.mediabox.width), float(page.mediabox.height)
-    box = RectangleObject([-IMAGE_MARGIN, -IMAGE_MARGIN_BOTTOM, w + IMAGE_MARGIN,
-                           h + IMAGE_MARGIN])
-    page.mediabox = box
-    page.cropbox = box
+    _add_margins(page, 0)
     writer.add_page(page)

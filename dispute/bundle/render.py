@@ -12,13 +12,36 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from PIL import ImageFile
-from weasyprint import HTML
+from weasyprint import HTML, Document
+from weasyprint import layout as _weasy_layout
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would make damaged
 # evidence images look decodable everywhere (previews, exhibits). We give WeasyPrint no images
 # at all (the fetcher refuses them), so Pillow's strict default is restored.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def _make_all_pages_with_fresh_tables(context, root_box, html, pages):
+    """WeasyPrint keeps a table's column widths from the table's first layout. A page re-made
+    because a cross-reference (`target-counter`, dispute/bundle/pages.py) now has its value would
+    keep widths worked out while that text was still empty, so the evidence index's columns
+    would differ from a rendering with the numbers written in. So before a re-layout in which
+    some target's page number is not what it was at the last layout, the widths are forgotten
+    and worked out again from the text as it now is (a document without cross-references, or a
+    re-layout with the same numbers, keeps them, as WeasyPrint would)."""
+    targets = {name: item.cached_page_counter_values.get("page")
+               for name, item in context.target_collector.target_lookup_items.items()}
+    if pages and targets != getattr(context, "dispute_targets_seen", None):
+        context.tables.clear()
+    context.dispute_targets_seen = targets
+    return _make_all_pages(context, root_box, html, pages)
+
+
+_make_all_pages = getattr(_weasy_layout.make_all_pages, "weasyprints_own",  # if reloaded
+                          _weasy_layout.make_all_pages)
+_make_all_pages_with_fresh_tables.weasyprints_own = _make_all_pages
+_weasy_layout.make_all_pages = _make_all_pages_with_fresh_tables
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSET_SCHEME = "bundle-asset:"
@@ -61,13 +84,19 @@ class Rendered:
     refused: list[str]
 
 
-def render_pdf(markup: str, title: str = "") -> Rendered:
+def render_document(markup: str) -> tuple[Document, list[str]]:
+    """The laid-out document (pages, their anchors and links, before any PDF is written) and
+    the URLs the fetcher refused."""
     fetcher = AssetsOnlyFetcher()
-    document = HTML(string=markup, base_url=BASE_URL, url_fetcher=fetcher).render()
+    return HTML(string=markup, base_url=BASE_URL, url_fetcher=fetcher).render(), fetcher.refused
+
+
+def render_pdf(markup: str, title: str = "") -> Rendered:
+    document, refused = render_document(markup)
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:
             anchors.setdefault(name, index)
     if title:
         document.metadata.title = title
-    return Rendered(document.write_pdf(), len(document.pages), anchors, fetcher.refused)
+    return Rendered(document.write_pdf(), len(document.pages), anchors, refused)

@@ -1,18 +1,18 @@
 """The generated pages (cover, index, summary, chronology, contact log, records, evidence index)
-and the exhibits' separator sheets, as HTML in the requester's language.
+and the exhibits' separator sheets, as one HTML document in the requester's language.
 
-Page numbers come from outside: `assemble` lays the exhibits out first, so the index and the
-evidence index can print (and link to) the pages where each exhibit really starts.
+Page numbers are not in the markup: the index and the evidence index print (and link to) the
+pages where each section and exhibit really starts through the numbers stylesheet of
+`dispute.bundle.pages`, resolved while the document is laid out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from dispute import event_words
-from dispute.bundle import bounded, checksums, phrases, render
+from dispute.bundle import bounded, checksums, pages, phrases, render
 from dispute.bundle import manifest as mf
 from dispute.bundle.content import BundleContent
 from dispute.claim import working
@@ -30,13 +30,7 @@ SECTION_TITLES = {"cover": "bundle", "index": "index", "summary": "summary",
 _VOCABULARIES = (Stage, Resolution, Channel, Product, ErrorCategory, Remedy, EvidenceKind, Role)
 
 
-@dataclass
-class Layout:
-    """Where things are in the final PDF (1-based page numbers)."""
-
-    total_pages: int = 0
-    sections: dict[str, int] = field(default_factory=dict)
-    exhibits: dict[str, tuple[int, int]] = field(default_factory=dict)
+Layout = pages.Layout
 
 
 class Words:
@@ -66,11 +60,6 @@ class Words:
     def size(self, size: int) -> str:
         return f"{size:,} B" if size < 10_240 else f"{size / 1024:,.0f} KB"
 
-    def pages(self, span: tuple[int, int] | None) -> str:
-        if not span:
-            return ""
-        return str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"
-
 
 def event_details(kind: str, payload: dict[str, Any], content: BundleContent,
                   w: Words) -> str:
@@ -95,18 +84,16 @@ def offer_terms(offer: Offer, w: Words) -> str:
     return "\n".join(parts)
 
 
-def exhibit_rows(content: BundleContent, prepared: list[Prepared], layout: Layout,
+def exhibit_rows(content: BundleContent, prepared: list[Prepared],
                  w: Words) -> list[dict[str, Any]]:
     rows = []
     for item in prepared:
         x = item.record
-        span = layout.exhibits.get(x.exhibit)
         rows.append({
             "exhibit": x.exhibit, "kind": w.vocab(x.kind), "date": w.d(x.recorded_on),
             "description": x.description, "proves": x.proves or "", "source": x.source or "",
             "file_name": x.original_name,
             "media_type": x.media_type, "size": w.size(x.size), "sha256": x.sha256,
-            "first": span[0] if span else 0, "pages": w.pages(span),
             "withdrawn": w.t(phrases.TEXT["withdrawn"], date=w.dt(x.withdrawn_at),
                              reason=x.withdrawn_reason or "") if x.withdrawn_at else ""})
     return rows
@@ -148,24 +135,47 @@ def continuations(content: BundleContent) -> dict[str, str]:
             for name, b in cut.items() if b.overflowed}
 
 
-def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layout,
-                  fingerprint: str) -> str:
+def present(content: BundleContent) -> tuple[str, ...]:
+    """The sections this bundle has, in order (the template leaves out the calculation when
+    none was saved and the notes unless asked for)."""
+    left_out = {"calculation"} if content.calculation is None else set()
+    if not content.options.include_notes:
+        left_out.add("notes")
+    return tuple(s for s in SECTION_IDS if s not in left_out)
+
+
+def bundle_html(content: BundleContent, prepared: list[Prepared], fingerprint: str,
+                numbers: pages.Plan | pages.Layout) -> str:
+    """Every generated page as one document: the sections, then each exhibit's sheet. Given a
+    Plan, the page numbers are cross-references and each sheet is followed by its stand-in page
+    (see `dispute.bundle.pages`); given a Layout, they are printed as they are, without
+    stand-ins."""
     w = Words(content.options.lang, content.timezone)
+    planned = isinstance(numbers, pages.Plan)
+    names = numbers.sections if planned else tuple(numbers.sections)
+    return render.html(
+        "bundle.html", title=f"{w.text['bundle']} {content.number}", lang_tag=_lang_tag(w.lang),
+        numbers_css=pages.numbers_css(numbers, prepared), stand_ins=planned,
+        **_sections_values(content, prepared, fingerprint, names, w),
+        sheets=_sheets(content, prepared, w, planned))
+
+
+def _sections_values(content: BundleContent, prepared: list[Prepared], fingerprint: str,
+                     names: tuple[str, ...], w: Words) -> dict[str, Any]:
     c = content
     _rows, cut = _bounded(c, w)
     options = [w.text["with_notes"] if c.options.include_notes else w.text["without_notes"],
                w.t(phrases.TEXT["unmasked"], reason=c.options.reason) if c.options.unmasked
                else w.text["masked"]]
-    index_sections = [{"title": w.text[SECTION_TITLES[s]], "page": layout.sections.get(s, 0)}
-                      for s in SECTION_IDS if s in layout.sections and s != "cover"]
-    return render.html(
-        "sections.html", title=f"{w.text['bundle']} {c.number}", lang_tag=_lang_tag(w.lang),
+    index_sections = [{"title": w.text[SECTION_TITLES[s]], "id": s}
+                      for s in SECTION_IDS if s in names and s != "cover"]
+    return dict(
         text=w.text, c=c, d=w.d, dt=w.dt, money=lambda minor: format_money(
             minor, c.dispute.currency, w.lang),
         stage=w.vocab(c.dispute.stage),
         resolution=w.vocab(c.dispute.resolution) if c.dispute.resolution else "",
         exported_role=w.vocab(c.exported_by.role), options_text="; ".join(options),
-        total_pages=layout.total_pages, fingerprint=fingerprint,
+        fingerprint=fingerprint,
         index_sections=index_sections, product=w.vocab(c.dispute.product),
         error_category=w.vocab(c.dispute.error_category),
         remedies=", ".join(w.vocab(r) for r in c.dispute.remedies),
@@ -178,7 +188,7 @@ def sections_html(content: BundleContent, prepared: list[Prepared], layout: Layo
                 for o in c.offers],
         **_records(c.proceedings, w),
         notes=cut["notes"].rows if c.options.include_notes else None,
-        exhibits=exhibit_rows(c, prepared, layout, w),
+        exhibits=exhibit_rows(c, prepared, w),
         calculation=calculation(c, w), checks=checks(c, w))
 
 
@@ -246,9 +256,9 @@ def _lang_tag(lang: str) -> str:
     return "zh-CN" if lang == "zh_CN" else "en"
 
 
-def sheets_html(content: BundleContent, prepared: list[Prepared]) -> str:
+def _sheets(content: BundleContent, prepared: list[Prepared], w: Words,
+            stand_ins: bool) -> list[dict[str, Any]]:
     """One separator sheet per exhibit (plus the text of a text exhibit after its sheet)."""
-    w = Words(content.options.lang, content.timezone)
     sheets = []
     for item in prepared:
         x = item.record
@@ -264,9 +274,9 @@ def sheets_html(content: BundleContent, prepared: list[Prepared]) -> str:
                              reason=x.withdrawn_reason or "") if x.withdrawn_at else "",
             "audio": {"duration": _duration(item.audio.duration_seconds, w),
                       "format": w._(item.audio.format_label)} if item.audio else None,
-            "status": status, "problem": problem, "text": item.text})
-    return render.html("sheets.html", title=content.number, lang_tag=_lang_tag(w.lang),
-                       text=w.text, sheets=sheets)
+            "status": status, "problem": problem, "text": item.text,
+            "stand_in": pages.stand_in_page(item) if stand_ins else None})
+    return sheets
 
 
 def _sheet_status(item: Prepared, w: Words) -> tuple[str, bool]:
