@@ -7,10 +7,11 @@ queue_data.py). For PostgreSQL it starts a throwaway cluster the way the tests d
 (tests/pg_support.py: initdb as the postgres user, a Unix socket in a temp folder, stopped and
 removed at the end), migrates a database and COPYs the same rows into it. Then times, for each
 case and each backend, `queue(ctx, staff, QueueFilter(...), after=cursor)` against the statements
-`counts_sql` and `page_sql` (dispute/storage/queue.py) give, with the name lookup, executed raw on
-the same session, alternating the two, after a warm-up. Prints p50/p95 and the app/raw ratio
-beside the targets (p95 under 100 ms for paging, sorts and filters, under 300 ms for text search,
-app at most 1.5× raw), per backend and then side by side.
+`count_statement` (the kept counts per stage, or `counts_sql`) and `page_sql` give
+(dispute/storage/queue.py), with the name lookup, executed raw on the same session, alternating
+the two, after a warm-up. Prints p50/p95 and the app/raw ratio beside the targets (p95 under
+100 ms for paging, sorts and filters, under 300 ms for text search, app at most 1.5× raw), per
+backend and then side by side.
 
     .venv/bin/python bench/queue.py [--cases 1000000] [--backend duckdb|postgresql|both]
         [--runs 20] [--keep DIR] [--database-url URL] [--only TEXT]
@@ -50,7 +51,7 @@ from dispute.events import as_utc
 from dispute.models import User
 from dispute.queue import Cursor, QueueFilter, _resolve, docket, queue
 from dispute.storage import users
-from dispute.storage.queue import DOCKET_COUNT_SQL, NUMBER, counts_sql, docket_sql, page_sql
+from dispute.storage.queue import DOCKET_COUNT_SQL, NUMBER, count_statement, docket_sql, page_sql
 from dispute.storage.sealing import USER_NAME, open_text
 from tests.pg_support import start_cluster
 
@@ -89,7 +90,7 @@ def queue_case(ctx: Context, staff: User, label: str, group: str, f: QueueFilter
     the same statements on the same session, rows fetched and nothing more."""
     resolved = _resolve(ctx, staff, f)
     page = page_sql(f, resolved, after, PAGE, ctx.db.backend)
-    counts = counts_sql(f, resolved, ctx.db.backend)
+    counts = count_statement(f, resolved, ctx.db.backend)
     text = f.text.strip()
     named = bool(text) and not NUMBER.fullmatch(text.upper())
 
@@ -124,7 +125,7 @@ def cases(ctx: Context, staff: User, legal: User, deep: int) -> list[Case]:
     month = (NOW - timedelta(days=400)).date()
     q = lambda label, group, after=None, **kw: queue_case(  # noqa: E731
         ctx, staff, label, group, QueueFilter(**kw), after)
-    docket_page = docket_sql(today, PAGE, 0)
+    docket_page = docket_sql(today, PAGE, 0, ctx.db.backend)
 
     def docket_raw() -> tuple:
         return ctx.db.read(lambda tx: (tx.execute(DOCKET_COUNT_SQL).rows,
@@ -283,7 +284,8 @@ def main() -> None:
         size = sum(f.stat().st_size for f in data_dir.glob("*.duckdb*"))
         print(f"DuckDB file: {size / 2**20:.0f} MiB; {args.runs} runs per case after "
               f"{args.warmup} warm-up runs; app = queue() (names, counts, page, rows as models), "
-              f"raw = the name lookup + counts_sql + page_sql on the same session, rows fetched")
+              f"raw = the name lookup + count_statement + page_sql on the same session, "
+              f"rows fetched")
         results = {}
         if args.backend in ("duckdb", "both"):
             results["DuckDB"] = bench_backend(ctx, args)
