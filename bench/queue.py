@@ -7,12 +7,13 @@ queue_data.py). For PostgreSQL it starts a throwaway cluster the way the tests d
 (tests/pg_support.py: initdb as the postgres user, a Unix socket in a temp folder, stopped and
 removed at the end), migrates a database and COPYs the same rows into it. Then times, for each
 case and each backend, `queue(ctx, staff, QueueFilter(...), after=cursor)` against the statements
-`counts_sql` and `page_sql` (dispute/storage/queue.py) give, with the name lookup and the text
-index's (its lookup, a one-term search's kept counts, a common term's window), executed raw on
-the same session, alternating the two, after a warm-up. Prints p50/p95 and the app/raw ratio
-beside the targets (p95 under 100 ms for paging, sorts, filters and text search, through the
-text index: raw runs the same index query; app at most 1.5× raw), per backend and then side by
-side. Then filing and a staff message, with the text index and without it (target: within 1.2×).
+`count_statement` (the kept counts per stage, or `counts_sql`) and `page_sql` give
+(dispute/storage/queue.py), with the name lookup and the text index's (its lookup, a one-term
+search's kept counts, a common term's window), executed raw on the same session, alternating
+the two, after a warm-up. Prints p50/p95 and the app/raw ratio beside the targets (p95 under
+100 ms for paging, sorts, filters and text search, through the text index: raw runs the same
+index query; app at most 1.5× raw), per backend and then side by side. Then filing and a staff
+message, with the text index and without it (target: within 1.2×).
 
     .venv/bin/python bench/queue.py [--cases 1000000] [--backend duckdb|postgresql|both]
         [--runs 20] [--keep DIR] [--database-url URL] [--only TEXT]
@@ -54,7 +55,8 @@ from dispute.models import User
 from dispute.queue import Cursor, QueueFilter, _resolve, docket, queue
 from dispute.storage import queue as queue_rows
 from dispute.storage import search_index, users
-from dispute.storage.queue import DOCKET_COUNT_SQL, NUMBER, counts_sql, docket_sql, page_sql
+from dispute.storage.queue import (DOCKET_COUNT_SQL, NUMBER, count_statement, docket_sql,
+                                   page_sql)
 from dispute.storage.sealing import USER_NAME, open_text
 from tests.pg_support import start_cluster
 
@@ -95,7 +97,7 @@ def queue_case(ctx: Context, staff: User, label: str, group: str, f: QueueFilter
     the same statements on the same session, rows fetched and nothing more."""
     resolved = _resolve(ctx, staff, f)
     page = page_sql(f, resolved, after, PAGE, ctx.db.backend)
-    counts = counts_sql(f, resolved, ctx.db.backend)
+    counts = count_statement(f, resolved, ctx.db.backend)
     text = f.text.strip()
     named = bool(text) and not NUMBER.fullmatch(text.upper())
     # The text index's own ways, as the app takes them: a one-term search's kept counts, and a
@@ -149,7 +151,7 @@ def cases(ctx: Context, staff: User, legal: User, deep: int) -> list[Case]:
     month = (NOW - timedelta(days=400)).date()
     q = lambda label, group, after=None, **kw: queue_case(  # noqa: E731
         ctx, staff, label, group, QueueFilter(**kw), after)
-    docket_page = docket_sql(today, PAGE, 0)
+    docket_page = docket_sql(today, PAGE, 0, ctx.db.backend)
 
     def docket_raw() -> tuple:
         return ctx.db.read(lambda tx: (tx.execute(DOCKET_COUNT_SQL).rows,
@@ -392,8 +394,9 @@ def main() -> None:
         size = sum(f.stat().st_size for f in data_dir.glob("*.duckdb*"))
         print(f"DuckDB file: {size / 2**20:.0f} MiB; {args.runs} runs per case after "
               f"{args.warmup} warm-up runs; app = queue() (names, counts, page, rows as models), "
-              f"raw = the name lookup, the text index lookup + counts_sql (or a term's kept "
-              f"counts) + page_sql (a common term's window first) on the same session, rows fetched")
+              f"raw = the name lookup, the text index lookup + count_statement (or a term's "
+              f"kept counts) + page_sql (a common term's window first) on the same session, "
+              f"rows fetched")
         results = {}
         if args.backend in ("duckdb", "both"):
             results["DuckDB"] = bench_backend(ctx, args)

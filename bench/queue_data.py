@@ -14,10 +14,12 @@ names under the same data directory's keys), so their timings compare like with 
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from dispute.storage import Database
+from dispute.storage.queue_counts import RECOUNT
 
 NOW = datetime(2026, 11, 22, 4, 0)           # naive UTC, as stored
 SPAN = timedelta(days=3 * 365)               # filings spread over three years
@@ -231,6 +233,9 @@ def generate_duckdb(db: Database, cases: int, borrowers: int, keys=None) -> dict
                last_activity_at::DATE + 10 + hh(number, 'h') % 90, '',
                md5('user{STAFF}')::UUID, updated_at
         FROM disputes WHERE stage = 'litigation' AND hh(number, 'has') % 2 = 0""")
+    # The rows bypassed disputes.insert: count them into queue_counts as migration 0019 does.
+    cur.execute("DELETE FROM queue_counts")
+    cur.execute(RECOUNT)
     cur.execute("COMMIT")
     cur.execute("DROP TABLE gen")
     cur.execute("DROP TABLE gen2")
@@ -268,8 +273,22 @@ def copy_to_postgresql(source: Database, target, work: Path,
                         copy.write(chunk)
                 csv.unlink()
                 counts[table] = dest.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in tables:
+            if "disputes" in tables:  # the kept counts per stage, from the copied disputes
+                dest.execute("DELETE FROM queue_counts")
+                dest.execute(RECOUNT)
+        for table in (*tables, "queue_counts"):
             dest.execute(f"VACUUM ANALYZE {table}")
+        # The queue's counts are index-only scans only once the visibility map says every page
+        # is visible: a VACUUM right after the COPY has been seen to leave it unset (an older
+        # snapshot still open on the server), so vacuum again until it is, a few times at most.
+        for _ in range(5):
+            pages, visible = dest.execute("SELECT relpages, relallvisible FROM pg_class "
+                                          "WHERE relname = 'disputes'").fetchone()
+            if visible >= pages * 0.99:
+                break
+            time.sleep(2)
+            dest.execute("VACUUM disputes")
+        print(f"disputes: {visible:,} of {pages:,} pages all-visible after VACUUM")
     finally:
         src.close()
         dest.close()

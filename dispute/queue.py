@@ -63,6 +63,9 @@ class QueueRow(Strict):
     next_due_by: date | None
 
 
+_ROW_FIELDS = frozenset(QueueRow.model_fields)  # looked up once: a property on the class
+
+
 class QueuePage(Strict):
     rows: list[QueueRow]
     counts: dict[Stage, int]     # per stage, under every filter but the stage
@@ -100,8 +103,7 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
         more = len(rows) > size
         rows = rows[:size]
         return QueuePage(
-            rows=[QueueRow(**{k: v for k, v in r.items() if k in QueueRow.model_fields})
-                  for r in rows],
+            rows=[QueueRow(**{k: v for k, v in r.items() if k in _ROW_FIELDS}) for r in rows],
             counts=counts, total=total,
             next_cursor=Cursor(key=rows[-1]["sort_key"], number=rows[-1]["number"])
             if more else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -105,6 +106,47 @@ def test_the_docket_lists_mediation_and_litigation(ctx, filed):
     by_number = {r.number: r for r in rows}
     assert by_number[numbers[0]].mediation_body == "上海银行业纠纷调解中心"
     assert by_number[numbers[1]].court == "上海市浦东新区人民法院"
+
+
+def test_the_docket_pages_by_next_sitting_then_number(ctx, filed):
+    """Disputes with a sitting to come first, by its date (the earliest of several; past
+    sittings do not count), then those with none by number, across page boundaries."""
+    staff, legal, _, numbers = filed
+    for i, n in enumerate(numbers[4:10]):
+        workflow.move(ctx, staff, n, "acknowledge", FORMS["acknowledge"])
+        if i % 2:
+            workflow.move(ctx, staff, n, "to_mediation", FORMS["to_mediation"])
+        else:
+            workflow.move(ctx, legal, n, "skip_to_litigation", FORMS["skip_to_litigation"])
+    today = ctx.today()
+    sittings = {numbers[5]: [("mediation_sessions", 9), ("mediation_sessions", 3)],
+                numbers[6]: [("hearings", 3), ("hearings", -2)],
+                numbers[7]: [("mediation_sessions", -5)],            # past only: none to come
+                numbers[8]: [("hearings", 1), ("mediation_sessions", 20)],
+                numbers[0]: [("mediation_sessions", 0)]}
+    ids = {r["number"]: r["id"] for r in ctx.db.read(lambda tx: tx.execute(
+        "SELECT number, id FROM disputes").dicts())}
+
+    def add(uow) -> None:
+        for number, held in sittings.items():
+            for table, days in held:
+                uow.execute(f"INSERT INTO {table} (id, dispute_id, held_on, notes, recorded_by, "
+                            "recorded_at) VALUES (?, ?, ?, '', ?, ?)",
+                            (uuid.uuid4(), ids[number], today + timedelta(days=days),
+                             legal.id, ctx.now()))
+
+    ctx.db.write(add)
+    on_docket = [numbers[0], numbers[1], *numbers[4:10]]
+    upcoming = {n: min(today + timedelta(days=d) for _, d in held if d >= 0)
+                for n, held in sittings.items() if any(d >= 0 for _, d in held)}
+    expected = sorted(on_docket, key=lambda n: (n not in upcoming, upcoming.get(n), n))
+    seen, total = [], None
+    for page in (1, 2, 3, 4):
+        rows, total = docket(ctx, legal, page, 3)
+        seen += [(r.number, r.next_sitting_on) for r in rows]
+    assert total == 8
+    assert seen == [(n, upcoming.get(n)) for n in expected]
+    assert seen[0] == (numbers[0], today) and seen[1] == (numbers[8], today + timedelta(days=1))
 
 
 def test_search_ignores_case_and_takes_every_character_literally(ctx, filed):

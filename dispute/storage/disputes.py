@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from dispute.storage import search_index
+from dispute.storage import queue_counts, search_index
 from dispute.storage.conflict import WriteConflict
 from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, opened, seal_text
 
@@ -60,6 +60,25 @@ def insert(tx, values: dict[str, Any]) -> None:
     tx.execute(f"INSERT INTO disputes ({', '.join(_COLUMNS)}) "
                f"VALUES ({', '.join('?' for _ in _COLUMNS)})", [row[c] for c in _COLUMNS])
     search_index.index(tx, values["id"], values["description"], values["stage"])
+    queue_counts.shift(tx, None, queue_counts.key(values["stage"], values.get("handler_id"),
+                                                  values["institution"]))
+
+
+def _counted(tx, dispute_id: UUID, version: int | None = None) -> dict[str, Any] | None:
+    """The dispute's queue_counts columns before a change (locked on PostgreSQL); None when the
+    version moved on (the UPDATE then matches nothing and conflicts)."""
+    guard = "" if version is None else " AND version = ?"
+    return tx.execute(f"SELECT {', '.join(queue_counts.COLUMNS)} FROM disputes WHERE id = ?"
+                      + guard + tx.for_update("disputes"),
+                      (dispute_id,) if version is None else (dispute_id, version)).first()
+
+
+def _recount_change(tx, before: dict[str, Any] | None, changes: dict[str, Any]) -> None:
+    """Move the dispute's count from its old key to the new one (`changes` over `before`)."""
+    if before is not None:
+        after = {**before, **{c: v for c, v in changes.items() if c in queue_counts.COLUMNS}}
+        queue_counts.shift(tx, queue_counts.key(*(before[c] for c in queue_counts.COLUMNS)),
+                           queue_counts.key(*(after[c] for c in queue_counts.COLUMNS)))
 
 
 def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> None:
@@ -72,25 +91,30 @@ def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> 
         changes["account_ref"] = seal_text(tx.keys, changes["account_ref"], ACCOUNT_REF,
                                            dispute_id, borrower)
     indexed = "description" in changes or "stage" in changes
-    before = tx.execute("SELECT description, stage FROM disputes WHERE id = ?",
-                        (dispute_id,)).rows if indexed else []
+    text_before = tx.execute("SELECT description, stage FROM disputes WHERE id = ?",
+                             (dispute_id,)).rows if indexed else []
+    before = (_counted(tx, dispute_id, version)
+              if any(c in changes for c in queue_counts.COLUMNS) else None)
     sets = "".join(f"{column} = ?, " for column in changes)
     changed = tx.execute(f"UPDATE disputes SET {sets}version = version + 1, updated_at = ?, "
                          "last_activity_at = ? WHERE id = ? AND version = ? RETURNING version",
                          (*changes.values(), now, now, dispute_id, version))
     if not changed:  # another writer got there first: rerun, then the version check refuses
         raise WriteConflict()
-    if before:  # the text index follows the text and the stage, in the same transaction
-        old_text, old_stage = before[0]
+    if text_before:  # the text index follows the text and the stage, in the same transaction
+        old_text, old_stage = text_before[0]
         search_index.reindex(tx, dispute_id, old_text, old_stage,
                              changes.get("description", old_text),
                              changes.get("stage", old_stage))
+    _recount_change(tx, before, changes)
 
 
 def set_flags(tx, dispute_id: UUID, **flags: Any) -> None:
     """Change columns without a version bump (flags a borrower's answer clears)."""
+    before = _counted(tx, dispute_id) if any(c in flags for c in queue_counts.COLUMNS) else None
     sets = ", ".join(f"{column} = ?" for column in flags)
     tx.execute(f"UPDATE disputes SET {sets} WHERE id = ?", (*flags.values(), dispute_id))
+    _recount_change(tx, before, flags)
 
 
 def count_for_borrower(tx, borrower_id: UUID) -> int:
