@@ -364,6 +364,8 @@ def main() -> int:
                         "(used as it is, with accounts added; default: a demo folder)")
     parser.add_argument("--demo-cases", type=int, default=120)
     parser.add_argument("--runs", type=int, default=RUNS_EACH, help="runs of each interaction")
+    parser.add_argument("--passes", default="signin,staff,legal,borrower",
+                        help="which roles' interactions to time (the floor always)")
     args = parser.parse_args()
     globals()["RUNS_EACH"] = args.runs
     args.staff_logins = args.runs + 1  # one account per sign-in (a code works once), + warm-up
@@ -383,10 +385,20 @@ def main() -> int:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 print(f"bench/interactions.py on {label}, portal at {portal.url}", flush=True)
                 floor(browser, tally, work)
-                sign_ins(browser, portal.url, tally, args.staff_logins)
-                staff_pass(browser, portal.url, tally, numbers)
-                legal_pass(browser, portal.url, tally, numbers)
-                borrower_pass(browser, portal.url, tally, numbers)
+                passes = {"signin": lambda: sign_ins(browser, portal.url, tally,
+                                                     args.staff_logins),
+                          "staff": lambda: staff_pass(browser, portal.url, tally, numbers),
+                          "legal": lambda: legal_pass(browser, portal.url, tally, numbers),
+                          "borrower": lambda: borrower_pass(browser, portal.url, tally, numbers)}
+                try:
+                    for name in args.passes.split(","):
+                        passes[name]()
+                except Exception:
+                    for context in browser.contexts:  # what the page showed when it failed
+                        for i, page in enumerate(context.pages):
+                            page.screenshot(path=f"interactions-failure-{i}.png", full_page=True)
+                    print("screenshots of the failure: interactions-failure-*.png")
+                    raise
                 browser.close()
         finally:
             portal.stop()

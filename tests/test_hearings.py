@@ -130,6 +130,13 @@ def test_legal_records_a_hearing_on_the_workspace_and_gets_its_calendar(court):
     assert at.date_input(key="hearing_held_on").value is None
     assert at.time_input(key="hearing_starts_at").value is None
     assert any("已保存" in s.value for s in at.success), [s.value for s in at.success]
+    # drawn open, so the confirmation inside it is seen: the hearing added to the list above
+    # moves the form, and the browser would otherwise draw it closed again
+    [box] = [e for e in at.expander if e.label == "记录庭审"]
+    assert box.proto.expanded
+    at.run()  # the confirmation was read: the form closes on the next run
+    [box] = [e for e in at.expander if e.label == "记录庭审"]
+    assert not box.proto.expanded
     [h] = get_proceedings(ctx, legal, number).hearings
     assert (h.kind, h.starts_at, h.courtroom) == (HearingKind.JUDGMENT, time(14, 30), "第五法庭")
 

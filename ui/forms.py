@@ -111,6 +111,15 @@ def flash(message: str, form_key: str | None = None) -> None:
     st.session_state[FLASH_KEY if form_key is None else f"{FLASH_KEY}__{form_key}"] = message
 
 
+def keep_open(form_key: str) -> bool:
+    """Whether the expander holding this form should be drawn open: its last submit left a
+    confirmation or errors to read. (An expander opened by hand closes again when the page's
+    layout above it changes, as after saving one more hearing into the list above it: the
+    confirmation inside it would then go unseen.)"""
+    return f"{FLASH_KEY}__{form_key}" in st.session_state or has_errors(form_key) \
+        or f"{form_key}__refused" in st.session_state
+
+
 def confirmation(form_key: str) -> None:
     """The message of this form's last successful submit, once, where this is called (just
     after the form)."""

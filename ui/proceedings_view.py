@@ -46,7 +46,7 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
     _sittings(p.sessions, lang) if p.sessions else st.caption(_("No sessions yet."))
     if not legal:
         return
-    with st.expander(_("Update the mediation record")):
+    with st.expander(_("Update the mediation record"), expanded=forms.keep_open("med")):
         errors = forms.errors("med")
         form = {"body": st.text_input(_("Mediation body"), value=m.body, key="med_body"),
                 "reference": st.text_input(_("Reference number"), value=m.reference,
@@ -77,7 +77,7 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
         _field(_("Appeal deadline"), format_date(j.appeal_by, lang) if j.appeal_by else None)
     if not legal:
         return
-    with st.expander(_("Update the litigation record")):
+    with st.expander(_("Update the litigation record"), expanded=forms.keep_open("lit")):
         errors = forms.errors("lit")
         form = {"court": st.text_input(_("Court"), value=lit.court, key="lit_court"),
                 "case_number": st.text_input(_("Case number"), value=lit.case_number,
@@ -90,7 +90,7 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
             _save("lit", lambda: update_litigation(ctx, user, number, form, version))
         forms.confirmation("lit")
     _hearing_form(ctx, user, number, version)
-    with st.expander(_("Record the judgment")):
+    with st.expander(_("Record the judgment"), expanded=forms.keep_open("judg")):
         errors = forms.errors("judg")
         form = {"judgment": st.text_area(_("Judgment"), key="judg_text"),
                 "judgment_on": st.date_input(_("Judgment date"), value=None, key="judg_on",
@@ -125,7 +125,7 @@ def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
 def _hearing_form(ctx, user, number, version) -> None:
     _ = session.t()
     key = "hearing"
-    with st.expander(_("Record a hearing")):
+    with st.expander(_("Record a hearing"), expanded=forms.keep_open(key)):
         errors = forms.errors(key)
         c1, c2, c3 = st.columns(3)
         kinds = [k.value for k in HearingKind]
@@ -147,7 +147,7 @@ def _hearing_form(ctx, user, number, version) -> None:
 
 def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> None:
     _ = session.t()
-    with st.expander(title):
+    with st.expander(title, expanded=forms.keep_open(key)):
         errors = forms.errors(key)
         form = {"held_on": st.date_input(_("Date"), value=None, key=f"{key}_held_on",
                                          format="YYYY-MM-DD"),
