@@ -58,18 +58,20 @@ class SealingKeys:
         self.people_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.root, 0o700)
         self._cache: dict[str, DataKey] = {}
+        self._rings: dict[str, Keyring] = {}  # the keyring of each key in _cache, made once
         self._lock = threading.Lock()
 
     # -- a person's key -------------------------------------------------------------------
     def person(self, owner: UUID | str, *, create: bool = False) -> Keyring:
         """The keyring (one key) that seals `owner`'s data; made on first use when `create`.
         PersonErased when it was destroyed; KeyProblem when it is missing."""
-        name = str(UUID(str(owner)))
-        key = self._cache.get(name)
-        if key is None:
-            with self._lock:
-                key = self._load_or_make(name, create)
-        return Keyring((key,), f"the key of person {name}")
+        name = str(owner) if isinstance(owner, UUID) else str(UUID(str(owner)))
+        ring = self._rings.get(name)  # a page opens dozens of values: no new keyring for each
+        if ring is None:
+            with self._lock:  # made under the lock, so `destroy` cannot leave one behind
+                ring = self._rings[name] = Keyring((self._load_or_make(name, create),),
+                                                   f"the key of person {name}")
+        return ring
 
     def is_erased(self, owner: UUID | str) -> bool:
         return self._tombstone(str(owner)).exists()
@@ -84,6 +86,7 @@ class SealingKeys:
         path = self._person_file(name)
         with self._lock:
             self._cache.pop(name, None)
+            self._rings.pop(name, None)
             tomb = self._tombstone(name)
             if not tomb.exists():
                 _write_atomic(tomb, at.isoformat() + "\n")

@@ -164,3 +164,35 @@ def _seal_v1(keys, value: str, table: str, column: str) -> bytes:
     nonce = os.urandom(12)
     return header + nonce + AESGCM(key.subkey(b"field/aes-gcm/v1")).encrypt(
         nonce, value.encode(), header + table.encode() + b"\x00" + column.encode())
+
+
+def test_a_list_opens_each_repeated_name_once_and_a_moved_value_still_refuses(ctx, monkeypatch):
+    """opened_rows opens a name repeated down a list (a history's actors) once; the same sealed
+    text under another row id is opened on its own, and refused there as moved."""
+    from dispute.sealed import SealBroken
+    from dispute.storage import sealing
+    a = make_user(ctx, name="张三", email="a@example.com")
+    b = make_user(ctx, name="李四", email="b@example.com")
+    sealed = {r["id"]: r["name"] for r in raw(ctx.db, "SELECT id, name FROM users").dicts()}
+    calls = []
+    real = sealing.open_text
+    monkeypatch.setattr(sealing, "open_text", lambda *args: (calls.append(args), real(*args))[1])
+    fields = {"name": (USER_NAME, "id")}
+    rows = [{"id": a.id, "name": sealed[a.id]}, {"id": b.id, "name": sealed[b.id]},
+            {"id": a.id, "name": sealed[a.id]}, {"id": b.id, "name": None}]
+    assert [r["name"] for r in sealing.opened_rows(ctx.sealing, rows, fields)] == \
+        ["张三", "李四", "张三", None]
+    assert len(calls) == 2
+    moved = [{"id": a.id, "name": sealed[a.id]}, {"id": b.id, "name": sealed[a.id]}]
+    with pytest.raises(SealBroken):
+        sealing.opened_rows(ctx.sealing, moved, fields)
+
+
+def test_a_persons_key_destroyed_in_this_process_no_longer_opens_their_values(ctx):
+    """The keyring kept for a person goes with their key (erasure)."""
+    from datetime import datetime, timezone
+    borrower = make_user(ctx, name="王五")
+    row = raw(ctx.db, "SELECT id, name FROM users WHERE id = ?", [borrower.id]).dicts()[0]
+    assert open_text(ctx.sealing, row["name"], USER_NAME, row["id"], row["id"]) == "王五"
+    ctx.sealing.destroy(borrower.id, datetime.now(timezone.utc))
+    assert open_text(ctx.sealing, row["name"], USER_NAME, row["id"], row["id"]) == "已删除 · erased"

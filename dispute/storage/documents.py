@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from dispute.storage.sealing import USER_NAME, opened
+from dispute.storage.sealing import USER_NAME, opened_rows
 
 
 _ROW_PLACE = {"duckdb": "rowid", "postgresql": "ctid"}
@@ -26,7 +26,7 @@ def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
                       "LEFT JOIN users u ON u.id = d.made_by WHERE d.dispute_id = ? "
                       f"ORDER BY d.made_at DESC, d.{_ROW_PLACE[tx.backend]} DESC",
                       (dispute_id,)).dicts()
-    return [opened(tx.keys, r, {"made_by_name": (USER_NAME, "made_by")}) for r in rows]
+    return opened_rows(tx.keys, rows, {"made_by_name": (USER_NAME, "made_by")})
 
 
 def one(tx, dispute_id: UUID, document_id: UUID) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Iterator
 from uuid import UUID
 
 from dispute.storage.audit_log import json_field
-from dispute.storage.sealing import USER_NAME, opened
+from dispute.storage.sealing import USER_NAME, opened_rows
 
 
 def head(tx) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def of_dispute(tx, dispute_id: UUID, hidden_kinds: Iterable[str] = ()) -> list[d
         "SELECT e.seq, e.occurred_at, e.kind, e.payload, e.actor_id, u.name AS actor_name, "
         "u.role AS actor_role FROM events e LEFT JOIN users u ON u.id = e.actor_id "
         f"WHERE e.dispute_id = ?{leave_out} ORDER BY e.seq", [dispute_id, *hidden]).dicts()
-    return [opened(tx.keys, r, {"actor_name": (USER_NAME, "actor_id")}) for r in rows]
+    return opened_rows(tx.keys, rows, {"actor_name": (USER_NAME, "actor_id")})
 
 
 def kinds_and_times(tx, dispute_id: UUID) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from dispute.storage.sealing import USER_NAME, opened
+from dispute.storage.sealing import USER_NAME, opened_rows
 
 
 def insert(tx, *, message_id: UUID, dispute_id: UUID, author_id: UUID, author_role: str,
@@ -31,7 +31,7 @@ def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
     rows = tx.execute("SELECT m.*, u.name AS author_name FROM messages m "
                       "JOIN users u ON u.id = m.author_id WHERE m.dispute_id = ? "
                       "ORDER BY m.sent_at, m.id", (dispute_id,)).dicts()
-    return [opened(tx.keys, r, {"author_name": (USER_NAME, "author_id")}) for r in rows]
+    return opened_rows(tx.keys, rows, {"author_name": (USER_NAME, "author_id")})
 
 
 def seen_at(tx, user_id: UUID, dispute_id: UUID) -> datetime | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from dispute.storage.sealing import USER_NAME, opened
+from dispute.storage.sealing import USER_NAME, opened_rows
 
 
 def insert(tx, *, note_id: UUID, dispute_id: UUID, author_id: UUID, body: str,
@@ -20,5 +20,5 @@ def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
     rows = tx.execute("SELECT n.id, n.author_id, u.name AS author_name, n.body, n.created_at "
                       "FROM notes n JOIN users u ON u.id = n.author_id WHERE n.dispute_id = ? "
                       "ORDER BY n.created_at DESC", (dispute_id,)).dicts()
-    return [opened(tx.keys, r, {"author_name": (USER_NAME, "author_id")}, drop=("author_id",))
-            for r in rows]
+    return opened_rows(tx.keys, rows, {"author_name": (USER_NAME, "author_id")},
+                       drop=("author_id",))

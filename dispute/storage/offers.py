@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from dispute.storage.sealing import USER_NAME, opened
+from dispute.storage.sealing import USER_NAME, opened_rows
 
 
 def insert(tx, *, offer_id: UUID, dispute_id: UUID, made_by: UUID, made_at: datetime,
@@ -37,4 +37,4 @@ def of_dispute(tx, dispute_id: UUID) -> list[dict[str, Any]]:
     rows = tx.execute("SELECT o.*, u.name AS made_by_name FROM offers o JOIN users u "
                       "ON u.id = o.made_by WHERE o.dispute_id = ? ORDER BY o.made_at DESC",
                       (dispute_id,)).dicts()
-    return [opened(tx.keys, r, {"made_by_name": (USER_NAME, "made_by")}) for r in rows]
+    return opened_rows(tx.keys, rows, {"made_by_name": (USER_NAME, "made_by")})

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from dispute.storage import queue_counts, search_index
 from dispute.storage.search_index import IndexQuery
-from dispute.storage.sealing import USER_NAME, opened
+from dispute.storage.sealing import USER_NAME, opened, opened_rows
 
 # sort → (key column, direction); the number breaks ties, in the same direction. Keys are bare
 # columns, never expressions: DuckDB then pushes the top-N's running bound into the scan, which
@@ -277,7 +277,7 @@ def page(tx, f, r: Resolved, after, size: int, matches: int = 0) -> list[dict[st
         window = next_window(window, len(rows), size) if attempt == 0 else None
     if len(rows) <= size:  # no window, or none held enough: the whole way
         rows = tx.execute(*page_sql(f, r, after, size, tx.backend)).dicts()
-    return [opened(tx.keys, row, _NAMES) for row in rows]
+    return opened_rows(tx.keys, rows, _NAMES)
 
 
 DOCKET_STAGES = "d.stage IN ('mediation', 'litigation')"

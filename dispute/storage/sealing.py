@@ -88,20 +88,39 @@ def open_text(keys: SealingKeys, value: str | None, field: Field, row_id: UUID,
 
 def opened(keys: SealingKeys, row: dict[str, Any] | None,
            fields: Mapping[str, tuple[Field, str, str] | tuple[Field, str]],
-           drop: tuple[str, ...] = ()) -> dict[str, Any] | None:
+           drop: tuple[str, ...] = (), memo: dict | None = None) -> dict[str, Any] | None:
     """`row` with the sealed values in `fields` opened: result column → (its field, the result
     column holding its row's id[, the one holding its owner's id, when not the row's id]);
-    the columns in `drop` (ids fetched only to open a value) are removed after."""
+    the columns in `drop` (ids fetched only to open a value) are removed after. Rows opened
+    with one `memo` open each distinct value once (a page of the queue repeats its handlers'
+    names; the same sealed value of the same row and owner can only open the same way)."""
     if row is None:
         return None
     for name, spec in fields.items():
         field, id_column = spec[0], spec[1]
         owner_column = spec[2] if len(spec) > 2 else id_column
-        if row[name] is not None:
-            row[name] = open_text(keys, row[name], field, row[id_column], row[owner_column])
+        value = row[name]
+        if value is None:
+            continue
+        if memo is None:
+            row[name] = open_text(keys, value, field, row[id_column], row[owner_column])
+            continue
+        seen = (value, field, row[id_column], row[owner_column])
+        if seen not in memo:
+            memo[seen] = open_text(keys, value, field, row[id_column], row[owner_column])
+        row[name] = memo[seen]
     for name in drop:
         row.pop(name, None)
     return row
+
+
+def opened_rows(keys: SealingKeys, rows: list[dict[str, Any]],
+                fields: Mapping[str, tuple[Field, str, str] | tuple[Field, str]],
+                drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Every row `opened`, each distinct sealed value once: a list's names repeat (a history's
+    actors, a page's handlers), and opening one costs a decryption."""
+    memo: dict = {}
+    return [opened(keys, row, fields, drop, memo) for row in rows]
 
 
 def name_index(keys: SealingKeys, name: str) -> str:
