@@ -17,6 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
 from dispute.bundle import pages, phrases, render, sections, stamp
+from dispute.bundle.font_files import shared_font_files
 from dispute.bundle.content import BundleContent
 from dispute.bundle.exhibits import Prepared, open_pdf
 from dispute.bundle.pages import LINK_SCHEME
@@ -57,7 +58,8 @@ def lay_out(content: BundleContent, prepared: list[Prepared], fingerprint: str) 
             break
         plan = counted.plan
     pages.link_pages(document, counted)
-    pdf = document.copy([document.pages[i] for i in counted.kept]).write_pdf()
+    with shared_font_files():
+        pdf = document.copy([document.pages[i] for i in counted.kept]).write_pdf()
     return Parts(pdf, counted.section_pages, counted.sheet_spans, counted.layout)
 
 
