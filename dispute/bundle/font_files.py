@@ -7,13 +7,15 @@ about a third of what the export added to its memory there. The three styles com
 HarfBuzz blob (the file, mapped once), so inside `shared_font_files()` a blob already copied is
 not copied again: its first copy is handed out. The blob is kept referenced until the block ends,
 so its memory cannot be freed and reused by another blob meanwhile, and an address seen twice is
-the same file. Nothing WeasyPrint writes changes; only fewer identical copies live at once.
+the same file. Where the blob is the file mapped whole, the copy is read from the file rather than
+from the mapping, so the mapping's 16 MB do not become resident too. Nothing WeasyPrint writes changes; only fewer identical copies live at once.
 """
 
 from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from weasyprint.pdf import fonts as _pdf_fonts
@@ -37,8 +39,29 @@ def _shared(hb_object, ot_color=None, glyph=None):
     if key in copies:
         harfbuzz.hb_blob_destroy(blob)
         return copies[key][0]
-    copies[key] = (ffi.unpack(data, key[1]), blob)  # the blob is let go when the block ends
-    return copies[key][0]
+    content = _mapped_file(*key) or ffi.unpack(data, key[1])
+    copies[key] = (content, blob)  # the blob is let go when the block ends
+    return content
+
+
+def _mapped_file(address: int, length: int) -> bytes | None:
+    """The font file's bytes read from the file itself when the blob is that file mapped whole
+    (as HarfBuzz maps font files on Linux); else None. Copying from the mapping would bring all
+    16 MB of it into this process's memory besides the copy; reading the file does not."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            for line in maps:
+                fields = line.split(maxsplit=5)
+                if len(fields) == 6 and int(fields[0].split("-")[0], 16) == address \
+                        and int(fields[2], 16) == 0:
+                    path = Path(fields[5].rstrip("\n"))
+                    if path.is_file() and path.stat().st_size == length:
+                        content = path.read_bytes()
+                        return content if len(content) == length else None
+                    return None
+    except OSError:
+        return None
+    return None
 
 
 _shared.weasyprints_own = _own
