@@ -16,7 +16,8 @@ from typing import Callable
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
-from dispute.bundle import pages, phrases, render, sections, stamp
+from dispute.bundle import memory, pages, phrases, render, sections, stamp
+from dispute.bundle.font_files import shared_font_files
 from dispute.bundle.content import BundleContent
 from dispute.bundle.exhibits import Prepared, open_pdf
 from dispute.bundle.pages import LINK_SCHEME
@@ -50,6 +51,8 @@ def lay_out(content: BundleContent, prepared: list[Prepared], fingerprint: str) 
     write them as one PDF whose links point at pages of the bundle."""
     plan = pages.first_plan(sections.present(content), prepared)
     for _ in range(MAX_PASSES):
+        document = None  # a longer sheet's first rendering is freed before the next
+        memory.give_back(collect=True)
         document, _refused = render.render_document(
             sections.bundle_html(content, prepared, fingerprint, plan))
         counted = pages.count(document, prepared, sections.SECTION_IDS)
@@ -57,7 +60,9 @@ def lay_out(content: BundleContent, prepared: list[Prepared], fingerprint: str) 
             break
         plan = counted.plan
     pages.link_pages(document, counted)
-    pdf = document.copy([document.pages[i] for i in counted.kept]).write_pdf()
+    memory.give_back()
+    with shared_font_files():
+        pdf = document.copy([document.pages[i] for i in counted.kept]).write_pdf()
     return Parts(pdf, counted.section_pages, counted.sheet_spans, counted.layout)
 
 
