@@ -2,7 +2,7 @@
 
 Courier, which every reader has, has no Chinese; so for a Chinese bundle the few characters the
 stamps use are cut out of WenQuanYi Zen Hei (the font the bundle's pages already use) with
-HarfBuzz's subsetter (`hb_subset`; fontTools where it cannot be loaded) and embedded once as a
+HarfBuzz's subsetter (`hb_subset`, uharfbuzz; fontTools where it cannot cut it) and embedded once as a
 Type0 font (Identity-H, with a ToUnicode map so the stamp can be searched and copied). A subset of some twenty glyphs is a few kilobytes, and stamping stays a
 matter of appending a content stream to each page.
 """
