@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import functools
 import inspect
-import os
 import shutil
 import sys
 import tempfile
@@ -33,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # bench/queue.py's name
 sys.path.insert(0, str(HERE.parent))  # run as a script from anywhere
 
+from bench.queue import PG_OPTIONS, load  # the same server settings, the same load line
 from bench.queue_data import TABLES, copy_to_postgresql, generate_duckdb
 
 from dispute import event_kinds as ek
@@ -49,7 +49,6 @@ from dispute.vocab import Role
 from tests.pg_support import start_cluster
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)
-PG_OPTIONS = "-c shared_buffers=512MB -c effective_cache_size=2GB -c work_mem=32MB"
 CASES = [  # label, filters, target in ms
     ("no filter", Filters(), 100),
     ("one institution (招商银行, the largest)", Filters(institution="招商银行"), 50),
@@ -90,11 +89,6 @@ def add_deadlines_and_events(ctx: Context) -> None:
 def staff_user() -> User:
     return User(id=uuid.uuid4(), email="s@example.com", name="s", phone=None, role=Role.STAFF,
                 language=None, disabled=False, created_at=NOW)
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 class QueryClock:

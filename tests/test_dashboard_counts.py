@@ -14,8 +14,8 @@ import pytest
 from dispute import assignment, cases, corrections, dashboard, erasure, workflow
 from dispute.storage import dashboard_counts, disputes
 from dispute.storage.migrate import _statements, available
-from dispute.vocab import Role
-from tests.conftest import filing_form, make_user
+from tests.conftest import filing_form
+from tests.test_queue_counts import people  # noqa: F401  (a fixture: staff, legal, two borrowers)
 from tests.test_workflow import FORMS
 
 pytestmark = pytest.mark.both_backends
@@ -45,13 +45,6 @@ def assert_in_step(ctx, staff) -> None:
                 assert quick == dashboard.build_dashboard(ctx, staff, f, counted=True), (f, later)
     finally:
         ctx.clock.now = now
-
-
-@pytest.fixture
-def people(ctx):
-    return (make_user(ctx, Role.STAFF, email="staff@example.com", name="李静"),
-            make_user(ctx, Role.LEGAL, email="legal@example.com", name="陈律师"),
-            [make_user(ctx, email=f"b{i}@example.com", name=f"王{i}") for i in range(2)])
 
 
 def test_kept_tables_follow_every_write_and_the_dashboard_reads_the_same(ctx, people):

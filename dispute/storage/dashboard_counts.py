@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 from uuid import UUID
 
 from dispute.event_kinds import DISPUTE_CLOSED, DISPUTE_WITHDRAWN
@@ -42,6 +42,8 @@ from dispute.event_kinds import DISPUTE_CLOSED, DISPUTE_WITHDRAWN
 CLOSING_KINDS = (DISPUTE_CLOSED, DISPUTE_WITHDRAWN)
 # The dispute columns a contribution depends on (a change to any other leaves it alone).
 COLUMNS = frozenset({"institution", "stage", "resolution", "error_category", "filed_at"})
+COUNTS, CLOSE_DAYS, LENDER = ("dashboard_counts", "dashboard_close_days",
+                              "dashboard_lender_deadlines")
 TABLES = {"dashboard_counts": ("institution", "stage", "resolution", "error_category"),
           "dashboard_close_days": ("institution", "days"),
           "dashboard_lender_deadlines": ("institution", "due_by", "status")}
@@ -71,31 +73,36 @@ RECOUNT = [f"INSERT INTO {table} ({', '.join((*key, 'n'))}) " + _GROUPS[table].f
 Contribution = Counter  # (table, key) -> disputes (or deadlines) it adds
 
 
-def contribution(tx, dispute_id: UUID) -> Contribution:
-    """What one dispute adds to the three tables now (empty when there is no such dispute)."""
+def contribution(tx, dispute_id: UUID, tables: Iterable[str] = TABLES) -> Contribution:
+    """What one dispute adds to the tables (all three by default) now (empty when there is no
+    such dispute)."""
     found: Contribution = Counter()
-    for table, key in TABLES.items():
+    for table in tables:
+        key = TABLES[table]
         for row in tx.execute(_GROUPS[table].format(where="d.id = ?"), (dispute_id,)).rows:
             found[(table, tuple(row[:len(key)]))] += row[len(key)]
     return found
 
 
 @contextmanager
-def kept(tx, dispute_id: UUID, when: bool = True) -> Iterator[None]:
-    """Around a write to one dispute: its contribution before, then after, the difference
-    applied. `when` False (the write cannot change it) does nothing."""
-    before = contribution(tx, dispute_id) if when else None
+def kept(tx, dispute_id: UUID, when: bool = True,
+         tables: Iterable[str] = TABLES) -> Iterator[None]:
+    """Around a write to one dispute: its contribution (to `tables`, those the write can change)
+    before, then after, the difference applied. `when` False (the write cannot change any)
+    does nothing."""
+    tables = tuple(tables)
+    before = contribution(tx, dispute_id, tables) if when else None
     yield
     if before is not None:
-        after = contribution(tx, dispute_id)
+        after = contribution(tx, dispute_id, tables)
         delta = Counter(after)
         delta.subtract(before)
         _apply(tx, delta)
 
 
 def added(tx, dispute_id: UUID) -> None:
-    """A dispute just inserted: its whole contribution added."""
-    _apply(tx, contribution(tx, dispute_id))
+    """A dispute just inserted (no events nor deadlines yet): its counts added."""
+    _apply(tx, contribution(tx, dispute_id, [COUNTS]))
 
 
 def _apply(tx, delta: Counter) -> None:

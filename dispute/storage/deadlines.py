@@ -37,7 +37,7 @@ def replace(tx, dispute_id: UUID, rows: Iterable[dict[str, Any]], refreshed_at: 
             next_due_by) -> None:
     """Store a dispute's deadlines in place of the old ones, and its nearest lender deadline."""
     values = [[dispute_id, *(r[c] for c in _COLUMNS[1:-1]), refreshed_at] for r in rows]
-    with dashboard_counts.kept(tx, dispute_id):  # the dashboard's lender deadlines follow
+    with dashboard_counts.kept(tx, dispute_id, tables=[dashboard_counts.LENDER]):
         tx.execute("DELETE FROM deadlines WHERE dispute_id = ?", (dispute_id,))
         if values:
             tx.executemany(f"INSERT INTO deadlines ({', '.join(_COLUMNS)}) "

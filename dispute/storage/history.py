@@ -23,7 +23,8 @@ def insert(tx, *, seq: int, dispute_id: UUID | None, actor_id: UUID | None, at: 
     """One event, and the chain head moved to it (in the caller's transaction); a closing event
     moves its dispute in the dashboard's days to close (dashboard_counts.py)."""
     with dashboard_counts.kept(tx, dispute_id, dispute_id is not None
-                               and kind in dashboard_counts.CLOSING_KINDS):
+                               and kind in dashboard_counts.CLOSING_KINDS,
+                               tables=[dashboard_counts.CLOSE_DAYS]):
         tx.execute("INSERT INTO events (seq, dispute_id, actor_id, occurred_at, kind, payload, "
                    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    (seq, dispute_id, actor_id, at, kind, payload, prev_hash, digest))
