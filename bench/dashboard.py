@@ -190,8 +190,7 @@ def main() -> None:
             cluster = start_cluster(PG_OPTIONS)
             pg = open_bench(data_dir, cluster.new_database())
             started = time.perf_counter()
-            copy_to_postgresql(ctx.db, pg.db, data_dir, (*TABLES, "deadlines", "events",
-                                                          *dashboard_counts.TABLES))
+            copy_to_postgresql(ctx.db, pg.db, data_dir, (*TABLES, "deadlines", "events"))
             print(f"copied into PostgreSQL ({PG_OPTIONS}) in "
                   f"{time.perf_counter() - started:.1f} s")
             results["PostgreSQL"] = bench_backend(pg, args.runs)
