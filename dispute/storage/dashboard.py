@@ -105,15 +105,20 @@ def due_between(tx, scope: Scope, first: date, last: date):
                       [*params, first, last])
 
 
+# The first of a due date's month. Truncated as a TIMESTAMP: PostgreSQL takes a DATE given to
+# date_trunc as a timestamp with time zone and converts it per row in the session's zone; the day
+# found is the same.
+_MONTH = "CAST(date_trunc('month', CAST({due_by} AS TIMESTAMP)) AS DATE)"
+
+
 def met_share_by_month(tx, scope: Scope, today: date):
     """Lender deadlines met and missed per month of their due date."""
     if scope.kept:
-        return _kept_lender(tx, scope, today, "CAST(date_trunc('month', due_by) AS DATE)",
-                            "month")
+        return _kept_lender(tx, scope, today, _MONTH.format(due_by="due_by"), "month")
     where, params = _where(scope)
     return tx.execute(f"""
         WITH decided AS (
-            SELECT CAST(date_trunc('month', dl.due_by) AS DATE) AS month,
+            SELECT {_MONTH.format(due_by="dl.due_by")} AS month,
                    {status_sql()} AS status
             FROM deadlines dl JOIN disputes d ON d.id = dl.dispute_id
             WHERE {where} AND dl.party = 'lender')
