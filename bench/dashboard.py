@@ -183,7 +183,9 @@ def main() -> None:
         print(f"opened (migrations run) in {time.perf_counter() - started:.1f} s", flush=True)
         if ctx.db.read(lambda tx: tx.execute("SELECT count(*) FROM disputes").scalar()) == 0:
             started = time.perf_counter()
-            generate_duckdb(ctx.db, args.disputes, max(1, args.disputes // 5))
+            # Names sealed only for a kept folder: opening one again checks they are.
+            generate_duckdb(ctx.db, args.disputes, max(1, args.disputes // 5),
+                            ctx.sealing if args.keep else None)
             add_deadlines_and_events(ctx)
             print(f"generated {args.disputes:,} disputes, {2 * args.disputes:,} deadlines and "
                   f"their events in {time.perf_counter() - started:.1f} s")
