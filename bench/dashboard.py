@@ -1,15 +1,26 @@
-"""How long the dashboard takes at a million disputes (docs/product.md §8), and the deadline engine's
-throughput per dispute (what `refresh_deadlines` adds to each workflow write).
+"""How long the dashboard takes at a million disputes (docs/product.md §8), on DuckDB and on
+PostgreSQL in one run, and the deadline engine's throughput per dispute (what
+`refresh_deadlines` adds to each workflow write).
 
-Fills a temp DuckDB file with N synthetic disputes and two deadline rows each, entirely in SQL,
-then times `build_dashboard` unfiltered and filtered by one institution.
+The book is bench/queue_data.py's (skewed institutions, stages by age, three years of filings),
+generated in DuckDB, with two deadlines per dispute (the lender's decision, the borrower's
+limitation; a third met in time, a third late, a third not yet) and the events the dashboard
+reads (a filing event per dispute, a closing event per closed one). For PostgreSQL a throwaway
+cluster is started as bench/queue.py does (tests/pg_support.py) and the same rows are COPYed in
+(bench/queue_data.py `copy_to_postgresql`). Then, per backend, `build_dashboard` is timed
+unfiltered, for one institution, for a filing-date range and for both, beside the targets
+(unfiltered < 100 ms, filtered < 50 ms), with each storage query's share of one run.
 
-    .venv/bin/python bench/dashboard.py [--disputes 1000000]
+    .venv/bin/python bench/dashboard.py [--disputes 1000000] [--backend duckdb|postgresql|both]
+        [--runs 7]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import inspect
+import shutil
 import sys
 import tempfile
 import time
@@ -17,77 +28,132 @@ import uuid
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # bench/queue.py's name
+sys.path.insert(0, str(HERE.parent))  # run as a script from anywhere
 
+from bench.queue import PG_OPTIONS, load  # the same server settings, the same load line
+from bench.queue_data import TABLES, copy_to_postgresql, generate_duckdb
+
+from dispute import event_kinds as ek
 from dispute.config import Settings
-from dispute.context import open_context
+from dispute.context import Context, open_context
 from dispute.dashboard import Filters, build_dashboard
 from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.engine import Occurrence, compute_deadlines
 from dispute.deadlines.rulebook import load_rulebook
 from dispute.models import User
-from dispute.storage import queue_counts
+from dispute.storage import dashboard as dashboard_rows
+from dispute.storage import dashboard_counts
 from dispute.vocab import Role
+from tests.pg_support import start_cluster
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)
+CASES = [  # label, filters, target in ms
+    ("no filter", Filters(), 100),
+    ("one institution (招商银行, the largest)", Filters(institution="招商银行"), 50),
+    ("one institution (Barclays, small)", Filters(institution="Barclays"), 50),
+    ("filed 2025-01-01 … 2025-12-31", Filters(date(2025, 1, 1), date(2025, 12, 31)), 50),
+    ("filed 2026-10-01 … 2026-10-31", Filters(date(2026, 10, 1), date(2026, 10, 31)), 50),
+    ("招商银行, filed 2025", Filters(date(2025, 1, 1), date(2025, 12, 31), "招商银行"), 50),
+]
 
 
-def fill(ctx, n: int) -> None:
-    ctx.db.write(lambda uow: uow.execute(f"""
-        INSERT INTO disputes (id, number, borrower_id, institution, product, account_ref,
-            error_category, description, discovered_on, currency, overdue_minor, fees_minor,
-            compensation_minor, remedies, stage, resolution, rulebook, version, filed_at,
-            updated_at)
-        SELECT uuid(), 'DSP-B-' || lpad(i::VARCHAR, 7, '0'), uuid(), 'Bank ' || (i % 50),
-               'credit_card', '****', (['autopay_failed', 'fee_in_error', 'wrong_credit_report',
-               'payment_misapplied'])[1 + i % 4], 'x', DATE '2024-01-01' + (i % 1000)::INTEGER,
-               'CNY', 0, 0, 0, ['fee_reversal'],
-               (['filed', 'negotiation', 'mediation', 'litigation', 'closed'])[1 + i % 5],
-               CASE WHEN i % 5 = 4 THEN 'monetary_relief' END, 'cn-banking', 1,
-               TIMESTAMP '2024-01-01' + to_days((i % 1050)::INTEGER),
-               TIMESTAMP '2024-01-01' + to_days((i % 1050)::INTEGER)
-        FROM range({n}) t(i)"""))
-    ctx.db.write(queue_counts.recount)  # the rows bypassed disputes.insert
-    ctx.db.write(lambda uow: uow.execute("""
-        INSERT INTO deadlines
-        SELECT d.id, r.rule, r.party, r.rule, d.filed_at::DATE, d.filed_at::DATE + r.days,
-               CASE WHEN hash(d.id) % 3 = 0 THEN d.filed_at::DATE + r.days - 2
-                    WHEN hash(d.id) % 3 = 1 THEN d.filed_at::DATE + r.days + 3 END,
-               false, 0, 0, 2, false, NULL, now()
-        FROM disputes d, (VALUES ('decision', 'lender', 15),
-                                 ('limitation', 'borrower', 1095)) r(rule, party, days)"""))
+def add_deadlines_and_events(ctx: Context) -> None:
+    """Two deadlines per dispute and the filing and closing events, in SQL on DuckDB."""
+    def write(uow) -> None:
+        uow.execute("""
+            INSERT INTO deadlines
+            SELECT d.id, r.rule, r.party, r.rule, d.filed_at::DATE, d.filed_at::DATE + r.days,
+                   CASE WHEN hash(d.id) % 3 = 0 THEN d.filed_at::DATE + r.days - 2
+                        WHEN hash(d.id) % 3 = 1 AND d.filed_at::DATE + r.days + 3 < DATE
+                             '2026-11-22' THEN d.filed_at::DATE + r.days + 3 END,
+                   false, 0, 0, 2, false, NULL, d.filed_at
+            FROM disputes d, (VALUES ('decision', 'lender', 15),
+                                     ('limitation', 'borrower', 1095)) r(rule, party, days)""")
+        uow.execute(f"""
+            INSERT INTO events (seq, dispute_id, actor_id, occurred_at, kind, payload,
+                                prev_hash, hash)
+            SELECT row_number() OVER (ORDER BY happened, id), id, NULL, happened, kind, '{{}}', '', ''
+            FROM (SELECT id, filed_at AS happened, '{ek.DISPUTE_FILED}' AS kind FROM disputes
+                  UNION ALL
+                  SELECT id, filed_at + to_days(5 + (hash(id) % 200)::INTEGER),
+                         CASE WHEN hash(id) % 4 = 0 THEN '{ek.DISPUTE_WITHDRAWN}'
+                              ELSE '{ek.DISPUTE_CLOSED}' END
+                  FROM disputes WHERE stage = 'closed')""")
+    ctx.db.write(write)
+    ctx.db.write(dashboard_counts.recount)  # the rows bypassed the writes that keep them
+    ctx.db.raw_connection().execute("CHECKPOINT")
 
 
-def timed(label: str, fn, repeat: int = 3) -> None:
-    best = min(_once(fn) for _ in range(repeat))
-    print(f"{label:44} {best * 1000:8.0f} ms (best of {repeat})")
+def staff_user() -> User:
+    return User(id=uuid.uuid4(), email="s@example.com", name="s", phone=None, role=Role.STAFF,
+                language=None, disabled=False, created_at=NOW)
 
 
-def _once(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+class QueryClock:
+    """Times each storage query `build_dashboard` makes, by wrapping the public functions of
+    dispute/storage/dashboard.py while it is on (the service calls them through the module)."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+        self._kept: dict[str, object] = {}
+
+    def __enter__(self) -> "QueryClock":
+        for name, fn in inspect.getmembers(dashboard_rows, inspect.isfunction):
+            if fn.__module__ == dashboard_rows.__name__ and not name.startswith("_"):
+                self._kept[name] = fn
+                setattr(dashboard_rows, name, self._timed(name, fn))
+        return self
+
+    def _timed(self, name, fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - start) * 1000
+        return run
+
+    def __exit__(self, *exc) -> None:
+        for name, fn in self._kept.items():
+            setattr(dashboard_rows, name, fn)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--disputes", type=int, default=1_000_000)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        ctx = open_context(Settings(data_dir=Path(tmp), max_upload_mb=2,
-                                    timezone="Asia/Shanghai"))
-        ctx.clock = lambda: NOW
-        started = time.perf_counter()
-        fill(ctx, args.disputes)
-        print(f"filled {args.disputes:,} disputes and {2 * args.disputes:,} deadlines in "
-              f"{time.perf_counter() - started:.1f} s")
-        staff = User(id=uuid.uuid4(), email="s@example.com", name="s", phone=None,
-                     role=Role.STAFF, language=None, disabled=False, created_at=NOW)
-        timed("dashboard, no filter", lambda: build_dashboard(ctx, staff))
-        timed("dashboard, one institution, one year", lambda: build_dashboard(
-            ctx, staff, Filters(date(2025, 1, 1), date(2025, 12, 31), "Bank 7")))
-        ctx.db.close()
+def bench_backend(ctx: Context, runs: int) -> dict[str, float]:
+    staff = staff_user()
+    print(f"\n### {ctx.db.backend}  (load {load()})\n", flush=True)
+    print("| filter | best ms | median ms | target | | slowest queries (ms, one run) |")
+    print("|---|---:|---:|---:|---|---|")
+    out = {}
+    for label, filters, target in CASES:
+        build_dashboard(ctx, staff, filters)  # warm-up
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            build_dashboard(ctx, staff, filters)
+            times.append((time.perf_counter() - start) * 1000)
+        with QueryClock() as clock:
+            build_dashboard(ctx, staff, filters)
+        parts = ", ".join(f"{n} {ms:.0f}" for n, ms in
+                          sorted(clock.ms.items(), key=lambda kv: -kv[1]))
+        times.sort()
+        out[label] = times[len(times) // 2]
+        print(f"| {label} | {times[0]:.0f} | {times[len(times) // 2]:.0f} | < {target} | "
+              f"{'ok' if times[len(times) // 2] < target else 'MISS'} | {parts} |", flush=True)
+    print(f"\nunfiltered: {build_dashboard(ctx, staff).headline}")
+    return out
 
+
+def open_bench(data_dir: Path, database_url: str | None = None) -> Context:
+    ctx = open_context(Settings(data_dir=data_dir, max_upload_mb=2, timezone="Asia/Shanghai",
+                                database_url=database_url))
+    ctx.clock = lambda: NOW
+    return ctx
+
+
+def engine_throughput() -> None:
     book = load_rulebook("cn-banking")
     cal = calendar_for(book.jurisdiction)
     facts = {"filed_on": date(2026, 9, 22), "discovered_on": date(2026, 9, 10),
@@ -98,7 +164,56 @@ def main() -> None:
     for _ in range(runs):
         compute_deadlines(facts, occurrences, book, cal, NOW, "Asia/Shanghai")
     per = (time.perf_counter() - started) / runs
-    print(f"{'deadline engine, one dispute (3 rules)':44} {per * 1e6:8.0f} µs")
+    print(f"\ndeadline engine, one dispute (3 rules): {per * 1e6:.0f} µs")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--disputes", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=["duckdb", "postgresql", "both"], default="both")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="data folder to generate into once and reuse")
+    args = parser.parse_args()
+    data_dir = args.keep or Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
+    cluster, results = None, {}
+    try:
+        print(f"load average before: {load()}")
+        started = time.perf_counter()
+        ctx = open_bench(data_dir)  # a kept folder from before 0020 is migrated (and filled) here
+        print(f"opened (migrations run) in {time.perf_counter() - started:.1f} s", flush=True)
+        if ctx.db.read(lambda tx: tx.execute("SELECT count(*) FROM disputes").scalar()) == 0:
+            started = time.perf_counter()
+            # Names sealed only for a kept folder: opening one again checks they are.
+            generate_duckdb(ctx.db, args.disputes, max(1, args.disputes // 5),
+                            ctx.sealing if args.keep else None)
+            add_deadlines_and_events(ctx)
+            print(f"generated {args.disputes:,} disputes, {2 * args.disputes:,} deadlines and "
+                  f"their events in {time.perf_counter() - started:.1f} s")
+        if args.backend in ("duckdb", "both"):
+            results["DuckDB"] = bench_backend(ctx, args.runs)
+        if args.backend in ("postgresql", "both"):
+            cluster = start_cluster(PG_OPTIONS)
+            pg = open_bench(data_dir, cluster.new_database())
+            started = time.perf_counter()
+            copy_to_postgresql(ctx.db, pg.db, data_dir, (*TABLES, "deadlines", "events"))
+            print(f"copied into PostgreSQL ({PG_OPTIONS}) in "
+                  f"{time.perf_counter() - started:.1f} s")
+            results["PostgreSQL"] = bench_backend(pg, args.runs)
+            pg.db.close()
+        ctx.db.close()
+        if len(results) > 1:
+            print("\n| filter | " + " | ".join(f"{n} median ms" for n in results)
+                  + " | target |\n|---|" + "---:|" * len(results) + "---:|")
+            for label, _f, target in CASES:
+                print(f"| {label} | " + " | ".join(f"{r[label]:.0f}" for r in results.values())
+                      + f" | < {target} |")
+        engine_throughput()
+        print(f"\nload average after: {load()}")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        if args.keep is None:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

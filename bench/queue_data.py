@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from dispute.storage import Database
+from dispute.storage import dashboard_counts
 from dispute.storage.queue_counts import RECOUNT
 
 NOW = datetime(2026, 11, 22, 4, 0)           # naive UTC, as stored
@@ -233,9 +234,11 @@ def generate_duckdb(db: Database, cases: int, borrowers: int, keys=None) -> dict
                last_activity_at::DATE + 10 + hh(number, 'h') % 90, '',
                md5('user{STAFF}')::UUID, updated_at
         FROM disputes WHERE stage = 'litigation' AND hh(number, 'has') % 2 = 0""")
-    # The rows bypassed disputes.insert: count them into queue_counts as migration 0019 does.
+    # The rows bypassed disputes.insert: count them into queue_counts as migration 0019 does,
+    # and into the dashboard's kept tables as 0020 does.
     cur.execute("DELETE FROM queue_counts")
     cur.execute(RECOUNT)
+    dashboard_counts.recount(cur)  # plain SQL: a raw cursor runs it as a unit of work does
     cur.execute("COMMIT")
     cur.execute("DROP TABLE gen")
     cur.execute("DROP TABLE gen2")
@@ -273,10 +276,11 @@ def copy_to_postgresql(source: Database, target, work: Path,
                         copy.write(chunk)
                 csv.unlink()
                 counts[table] = dest.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            if "disputes" in tables:  # the kept counts per stage, from the copied disputes
+            if "disputes" in tables:  # the kept counts, from the copied rows
                 dest.execute("DELETE FROM queue_counts")
                 dest.execute(RECOUNT)
-        for table in (*tables, "queue_counts"):
+                dashboard_counts.recount(dest)
+        for table in (*tables, "queue_counts", *dashboard_counts.TABLES):
             dest.execute(f"VACUUM ANALYZE {table}")
         # The queue's counts are index-only scans only once the visibility map says every page
         # is visible: a VACUUM right after the COPY has been seen to leave it unset (an older

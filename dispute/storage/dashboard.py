@@ -1,5 +1,12 @@
-"""The dashboard's aggregates: each one GROUP BY over `disputes` (and `deadlines`), so the cost
-grows with the number of groups shown, not with the number of disputes."""
+"""The dashboard's aggregates.
+
+What does not depend on "today" is read from the tables the writes keep (dashboard_counts.py),
+whose size is the combinations in use, not the disputes, unless the view is filtered by filing
+date (no day key is exact for a local date in every time zone) or `Scope.counted` asks for it:
+then each is one GROUP BY over `disputes` (and `deadlines`, `events`), as it always was, and the
+reference the kept tables are tested against. What depends on today (open disputes: overdue, due
+this week, their age) is one pass over the open disputes (`open_disputes`), an index-only scan of
+their partial index on PostgreSQL (migration 0020)."""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from dispute.storage import dashboard_counts as kept_counts
 from dispute.storage.deadlines import status_sql
 
 
@@ -17,6 +25,12 @@ class Scope:
     filed_from: datetime | None = None
     filed_to: datetime | None = None
     institution: str | None = None
+    counted: bool = False  # count from the rows even where the kept tables could answer
+
+    @property
+    def kept(self) -> bool:
+        """Whether the kept tables answer this scope (no filing-date bound)."""
+        return not (self.counted or self.filed_from or self.filed_to)
 
 
 def _where(scope: Scope) -> tuple[str, list[Any]]:
@@ -41,7 +55,24 @@ def _share(backend: str, part: str, whole: str) -> str:
     return f"round(CAST({part} AS DOUBLE PRECISION) / {whole}, 3)"
 
 
+def _kept(tx, scope: Scope, key: str, *, closed: bool = False, top: int | None = None,
+          open_too: bool = False):
+    """Disputes per `key` (a dashboard_counts column) of one institution or all, in the GROUP BY
+    over the disputes' order (count, then the key: a NULL resolution, kept as '', last)."""
+    where, params = kept_counts.scope_sql(scope.institution)
+    shown = "NULLIF(resolution, '')" if key == "resolution" else key
+    extra = (", CAST(coalesce(sum(n) FILTER (WHERE stage <> 'closed'), 0) AS BIGINT) AS open"
+             if open_too else "")
+    return tx.execute(f"""
+        SELECT {shown} AS {key}, CAST(sum(n) AS BIGINT) AS disputes{extra}
+        FROM dashboard_counts WHERE {where}{" AND stage = 'closed'" if closed else ""}
+        GROUP BY {shown} HAVING sum(n) <> 0 ORDER BY disputes DESC, {shown}
+        {"LIMIT ?" if top else ""}""", [*params, *([top] if top else [])])
+
+
 def by_stage(tx, scope: Scope):
+    if scope.kept:
+        return _kept(tx, scope, "stage")
     where, params = _where(scope)
     return tx.execute(f"SELECT d.stage, count(*) AS disputes FROM disputes d WHERE {where} "
                       "GROUP BY d.stage ORDER BY disputes DESC, d.stage", params)
@@ -74,12 +105,20 @@ def due_between(tx, scope: Scope, first: date, last: date):
                       [*params, first, last])
 
 
+# The first of a due date's month. Truncated as a TIMESTAMP: PostgreSQL takes a DATE given to
+# date_trunc as a timestamp with time zone and converts it per row in the session's zone; the day
+# found is the same.
+_MONTH = "CAST(date_trunc('month', CAST({due_by} AS TIMESTAMP)) AS DATE)"
+
+
 def met_share_by_month(tx, scope: Scope, today: date):
     """Lender deadlines met and missed per month of their due date."""
+    if scope.kept:
+        return _kept_lender(tx, scope, today, _MONTH.format(due_by="due_by"), "month")
     where, params = _where(scope)
     return tx.execute(f"""
         WITH decided AS (
-            SELECT CAST(date_trunc('month', dl.due_by) AS DATE) AS month,
+            SELECT {_MONTH.format(due_by="dl.due_by")} AS month,
                    {status_sql()} AS status
             FROM deadlines dl JOIN disputes d ON d.id = dl.dispute_id
             WHERE {where} AND dl.party = 'lender')
@@ -92,6 +131,8 @@ def met_share_by_month(tx, scope: Scope, today: date):
 
 
 def outcomes(tx, scope: Scope):
+    if scope.kept:
+        return _kept(tx, scope, "resolution", closed=True)
     where, params = _where(scope)
     return tx.execute(f"SELECT d.resolution, count(*) AS disputes FROM disputes d "
                       f"WHERE {where} AND d.stage = 'closed' GROUP BY d.resolution "
@@ -99,6 +140,8 @@ def outcomes(tx, scope: Scope):
 
 
 def top_institutions(tx, scope: Scope, top: int):
+    if scope.kept:
+        return _kept(tx, scope, "institution", top=top, open_too=True)
     where, params = _where(scope)
     return tx.execute(f"""
         SELECT d.institution, count(*) AS disputes,
@@ -108,6 +151,8 @@ def top_institutions(tx, scope: Scope, top: int):
 
 
 def top_error_categories(tx, scope: Scope, top: int):
+    if scope.kept:
+        return _kept(tx, scope, "error_category", top=top)
     where, params = _where(scope)
     return tx.execute(f"""
         SELECT d.error_category, count(*) AS disputes FROM disputes d WHERE {where}
@@ -129,6 +174,8 @@ def headline(tx, scope: Scope, today: date, week_last: date):
 
 def lender_decided_between(tx, scope: Scope, first: date, last: date, today: date):
     """Lender deadlines due in [first, last] that are decided: met, and missed."""
+    if scope.kept:
+        return _kept_lender(tx, scope, today, None, None, first, last).first()
     where, params = _where(scope)
     return tx.execute(f"""
         WITH decided AS (SELECT {status_sql()} AS status
@@ -142,6 +189,8 @@ def lender_decided_between(tx, scope: Scope, first: date, last: date, today: dat
 
 def median_days_to_close(tx, scope: Scope, closing_kinds: tuple[str, ...]):
     """The median number of days from filing to the last closing event of closed disputes."""
+    if scope.kept:
+        return _kept_median(tx, scope)
     where, params = _where(scope)
     marks = ", ".join("?" for _ in closing_kinds)
     return tx.execute(f"""
@@ -162,3 +211,67 @@ def next_due_between(tx, scope: Scope, first: date, last: date):
         SELECT d.next_due_by AS due_by, count(*) AS disputes FROM disputes d
         WHERE {where} AND d.stage <> 'closed' AND d.next_due_by >= ? AND d.next_due_by <= ?
         GROUP BY d.next_due_by ORDER BY d.next_due_by""", [*params, first, last])
+
+
+def _kept_lender(tx, scope: Scope, today: date, group: str | None, name: str | None,
+                 first: date | None = None, last: date | None = None):
+    """Kept lender deadlines met and missed (an open one is missed once due before `today`),
+    per `group` (an expression of due_by, named `name`) with the share met, or in all, due
+    in [first, last]."""
+    where, params = kept_counts.scope_sql(scope.institution)
+    if first is not None:
+        where += " AND due_by >= ? AND due_by <= ?"
+        params += [first, last]
+    met = "CAST(coalesce(sum(n) FILTER (WHERE status = 'met'), 0) AS BIGINT)"
+    missed = "CAST(coalesce(sum(n) FILTER (WHERE status = 'missed'), 0) AS BIGINT)"
+    share = f", {_share(tx.backend, met, 'CAST(sum(n) AS BIGINT)')} AS met_share" if group else ""
+    return tx.execute(f"""
+        WITH decided AS (
+            SELECT {group + ' AS ' + name + ', ' if group else ''}n,
+                   CASE WHEN status = 'met' THEN 'met' WHEN status = 'late' THEN 'missed'
+                        WHEN status = 'open' AND due_by < ? THEN 'missed' END AS status
+            FROM dashboard_lender_deadlines WHERE {where} AND n <> 0)
+        SELECT {name + ', ' if group else ''}{met} AS met, {missed} AS missed{share}
+        FROM decided WHERE status IS NOT NULL
+        {f'GROUP BY {name} ORDER BY {name}' if group else ''}""", [today, *params])
+
+
+def _kept_median(tx, scope: Scope) -> dict[str, Any]:
+    """The median read off the kept histogram of days to close, as percentile_cont takes it
+    (halfway between the two middle values of an even count), and how many it is taken over."""
+    where, params = kept_counts.scope_sql(scope.institution)
+    rows = tx.execute(f"SELECT days, CAST(sum(n) AS BIGINT) AS n FROM dashboard_close_days "
+                      f"WHERE {where} GROUP BY days HAVING sum(n) <> 0 ORDER BY days",
+                      params).rows
+    closed = sum(n for _days, n in rows)
+    if not closed:
+        return {"median_days": None, "closed": 0}
+    middle = (closed - 1) / 2
+
+    def at(rank: int) -> int:
+        seen = 0
+        for days, n in rows:
+            seen += n
+            if rank < seen:
+                return days
+        raise AssertionError(rank)
+
+    low, high = at(int(middle)), at(int(middle) + (middle % 1 > 0))
+    return {"median_days": low + (high - low) * (middle % 1), "closed": closed}
+
+
+def open_disputes(tx, scope: Scope, now: datetime, today: date, week_last: date,
+                  buckets: tuple[tuple[int, int | None, str], ...]):
+    """The open disputes in one pass: how many there are, how many overdue (nearest lender
+    deadline before `today`), by age bucket, and by the day in [today, week_last] their nearest
+    lender deadline falls; what `headline`, `age_of_open` and `next_due_between` count."""
+    where, params = _where(scope)
+    label = " ".join(f"WHEN age <= {hi} THEN '{name}'" for _lo, hi, name in buckets
+                     if hi is not None)
+    return tx.execute(f"""
+        WITH open AS (SELECT CAST(CAST(? AS TIMESTAMP) AS DATE) - CAST(d.filed_at AS DATE) AS age,
+                             d.next_due_by FROM disputes d WHERE {where} AND d.stage <> 'closed')
+        SELECT CASE {label} ELSE '{buckets[-1][2]}' END AS age_days,
+               CASE WHEN next_due_by >= ? AND next_due_by <= ? THEN next_due_by END AS due_by,
+               coalesce(next_due_by < ?, false) AS overdue, count(*) AS disputes
+        FROM open GROUP BY 1, 2, 3""", [now, *params, today, week_last, today])

@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Any, Iterable
 from uuid import UUID
 
+from dispute.storage import dashboard_counts
+
 _COLUMNS = ("dispute_id", "rule", "party", "label", "start_on", "due_by", "met_on", "paused",
             "paused_days", "extensions_used", "extensions_allowed", "calendar_limited", "warn_from",
             "refreshed_at")
@@ -34,11 +36,12 @@ def dispute_row(tx, dispute_id: UUID) -> dict[str, Any] | None:
 def replace(tx, dispute_id: UUID, rows: Iterable[dict[str, Any]], refreshed_at: datetime,
             next_due_by) -> None:
     """Store a dispute's deadlines in place of the old ones, and its nearest lender deadline."""
-    tx.execute("DELETE FROM deadlines WHERE dispute_id = ?", (dispute_id,))
     values = [[dispute_id, *(r[c] for c in _COLUMNS[1:-1]), refreshed_at] for r in rows]
-    if values:
-        tx.executemany(f"INSERT INTO deadlines ({', '.join(_COLUMNS)}) "
-                       f"VALUES ({', '.join('?' for _ in _COLUMNS)})", values)
+    with dashboard_counts.kept(tx, dispute_id, tables=[dashboard_counts.LENDER]):
+        tx.execute("DELETE FROM deadlines WHERE dispute_id = ?", (dispute_id,))
+        if values:
+            tx.executemany(f"INSERT INTO deadlines ({', '.join(_COLUMNS)}) "
+                           f"VALUES ({', '.join('?' for _ in _COLUMNS)})", values)
     tx.execute("UPDATE disputes SET next_due_by = ? WHERE id = ?", (next_due_by, dispute_id))
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from dispute.storage import queue_counts, search_index
+from dispute.storage import dashboard_counts, queue_counts, search_index
 from dispute.storage.conflict import WriteConflict
 from dispute.storage.sealing import ACCOUNT_REF, USER_NAME, opened, seal_text
 
@@ -62,6 +62,7 @@ def insert(tx, values: dict[str, Any]) -> None:
     search_index.index(tx, values["id"], values["description"], values["stage"])
     queue_counts.shift(tx, None, queue_counts.key(values["stage"], values.get("handler_id"),
                                                   values["institution"]))
+    dashboard_counts.added(tx, values["id"])
 
 
 def _counted(tx, dispute_id: UUID, version: int | None = None) -> dict[str, Any] | None:
@@ -96,11 +97,13 @@ def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> 
     before = (_counted(tx, dispute_id, version)
               if any(c in changes for c in queue_counts.COLUMNS) else None)
     sets = "".join(f"{column} = ?, " for column in changes)
-    changed = tx.execute(f"UPDATE disputes SET {sets}version = version + 1, updated_at = ?, "
-                         "last_activity_at = ? WHERE id = ? AND version = ? RETURNING version",
-                         (*changes.values(), now, now, dispute_id, version))
-    if not changed:  # another writer got there first: rerun, then the version check refuses
-        raise WriteConflict()
+    with dashboard_counts.kept(tx, dispute_id, not dashboard_counts.COLUMNS.isdisjoint(changes)):
+        changed = tx.execute(f"UPDATE disputes SET {sets}version = version + 1, "
+                             "updated_at = ?, last_activity_at = ? WHERE id = ? AND version = ? "
+                             "RETURNING version", (*changes.values(), now, now, dispute_id,
+                                                   version))
+        if not changed:  # another writer got there first: rerun, then the version check refuses
+            raise WriteConflict()
     if text_before:  # the text index follows the text and the stage, in the same transaction
         old_text, old_stage = text_before[0]
         search_index.reindex(tx, dispute_id, old_text, old_stage,
@@ -113,7 +116,8 @@ def set_flags(tx, dispute_id: UUID, **flags: Any) -> None:
     """Change columns without a version bump (flags a borrower's answer clears)."""
     before = _counted(tx, dispute_id) if any(c in flags for c in queue_counts.COLUMNS) else None
     sets = ", ".join(f"{column} = ?" for column in flags)
-    tx.execute(f"UPDATE disputes SET {sets} WHERE id = ?", (*flags.values(), dispute_id))
+    with dashboard_counts.kept(tx, dispute_id, not dashboard_counts.COLUMNS.isdisjoint(flags)):
+        tx.execute(f"UPDATE disputes SET {sets} WHERE id = ?", (*flags.values(), dispute_id))
     _recount_change(tx, before, flags)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Iterable, Iterator
 from uuid import UUID
 
+from dispute.storage import dashboard_counts
 from dispute.storage.audit_log import json_field
 from dispute.storage.sealing import USER_NAME, opened_rows
 
@@ -19,10 +20,14 @@ def head(tx) -> dict[str, Any]:
 
 def insert(tx, *, seq: int, dispute_id: UUID | None, actor_id: UUID | None, at: datetime,
            kind: str, payload: str, prev_hash: str, digest: str) -> None:
-    """One event, and the chain head moved to it (in the caller's transaction)."""
-    tx.execute("INSERT INTO events (seq, dispute_id, actor_id, occurred_at, kind, payload, "
-               "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               (seq, dispute_id, actor_id, at, kind, payload, prev_hash, digest))
+    """One event, and the chain head moved to it (in the caller's transaction); a closing event
+    moves its dispute in the dashboard's days to close (dashboard_counts.py)."""
+    with dashboard_counts.kept(tx, dispute_id, dispute_id is not None
+                               and kind in dashboard_counts.CLOSING_KINDS,
+                               tables=[dashboard_counts.CLOSE_DAYS]):
+        tx.execute("INSERT INTO events (seq, dispute_id, actor_id, occurred_at, kind, payload, "
+                   "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   (seq, dispute_id, actor_id, at, kind, payload, prev_hash, digest))
     tx.execute("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
 
 

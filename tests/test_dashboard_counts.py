@@ -1,0 +1,151 @@
+"""The dashboard's kept tables (dispute/storage/dashboard_counts.py), on both backends: after every
+kind of service write that can change what a dispute contributes they equal a recount from the
+disputes, events and deadlines; a rolled-back write leaves them alone; migration 0020 fills them
+as the recount does; and the dashboard read from them (and from the one pass over the open
+disputes) is, figure for figure and row for row, the one counted from the rows, under every
+filter, on every day after."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from dispute import assignment, cases, corrections, dashboard, erasure, workflow
+from dispute.storage import dashboard_counts, disputes
+from dispute.storage.migrate import _statements, available
+from tests.conftest import filing_form
+from tests.test_queue_counts import people  # noqa: F401  (a fixture: staff, legal, two borrowers)
+from tests.test_workflow import FORMS
+
+pytestmark = pytest.mark.both_backends
+
+CITI, CMB, ICBC = "Citibank", "招商银行", "工商银行"
+FILTERS = [dashboard.Filters(), dashboard.Filters(institution=CMB),
+           dashboard.Filters(institution=CITI), dashboard.Filters(institution="nobody"),
+           dashboard.Filters(date(2026, 9, 1), date(2026, 10, 31)),
+           dashboard.Filters(date(2026, 10, 1), None, CMB),
+           dashboard.Filters(None, date(2026, 11, 1))]
+
+
+def kept(ctx):
+    return ctx.db.read(dashboard_counts.grouped)
+
+
+def assert_in_step(ctx, staff) -> None:
+    """Kept = recounted, and the dashboard the same either way, today and on later days (the
+    status of a running deadline, the age of a dispute, the week ahead move with the day)."""
+    assert kept(ctx) == ctx.db.read(dashboard_counts.recounted)
+    now = ctx.clock.now
+    try:
+        for later in (0, 1, 9, 40):
+            ctx.clock.now = now + timedelta(days=later)
+            for f in FILTERS:
+                quick = dashboard.build_dashboard(ctx, staff, f)
+                assert quick == dashboard.build_dashboard(ctx, staff, f, counted=True), (f, later)
+    finally:
+        ctx.clock.now = now
+
+
+def test_kept_tables_follow_every_write_and_the_dashboard_reads_the_same(ctx, people):
+    staff, legal, (wang, li) = people
+    assert kept(ctx) == {t: {} for t in dashboard_counts.TABLES}
+    now = ctx.clock.now
+    numbers = []
+    for i, (days_ago, bank, category) in enumerate([
+            (90, CMB, "autopay_failed"), (75, CMB, "wrong_credit_report"),
+            (60, ICBC, "fee_in_error"), (45, CITI, "autopay_failed"), (30, CMB, "fee_in_error"),
+            (20, ICBC, "payment_misapplied"), (8, CITI, "autopay_failed"), (1, CMB, "other")]):
+        ctx.clock.now = now - timedelta(days=days_ago)
+        numbers.append(cases.file_dispute(ctx, wang if i % 2 else li, filing_form(
+            institution=bank, error_category=category,
+            error_occurred_on=ctx.today() - timedelta(days=3),
+            payment_due_on=ctx.today() - timedelta(days=2),
+            discovered_on=ctx.today() - timedelta(days=1))))
+        if i in (1, 3):  # acknowledged the day after filing: a lender deadline met
+            ctx.clock.now += timedelta(days=1)
+            workflow.move(ctx, staff, numbers[-1], "acknowledge", FORMS["acknowledge"])
+    ctx.clock.now = now - timedelta(days=50)
+    workflow.move(ctx, staff, numbers[0], "acknowledge", FORMS["acknowledge"])  # late
+    ctx.clock.now = now - timedelta(days=40)
+    workflow.move(ctx, staff, numbers[0], "close", FORMS["close"])
+    workflow.move(ctx, staff, numbers[2], "withdraw", FORMS["withdraw"])  # from filed
+    ctx.clock.now = now - timedelta(days=10)
+    workflow.move(ctx, staff, numbers[1], "to_mediation", FORMS["to_mediation"])
+    workflow.move(ctx, legal, numbers[3], "skip_to_litigation", FORMS["skip_to_litigation"])
+    ctx.clock.now = now
+    assert_in_step(ctx, staff)
+    counts = kept(ctx)["dashboard_close_days"]
+    assert sum(counts.values()) == 2  # closed 50 and 20 days after filing: the median is 35
+    assert dashboard.build_dashboard(ctx, staff).headline.median_days_to_close == 35.0
+
+    # Reopened and closed again later: the last closing event counts; a third closing makes
+    # the count odd (the middle value, not a mean).
+    workflow.move(ctx, staff, numbers[0], "reopen", FORMS["reopen"])
+    assert_in_step(ctx, staff)
+    ctx.clock.now = now - timedelta(days=2)
+    workflow.move(ctx, staff, numbers[0], "close", FORMS["close"])
+    workflow.move(ctx, staff, numbers[4], "withdraw", FORMS["withdraw"])
+    ctx.clock.now = now
+    assert_in_step(ctx, staff)
+    assert dashboard.build_dashboard(ctx, staff).headline.median_days_to_close == 28.0
+
+    # The borrower corrects the institution and category of a filing still `filed`.
+    correct = filing_form(institution=CITI, error_category="wrong_credit_report",
+                          error_occurred_on=date(2026, 11, 1), payment_due_on=date(2026, 11, 2),
+                          discovered_on=date(2026, 11, 3))
+    corrections.correct_filing(ctx, wang, numbers[7], correct)  # filed by wang (i = 7)
+    assignment.assign(ctx, staff, numbers[5], legal.id)  # not a dashboard column: nothing moves
+    assert_in_step(ctx, staff)
+
+    erasure.carry_out(ctx, wang.id)  # the borrower's disputes stay, and so do their counts
+    assert_in_step(ctx, staff)
+    assert sum(kept(ctx)["dashboard_counts"].values()) == len(numbers)
+
+
+def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
+    staff, _, (wang, _) = people
+    number = cases.file_dispute(ctx, wang, filing_form(institution=CMB))
+    before = kept(ctx)
+
+    def move_then_fail(uow) -> None:
+        row = disputes.by_number(uow, number)
+        disputes.touch(uow, row["id"], row["version"], row["filed_at"], stage="closed",
+                       resolution="withdrawn", institution=CITI)
+        assert dashboard_counts.grouped(uow) != before  # changed inside the write…
+        raise RuntimeError("refused late")
+
+    with pytest.raises(RuntimeError):
+        ctx.db.write(move_then_fail)
+    assert kept(ctx) == before == ctx.db.read(dashboard_counts.recounted)  # …and not after it
+
+
+def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people):
+    staff, _, (wang, li) = people
+    numbers = [cases.file_dispute(ctx, p, filing_form(institution=CMB)) for p in (wang, li, wang)]
+    workflow.move(ctx, staff, numbers[0], "acknowledge", FORMS["acknowledge"])
+    workflow.move(ctx, staff, numbers[1], "withdraw", FORMS["withdraw"])
+    expected = kept(ctx)
+    assert all(expected.values())
+    sql = next(s for v, _, s in available(ctx.db.backend) if v == 20)
+    fill = [s for s in _statements(sql) if s.startswith("INSERT INTO dashboard_")]
+    assert len(fill) == len(dashboard_counts.TABLES)
+
+    def refill(uow) -> None:
+        for table in dashboard_counts.TABLES:
+            uow.execute(f"DELETE FROM {table}")
+        for statement in fill:
+            uow.execute(statement)
+
+    ctx.db.write(refill)
+    assert kept(ctx) == expected
+
+
+def test_a_kept_read_differs_from_a_stale_table(ctx, people):
+    """The quick dashboard does read the kept tables: a count changed behind the writes' back
+    shows (so the equality above is not two counts of the same rows)."""
+    staff, _, (wang, _) = people
+    cases.file_dispute(ctx, wang, filing_form(institution=CMB))
+    ctx.db.write(lambda uow: uow.execute("UPDATE dashboard_counts SET n = n + 1"))
+    assert dict(dashboard.build_dashboard(ctx, staff).by_stage.rows) == {"filed": 2}
+    assert dict(dashboard.build_dashboard(ctx, staff, counted=True).by_stage.rows) == {"filed": 1}
