@@ -65,6 +65,8 @@ def pytest_generate_tests(metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if metafunc.definition.get_closest_marker("duckdb_only"):  # about DuckDB's own settings
+        return
     if module in BOTH_BACKENDS or metafunc.definition.get_closest_marker("both_backends"):
         metafunc.parametrize("backend", ["duckdb", "postgresql"], indirect=True)
 

@@ -221,9 +221,9 @@ def test_counts_per_stage_of_a_term_follow_moves_and_corrections(ctx, book):
     assert ctx.db.read(search_index.stage_counts, "有误") == {"negotiation": 1, "filed": 1}
 
 
+@pytest.mark.duckdb_only
 def test_rebuild_bounds_duckdb_memory_then_sets_it_back(ctx, book, monkeypatch):
-    if ctx.db.backend != "duckdb":
-        pytest.skip("DuckDB's memory limit")
+    assert ctx.db.backend == "duckdb"
     setting = lambda tx: tx.execute("SELECT current_setting('memory_limit')").scalar()  # noqa: E731
     during, real = [], search_index._rebuild
     monkeypatch.setattr(search_index, "_rebuild", lambda tx: (during.append(setting(tx)),
