@@ -281,10 +281,28 @@ def press(page, locator, reruns: bool = True) -> None:
     click that starts a run (buttons, links: `reruns`), wait for that run to finish. Tabs and
     expanders open in the browser alone: `reruns=False`."""
     settle(page)
+    expanders_still(page)
     if reruns and page in RUNS:
         after_run(page, locator.click)
     else:
         locator.click()
+        expanders_still(page)  # an expander opened: what is inside it stops moving first
+
+
+# Streamlit opens and closes an expander with a 500 ms height animation (Web Animations API);
+# a click inside it meanwhile can land while the box grows under the pointer and be lost (no
+# run followed the press of a move's button, once in a loaded suite run). The expanders'
+# finite animations are awaited (a spinner's endless one is not).
+_EXPANDERS_STILL = """() => Promise.all(
+    [...document.querySelectorAll('[data-testid="stExpander"]')]
+        .flatMap(box => box.getAnimations({subtree: true}))
+        .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+        .map(a => a.finished.catch(() => null)))"""
+
+
+def expanders_still(page) -> None:
+    """Wait until no expander on the page is still opening or closing."""
+    page.evaluate(_EXPANDERS_STILL)
 
 
 def sign_in(page, url: str, email: str, password: str, _, secret: str | None = None) -> None:
