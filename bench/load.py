@@ -172,11 +172,26 @@ class Setup:
 # ---------------------------------------------------------------- sessions
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (/proc/PID/stat, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu() -> float:
+    """CPU this load generator has used so far (it shares the machine's cores with the portal:
+    its own share is printed so the figures say how much of the machine was the portal's)."""
+    t = os.times()
+    return t.user + t.system
+
+
 @dataclass
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     logins: list[float] = field(default_factory=list)
+    portal_cpu: float = float("nan")   # CPU of the portal processes within the window, seconds
+    client_cpu: float = float("nan")   # CPU of this script within the window, seconds
 
     def add(self, kind: str, seconds: float) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
@@ -251,7 +266,17 @@ async def measure(setup: Setup, sessions: int, duration: float, think: float,
     await ready.wait()  # every session has logged in
     window[0] = time.perf_counter() + 2 * think  # let the first interactions spread out
     window[1] = window[0] + duration
-    await asyncio.gather(*tasks)
+    portals = [p.pid for p in setup.procs if p.args[0] != "nginx"]
+
+    async def cpu_in_window() -> None:
+        """The portal processes' and this script's CPU between the window's two ends."""
+        await asyncio.sleep(max(0.0, window[0] - time.perf_counter()))
+        began = sum(map(cpu_seconds, portals)), client_cpu()
+        await asyncio.sleep(max(0.0, window[1] - time.perf_counter()))
+        tally.portal_cpu = sum(map(cpu_seconds, portals)) - began[0]
+        tally.client_cpu = client_cpu() - began[1]
+
+    await asyncio.gather(cpu_in_window(), *tasks)
     return tally
 
 
@@ -329,7 +354,8 @@ def run_configs(args: argparse.Namespace, configs: dict[str, int], chosen: list[
           f"0…{2 * args.think:.1f} s, "
           f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.2f}")
     print(f"{'set-up':8} {'N':>3} {'p50 s':>7} {'p95 s':>7} {'inter/s':>8} {'login p50':>9} "
-          f"{'errors':>6} {'load1':>6}  per kind p95 (queue/page/dispute/note)")
+          f"{'errors':>6} {'load1':>6} {'portal CPU':>10} {'ms/inter':>8} {'client CPU':>10}  "
+          f"per kind p95 (queue/page/dispute/note)")
     results: dict[tuple[str, int], tuple[float, float]] = {}
     for config in chosen:
         work = Path(tempfile.mkdtemp(prefix=f"load-{config}-"))
@@ -354,7 +380,10 @@ def run_configs(args: argparse.Namespace, configs: dict[str, int], chosen: list[
                                  for k in ("queue", "page", "dispute", "note"))
                 print(f"{config:8} {n:>3} {p50:>7.3f} {p95:>7.3f} {ips:>8.1f} "
                       f"{pct(tally.logins, 0.5):>9.2f} {len(tally.errors):>6} "
-                      f"{os.getloadavg()[0]:>6.2f}  {kinds}", flush=True)
+                      f"{os.getloadavg()[0]:>6.2f} "
+                      f"{tally.portal_cpu / args.duration:>9.0%} "
+                      f"{1000 * tally.portal_cpu / max(1, len(every)):>8.0f} "
+                      f"{tally.client_cpu / args.duration:>9.0%}   {kinds}", flush=True)
                 for err in tally.errors[:3]:
                     print(f"         error: {err}")
         finally:
@@ -365,13 +394,20 @@ def run_configs(args: argparse.Namespace, configs: dict[str, int], chosen: list[
             shutil.rmtree(work, ignore_errors=True)
     top = max(counts)
     print()
+    print("portal CPU: of one core, all portal processes, within the window (PostgreSQL's own "
+          "not counted); ms/inter: that CPU per interaction; client CPU: this script's")
     if ("pg2", top) in results:
         p95 = results[("pg2", top)][0]
         print(f"target: p95 < 1 s at {top} sessions with two processes: {p95:.3f} s — "
               f"{'met' if p95 < 1 else 'MISSED'}")
     if ("pg2", top) in results and ("pg1", top) in results:
-        ratio = results[("pg2", top)][1] / results[("pg1", top)][1]
-        print(f"target: two processes ≥ 1.6× one at saturation ({top} sessions): {ratio:.2f}× — "
+        # Saturation: the most interactions a second each set-up served at any N measured (at
+        # the largest N one process can serve fewer than at a smaller one).
+        best = {c: max(ips for (k, _), (_, ips) in results.items() if k == c)
+                for c in ("pg1", "pg2")}
+        ratio = best["pg2"] / best["pg1"] if best["pg1"] else float("nan")
+        print(f"target: two processes ≥ 1.6× one at saturation (most interactions/s at any N: "
+              f"{best['pg2']:.1f} against {best['pg1']:.1f}): {ratio:.2f}× — "
               f"{'met' if ratio >= 1.6 else 'MISSED'}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
