@@ -32,6 +32,8 @@ DESCRIPTIONS = [
     "Customer service keeps closing my ticket (ref #4411) without an answer.",
     "年费在首年免收的承诺没有兑现 annual fee 年费",
     "征信",
+    # Every term of some phrases searched, but not the phrases: 自动还款, "credit report".
+    "动还是不动？还款和自动。The report said: credit limit reduced, no loan.",
 ]
 
 QUERIES = [
@@ -42,6 +44,10 @@ QUERIES = [
     "nothing-like-this", "zzz", "!", "（", ";", "2026", "A-99", "征一", "一笔", "信息",
     "  征信  ", "wrong account.", "o", "征信报告上出现了一笔不属于我的逾期记录，要求更正征信",
     "My credit report lists a default that is not mine; credit-reporting",
+    # Terms together in descriptions without the phrase; terms each somewhere, never together;
+    # words found through longer vocabulary words.
+    "自动还款", "还款和自动", "credit report", "Report Credit", "还款 自动", "fee credit",
+    "征信报告编号", "REDIT REPOR", "OAN-2026", "oan, redit", "epor sai",
 ]
 
 
@@ -63,10 +69,9 @@ def book(ctx):
 
 
 def scan_every_description(monkeypatch) -> None:
-    """Today's search before the index: the literal check on every description."""
-    monkeypatch.setattr(queue_rows, "text_clause", lambda q, backend: queue_rows.CONTAINS[backend])
-    monkeypatch.setattr(queue_rows, "text_params",
-                        lambda q, text: [queue_rows._contains_pattern(text)])
+    """Today's search before the index: the literal check on every description, no window."""
+    monkeypatch.setattr(search_index, "lookup", lambda tx, text: None)
+    monkeypatch.setattr(queue_rows, "page_window", lambda f, r, size, matches: None)
 
 
 def every_page(ctx, staff, f: QueueFilter) -> list:
@@ -179,7 +184,7 @@ def test_plan_of_a_search():
 
 def test_exact_searches_take_the_postings_alone(ctx, book):
     """One or two CJK characters and one ASCII word are answered by the postings with no literal
-    check; a phrase is checked on the candidates of its rarest term."""
+    check; a phrase is checked on the candidates holding all its terms."""
     staff, _, numbers = book
     planted = ctx.db.read(disputes.id_by_number, numbers[9])  # "Customer service keeps …"
     ctx.db.write(lambda uow: uow.execute(
@@ -192,16 +197,34 @@ def test_exact_searches_take_the_postings_alone(ctx, book):
     assert numbers[9] not in found("autopay 失败")
 
 
+def test_candidates_hold_every_term_of_the_search(ctx, book):
+    """A phrase's candidates are the disputes holding all its terms: a dispute whose postings
+    lack one of them (not the rarest) is not checked, so not found, though its text has the
+    phrase; terms each held but never together find nothing without a literal check."""
+    staff, _, numbers = book
+    found = lambda text: {r.number for r in queue(ctx, staff, QueueFilter(text=text)).rows}
+    assert numbers[1] in found("自动还款") and numbers[12] not in found("自动还款")
+    first = ctx.db.read(disputes.id_by_number, numbers[1])
+    q = ctx.db.read(search_index.lookup, "自动还款")
+    assert len(q.checked) == 3 and q.checked[0] != ("还款",)   # 还款 (in 6) is not the rarest
+    ctx.db.write(lambda uow: uow.execute(
+        "DELETE FROM search_terms WHERE dispute_id = ? AND term = '还款'", (first,)))
+    assert numbers[1] not in found("自动还款")
+    assert ctx.db.read(search_index.lookup, "fee credit").checked  # both held, never together
+    assert queue(ctx, staff, QueueFilter(text="fee credit")).total == 0
+    assert ctx.db.read(search_index.lookup, "征信不存") == search_index.IndexQuery()  # no 不存
+
+
 def test_lookup_chooses_the_rarest_term_and_plain_words(ctx, book):
-    q = ctx.db.read(search_index.lookup, "征信报告")
-    assert q.exact == () and q.checked == ("信报",)      # in 2 descriptions; 征信 in 6
+    q = ctx.db.read(search_index.lookup, "征信报告")   # every term, the rarest first
+    assert q.exact == () and q.checked == (("信报",), ("征信",), ("报告",))  # in 2, 4, 4
     assert ctx.db.read(search_index.lookup, "征信") == search_index.IndexQuery(exact=("征信",))
     fee = ctx.db.read(search_index.lookup, "fee")
     assert set(fee.exact) == {"fee"} and fee.checked == ()
     assert ctx.db.read(search_index.lookup, "gebühr") is not None
     assert ctx.db.read(search_index.lookup, "gebühr").exact == ()   # not ASCII: checked
     k = ctx.db.read(search_index.lookup, "k")
-    assert "k" in k.checked and "kelvin" in k.exact   # the Kelvin sign folds to k: checked
+    assert "k" in k.checked[0] and "kelvin" in k.exact   # the Kelvin sign folds to k: checked
     assert ctx.db.read(search_index.lookup, "zzz") == search_index.IndexQuery()
     assert ctx.db.read(search_index.lookup, "!") is None
 

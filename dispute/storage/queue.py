@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Sequence
@@ -63,36 +64,68 @@ def _marks(values: Sequence[Any]) -> str:
 CONTAINS = {"duckdb": "regexp_matches(d.description, ?)", "postgresql": "d.description ~ ?"}
 
 
-_POSTINGS = "d.id IN (SELECT dispute_id FROM search_terms WHERE term IN ({}))"
-# The literal check on the candidates only: the checked text names the posting (an empty piece
-# of its term), so that neither database moves the check down into its scan of every
-# description, where it would run on all of them (DuckDB did: phrases took 3 s; it folds a CASE
-# on the posting's NOT NULL term away).
-_CHECKED = ("d.id IN (SELECT c.id FROM search_terms t JOIN disputes c ON c.id = t.dispute_id "
-            "WHERE t.term IN ({}) AND {check})")
+_POSTINGS = "SELECT dispute_id FROM search_terms WHERE term IN ({})"
+# The literal check on the candidates only: the disputes holding a term of the rarest group and,
+# for each other group (rarer first), a term of it for the same dispute. The checked text names
+# the posting (an empty piece of its term), so that neither database moves the check down into
+# its scan of every description, where it would run on all of them (DuckDB did: phrases took
+# 3 s; it folds a CASE on the posting's NOT NULL term away).
+_CHECKED = ("SELECT c.id FROM search_terms t JOIN disputes c ON c.id = t.dispute_id "
+            "WHERE t.term IN ({}){also} AND {check}")
+_ALSO = " AND t.dispute_id IN (SELECT dispute_id FROM search_terms WHERE term IN ({}))"
 _CHECK = {"duckdb": "regexp_matches(c.description || substr(t.term, 1, 0), ?)",
           "postgresql": "(c.description || substr(t.term, 1, 0)) ~ ?"}
+# The same check for a text with no letter that has another case (Chinese, digits, punctuation):
+# a plain search for the bytes. PostgreSQL's regular expressions cost about 25 µs per Chinese
+# description (README's performance section), a substring search a fraction of it.
+_CHECK_CASELESS = {"duckdb": "contains(c.description || substr(t.term, 1, 0), ?)",
+                   "postgresql": "strpos(c.description || substr(t.term, 1, 0), ?) > 0"}
+_NO_CASE = frozenset({"Lo", "Nd", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs"})
 
 
-def text_clause(q: IndexQuery | None, backend: str) -> str:
-    """The description part of a search: the disputes whose postings answer it exactly, or
-    hold the rarest term and pass the literal check (dispute/storage/search_index.py). Without
-    an answer from the index, the literal check on every description."""
+def caseless(text: str) -> bool:
+    """Whether ignoring case changes nothing for `text`: each character is of a category with no
+    case (CJK and other letters without case, digits, punctuation, spaces) and is its own upper,
+    lower and folded case; no character folds onto one of these either (folding maps only onto
+    cased letters)."""
+    return all(unicodedata.category(c) in _NO_CASE and c.lower() == c.upper() == c.casefold() == c
+               for c in text)
+
+
+def scan_clause(text: str, named: Sequence[UUID], backend: str) -> tuple[str, list[Any]]:
+    """What a search means, read row by row: the dispute's number is the text, its description
+    contains it (ignoring case), or its borrower is named by it. The index's answer
+    (`text_clause`) gives the same disputes; a window of the queue (`page_sql`) and a search the
+    index cannot narrow down (punctuation alone) are filtered by this."""
+    named_clause = f" OR d.borrower_id IN ({_marks(named)})" if named else ""
+    return (f"(d.number = ? OR {CONTAINS[backend]}{named_clause})",
+            [text.upper(), _contains_pattern(text), *named])
+
+
+def text_clause(r: Resolved, text: str, backend: str) -> tuple[str, list[Any]]:
+    """A search's part of the WHERE clause. With the index's answer, one sub-select of the
+    disputes it can be (the number, the postings answering exactly, the candidates passing the
+    literal check, the named borrowers' disputes) joined to the queue by key: each database then
+    reads those few rows by their key. The same as an OR of those conditions, but an OR of
+    sub-selects is tested row by row on every dispute (PostgreSQL read the million disputes for
+    a borrower's name: 478 ms at p50, bench/queue.py). Without an answer, `scan_clause`."""
+    q = r.text_index
     if q is None:
-        return CONTAINS[backend]
-    parts = []
+        return scan_clause(text, r.named, backend)
+    arms, params = ["SELECT id FROM disputes WHERE number = ?"], [text.upper()]
     if q.exact:
-        parts.append(_POSTINGS.format(_marks(q.exact)))
+        arms.append(_POSTINGS.format(_marks(q.exact)))
+        params += q.exact
     if q.checked:
-        parts.append(_CHECKED.format(_marks(q.checked), check=_CHECK[backend]))
-    return f"({' OR '.join(parts)})" if parts else "FALSE"
-
-
-def text_params(q: IndexQuery | None, text: str) -> list[Any]:
-    """The parameters of `text_clause`, in its order."""
-    if q is None:
-        return [_contains_pattern(text)]
-    return [*q.exact, *((*q.checked, _contains_pattern(text)) if q.checked else ())]
+        also = "".join(_ALSO.format(_marks(g)) for g in q.checked[1:])
+        plain = caseless(text)
+        check = (_CHECK_CASELESS if plain else _CHECK)[backend]
+        arms.append(_CHECKED.format(_marks(q.checked[0]), also=also, check=check))
+        params += [t for g in q.checked for t in g] + [text if plain else _contains_pattern(text)]
+    if r.named:
+        arms.append(f"SELECT id FROM disputes WHERE borrower_id IN ({_marks(r.named)})")
+        params += r.named
+    return f"d.id IN ({' UNION ALL '.join(arms)})", params
 
 
 def where(f, r: Resolved, *, with_stage: bool = True,
@@ -141,9 +174,9 @@ def where(f, r: Resolved, *, with_stage: bool = True,
         parts.append("d.number = ?")
         params.append(text.upper())
     elif text:
-        named_clause = f" OR d.borrower_id IN ({_marks(r.named)})" if r.named else ""
-        parts.append(f"(d.number = ? OR {text_clause(r.text_index, backend)}{named_clause})")
-        params += [text.upper(), *text_params(r.text_index, text), *r.named]
+        clause, more = text_clause(r, text, backend)
+        parts.append(clause)
+        params += more
     return " AND ".join(parts), params
 
 
@@ -161,10 +194,11 @@ def _only_text(f, r: Resolved) -> bool:
     return where(f.model_copy(update={"text": ""}), r, with_stage=False)[0] == "TRUE"
 
 
-# A page of a search whose term is common reads the queue in order, a window of this many rows
-# per row of the page, and keeps those holding the term: no join of the term's postings (for 征信
-# in every other description, hundreds of thousands) with the million disputes. When the window
-# holds too few, the page is read again the whole way (page()).
+# A page of a search matching many disputes reads the queue in order, a window of this many
+# rows per row of the page, and keeps those matching: no join of a common term's postings (for
+# 征信 in every other description, hundreds of thousands) with the million disputes, and no
+# literal check of a common phrase on every candidate. When the window holds too few, the page
+# is read again the whole way (page()).
 WINDOW_PER_ROW = 8
 WINDOW_FROM = 2_000  # matches from which a window is tried first
 
@@ -172,10 +206,13 @@ WINDOW_FROM = 2_000  # matches from which a window is tried first
 def page_sql(f, r: Resolved, after, size: int,
              backend: str = "duckdb", window: int | None = None) -> tuple[str, list[Any]]:
     """One page of rows, keyset-paged on (sort key, number), NULL keys last; `after` is the
-    previous page's cursor (sort key and number) or None. With `window` (a one-term search,
-    `one_term`), only the first `window` rows of the queue under the other filters are searched."""
+    previous page's cursor (sort key and number) or None. With `window` (a search, see
+    `page_window`), only the first `window` rows of the queue under the other filters are
+    searched: joined with the term's postings for a one-term search (`one_term`), else checked
+    as the scan checks (`scan_clause`)."""
     term = one_term(f, r) if window else None
-    clause, params = where(f.model_copy(update={"text": ""}) if term else f, r, backend=backend)
+    clause, params = where(f.model_copy(update={"text": ""}) if window else f, r,
+                           backend=backend)
     key, direction = ORDER[f.sort]
     if after is not None:
         cmp = "<" if direction == "DESC" else ">"
@@ -202,6 +239,11 @@ def page_sql(f, r: Resolved, after, size: int,
         source = (f"(SELECT d.id, {columns} FROM disputes d WHERE {clause} {order} LIMIT ?) d "
                   f"JOIN search_terms t ON t.dispute_id = d.id WHERE t.term = ?")
         params += [window, term]
+    elif window:  # the window's rows checked as the scan would: a few hundred descriptions
+        scan, more = scan_clause(f.text.strip(), r.named, backend)
+        source = (f"(SELECT d.id, d.description, {columns} FROM disputes d WHERE {clause} "
+                  f"{order} LIMIT ?) d WHERE {scan}")
+        params += [window, *more]
     sql = (f"SELECT p.*, b.name AS borrower_name, h.name AS handler_name FROM ("
            f"SELECT {columns}, {key} AS sort_key FROM {source} {order} "
            f"LIMIT ?) p JOIN users b ON b.id = p.borrower_id "
@@ -251,8 +293,13 @@ _NAMES = {"borrower_name": (USER_NAME, "borrower_id"),
 
 
 def page_window(f, r: Resolved, size: int, matches: int) -> int | None:
-    """The window to try first for a page of `matches` rows in all (None: read the whole way)."""
-    if matches >= WINDOW_FROM and one_term(f, r) is not None:
+    """The window to try first for a page of `matches` rows in all (None: read the whole way):
+    for any search matching many disputes. The window decides the page as the whole way would
+    (the first rows of the queue in its order, under the same filters, that match), so a phrase
+    common in the book is checked literally on a few hundred descriptions, not on every
+    candidate."""
+    text = f.text.strip()
+    if matches >= WINDOW_FROM and text and not NUMBER.fullmatch(text.upper()):
         return (size + 1) * WINDOW_PER_ROW
     return None
 

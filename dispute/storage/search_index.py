@@ -10,10 +10,17 @@ How a search uses it (`lookup`, before the queue's statements are built; figures
 bench/queue.py, README's performance section):
 - Exact where the index is exact: one or two CJK characters, or one ASCII word, are answered by
   postings alone, with no literal check on descriptions.
-- Elsewhere (phrases, parts of words with other text, longer CJK strings) only the **rarest**
-  of the search's terms gives candidates, and the literal check runs on those. Rarity is counted
-  when the search is made, each term's postings counted up to `_CAP` (a range read of the
-  term-ordered table on DuckDB, of the B-tree on PostgreSQL): always current and never written.
+- Elsewhere (phrases, parts of words with other text, longer CJK strings) the candidates are
+  the disputes holding **every** term of the search (for a word, one of the vocabulary words
+  containing it), and the literal check runs on those only. The terms are intersected rarest
+  first: the rarest term's postings are read, and each of them is kept if the next rarer terms
+  have a posting for the same dispute (dispute/storage/queue.py `_CHECKED`; on PostgreSQL a
+  probe of the (term, dispute_id) B-tree or a merge of two of its ranges, on DuckDB a hash
+  semi-join of the term-ordered table's ranges; each database plans its own). A search whose
+  terms never occur together costs the rarest term's postings, not the literal check on them.
+  Rarity is counted when the search is made, each term's postings counted up to `_CAP` (a range
+  read of the term-ordered table on DuckDB, of the B-tree on PostgreSQL): always current and
+  never written. A term no dispute holds answers "nothing" there and then.
 - The terms are passed as constants, never as a sub-select of the vocabulary: DuckDB skips the
   blocks of `search_terms` by their min/max only for constant filters.
 - Counts per stage: `search_term_stages` keeps, per term and stage, the disputes holding the
@@ -25,9 +32,17 @@ bench/queue.py, README's performance section):
   million) — a cost on every move, where the counts table costs two upserts of ~200 keyed rows.
   Writers of the counts serialise on their rows (DuckDB takes one writer at a time anyway; on
   PostgreSQL the rows are locked in key order, so concurrent filings wait, never deadlock).
-- The page of a one-term search with many matches reads a window of the queue in its order
-  (dispute/storage/queue.py `page_window`) and joins it with the term's postings, the window the
-  smaller side; other searches and filters join the candidates to `disputes` by its key.
+- The page of a search with many matches reads a window of the queue in its order
+  (dispute/storage/queue.py `page_window`): for one term joined with the term's postings, the
+  window the smaller side; for any other search (a phrase) checked literally, row by row, as
+  the scan would, so a common phrase is checked on a few hundred descriptions, not on every
+  candidate. Other pages and the counts join the candidates to `disputes` by its key.
+- What stays proportional to the matches: the counts per stage of a search the index cannot
+  answer exactly. A phrase in a third of the book is in a third of the book: its exact count
+  needs each candidate's text checked, as the postings hold no positions (a dispute holding
+  征信, 信报 and 报告 need not hold 征信报告), and a count kept per phrase cannot be, for a
+  phrase nobody has searched before. Positions in the postings would make the check a merge of
+  postings, but about as many rows (every occurrence, not every dispute) to read.
 """
 
 from __future__ import annotations
@@ -52,11 +67,12 @@ _SPLIT = {"duckdb": "string_split(t, ?)", "postgresql": "string_to_array(t, ?)"}
 @dataclass(frozen=True)
 class IndexQuery:
     """What a search takes from the index: disputes holding any of `exact` match as they are;
-    disputes holding any of `checked` match if the literal check says so. Both empty: nothing
-    can match."""
+    disputes holding, for every group of `checked`, one of the group's terms match if the
+    literal check says so (the groups rarest first: a group is a term, or the vocabulary words
+    containing a word of the search). Both empty: nothing can match."""
 
     exact: tuple[str, ...] = ()
-    checked: tuple[str, ...] = ()
+    checked: tuple[tuple[str, ...], ...] = ()
 
 
 def _add_words(tx, vocab: dict[str, bool]) -> None:
@@ -231,19 +247,22 @@ def lookup(tx, text: str) -> IndexQuery | None:
         if len(found) > _MAX_WORDS:
             continue  # too wide to narrow anything down
         if p.word:
+            other = tuple(t for t, plain in found if not plain)
             return IndexQuery(exact=tuple(t for t, plain in found if plain),
-                              checked=tuple(t for t, plain in found if not plain))
+                              checked=(other,) if other else ())
         choices.append(tuple(t for t, _ in found))
     if not choices:
         return None
     if len(choices) == 1:
-        return IndexQuery(checked=choices[0])
+        return IndexQuery(checked=(choices[0],))
     counted = " UNION ALL ".join(
         f"SELECT {i} AS k, (SELECT count(*) FROM (SELECT 1 FROM search_terms "
         f"WHERE term IN ({_marks(c)}) LIMIT {_CAP}) x) AS n" for i, c in enumerate(choices))
-    sizes = tx.execute(counted, [t for c in choices for t in c]).rows
-    rarest = min(sizes, key=lambda r: (r[1], r[0]))[0]
-    return IndexQuery(checked=choices[rarest])
+    sizes = sorted(tx.execute(counted, [t for c in choices for t in c]).rows,
+                   key=lambda r: (r[1], r[0]))
+    if sizes[0][1] == 0:  # a term no description holds: no description holds them all
+        return IndexQuery()
+    return IndexQuery(checked=tuple(choices[k] for k, _ in sizes))
 
 
 def count(tx) -> int:
