@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from playwright.sync_api import expect  # noqa: E402
 
-from dispute import cases, demo, workflow  # noqa: E402
+from dispute import cases, demo, proceedings, workflow  # noqa: E402
 from dispute.i18n import translator  # noqa: E402
 from dispute.vocab import Role  # noqa: E402
 from tests.browser_support import (CHROMIUM, CHROMIUM_ARGS, RUNS, VIEWPORT, Portal,  # noqa: E402
@@ -78,6 +78,9 @@ def fill(data_dir: Path, demo_cases: int, staff_logins: int) -> dict[str, str]:
             workflow.move(ctx, staff, numbers[k], "acknowledge", FORMS["acknowledge"])
         workflow.move(ctx, staff, numbers["litigation"], "to_mediation", FORMS["to_mediation"])
         workflow.move(ctx, legal, numbers["litigation"], "to_litigation", FORMS["to_litigation"])
+        # A sitting today puts the dispute at the top of the docket (ordered by next sitting), so
+        # the legal pass finds its link on the first page whatever the demo data holds.
+        proceedings.add_hearing(ctx, legal, numbers["litigation"], {"held_on": ctx.today()})
     return numbers
 
 
