@@ -149,6 +149,8 @@ def bench_backend(ctx: Context, runs: int) -> dict[str, float]:
         print(f"| {label} | {times[0]:.0f} | {times[len(times) // 2]:.0f} | < {target} | "
               f"{'ok' if times[len(times) // 2] < target else 'MISS'} | {parts} |", flush=True)
     print(f"\nunfiltered: {build_dashboard(ctx, staff).headline}")
+    print("kept tables, rows: " + ", ".join(f"{t} {n:,}" for t, n in ctx.db.read(lambda tx: [
+        (t, tx.execute(f"SELECT count(*) FROM {t}").scalar()) for t in dashboard_counts.TABLES])))
     return out
 
 
