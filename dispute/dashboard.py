@@ -1,8 +1,10 @@
 """The staff and legal dashboard: small aggregate tables, each computed in SQL.
 
-Every figure is one GROUP BY over `disputes` (and `deadlines`), filtered by filing date and
-institution, so the cost grows with the number of groups shown, not with the number of disputes
-copied out of DuckDB. Tables carry raw vocabulary values; pages translate them as labels.
+Every figure is read from the counts the writes keep (dispute/storage/dashboard_counts.py),
+filtered by filing date and institution, so the cost grows with the combinations in use, not
+with the number of disputes; `counted=True` counts them with one GROUP BY over `disputes` (and
+`deadlines`, `events`) each, the reference the tests hold the kept figures to. Tables carry raw
+vocabulary values; pages translate them as labels.
 """
 
 from __future__ import annotations
@@ -112,8 +114,8 @@ def bucket_days(name: str) -> tuple[int, int | None]:
 def build_dashboard(ctx: Context, actor: User, filters: Filters = Filters(),
                     counted: bool = False) -> Dashboard:
     """The dashboard under `filters`. `counted` counts every figure from the rows, the kept
-    tables and the one pass over the open disputes left aside: the reference the tests hold the
-    quick way to (the same figures, tables and row order)."""
+    tables left aside: the reference the tests hold the quick way to (the same figures, tables
+    and row order)."""
     require_role(actor, Role.STAFF, Role.LEGAL)
     scope = _scope(filters, ctx.settings.timezone, counted)
     today = ctx.today()

@@ -1,18 +1,20 @@
 """The dashboard's kept tables (dispute/storage/dashboard_counts.py), on both backends: after every
 kind of service write that can change what a dispute contributes they equal a recount from the
-disputes, events and deadlines; a rolled-back write leaves them alone; migration 0020 fills them
-as the recount does; and the dashboard read from them (and from the one pass over the open
-disputes) is, figure for figure and row for row, the one counted from the rows, under every
-filter, on every day after."""
+disputes, events and deadlines; a rolled-back write leaves them alone; migrations 0020 and 0021
+fill them as the recount does; and the dashboard read from them is, figure for figure and row for
+row, the one counted from the rows, under every filter (filing-date ranges whose ends fall
+mid-hour in UTC, in Asia/Kolkata and Asia/Kathmandu, and across a daylight-saving change in
+America/New_York), on every day after, in every one of those zones."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import dataclasses
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from dispute import assignment, cases, corrections, dashboard, erasure, workflow
-from dispute.storage import dashboard_counts, disputes
+from dispute.storage import dashboard_counts, dashboard_time, deadlines, disputes
 from dispute.storage.migrate import _statements, available
 from tests.conftest import filing_form
 from tests.test_queue_counts import people  # noqa: F401  (a fixture: staff, legal, two borrowers)
@@ -25,26 +27,41 @@ FILTERS = [dashboard.Filters(), dashboard.Filters(institution=CMB),
            dashboard.Filters(institution=CITI), dashboard.Filters(institution="nobody"),
            dashboard.Filters(date(2026, 9, 1), date(2026, 10, 31)),
            dashboard.Filters(date(2026, 10, 1), None, CMB),
-           dashboard.Filters(None, date(2026, 11, 1))]
+           dashboard.Filters(None, date(2026, 11, 1)),
+           # Filings at 18:20 and 18:40 UTC (below) fall either side of Kolkata's midnight
+           # (18:30 UTC) and on the same side of Shanghai's (16:00) and New York's.
+           dashboard.Filters(date(2026, 9, 24), date(2026, 10, 8)),
+           dashboard.Filters(date(2026, 9, 24), date(2026, 9, 24)),  # no whole UTC day
+           dashboard.Filters(date(2026, 10, 9), None, CMB),
+           dashboard.Filters(date(2026, 10, 20), date(2026, 11, 2)),  # New York leaves DST
+           dashboard.Filters(date(2026, 11, 3), date(2026, 11, 1))]  # empty
+ZONES = ("Asia/Shanghai", "Asia/Kolkata", "America/New_York", "Asia/Kathmandu")
 
 
 def kept(ctx):
     return ctx.db.read(dashboard_counts.grouped)
 
 
-def assert_in_step(ctx, staff) -> None:
+def assert_in_step(ctx, staff, zones=ZONES[:2]) -> None:
     """Kept = recounted, and the dashboard the same either way, today and on later days (the
-    status of a running deadline, the age of a dispute, the week ahead move with the day)."""
+    status of a running deadline, the age of a dispute, the week ahead move with the day), with
+    the organisation in each of `zones` (its today and its local days move)."""
     assert kept(ctx) == ctx.db.read(dashboard_counts.recounted)
-    now = ctx.clock.now
+    now, settings = ctx.clock.now, ctx.settings
     try:
-        for later in (0, 1, 9, 40):
-            ctx.clock.now = now + timedelta(days=later)
-            for f in FILTERS:
-                quick = dashboard.build_dashboard(ctx, staff, f)
-                assert quick == dashboard.build_dashboard(ctx, staff, f, counted=True), (f, later)
+        for zone in zones:
+            ctx.settings = dataclasses.replace(settings, timezone=zone)
+            # today, tomorrow, a later hour in the first days of next month (today's month
+            # splits the met share's months), and in the next year
+            for later in (timedelta(0), timedelta(days=1), timedelta(days=9, hours=13),
+                          timedelta(days=40)):
+                ctx.clock.now = now + later
+                for f in FILTERS:
+                    quick = dashboard.build_dashboard(ctx, staff, f)
+                    assert quick == dashboard.build_dashboard(ctx, staff, f, counted=True), (
+                        zone, later, f)
     finally:
-        ctx.clock.now = now
+        ctx.clock.now, ctx.settings = now, settings
 
 
 def test_kept_tables_follow_every_write_and_the_dashboard_reads_the_same(ctx, people):
@@ -55,8 +72,13 @@ def test_kept_tables_follow_every_write_and_the_dashboard_reads_the_same(ctx, pe
     for i, (days_ago, bank, category) in enumerate([
             (90, CMB, "autopay_failed"), (75, CMB, "wrong_credit_report"),
             (60, ICBC, "fee_in_error"), (45, CITI, "autopay_failed"), (30, CMB, "fee_in_error"),
-            (20, ICBC, "payment_misapplied"), (8, CITI, "autopay_failed"), (1, CMB, "other")]):
-        ctx.clock.now = now - timedelta(days=days_ago)
+            (20, ICBC, "payment_misapplied"), (8, CITI, "autopay_failed"), (1, CMB, "other"),
+            (60, CMB, "fee_in_error"), (45, ICBC, "other")]):
+        # now is 04:00 UTC on 22 November: 23 September at 18:40 UTC is the 24th in Kolkata
+        # (and Shanghai), 8 October at 18:20 UTC still the 8th in Kolkata (the 9th in Shanghai)
+        ctx.clock.now = now - timedelta(days=days_ago) + {8: timedelta(hours=14, minutes=40),
+                                                          9: timedelta(hours=14, minutes=20)
+                                                          }.get(i, timedelta(0))
         numbers.append(cases.file_dispute(ctx, wang if i % 2 else li, filing_form(
             institution=bank, error_category=category,
             error_occurred_on=ctx.today() - timedelta(days=3),
@@ -74,7 +96,7 @@ def test_kept_tables_follow_every_write_and_the_dashboard_reads_the_same(ctx, pe
     workflow.move(ctx, staff, numbers[1], "to_mediation", FORMS["to_mediation"])
     workflow.move(ctx, legal, numbers[3], "skip_to_litigation", FORMS["skip_to_litigation"])
     ctx.clock.now = now
-    assert_in_step(ctx, staff)
+    assert_in_step(ctx, staff, ZONES)
     counts = kept(ctx)["dashboard_close_days"]
     assert sum(counts.values()) == 2  # closed 50 and 20 days after filing: the median is 35
     assert dashboard.build_dashboard(ctx, staff).headline.median_days_to_close == 35.0
@@ -99,8 +121,9 @@ def test_kept_tables_follow_every_write_and_the_dashboard_reads_the_same(ctx, pe
     assert_in_step(ctx, staff)
 
     erasure.carry_out(ctx, wang.id)  # the borrower's disputes stay, and so do their counts
-    assert_in_step(ctx, staff)
+    assert_in_step(ctx, staff, ZONES)
     assert sum(kept(ctx)["dashboard_counts"].values()) == len(numbers)
+    assert sum(kept(ctx)["dashboard_day_counts"].values()) == len(numbers)
 
 
 def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
@@ -112,6 +135,7 @@ def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
         row = disputes.by_number(uow, number)
         disputes.touch(uow, row["id"], row["version"], row["filed_at"], stage="closed",
                        resolution="withdrawn", institution=CITI)
+        deadlines.replace(uow, row["id"], [], row["filed_at"], None)  # lender, open tables
         assert dashboard_counts.grouped(uow) != before  # changed inside the write…
         raise RuntimeError("refused late")
 
@@ -120,25 +144,43 @@ def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
     assert kept(ctx) == before == ctx.db.read(dashboard_counts.recounted)  # …and not after it
 
 
-def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people):
+@pytest.mark.parametrize("version", [20, 21])
+def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people, version):
     staff, _, (wang, li) = people
     numbers = [cases.file_dispute(ctx, p, filing_form(institution=CMB)) for p in (wang, li, wang)]
     workflow.move(ctx, staff, numbers[0], "acknowledge", FORMS["acknowledge"])
     workflow.move(ctx, staff, numbers[1], "withdraw", FORMS["withdraw"])
     expected = kept(ctx)
-    assert all(expected.values())
-    sql = next(s for v, _, s in available(ctx.db.backend) if v == 20)
+    sql = next(s for v, _, s in available(ctx.db.backend) if v == version)
     fill = [s for s in _statements(sql) if s.startswith("INSERT INTO dashboard_")]
-    assert len(fill) == len(dashboard_counts.TABLES)
+    tables = [s.split()[2] for s in fill]
+    assert len(tables) == {20: 3, 21: 5}[version]
+    assert all(expected[t] for t in tables)
 
     def refill(uow) -> None:
-        for table in dashboard_counts.TABLES:
+        for table in tables:
             uow.execute(f"DELETE FROM {table}")
         for statement in fill:
             uow.execute(statement)
 
     ctx.db.write(refill)
     assert kept(ctx) == expected
+
+
+def test_a_filing_range_is_whole_utc_days_and_the_part_days_at_its_ends():
+    """Kolkata's 24 September to 8 October: [23 Sep 18:30, 8 Oct 18:30) UTC, the days 24
+    September to 7 October from the kept tables, the rest counted; a range inside one UTC day is
+    counted whole; a range on UTC midnights has nothing to count."""
+    at = lambda *a: datetime(*a, tzinfo=timezone.utc)  # noqa: E731
+    found = dashboard_time.split(at(2026, 9, 23, 18, 30), at(2026, 10, 8, 18, 30))
+    assert (found.first, found.end) == (date(2026, 9, 24), date(2026, 10, 8))
+    assert found.edges == ((at(2026, 9, 23, 18, 30), at(2026, 9, 24)),
+                           (at(2026, 10, 8), at(2026, 10, 8, 18, 30)))
+    inside = dashboard_time.split(at(2026, 9, 23, 18, 30), at(2026, 9, 24, 18, 30))
+    assert not inside.days and inside.edges == ((at(2026, 9, 23, 18, 30),
+                                                 at(2026, 9, 24, 18, 30)),)
+    whole = dashboard_time.split(at(2026, 9, 1), None)
+    assert (whole.first, whole.end, whole.edges) == (date(2026, 9, 1), None, ())
 
 
 def test_a_kept_read_differs_from_a_stale_table(ctx, people):

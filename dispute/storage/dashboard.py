@@ -1,20 +1,22 @@
 """The dashboard's aggregates.
 
-What does not depend on "today" is read from the tables the writes keep (dashboard_counts.py),
-whose size is the combinations in use, not the disputes, unless the view is filtered by filing
-date (no day key is exact for a local date in every time zone) or `Scope.counted` asks for it:
-then each is one GROUP BY over `disputes` (and `deadlines`, `events`), as it always was, and the
-reference the kept tables are tested against. What depends on today (open disputes: overdue, due
-this week, their age) is one pass over the open disputes (`open_disputes`), an index-only scan of
-their partial index on PostgreSQL (migration 0020)."""
+Every figure is read from the tables the writes keep (dashboard_counts.py), whose size is the
+combinations in use, not the disputes: unfiltered or by institution from migration 0020's tables
+(and 0021's open disputes and lender months); filtered by filing date from 0021's tables keyed by
+the UTC filing day, with the part days at the range's ends counted from the rows
+(dashboard_time.py). What depends on today (open disputes: overdue, due this week, their age)
+is read off the kept open disputes per filing day and nearest lender deadline, for any today.
+`Scope.counted` counts every figure with one GROUP BY over `disputes` (and `deadlines`,
+`events`), as it always was: the reference the kept tables are tested against."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dispute.storage import dashboard_counts as kept_counts
+from dispute.storage import dashboard_time
 from dispute.storage.deadlines import status_sql
 
 
@@ -29,8 +31,42 @@ class Scope:
 
     @property
     def kept(self) -> bool:
-        """Whether the kept tables answer this scope (no filing-date bound)."""
-        return not (self.counted or self.filed_from or self.filed_to)
+        """Whether the kept tables answer this scope (always, unless counting is asked for)."""
+        return not self.counted
+
+    @property
+    def bounded(self) -> bool:
+        """Whether the filing date is bounded (then the day-keyed tables answer)."""
+        return bool(self.filed_from or self.filed_to)
+
+
+def _source(scope: Scope, table: str, day_table: str) -> tuple[str, list[Any]]:
+    """The kept rows (`table`'s key columns and n) of the disputes in `scope`: `table`'s own
+    when the filing date is not bounded; else `day_table`'s of the whole UTC filing days in the
+    range, with the same rows counted from the disputes filed in the part days at its ends."""
+    cols = ", ".join(kept_counts.TABLES[table])
+    where, params = kept_counts.scope_sql(scope.institution)
+    if not scope.bounded:
+        return f"SELECT {cols}, n FROM {table} WHERE {where}", params
+    days = dashboard_time.split(scope.filed_from, scope.filed_to)
+    parts, found = [], []
+    if days.days:
+        clauses = [where]
+        if days.first is not None:
+            clauses.append("filed_on >= ?")
+        if days.end is not None:
+            clauses.append("filed_on < ?")
+        parts.append(f"SELECT {cols}, n FROM {day_table} WHERE {' AND '.join(clauses)}")
+        found += [*params, *(d for d in (days.first, days.end) if d is not None)]
+    if days.edges:
+        edge = " OR ".join("(d.filed_at >= ? AND d.filed_at < ?)" for _ in days.edges)
+        clause = f"({edge})" + (" AND d.institution = ?" if scope.institution else "")
+        parts.append(f"SELECT {cols}, n FROM ("
+                     f"{kept_counts.GROUPS[day_table].format(where=clause)}) e")
+        found += [*(t for pair in days.edges for t in pair), *params]
+    if not parts:  # an empty range
+        return f"SELECT {cols}, n FROM {table} WHERE false", []
+    return " UNION ALL ".join(parts), found
 
 
 def _where(scope: Scope) -> tuple[str, list[Any]]:
@@ -59,13 +95,13 @@ def _kept(tx, scope: Scope, key: str, *, closed: bool = False, top: int | None =
           open_too: bool = False):
     """Disputes per `key` (a dashboard_counts column) of one institution or all, in the GROUP BY
     over the disputes' order (count, then the key: a NULL resolution, kept as '', last)."""
-    where, params = kept_counts.scope_sql(scope.institution)
+    source, params = _source(scope, kept_counts.COUNTS, kept_counts.DAY_COUNTS)
     shown = "NULLIF(resolution, '')" if key == "resolution" else key
     extra = (", CAST(coalesce(sum(n) FILTER (WHERE stage <> 'closed'), 0) AS BIGINT) AS open"
              if open_too else "")
     return tx.execute(f"""
         SELECT {shown} AS {key}, CAST(sum(n) AS BIGINT) AS disputes{extra}
-        FROM dashboard_counts WHERE {where}{" AND stage = 'closed'" if closed else ""}
+        FROM ({source}) k WHERE true{" AND stage = 'closed'" if closed else ""}
         GROUP BY {shown} HAVING sum(n) <> 0 ORDER BY disputes DESC, {shown}
         {"LIMIT ?" if top else ""}""", [*params, *([top] if top else [])])
 
@@ -114,7 +150,7 @@ _MONTH = "CAST(date_trunc('month', CAST({due_by} AS TIMESTAMP)) AS DATE)"
 def met_share_by_month(tx, scope: Scope, today: date):
     """Lender deadlines met and missed per month of their due date."""
     if scope.kept:
-        return _kept_lender(tx, scope, today, _MONTH.format(due_by="due_by"), "month")
+        return _kept_months(tx, scope, today)
     where, params = _where(scope)
     return tx.execute(f"""
         WITH decided AS (
@@ -218,7 +254,8 @@ def _kept_lender(tx, scope: Scope, today: date, group: str | None, name: str | N
     """Kept lender deadlines met and missed (an open one is missed once due before `today`),
     per `group` (an expression of due_by, named `name`) with the share met, or in all, due
     in [first, last]."""
-    where, params = kept_counts.scope_sql(scope.institution)
+    source, params = _source(scope, kept_counts.LENDER, kept_counts.DAY_LENDER)
+    where = "n <> 0"
     if first is not None:
         where += " AND due_by >= ? AND due_by <= ?"
         params += [first, last]
@@ -230,7 +267,7 @@ def _kept_lender(tx, scope: Scope, today: date, group: str | None, name: str | N
             SELECT {group + ' AS ' + name + ', ' if group else ''}n,
                    CASE WHEN status = 'met' THEN 'met' WHEN status = 'late' THEN 'missed'
                         WHEN status = 'open' AND due_by < ? THEN 'missed' END AS status
-            FROM dashboard_lender_deadlines WHERE {where} AND n <> 0)
+            FROM ({source}) k WHERE {where})
         SELECT {name + ', ' if group else ''}{met} AS met, {missed} AS missed{share}
         FROM decided WHERE status IS NOT NULL
         {f'GROUP BY {name} ORDER BY {name}' if group else ''}""", [today, *params])
@@ -239,10 +276,9 @@ def _kept_lender(tx, scope: Scope, today: date, group: str | None, name: str | N
 def _kept_median(tx, scope: Scope) -> dict[str, Any]:
     """The median read off the kept histogram of days to close, as percentile_cont takes it
     (halfway between the two middle values of an even count), and how many it is taken over."""
-    where, params = kept_counts.scope_sql(scope.institution)
-    rows = tx.execute(f"SELECT days, CAST(sum(n) AS BIGINT) AS n FROM dashboard_close_days "
-                      f"WHERE {where} GROUP BY days HAVING sum(n) <> 0 ORDER BY days",
-                      params).rows
+    source, params = _source(scope, kept_counts.CLOSE_DAYS, kept_counts.DAY_CLOSE_DAYS)
+    rows = tx.execute(f"SELECT days, CAST(sum(n) AS BIGINT) AS n FROM ({source}) k "
+                      f"GROUP BY days HAVING sum(n) <> 0 ORDER BY days", params).rows
     closed = sum(n for _days, n in rows)
     if not closed:
         return {"median_days": None, "closed": 0}
@@ -262,16 +298,49 @@ def _kept_median(tx, scope: Scope) -> dict[str, Any]:
 
 def open_disputes(tx, scope: Scope, now: datetime, today: date, week_last: date,
                   buckets: tuple[tuple[int, int | None, str], ...]):
-    """The open disputes in one pass: how many there are, how many overdue (nearest lender
-    deadline before `today`), by age bucket, and by the day in [today, week_last] their nearest
-    lender deadline falls; what `headline`, `age_of_open` and `next_due_between` count."""
-    where, params = _where(scope)
+    """The open disputes from their kept histogram (per UTC filing day and nearest lender
+    deadline): how many there are, how many overdue (nearest lender deadline before `today`), by
+    age bucket, and by the day in [today, week_last] their nearest lender deadline falls; what
+    `headline`, `age_of_open` and `next_due_between` count from the rows."""
+    source, params = _source(scope, kept_counts.OPEN, kept_counts.OPEN)
     label = " ".join(f"WHEN age <= {hi} THEN '{name}'" for _lo, hi, name in buckets
                      if hi is not None)
     return tx.execute(f"""
-        WITH open AS (SELECT CAST(CAST(? AS TIMESTAMP) AS DATE) - CAST(d.filed_at AS DATE) AS age,
-                             d.next_due_by FROM disputes d WHERE {where} AND d.stage <> 'closed')
+        WITH open AS (SELECT CAST(CAST(? AS TIMESTAMP) AS DATE) - filed_on AS age,
+                             NULLIF(next_due_by, DATE '{kept_counts.NO_DUE}') AS next_due_by, n
+                      FROM ({source}) k WHERE n <> 0)
         SELECT CASE {label} ELSE '{buckets[-1][2]}' END AS age_days,
                CASE WHEN next_due_by >= ? AND next_due_by <= ? THEN next_due_by END AS due_by,
-               coalesce(next_due_by < ?, false) AS overdue, count(*) AS disputes
-        FROM open GROUP BY 1, 2, 3""", [now, *params, today, week_last, today])
+               coalesce(next_due_by < ?, false) AS overdue, CAST(sum(n) AS BIGINT) AS disputes
+        FROM open GROUP BY 1, 2, 3 HAVING sum(n) <> 0""",
+                      [now, *params, today, week_last, today])
+
+
+def _kept_months(tx, scope: Scope, today: date):
+    """Lender deadlines met and missed per month due, with the share met. Filtered by filing
+    date: off the kept deadlines per filing day (`_kept_lender`). Otherwise each month but
+    today's from the kept months (an open deadline is missed in a month before today's, running
+    in one after it) and today's month from the kept due days, where today splits it."""
+    if scope.bounded:
+        return _kept_lender(tx, scope, today, _MONTH.format(due_by="due_by"), "month")
+    where, params = kept_counts.scope_sql(scope.institution)
+    month = today.replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    met = "CAST(coalesce(sum(n) FILTER (WHERE status = 'met'), 0) AS BIGINT)"
+    missed = "CAST(coalesce(sum(n) FILTER (WHERE status = 'missed'), 0) AS BIGINT)"
+    return tx.execute(f"""
+        WITH decided AS (
+            SELECT month, n, CASE WHEN status = 'met' THEN 'met' WHEN status = 'late'
+                                  THEN 'missed' WHEN status = 'open' AND month < ? THEN 'missed'
+                             END AS status
+            FROM dashboard_lender_months WHERE {where} AND n <> 0 AND month <> ?
+            UNION ALL
+            SELECT {_MONTH.format(due_by="due_by")} AS month, n,
+                   CASE WHEN status = 'met' THEN 'met' WHEN status = 'late' THEN 'missed'
+                        WHEN status = 'open' AND due_by < ? THEN 'missed' END AS status
+            FROM dashboard_lender_deadlines
+            WHERE {where} AND n <> 0 AND due_by >= ? AND due_by < ?)
+        SELECT month, {met} AS met, {missed} AS missed,
+               {_share(tx.backend, met, 'CAST(sum(n) AS BIGINT)')} AS met_share
+        FROM decided WHERE status IS NOT NULL GROUP BY month ORDER BY month""",
+                      [month, *params, month, today, *params, month, following])

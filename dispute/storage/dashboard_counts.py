@@ -16,18 +16,27 @@ date) and small however large the book is (their size is the combinations in use
   `paused`, `open` (neither met nor paused: missed once `due_by` is before today, else running,
   which is decided when read, so the figures stay exact as days pass).
 
-Filtering by filing date is not served from here (a local date is an instant in UTC that no day
-key matches in every time zone): those views count the rows (dispute/storage/dashboard.py).
+Migration 0021_dashboard_time adds what the views filtered by filing date and the figures that
+depend on today read (dashboard_time.py says why the filing key is the UTC day):
+
+- `dashboard_open` (institution, filed_on, next_due_by): open disputes by UTC filing day and
+  nearest lender deadline (none: `NO_DUE`); age, overdue and due this week are read off it for
+  any today (the age is today's UTC date less `filed_on`, as the count takes it).
+- `dashboard_day_counts`, `dashboard_day_close_days`, `dashboard_day_lender`: the three tables
+  above with the UTC filing day (`filed_on`) in the key.
+- `dashboard_lender_months` (institution, month, status): the lender deadlines per month of
+  their due date, what the met share by month reads for every month but today's.
 
 Kept exact by every write that can change what a dispute contributes: `disputes.insert`, `touch`
-and `set_flags` (institution, stage, resolution, error category, filing time), `history.insert`
-of a closing event, and `deadlines.replace`. Each reads the dispute's contribution before and
-after (one row by key, its closing events and lender deadlines by the dispute's indexes) and
-applies the difference in the same transaction, so a rolled-back write leaves them as they were;
+and `set_flags` (institution, stage, resolution, error category, filing time: only the tables
+the columns changed count by, `DEPENDS`), `history.insert` of a closing event, and
+`deadlines.replace` (the deadlines and the nearest lender deadline). Each reads the dispute's
+contribution before and after (one row by key, its closing events and lender deadlines by the
+dispute's indexes; one query per family of tables, `FINEST`) and applies the difference in the same transaction, so a rolled-back write leaves them as they were;
 reading the contribution rather than reasoning about the change keeps them exact whatever order
 a write touches the dispute, closes it and appends the event in. Disputes, events and deadlines
 of a dispute are never deleted but by `deadlines.replace`. Bulk loaders that write the tables
-directly (the benchmarks) call `recount`; migration 0020 filled them the same way.
+directly (the benchmarks) call `recount`; migrations 0020 and 0021 filled them the same way.
 """
 
 from __future__ import annotations
@@ -40,22 +49,50 @@ from uuid import UUID
 from dispute.event_kinds import DISPUTE_CLOSED, DISPUTE_WITHDRAWN
 
 CLOSING_KINDS = (DISPUTE_CLOSED, DISPUTE_WITHDRAWN)
-# The dispute columns a contribution depends on (a change to any other leaves it alone).
-COLUMNS = frozenset({"institution", "stage", "resolution", "error_category", "filed_at"})
 COUNTS, CLOSE_DAYS, LENDER = ("dashboard_counts", "dashboard_close_days",
                               "dashboard_lender_deadlines")
+OPEN, DAY_COUNTS, DAY_CLOSE_DAYS, DAY_LENDER, LENDER_MONTHS = (
+    "dashboard_open", "dashboard_day_counts", "dashboard_day_close_days", "dashboard_day_lender",
+    "dashboard_lender_months")
 TABLES = {"dashboard_counts": ("institution", "stage", "resolution", "error_category"),
           "dashboard_close_days": ("institution", "days"),
-          "dashboard_lender_deadlines": ("institution", "due_by", "status")}
+          "dashboard_lender_deadlines": ("institution", "due_by", "status"),
+          "dashboard_open": ("institution", "filed_on", "next_due_by"),
+          "dashboard_day_counts": ("institution", "filed_on", "stage", "resolution",
+                                   "error_category"),
+          "dashboard_day_close_days": ("institution", "filed_on", "days"),
+          "dashboard_day_lender": ("institution", "filed_on", "due_by", "status"),
+          "dashboard_lender_months": ("institution", "month", "status")}
+# The tables each kind of write can change, and the dispute columns each table's rows depend on.
+ADDED = (COUNTS, DAY_COUNTS, OPEN)
+CLOSING = (CLOSE_DAYS, DAY_CLOSE_DAYS)
+DEADLINES = (LENDER, DAY_LENDER, LENDER_MONTHS, OPEN)
+DEPENDS = {COUNTS: {"institution", "stage", "resolution", "error_category"},
+           DAY_COUNTS: {"institution", "stage", "resolution", "error_category", "filed_at"},
+           CLOSE_DAYS: {"institution", "stage", "filed_at"},
+           DAY_CLOSE_DAYS: {"institution", "stage", "filed_at"},
+           LENDER: {"institution"}, LENDER_MONTHS: {"institution"},
+           DAY_LENDER: {"institution", "filed_at"},
+           OPEN: {"institution", "stage", "filed_at", "next_due_by"}}
+# A dispute's contribution is read once per family, at its finest key, and the coarser tables'
+# keys are taken from those rows (one query where there would be two or three).
+FINEST = {COUNTS: DAY_COUNTS, DAY_COUNTS: DAY_COUNTS, CLOSE_DAYS: DAY_CLOSE_DAYS,
+          DAY_CLOSE_DAYS: DAY_CLOSE_DAYS, LENDER: DAY_LENDER, LENDER_MONTHS: DAY_LENDER,
+          DAY_LENDER: DAY_LENDER, OPEN: OPEN}
+# A key column cannot hold NULL: an open dispute with no lender deadline is kept under this day,
+# which no "today" reaches (not overdue, not due in the week ahead).
+NO_DUE = "9999-12-31"
 
 _CLOSED_AT = (f"(SELECT max(e.occurred_at) FROM events e WHERE e.dispute_id = d.id "
               f"AND e.kind IN ('{DISPUTE_CLOSED}', '{DISPUTE_WITHDRAWN}'))")
 _DAYS = f"CAST({_CLOSED_AT} AS DATE) - CAST(d.filed_at AS DATE)"
+_FILED_ON = "CAST(d.filed_at AS DATE)"
+_MONTH = "CAST(date_trunc('month', CAST(dl.due_by AS TIMESTAMP)) AS DATE)"
 _STATUS = ("CASE WHEN dl.met_on IS NOT NULL AND dl.met_on <= dl.due_by THEN 'met' "
            "WHEN dl.met_on IS NOT NULL THEN 'late' WHEN dl.paused THEN 'paused' ELSE 'open' END")
 # Each table's rows for the disputes matching `{where}` (alias d): the recount, and one
 # dispute's contribution.
-_GROUPS = {
+GROUPS = {
     "dashboard_counts": ("SELECT d.institution, d.stage, coalesce(d.resolution, '') AS "
                          "resolution, d.error_category, count(*) AS n FROM disputes d "
                          "WHERE {where} GROUP BY 1, 2, 3, 4"),
@@ -66,21 +103,52 @@ _GROUPS = {
                                    f"count(*) AS n FROM deadlines dl JOIN disputes d ON "
                                    f"d.id = dl.dispute_id WHERE {{where}} AND "
                                    f"dl.party = 'lender' GROUP BY 1, 2, 3"),
+    "dashboard_open": (f"SELECT d.institution, {_FILED_ON} AS filed_on, coalesce(d.next_due_by, "
+                       f"DATE '{NO_DUE}') AS next_due_by, count(*) AS n FROM disputes d WHERE "
+                       f"{{where}} AND d.stage <> 'closed' GROUP BY 1, 2, 3"),
+    "dashboard_day_counts": (f"SELECT d.institution, {_FILED_ON} AS filed_on, d.stage, "
+                             f"coalesce(d.resolution, '') AS resolution, d.error_category, "
+                             f"count(*) AS n FROM disputes d WHERE {{where}} "
+                             f"GROUP BY 1, 2, 3, 4, 5"),
+    "dashboard_day_close_days": (f"SELECT institution, filed_on, days, count(*) AS n FROM (SELECT "
+                                 f"d.institution, {_FILED_ON} AS filed_on, {_DAYS} AS days "
+                                 f"FROM disputes d WHERE {{where}} AND d.stage = 'closed') c "
+                                 f"WHERE days IS NOT NULL GROUP BY 1, 2, 3"),
+    "dashboard_day_lender": (f"SELECT d.institution, {_FILED_ON} AS filed_on, dl.due_by, "
+                             f"{_STATUS} AS status, count(*) AS n FROM deadlines dl JOIN "
+                             f"disputes d ON d.id = dl.dispute_id WHERE {{where}} AND "
+                             f"dl.party = 'lender' GROUP BY 1, 2, 3, 4"),
+    "dashboard_lender_months": (f"SELECT d.institution, {_MONTH} AS month, {_STATUS} AS status, "
+                                f"count(*) AS n FROM deadlines dl JOIN disputes d ON "
+                                f"d.id = dl.dispute_id WHERE {{where}} AND "
+                                f"dl.party = 'lender' GROUP BY 1, 2, 3"),
 }
-RECOUNT = [f"INSERT INTO {table} ({', '.join((*key, 'n'))}) " + _GROUPS[table].format(
+RECOUNT = [f"INSERT INTO {table} ({', '.join((*key, 'n'))}) " + GROUPS[table].format(
     where="true") for table, key in TABLES.items()]
 
 Contribution = Counter  # (table, key) -> disputes (or deadlines) it adds
 
 
+def touched(changes: Iterable[str]) -> tuple[str, ...]:
+    """The tables a change of these dispute columns can move the dispute in."""
+    columns = set(changes)
+    return tuple(table for table, depends in DEPENDS.items() if depends & columns)
+
+
 def contribution(tx, dispute_id: UUID, tables: Iterable[str] = TABLES) -> Contribution:
-    """What one dispute adds to the tables (all three by default) now (empty when there is no
-    such dispute)."""
+    """What one dispute adds to `tables` (all by default) now (empty when there is no such
+    dispute)."""
     found: Contribution = Counter()
-    for table in tables:
-        key = TABLES[table]
-        for row in tx.execute(_GROUPS[table].format(where="d.id = ?"), (dispute_id,)).rows:
-            found[(table, tuple(row[:len(key)]))] += row[len(key)]
+    tables = tuple(tables)
+    for finest in dict.fromkeys(FINEST[t] for t in tables):
+        names = TABLES[finest]
+        for row in tx.execute(GROUPS[finest].format(where="d.id = ?"), (dispute_id,)).rows:
+            values = dict(zip(names, row))
+            if "due_by" in values:
+                values["month"] = values["due_by"].replace(day=1)
+            for table in tables:
+                if FINEST[table] == finest:
+                    found[(table, tuple(values[c] for c in TABLES[table]))] += row[len(names)]
     return found
 
 
@@ -91,7 +159,7 @@ def kept(tx, dispute_id: UUID, when: bool = True,
     before, then after, the difference applied. `when` False (the write cannot change any)
     does nothing."""
     tables = tuple(tables)
-    before = contribution(tx, dispute_id, tables) if when else None
+    before = contribution(tx, dispute_id, tables) if when and tables else None
     yield
     if before is not None:
         after = contribution(tx, dispute_id, tables)
@@ -102,7 +170,7 @@ def kept(tx, dispute_id: UUID, when: bool = True,
 
 def added(tx, dispute_id: UUID) -> None:
     """A dispute just inserted (no events nor deadlines yet): its counts added."""
-    _apply(tx, contribution(tx, dispute_id, [COUNTS]))
+    _apply(tx, contribution(tx, dispute_id, ADDED))
 
 
 def _apply(tx, delta: Counter) -> None:
@@ -134,7 +202,7 @@ def grouped(tx) -> dict[str, dict[tuple, int]]:
 def recounted(tx) -> dict[str, dict[tuple, int]]:
     """The same, counted from the disputes, events and deadlines now."""
     return {table: {tuple(r[:-1]): r[-1] for r in tx.execute(
-        _GROUPS[table].format(where="true")).rows} for table in TABLES}
+        GROUPS[table].format(where="true")).rows} for table in TABLES}
 
 
 def scope_sql(institution: str | None) -> tuple[str, list[Any]]:

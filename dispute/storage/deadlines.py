@@ -37,12 +37,12 @@ def replace(tx, dispute_id: UUID, rows: Iterable[dict[str, Any]], refreshed_at: 
             next_due_by) -> None:
     """Store a dispute's deadlines in place of the old ones, and its nearest lender deadline."""
     values = [[dispute_id, *(r[c] for c in _COLUMNS[1:-1]), refreshed_at] for r in rows]
-    with dashboard_counts.kept(tx, dispute_id, tables=[dashboard_counts.LENDER]):
+    with dashboard_counts.kept(tx, dispute_id, tables=dashboard_counts.DEADLINES):
         tx.execute("DELETE FROM deadlines WHERE dispute_id = ?", (dispute_id,))
         if values:
             tx.executemany(f"INSERT INTO deadlines ({', '.join(_COLUMNS)}) "
                            f"VALUES ({', '.join('?' for _ in _COLUMNS)})", values)
-    tx.execute("UPDATE disputes SET next_due_by = ? WHERE id = ?", (next_due_by, dispute_id))
+        tx.execute("UPDATE disputes SET next_due_by = ? WHERE id = ?", (next_due_by, dispute_id))
 
 
 def with_status(tx, dispute_id: UUID, today) -> list[dict[str, Any]]:

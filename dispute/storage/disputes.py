@@ -97,7 +97,7 @@ def touch(tx, dispute_id: UUID, version: int, now: datetime, **changes: Any) -> 
     before = (_counted(tx, dispute_id, version)
               if any(c in changes for c in queue_counts.COLUMNS) else None)
     sets = "".join(f"{column} = ?, " for column in changes)
-    with dashboard_counts.kept(tx, dispute_id, not dashboard_counts.COLUMNS.isdisjoint(changes)):
+    with dashboard_counts.kept(tx, dispute_id, tables=dashboard_counts.touched(changes)):
         changed = tx.execute(f"UPDATE disputes SET {sets}version = version + 1, "
                              "updated_at = ?, last_activity_at = ? WHERE id = ? AND version = ? "
                              "RETURNING version", (*changes.values(), now, now, dispute_id,
@@ -116,7 +116,7 @@ def set_flags(tx, dispute_id: UUID, **flags: Any) -> None:
     """Change columns without a version bump (flags a borrower's answer clears)."""
     before = _counted(tx, dispute_id) if any(c in flags for c in queue_counts.COLUMNS) else None
     sets = ", ".join(f"{column} = ?" for column in flags)
-    with dashboard_counts.kept(tx, dispute_id, not dashboard_counts.COLUMNS.isdisjoint(flags)):
+    with dashboard_counts.kept(tx, dispute_id, tables=dashboard_counts.touched(flags)):
         tx.execute(f"UPDATE disputes SET {sets} WHERE id = ?", (*flags.values(), dispute_id))
     _recount_change(tx, before, flags)
 

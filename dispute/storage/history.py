@@ -24,7 +24,7 @@ def insert(tx, *, seq: int, dispute_id: UUID | None, actor_id: UUID | None, at: 
     moves its dispute in the dashboard's days to close (dashboard_counts.py)."""
     with dashboard_counts.kept(tx, dispute_id, dispute_id is not None
                                and kind in dashboard_counts.CLOSING_KINDS,
-                               tables=[dashboard_counts.CLOSE_DAYS]):
+                               tables=dashboard_counts.CLOSING):
         tx.execute("INSERT INTO events (seq, dispute_id, actor_id, occurred_at, kind, payload, "
                    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    (seq, dispute_id, actor_id, at, kind, payload, prev_hash, digest))
