@@ -134,7 +134,15 @@ def test_legal_records_a_hearing_on_the_workspace_and_gets_its_calendar(court):
     # moves the form, and the browser would otherwise draw it closed again
     [box] = [e for e in at.expander if e.label == "记录庭审"]
     assert box.proto.expanded
-    at.run()  # the confirmation was read: the form closes on the next run
+    # and stays open while this dispute is open: recording a second hearing, the first field
+    # that reruns the page must not fold the form shut under the user's hands
+    at.date_input(key="hearing_held_on").set_value(date(2026, 12, 16)).run()
+    [box] = [e for e in at.expander if e.label == "记录庭审"]
+    assert box.proto.expanded and not at.success
+    at.query_params["number"] = "DSP-2026-999999"  # another dispute (here: one not found)
+    at.run()
+    at.query_params["number"] = number  # back: a new visit, the form drawn closed
+    at.run()
     [box] = [e for e in at.expander if e.label == "记录庭审"]
     assert not box.proto.expanded
     [h] = get_proceedings(ctx, legal, number).hearings

@@ -14,6 +14,7 @@ from ui import forms, render, session, signed_in
 
 def open_dispute(back_page: str, back_label: str) -> Dispute:
     ctx, user = session.context(), signed_in.require_user()
+    forms.visiting(st.query_params.get("number", ""))
     try:
         d = get_dispute(ctx, user, st.query_params.get("number", ""))
     except UserError as exc:

@@ -31,9 +31,13 @@ def errors(form_key: str) -> dict[str, UserError]:
 
 
 FLASH_KEY = "flash"
+# The forms submitted on the dispute now open ({form key}), and which dispute that is: drawn open
+# for the rest of the visit (see `keep_open`); forgotten when another dispute is opened.
+USED_KEY, USED_ON_KEY = "_forms_used", "_forms_used_on"
 
 
 def _run(form_key: str, call: Callable[[], T]) -> tuple[bool, T | None]:
+    _used(form_key)
     try:
         result = call()
     except InvalidInput as exc:
@@ -90,6 +94,7 @@ def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[
     user = current_user()
     if user is None:
         return
+    _used(form_key)
     try:
         call(user)
     except InvalidInput as exc:
@@ -111,13 +116,31 @@ def flash(message: str, form_key: str | None = None) -> None:
     st.session_state[FLASH_KEY if form_key is None else f"{FLASH_KEY}__{form_key}"] = message
 
 
+def _used(form_key: str) -> None:
+    st.session_state.setdefault(USED_KEY, set()).add(form_key)
+
+
 def keep_open(form_key: str) -> bool:
-    """Whether the expander holding this form should be drawn open: its last submit left a
-    confirmation or errors to read. (An expander opened by hand closes again when the page's
-    layout above it changes, as after saving one more hearing into the list above it: the
-    confirmation inside it would then go unseen.)"""
-    return f"{FLASH_KEY}__{form_key}" in st.session_state or has_errors(form_key) \
+    """Whether the expander holding this form should be drawn open: it was submitted on this
+    visit to the dispute (or its last submit left a confirmation or errors to read).
+
+    An expander opened by hand closes again when the page's layout above it changes, as after
+    saving one more hearing into the list above it: the confirmation inside it would then go
+    unseen. And it must stay open after that, not only for the run that shows the confirmation:
+    someone recording a second hearing would otherwise see the form fold shut under their hands
+    at the first field that reruns the page (bench/interactions.py found it, saving hearings one
+    after another)."""
+    return form_key in st.session_state.get(USED_KEY, ()) \
+        or f"{FLASH_KEY}__{form_key}" in st.session_state or has_errors(form_key) \
         or f"{form_key}__refused" in st.session_state
+
+
+def visiting(number: str) -> None:
+    """A dispute's page is drawn for `number`: the forms used on another dispute are no longer
+    kept open."""
+    if st.session_state.get(USED_ON_KEY) != number:
+        st.session_state[USED_ON_KEY] = number
+        st.session_state.pop(USED_KEY, None)
 
 
 def confirmation(form_key: str) -> None:
