@@ -27,17 +27,15 @@ widths = [2, 3, 2, 2, 3]
 cards.header("mine", widths, [_("Number"), _("Institution"), _("Stage"), _("Filed on"),
                               _("Needs you")])
 for i, item in enumerate(page.items):
-    row = cards.row("mine", i, widths)
-    row[0].page_link("pages/dispute.py", label=item.number, query_params={"number": item.number})
-    row[1].markdown(render.md_escape(item.institution))
-    row[2].markdown(label(item.stage, _))
-    row[3].markdown(format_datetime(item.filed_at, session.lang(), ctx.settings.timezone))
     needs = []
     if item.action_needed and item.information_requested:
         needs.append(f":orange-badge[:material/priority_high: {_('Information requested from you')}]")
     if item.action_needed and item.offer_waiting:
         needs.append(f":orange-badge[:material/priority_high: {_('An offer waits for your answer')}]")
-    row[4].markdown(" ".join(needs) or "—")
+    link = cards.row("mine", i, widths, [
+        render.md_escape(item.institution), label(item.stage, _),
+        format_datetime(item.filed_at, session.lang(), ctx.settings.timezone), " ".join(needs)])
+    link.page_link("pages/dispute.py", label=item.number, query_params={"number": item.number})
 
 if page.pages > 1:
     pager.numbered("my_disputes", "my_disputes_page", page.page, page.pages,

@@ -98,14 +98,6 @@ cards.header("queue", widths, [_("Number"), _("Institution and error"), _("Stage
                                _("Handler"), _("Filed on"), _("Status")])
 today = ctx.today()
 for i, r in enumerate(page.rows):
-    row = cards.row("queue", i, widths)
-    row[0].page_link("pages/workspace.py", label=r.number, query_params={"number": r.number})
-    row[1].markdown(f"{render.md_escape(r.institution)}  \n"
-                    f":gray[{label(r.error_category, _)} · {render.md_escape(r.borrower_name)}]")
-    row[2].markdown(label(r.stage, _))
-    row[3].markdown(render.md_escape(r.handler_name) if r.handler_name else
-                    f":gray[{_('Unassigned')}]")
-    row[4].markdown(format_datetime(r.filed_at, lang, tz))
     badges = []
     if r.waiting_on_borrower:
         badges.append(f":orange-badge[{_('Waiting on the borrower')}]")
@@ -118,7 +110,14 @@ for i, r in enumerate(page.rows):
                     else _("Due today") if days == 0
                     else _("Due {date}").format(date=format_date(r.next_due_by, lang)))
         badges.append(f":{colour}-badge[{text_due}]")
-    row[5].markdown(" ".join(badges) or "—")
+    link = cards.row("queue", i, widths, [
+        f"{render.md_escape(r.institution)}  \n"
+        f":gray[{label(r.error_category, _)} · {render.md_escape(r.borrower_name)}]",
+        label(r.stage, _),
+        render.md_escape(r.handler_name) if r.handler_name else f":gray[{_('Unassigned')}]",
+        format_datetime(r.filed_at, lang, tz),
+        " ".join(badges)])
+    link.page_link("pages/workspace.py", label=r.number, query_params={"number": r.number})
 
 pager.by_cursor("queue", cursors, page.next_cursor,
                 _("Page {page}").format(page=len(cursors)) + " · "

@@ -128,14 +128,21 @@ def test_lists_are_drawn_as_keyed_rows_with_the_phone_stylesheet(replied):
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "st-key-list_head_" in html
     # on a phone each value of a card has its column's title above it
-    assert ('[class*="st-key-list_row_queue_"] [data-testid="stColumn"]:nth-of-type(4)::before '
-            '{ content: "处理人";') in html
+    assert ('[class*="st-key-list_row_queue_"] [data-testid="stColumn"]:nth-of-type(2) '
+            '[data-testid="stMarkdownContainer"] p:nth-of-type(3)::before { content: "处理人";'
+            ) in html
+    # a row is its link and one markdown of five values, laid out by the grid of the header
+    assert ("grid-template-columns: minmax(0, 3fr) minmax(0, 2fr) minmax(0, 2fr) "
+            "minmax(0, 2fr) minmax(0, 3fr)") in html
+    [row] = [m.value for m in at.markdown if "李静" in m.value]  # the handler's name
+    assert len(row.split("\n\n")) == 5
+
 
 
 def test_a_card_title_cannot_end_the_style_element():
-    from ui.cards import _card_titles
+    from ui.cards import _list_css
 
-    css = _card_titles("x", ['Say "hi"</style><script>alert(1)</script>\\'])
+    css = _list_css("x", [1, 1], ["No.", 'Say "hi"</style><script>alert(1)</script>\\'])
     assert "</style><script>" not in css and css.count("</style>") == 1
     assert 'content: "Say \\22 hi\\22 \\3c /style\\3e ' in css
 
