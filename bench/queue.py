@@ -104,7 +104,7 @@ def queue_case(ctx: Context, staff: User, label: str, group: str, f: QueueFilter
     # window of the queue searched first for a common term's page.
     term = queue_rows.one_term(f, resolved)
     counted = term is not None and queue_rows._only_text(f, resolved)
-    matches = queue(ctx, staff, f, after=after, size=PAGE).total
+    matches = sum(queue(ctx, staff, f, after=after, size=PAGE).counts.values())
     first = queue_rows.page_window(f, resolved, PAGE, matches)
 
     def raw() -> tuple:

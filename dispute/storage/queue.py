@@ -293,8 +293,10 @@ _NAMES = {"borrower_name": (USER_NAME, "borrower_id"),
 
 
 def page_window(f, r: Resolved, size: int, matches: int) -> int | None:
-    """The window to try first for a page of `matches` rows in all (None: read the whole way):
-    for any search matching many disputes. The window decides the page as the whole way would
+    """The window to try first for a page of a search matching `matches` disputes under every
+    filter but the stage (None: read the whole way): for any search matching many disputes.
+    A wasted window (the term is rare in the selected stage) costs one read of a few hundred
+    rows by index before the whole way. The window decides the page as the whole way would
     (the first rows of the queue in its order, under the same filters, that match), so a phrase
     common in the book is checked literally on a few hundred descriptions, not on every
     candidate."""
@@ -312,7 +314,7 @@ def next_window(window: int, found: int, size: int) -> int | None:
 
 def page(tx, f, r: Resolved, after, size: int, matches: int = 0) -> list[dict[str, Any]]:
     """Up to `size + 1` rows (one more tells that a next page exists), names opened. `matches`
-    (the rows the counts found) decides whether a window of the queue is searched first; when it
+    (the rows the counts found in every stage) decides whether a window of the queue is searched first; when it
     holds too few, one wider window as the first's share suggests, then the whole way."""
     window, rows = page_window(f, r, size, matches), []
     for attempt in range(2):
