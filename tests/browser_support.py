@@ -292,17 +292,25 @@ def press(page, locator, reruns: bool = True) -> None:
 # Streamlit opens and closes an expander with a 500 ms height animation (Web Animations API);
 # a click inside it meanwhile can land while the box grows under the pointer and be lost (no
 # run followed the press of a move's button, once in a loaded suite run). The expanders'
-# finite animations are awaited (a spinner's endless one is not).
-_EXPANDERS_STILL = """() => Promise.all(
-    [...document.querySelectorAll('[data-testid="stExpander"]')]
-        .flatMap(box => box.getAnimations({subtree: true}))
-        .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
-        .map(a => a.finished.catch(() => null)))"""
+# running animations that have an end are awaited: not a spinner's endless one, not one that is
+# paused (its `finished` would never come). `page.evaluate` has no timeout of its own, so the
+# wait is also bounded (a suite run once hung 20 minutes here in a browser test): past the
+# bound the step goes on, and the next `settle` or `expect` says what is wrong.
+_EXPANDERS_STILL = """(limitMs) => Promise.race([
+    Promise.all(
+        [...document.querySelectorAll('[data-testid="stExpander"]')]
+            .flatMap(box => box.getAnimations({subtree: true}))
+            .filter(a => a.playState === 'running' && a.effect
+                         && Number.isFinite(a.effect.getComputedTiming().endTime))
+            .map(a => a.finished.catch(() => null))).then(() => 'still'),
+    new Promise(done => setTimeout(() => done('limit'), limitMs))])"""
+EXPANDER_WAIT_LIMIT_MS = 5_000  # ten times the animation
 
 
-def expanders_still(page) -> None:
-    """Wait until no expander on the page is still opening or closing."""
-    page.evaluate(_EXPANDERS_STILL)
+def expanders_still(page) -> str:
+    """Wait until no expander on the page is still opening or closing: "still", or "limit"
+    when the bound ended the wait."""
+    return page.evaluate(_EXPANDERS_STILL, EXPANDER_WAIT_LIMIT_MS)
 
 
 def sign_in(page, url: str, email: str, password: str, _, secret: str | None = None) -> None:
