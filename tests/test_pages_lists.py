@@ -139,6 +139,15 @@ def test_lists_are_drawn_as_keyed_rows_with_the_phone_stylesheet(replied):
 
 
 
+def test_a_rows_values_stay_one_paragraph_each_whatever_they_hold():
+    from ui.cards import _cells
+    from ui.render import md_escape
+
+    # a blank line inside a value (an institution's name typed with one) and an empty value
+    cells = _cells([md_escape("招商银行\n\n信用卡中心"), "", "已提交"])
+    assert cells.split("\n\n") == ["招商银行  \n信用卡中心", "—", "已提交"]
+
+
 def test_a_card_title_cannot_end_the_style_element():
     from ui.cards import _list_css
 

@@ -314,8 +314,9 @@ def next_window(window: int, found: int, size: int) -> int | None:
 
 def page(tx, f, r: Resolved, after, size: int, matches: int = 0) -> list[dict[str, Any]]:
     """Up to `size + 1` rows (one more tells that a next page exists), names opened. `matches`
-    (the rows the counts found in every stage) decides whether a window of the queue is searched first; when it
-    holds too few, one wider window as the first's share suggests, then the whole way."""
+    (the rows the counts found in every stage) decides whether a window of the queue is
+    searched first; when it holds too few, one wider window as the first's share suggests,
+    then the whole way."""
     window, rows = page_window(f, r, size, matches), []
     for attempt in range(2):
         if window is None:
