@@ -42,7 +42,8 @@ from dispute import cases, demo, proceedings, workflow  # noqa: E402
 from dispute.i18n import translator  # noqa: E402
 from dispute.vocab import Role  # noqa: E402
 from tests.browser_support import (CHROMIUM, CHROMIUM_ARGS, RUNS, VIEWPORT, Portal,  # noqa: E402
-                                   _free_port, _healthy, log_in_here, services, settle, watch)
+                                   _free_port, _healthy, log_in_here, open_tab, services, settle,
+                                   watch)
 from tests.conftest import filing_form, make_user  # noqa: E402
 from tests.second_factor import KNOWN_SECRET, ready  # noqa: E402
 
@@ -271,14 +272,6 @@ def staff_pass(browser, url: str, tally: Tally, numbers: dict[str, str]) -> None
 
     tally.repeat("record an offer (staff)", offer)
     page.context.close()
-
-
-def open_tab(page, name: str) -> None:
-    """Show the tab `name` (a tab opens in the browser alone: no run to wait for)."""
-    tab = page.get_by_role("tab", name=name, exact=True)
-    if tab.get_attribute("aria-selected") != "true":
-        tab.click()
-    expect(tab).to_have_attribute("aria-selected", "true")
 
 
 def goto_dispute(page, url: str, number: str) -> None:

@@ -10,7 +10,7 @@ from dispute.vocab import Stage
 from dispute.workflow import move as move_dispute
 from ui import (case_header, case_page, claim_panel, contacts_panel, conversation,
                 correction_form, deadlines_panel, documents_panel, evidence_panel, export_panel,
-                forms, offers_view,
+                forms, lazy_tabs, offers_view,
                 proceedings_view, render, session, signed_in, timeline_view)
 
 _ = session.t()
@@ -39,44 +39,49 @@ case_header.details(d)
 with st.container():
     export_panel.borrower_bundle_button(ctx, user, d.number)
 
+
+def _withdraw() -> None:
+    if not is_open:
+        st.info(_("This dispute is closed."))
+        return
+    st.warning(_("Withdrawing closes the dispute. Staff can reopen it only for a reason "
+                 "such as a settlement that was not honoured."))
+    errors = forms.errors("withdraw")
+    reason = st.text_area(_("Why are you withdrawing?"), key="withdraw_reason",
+                          persist_state="page")
+    render.field_error(errors, "reason")
+    sure = st.checkbox(_("Yes, I want to withdraw dispute {number}.").format(number=d.number),
+                       key="withdraw_confirm")
+    if st.button(_("Withdraw the dispute"), disabled=not sure, key="withdraw_submit"):
+        forms.submit("withdraw", lambda: move_dispute(
+            ctx, user, d.number, "withdraw", {"reason": reason}, expected_version=d.version),
+            _("Dispute {number} was withdrawn.").format(number=d.number))
+
+
 names = [_("Conversation"), _("Offers"), _("What the error cost"), _("Evidence"),
          _("Contact log"), _("Timeline"), _("Mediation and court"), _("Documents")]
 if d.stage == Stage.FILED:
     names.append(_("Correct my filing"))
 names.append(_("Withdraw"))
-tabs = dict(zip(names, st.tabs(names)))
-
-with tabs[_("Conversation")]:
-    conversation.show(ctx, user, d.number, is_open)
-with tabs[_("Offers")]:
-    offers_view.show(ctx, user, d.number, d.version, is_open)
-with tabs[_("What the error cost")]:
-    claim_panel.show(ctx, user, d, is_open)
-with tabs[_("Evidence")]:
-    items = evidence_panel.show(ctx, user, d.number, is_open)
-with tabs[_("Contact log")]:
-    contacts_panel.show(ctx, user, d.number, is_open, items)
-with tabs[_("Timeline")]:
-    timeline_view.show(timeline(ctx, user, d.number))
-with tabs[_("Mediation and court")]:
-    proceedings_view.show(ctx, user, d.number, d.version)
-with tabs[_("Documents")]:
-    documents_panel.show(ctx, user, d, is_open)
-if d.stage == Stage.FILED:
-    with tabs[_("Correct my filing")]:
+name, panel = lazy_tabs.show(names, key="dispute_tab")
+with panel:
+    if name == _("Conversation"):
+        conversation.show(ctx, user, d.number, is_open)
+    elif name == _("Offers"):
+        offers_view.show(ctx, user, d.number, d.version, is_open)
+    elif name == _("What the error cost"):
+        claim_panel.show(ctx, user, d, is_open)
+    elif name == _("Evidence"):
+        evidence_panel.show(ctx, user, d.number, is_open)
+    elif name == _("Contact log"):
+        contacts_panel.show(ctx, user, d.number, is_open)
+    elif name == _("Timeline"):
+        timeline_view.show(timeline(ctx, user, d.number))
+    elif name == _("Mediation and court"):
+        proceedings_view.show(ctx, user, d.number, d.version)
+    elif name == _("Documents"):
+        documents_panel.show(ctx, user, d, is_open)
+    elif name == _("Correct my filing"):
         correction_form.show(ctx, user, d)
-with tabs[_("Withdraw")]:
-    if not is_open:
-        st.info(_("This dispute is closed."))
-    else:
-        st.warning(_("Withdrawing closes the dispute. Staff can reopen it only for a reason "
-                     "such as a settlement that was not honoured."))
-        errors = forms.errors("withdraw")
-        reason = st.text_area(_("Why are you withdrawing?"), key="withdraw_reason")
-        render.field_error(errors, "reason")
-        sure = st.checkbox(_("Yes, I want to withdraw dispute {number}.").format(number=d.number),
-                           key="withdraw_confirm")
-        if st.button(_("Withdraw the dispute"), disabled=not sure, key="withdraw_submit"):
-            forms.submit("withdraw", lambda: move_dispute(
-                ctx, user, d.number, "withdraw", {"reason": reason}, expected_version=d.version),
-                _("Dispute {number} was withdrawn.").format(number=d.number))
+    elif name == _("Withdraw"):
+        _withdraw()

@@ -7,8 +7,8 @@ import streamlit as st
 from dispute.timeline import timeline
 from dispute.vocab import Role, Stage
 from ui import (assign_form, case_header, case_page, claim_panel, contacts_panel, conversation,
-                deadlines_panel, documents_panel, evidence_panel, export_panel, moves_panel,
-                notes_panel,
+                deadlines_panel, documents_panel, evidence_panel, export_panel, lazy_tabs,
+                moves_panel, notes_panel,
                 offers_view, proceedings_view, render, session, signed_in, timeline_view,
                 unmask_form)
 
@@ -39,29 +39,29 @@ names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("What 
          _("Internal notes")]
 if user.role == Role.LEGAL:
     names.append(_("Export"))
-tabs = dict(zip(names, st.tabs(names)))
-with tabs[_("Timeline")]:
-    timeline_view.show(timeline(ctx, user, d.number))
-with tabs[_("Deadlines")]:
-    deadlines_panel.show(ctx, user, d)
-with tabs[_("Conversation")]:
-    conversation.show(ctx, user, d.number, is_open)
-with tabs[_("Offers")]:
-    offers_view.show(ctx, user, d.number, d.version, is_open)
-with tabs[_("What the error cost")]:
-    claim_panel.show(ctx, user, d, is_open)
-with tabs[_("Evidence")]:
-    items = evidence_panel.show(ctx, user, d.number, is_open)
-with tabs[_("Contact log")]:
-    contacts_panel.show(ctx, user, d.number, is_open, items)
-with tabs[_("Mediation and court")]:
-    proceedings_view.show(ctx, user, d.number, d.version)
-with tabs[_("Documents")]:
-    documents_panel.show(ctx, user, d, is_open)
-with tabs[_("Internal notes")]:
-    notes_panel.show(ctx, user, d.number)
-if user.role == Role.LEGAL:
-    with tabs[_("Export")]:
+name, panel = lazy_tabs.show(names, key="workspace_tab")
+with panel:
+    if name == _("Timeline"):
+        timeline_view.show(timeline(ctx, user, d.number))
+    elif name == _("Deadlines"):
+        deadlines_panel.show(ctx, user, d)
+    elif name == _("Conversation"):
+        conversation.show(ctx, user, d.number, is_open)
+    elif name == _("Offers"):
+        offers_view.show(ctx, user, d.number, d.version, is_open)
+    elif name == _("What the error cost"):
+        claim_panel.show(ctx, user, d, is_open)
+    elif name == _("Evidence"):
+        evidence_panel.show(ctx, user, d.number, is_open)
+    elif name == _("Contact log"):
+        contacts_panel.show(ctx, user, d.number, is_open)
+    elif name == _("Mediation and court"):
+        proceedings_view.show(ctx, user, d.number, d.version)
+    elif name == _("Documents"):
+        documents_panel.show(ctx, user, d, is_open)
+    elif name == _("Internal notes"):
+        notes_panel.show(ctx, user, d.number)
+    elif name == _("Export"):
         st.caption(_("A court-ready bundle: the PDF with every exhibit, the original files, a "
                      "signed manifest and a SHA256SUMS file. Its cover says how to check it with "
                      "sha256sum and OpenSSL, and gives the fingerprint of the portal's key."))

@@ -28,7 +28,7 @@ from playwright.sync_api import expect  # noqa: E402
 from dispute.demo import create_demo  # noqa: E402
 from dispute.i18n import LANGUAGES, translator  # noqa: E402
 from dispute.vocab import Role  # noqa: E402
-from tests.browser_support import (VIEWPORT, Portal, chromium, has_cookie, press,  # noqa: E402
+from tests.browser_support import (VIEWPORT, Portal, chromium, has_cookie, open_tab, press,  # noqa: E402
                                    services, settle, shown, sign_in)
 from ui.navigation import LINKS, pages_for, url_path  # noqa: E402
 
@@ -130,10 +130,10 @@ def role_pass(browser, url: str, role: Role, email: str, password: str, secret: 
             open_page(page, spec, role, _, by_address)
             snap(page, out, f"{lang}-{role.value}-{stem(spec.path)}")
             if stem(spec.path) == "workspace" and role == Role.LEGAL:
-                press(page, page.get_by_role("tab", name=_("Export"), exact=True), reruns=False)
+                open_tab(page, _("Export"))
                 snap(page, out, f"{lang}-{role.value}-workspace-export")
             if stem(spec.path) in ("workspace", "dispute"):
-                press(page, page.get_by_role("tab", name=_("Offers"), exact=True), reruns=False)
+                open_tab(page, _("Offers"))
                 snap(page, out, f"{lang}-{role.value}-{stem(spec.path)}-offers")
     choose_language(page, "zh_CN")
     context.close()

@@ -289,6 +289,19 @@ def press(page, locator, reruns: bool = True) -> None:
         expanders_still(page)  # an expander opened: what is inside it stops moving first
 
 
+def open_tab(page, name: str) -> None:
+    """Open the tab `name` of a dispute's page. Those pages draw only the open tab, so a click
+    on another one starts a run (waited for); a click on the open one would start none."""
+    from playwright.sync_api import expect
+
+    tab = page.get_by_role("tab", name=name, exact=True)
+    settle(page)
+    if tab.get_attribute("aria-selected") != "true":
+        press(page, tab)
+    expect(tab).to_have_attribute("aria-selected", "true")
+    settle(page)
+
+
 # Streamlit opens and closes an expander with a 500 ms height animation (Web Animations API);
 # a click inside it meanwhile can land while the box grows under the pointer and be lost (no
 # run followed the press of a move's button, once in a loaded suite run). The expanders'

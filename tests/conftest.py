@@ -331,3 +331,27 @@ def mail_ctx(settings, mail_server):
     context.clock = Clock()
     yield context
     context.db.close()
+
+
+DISPUTE_TABS = {"pages/workspace.py": "workspace_tab", "pages/dispute.py": "dispute_tab"}
+
+
+def open_tab(at, name: str, page: str = "pages/workspace.py"):
+    """Open the tab `name` (English; translated into the session's language) of a dispute page
+    under AppTest and run it: those pages draw only the open tab, chosen like a click would."""
+    from dispute.i18n import translator
+
+    lang = at.session_state["lang"] if "lang" in at.session_state else "en"
+    at.session_state[DISPUTE_TABS[page]] = translator(lang)(name)
+    return at.run()
+
+
+def each_tab(at, page: str = "pages/workspace.py"):
+    """Run a dispute page under AppTest once with each of its tabs open; yields the page's text
+    of every run (for checks that must hold on the whole page, such as what a borrower never
+    sees)."""
+    for label in [tab.label for tab in at.tabs]:
+        at.session_state[DISPUTE_TABS[page]] = label
+        at.run()
+        assert not at.exception, at.exception
+        yield at

@@ -32,7 +32,7 @@ from dispute.proceedings import get_proceedings
 from dispute.vocab import Role, Stage, label
 from tests.browser_support import (EXPORT_TIMEOUT_MS, after_run, browser,  # noqa: F401
                                    data_dir,
-                                   live_portal, press, services, settle, shown,
+                                   live_portal, open_tab, press, services, settle, shown,
                                    sign_in)
 from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
 from tests.second_factor import KNOWN_SECRET, ready
@@ -63,7 +63,7 @@ def evidence_files(tmp_path: Path) -> list[Path]:
 
 
 def workspace_tab(page, name: str) -> None:
-    press(page, page.get_by_role("tab", name=_(name), exact=True), reruns=False)
+    open_tab(page, _(name))
 
 
 def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(

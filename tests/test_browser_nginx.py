@@ -16,7 +16,7 @@ from dispute.config import Settings
 from dispute.context import open_context
 from dispute.i18n import translator
 from dispute.vocab import Role
-from tests.browser_support import browser, press, settle, shown, sign_in  # noqa: F401
+from tests.browser_support import browser, open_tab, press, settle, shown, sign_in  # noqa: F401
 from tests.conftest import make_user
 from tests.second_factor import KNOWN_SECRET, ready
 from tests.deploy_support import Nginx, PortalProcess, route_to, served_by
@@ -88,7 +88,7 @@ def test_a_borrower_files_on_one_process_staff_answers_on_the_other(two_portals,
     shown(staff, staff.get_by_role("link", name=number))  # filed on the other process
     press(staff, staff.get_by_role("link", name=number))
     shown(staff, staff.get_by_role("heading", name=number))
-    press(staff, staff.get_by_role("tab", name=_("Conversation"), exact=True), reruns=False)
+    open_tab(staff, _("Conversation"))
     answer = "您好，我们已收到投诉，正在核查自动还款记录。"
     staff.get_by_label(_("Write a message")).fill(answer)
     press(staff, staff.get_by_role("button", name=_("Send")))
@@ -97,7 +97,7 @@ def test_a_borrower_files_on_one_process_staff_answers_on_the_other(two_portals,
     press(borrower, borrower.get_by_role("link", name=_("My disputes")))
     press(borrower, borrower.get_by_role("link", name=number))
     shown(borrower, borrower.get_by_role("heading", name=number))
-    press(borrower, borrower.get_by_role("tab", name=_("Conversation"), exact=True), reruns=False)
+    open_tab(borrower, _("Conversation"))
     shown(borrower, borrower.get_by_text(answer).first)
 
     routes = served_by(nginx)

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from dispute.bundle import checksums, signing
 from dispute.bundle.verify import verify_bundle
 from dispute.vocab import Role
-from tests.conftest import make_user
+from tests.conftest import each_tab, make_user
 from tests.test_pages import portal  # noqa: F401  (a fixture)
 from tests.test_workflow_pages import open_page, texts
 
@@ -139,7 +139,7 @@ def test_the_export_tab_and_the_upload_label_say_it_in_chinese(portal, tmp_path)
     borrower = make_user(portal)
     legal = make_user(portal, Role.LEGAL, email="legal@example.com", name="陈律师")
     number = cases.file_dispute(portal, borrower, filing_form())
-    at = open_page(legal, "pages/workspace.py", number, lang="zh_CN")
+    at = open_page(legal, "pages/workspace.py", number, lang="zh_CN", tab="Export")
     assert not at.exception
     assert "sha256sum" in texts(at) and "python -m dispute verify" not in texts(at)
     at.button(key=f"FormSubmitter:export_panel_{number}_form-生成案件材料汇编").click().run()
@@ -151,7 +151,7 @@ def test_the_export_tab_and_the_upload_label_say_it_in_chinese(portal, tmp_path)
     assert "如何核验本案件材料汇编" in cover and "sha256sum -c SHA256SUMS" in cover
     assert "第 1 页 共" in cover
 
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence")
     labels = [u.proto.label for u in at.get("file_uploader")]
     mb = portal.settings.max_upload_mb
     assert labels and all(f"不超过 {mb} MB" in label for label in labels), labels
@@ -166,5 +166,6 @@ def test_our_multiselects_say_choose_in_the_users_language(portal):
     number = cases.file_dispute(portal, borrower, filing_form())
     at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
     assert not at.exception
-    placeholders = [m.proto.placeholder for m in at.multiselect]
+    placeholders = [m.proto.placeholder for shown in each_tab(at, "pages/dispute.py")
+                    for m in shown.multiselect]
     assert placeholders and all(p and "Choose" not in p for p in placeholders), placeholders

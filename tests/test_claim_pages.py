@@ -30,7 +30,7 @@ def case(portal):  # noqa: F811
 
 def test_staff_type_the_lines_work_it_out_override_and_save(case):
     ctx, number, borrower, staff = case
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="What the error cost")
     assert not at.exception
     assert "No account lines yet." in texts(at)
 
@@ -69,7 +69,7 @@ def test_staff_type_the_lines_work_it_out_override_and_save(case):
     assert "¥116.25 is now the amount disputed" in texts(at)
 
     # the offer form starts from it
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="Offers")
     assert at.text_input(key="offer_refund").value == "116.25"
     assert "The amount starts from the calculation saved on" in texts(at)
 
@@ -81,7 +81,7 @@ def test_the_borrower_sees_the_panel_and_the_saved_calculation(case):
     assert "What the error cost" in [t.label for t in at.tabs]
     claims.import_lines(ctx, staff, number, LINES.encode("utf-8"))
     claims.save_calculation(ctx, staff, number, FACTS)
-    at = open_page(borrower, "pages/dispute.py", number)
+    at = open_page(borrower, "pages/dispute.py", number, tab="What the error cost")
     assert not at.exception
     assert "Saved calculation: ¥141.25 to refund, by 李静" in texts(at)
     at.button(key="claim_compute").click().run()
@@ -90,7 +90,7 @@ def test_the_borrower_sees_the_panel_and_the_saved_calculation(case):
 
 def test_no_prefill_without_a_saved_calculation(case):
     ctx, number, borrower, staff = case
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="Offers")
     assert at.text_input(key="offer_refund").value == ""
 
 
@@ -102,7 +102,7 @@ def test_the_panel_with_its_working_is_all_chinese_in_chinese(case):
     claims.save_calculation(ctx, staff, number, FACTS, [
         {"ref": "5", "decision": "keep", "reason": "双方确认"}])
     for user, path in ((staff, "pages/workspace.py"), (borrower, "pages/dispute.py")):
-        at = open_page(user, path, number, lang="zh_CN")
+        at = open_page(user, path, number, lang="zh_CN", tab="What the error cost")
         at.button(key="claim_compute").click().run()
         assert not at.exception
         assert "应退还合计：¥141.25" in texts(at)

@@ -34,7 +34,7 @@ def demands(ctx) -> list[dict]:
 
 def test_the_borrower_makes_a_pdf_keeps_it_and_records_that_it_was_sent(case, tmp_path):
     ctx, number, borrower, _, _ = case
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Documents")
     assert not at.exception
     kinds = at.selectbox(key="doc_kind").options
     assert "投诉书" in "".join(kinds) and not any("投诉处理决定" in k for k in kinds)
@@ -69,14 +69,14 @@ def test_the_borrower_makes_a_pdf_keeps_it_and_records_that_it_was_sent(case, tm
 
 def test_legal_makes_a_docx_on_the_workspace_and_staff_sees_the_empty_state(case):
     ctx, number, _, staff, legal = case
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="Documents")
     assert not at.exception
     kinds = at.selectbox(key="doc_kind").options                    # the lender's answers only
     assert [k for k in kinds if "Complaint decision" in k] and \
         not [k for k in kinds if k.startswith("Complaint letter")]
     assert "No documents have been made for this dispute yet." in texts(at)
 
-    at = open_page(legal, "pages/workspace.py", number)
+    at = open_page(legal, "pages/workspace.py", number, tab="Documents")
     at.selectbox(key="doc_kind").select("evidence_list").run()
     at.radio(key="doc_lang_evidence_list").set_value("en").run()
     at.button(key="doc_make_docx").click().run()
@@ -86,7 +86,7 @@ def test_legal_makes_a_docx_on_the_workspace_and_staff_sees_the_empty_state(case
     at.button(key="doc_make_pdf").click().run()
     pdf = next(d for d in list_documents(ctx, legal, number) if d.format == "pdf")
     # the Export tab offers the kept PDF (not the DOCX) for the bundle
-    at = open_page(legal, "pages/workspace.py", number)
+    at = open_page(legal, "pages/workspace.py", number, tab="Export")
     [offered] = at.multiselect(key=f"export_panel_{number}_documents").options
     assert "Evidence" in offered or "List of evidence" in offered, (offered, pdf.kind)
 
@@ -94,7 +94,7 @@ def test_legal_makes_a_docx_on_the_workspace_and_staff_sees_the_empty_state(case
 def test_the_borrower_records_what_an_exhibit_proves_and_its_source(case):
     ctx, number, borrower, _, _ = case
     item = list_evidence(ctx, borrower, number)[0]
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence")
     at.text_area(key=f"exd_{item.id}_proves").input("被告重复扣款")
     at.text_input(key=f"exd_{item.id}_source").input("银行对账单")
     at.button(key=f"exd_{item.id}_submit").click().run()

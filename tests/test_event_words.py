@@ -181,7 +181,7 @@ def test_a_rejected_offer_reads_as_one_on_the_page_and_in_the_chinese_bundle(por
     from dispute.bundle.export import export_bundle
     from dispute.offers import list_offers, make_offer
     from dispute.vocab import Role
-    from tests.conftest import filing_form, make_user
+    from tests.conftest import each_tab, filing_form, make_user
     from tests.test_workflow import FORMS
     from tests.test_workflow_pages import open_page, texts
 
@@ -194,12 +194,12 @@ def test_a_rejected_offer_reads_as_one_on_the_page_and_in_the_chinese_bundle(por
     make_offer(ctx, staff, number, {"refund_minor": "85.00"})
     [offer] = list_offers(ctx, staff, number)
 
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Offers")
     at.button(key=f"offer_{offer.id}_rejected").click().run()
     at.button(key=f"offer_{offer.id}_confirm").click().run()  # an answer is asked once more
     at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
     assert not at.exception
-    page = texts(at)
+    page = " ".join(texts(shown) for shown in each_tab(at, "pages/dispute.py"))
     assert "**已答复和解方案**" in page and "已拒绝" in page
     assert "不予受理" not in page
 

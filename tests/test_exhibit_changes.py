@@ -125,7 +125,7 @@ def test_a_withdrawn_exhibit_keeps_its_bytes_and_is_marked_in_the_bundle(case, t
 def test_the_borrower_corrects_then_withdraws_an_exhibit_on_the_page(case):
     ctx, number, borrower, staff, _legal, item = case
     key = f"exc_{item.id}"
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence")
     assert not at.exception
     at.selectbox(key=f"{key}_kind").set_value("screenshot")
     at.text_input(key=f"{key}_desc").input("短信截图")
@@ -138,7 +138,7 @@ def test_the_borrower_corrects_then_withdraws_an_exhibit_on_the_page(case):
     assert "已更正证据的类型、说明或日期" in page
     assert "通话录音 → 短信或聊天截图" in page  # the earlier kind, kept in the timeline
 
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence")
     wkey = f"exw_{item.id}"
     assert at.button(key=f"{wkey}_submit").disabled  # until confirmed
     at.text_area(key=f"{wkey}_reason").input("传错了文件")
@@ -147,6 +147,6 @@ def test_the_borrower_corrects_then_withdraws_an_exhibit_on_the_page(case):
     assert not at.exception
     [now] = list_evidence(ctx, staff, number)
     assert now.withdrawn_reason == "传错了文件"
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence")
     assert "证据 E01 已于" in texts(at) and "传错了文件" in texts(at)
     assert not [b for b in at.button if b.key == f"{wkey}_submit"]  # nothing more to change

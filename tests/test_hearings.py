@@ -13,7 +13,7 @@ from dispute.errors import Forbidden, InvalidInput, NotFound
 from dispute.hearing_calendar import docket_calendar, hearing_calendar
 from dispute.proceedings import add_hearing, get_proceedings
 from dispute.vocab import HearingKind, Role
-from tests.conftest import filing_form, make_user, raw
+from tests.conftest import filing_form, make_user, open_tab, raw
 from tests.test_pages import portal  # noqa: F401  (a fixture)
 from tests.test_workflow import FORMS
 from tests.test_workflow_pages import open_page, texts
@@ -117,7 +117,7 @@ def test_the_docket_calendar_holds_the_docket_hearings_from_a_month_ago(court):
 
 def test_legal_records_a_hearing_on_the_workspace_and_gets_its_calendar(court):
     ctx, number, borrower, _staff, legal = court
-    at = open_page(legal, "pages/workspace.py", number, lang="zh_CN")
+    at = open_page(legal, "pages/workspace.py", number, lang="zh_CN", tab="Mediation and court")
     assert not at.exception
     at.selectbox(key="hearing_kind").set_value("judgment")
     at.date_input(key="hearing_held_on").set_value(date(2026, 12, 15))
@@ -143,12 +143,13 @@ def test_legal_records_a_hearing_on_the_workspace_and_gets_its_calendar(court):
     at.run()
     at.query_params["number"] = number  # back: a new visit, the form drawn closed
     at.run()
+    open_tab(at, "Mediation and court")
     [box] = [e for e in at.expander if e.label == "记录庭审"]
     assert not box.proto.expanded
     [h] = get_proceedings(ctx, legal, number).hearings
     assert (h.kind, h.starts_at, h.courtroom) == (HearingKind.JUDGMENT, time(14, 30), "第五法庭")
 
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Mediation and court")
     assert "**宣判**" in texts(at) and "14:30" in texts(at) and "第五法庭" in texts(at)
     assert any(f"ics_{h.id}" in str(b.proto) for b in at.get("download_button"))
 

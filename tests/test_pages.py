@@ -12,7 +12,8 @@ from dispute import accounts, cases, two_factor
 from dispute.context import open_context
 from dispute.exhibits import list_evidence
 from dispute.vocab import Role, Stage
-from tests.conftest import NOW, raw, filing_form, make_user, pdf_bytes, png_bytes, upload, user_form
+from tests.conftest import (NOW, filing_form, make_user, open_tab, pdf_bytes, png_bytes, raw, upload,
+                            user_form)
 from tests.second_factor import ready
 from ui.navigation import BY_ROLE, pages_for
 
@@ -175,24 +176,27 @@ def test_filing_errors_are_shown_beside_their_fields_and_nothing_is_filed(portal
     assert cases.list_my_disputes(portal, user).total == 0
 
 
-def _dispute_page(user, number, lang="en") -> AppTest:
+def _dispute_page(user, number, lang="en", tab: str | None = None) -> AppTest:
+    """The borrower's page of dispute `number`, with the tab `tab` open (the first if None)."""
     at = app(user, lang)
     at.query_params["number"] = number
     at.run()
     at.switch_page("pages/dispute.py")
     at.query_params["number"] = number
-    return at.run()
+    at.run()
+    return open_tab(at, tab, "pages/dispute.py") if tab else at
 
 
 def test_dispute_page_shows_details_evidence_and_withdraws_after_confirmation(portal):
     user = make_user(portal)
     number = cases.file_dispute(portal, user, filing_form(),
                                 [upload("a.pdf", pdf_bytes()), upload("b.png", png_bytes())])
-    at = _dispute_page(user, number)
+    at = _dispute_page(user, number, tab="Evidence")
     assert not at.exception, at.exception
     assert at.title[0].value == number
     shown = texts(at)
     assert "6225********5678" in shown and "E01" in shown and "E02" in shown
+    open_tab(at, "Withdraw", "pages/dispute.py")
     assert at.button(key="withdraw_submit").disabled
     at.text_area(key="withdraw_reason").input("银行已经更正")
     at.checkbox(key="withdraw_confirm").check().run()
@@ -209,7 +213,7 @@ def test_an_image_over_the_pixel_limit_is_not_previewed(portal):
     user = make_user(portal)
     number = cases.file_dispute(portal, user, filing_form())
     attach_without_intake(portal, user, number, "长截图.png", huge_png(13000, 13000), "image/png")
-    at = _dispute_page(user, number)
+    at = _dispute_page(user, number, tab="Evidence")
     assert not at.exception, at.exception
     assert "This image is 13000 × 13000 pixels, too large to show here" in texts(at)
     assert not at.get("image")
@@ -255,7 +259,8 @@ def test_user_text_never_becomes_a_link(portal):
         "contacted_at": NOW, "channel": "phone", "agent_name": "agent@evil.example",
         "agent_position": "www.evil.example", "summary": " ".join(HOSTILE_TEXTS)})
     assert gfm_links(render_md_escape(" ".join(HOSTILE_TEXTS))) == []
-    for at in (_dispute_page(user, number), app(user).run()):
+    for at in (_dispute_page(user, number), _dispute_page(user, number, tab="Contact log"),
+               app(user).run()):
         assert not at.exception, at.exception
         sources = markdown_sources(at)
         shown = "\n".join(sources)
@@ -282,7 +287,7 @@ def render_md_escape(text: str) -> str:
 def test_borrower_logs_a_contact_on_the_dispute_page(portal):
     user = make_user(portal)
     number = cases.file_dispute(portal, user, filing_form())
-    at = _dispute_page(user, number)
+    at = _dispute_page(user, number, tab="Contact log")
     at.text_input(key="contact_agent").input("工号 8812")
     at.text_input(key="contact_position").input("客服主管")
     at.text_area(key="contact_summary").input("承认扣款失败")

@@ -37,7 +37,7 @@ def success_after(at, key: str) -> str | None:
 
 def test_a_sent_request_for_information_clears_text_and_checkbox_and_says_so_beside_it(case):
     ctx, number, _, staff, _ = case
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="Conversation")
     at.text_area(key="msg_body").input("请上传3月份账单")
     at.checkbox(key="msg_request").check()
     at.button(key="msg_submit").click().run()
@@ -60,7 +60,7 @@ def test_the_borrowers_message_is_cleared_after_sending(case):
 def test_a_recorded_offer_clears_its_form(case):
     ctx, number, _, staff, _ = case
     workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="Offers")
     at.text_input(key="offer_refund").input("85.00")
     at.checkbox(key="offer_credit").check()
     at.text_area(key="offer_note").input("退还违约金")
@@ -82,7 +82,7 @@ def _offer(ctx, staff, number):
 def test_accepting_states_the_terms_and_waits_for_confirmation(case):
     ctx, number, borrower, staff, _ = case
     offer = _offer(ctx, staff, number)
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Offers")
     assert "等待您的答复" in texts(at)
     assert "等待借款人答复" not in texts(at)
     at.button(key=f"offer_{offer.id}_accepted").click().run()
@@ -131,7 +131,7 @@ def test_a_contact_entry_shows_the_exhibits_it_links(portal):
         "contacted_at": NOW - timedelta(days=1), "channel": "phone", "agent_name": "客服 0571",
         "agent_position": "客服专员", "summary": "说会退还违约金", "evidence_ids": [item.id]})
     assert list_contacts(portal, borrower, number)[0].evidence_ids == [item.id]
-    at = open_page(borrower, "pages/dispute.py", number)
+    at = open_page(borrower, "pages/dispute.py", number, tab="Contact log")
     assert f"Linked evidence: {item.exhibit} statement.pdf" in texts(at).replace("*", "")
 
 

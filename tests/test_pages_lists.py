@@ -176,7 +176,7 @@ def test_the_pdf_preview_turns_the_pages(portal):
     borrower = make_user(portal)
     number = cases.file_dispute(portal, borrower, filing_form(),
                                 [upload("statement.pdf", pages_pdf(3))])
-    at = open_page(borrower, "pages/dispute.py", number)
+    at = open_page(borrower, "pages/dispute.py", number, tab="Evidence")
     assert not at.exception
     [image] = at.image
     assert image.captions == ["Page 1 of 3"]

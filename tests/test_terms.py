@@ -82,7 +82,7 @@ def test_the_workspace_and_the_borrowers_page_use_the_chosen_terms(portal):
     staff = make_user(portal, Role.STAFF, email="staff@example.com", name="李静")
     number = cases.file_dispute(portal, borrower, filing_form())
     for user, path in ((staff, "pages/workspace.py"), (borrower, "pages/dispute.py")):
-        at = open_page(user, path, number, lang="zh_CN")
+        at = open_page(user, path, number, lang="zh_CN", tab="Contact log")
         assert not at.exception
         tabs = [t.label for t in at.tabs]
         assert "对话" in tabs and "联系记录" in tabs, tabs

@@ -16,7 +16,7 @@ from dispute import cases, offers, workflow
 from dispute.i18n import catalog
 from dispute.notes import add_note
 from dispute.vocab import Role
-from tests.conftest import filing_form, make_user, pdf_bytes, upload
+from tests.conftest import DISPUTE_TABS, each_tab, filing_form, make_user, pdf_bytes, upload
 from tests.second_factor import ready
 from tests.test_pages import portal  # noqa: F401  (fixture)
 from tests.test_workflow import FORMS
@@ -94,12 +94,16 @@ def test_no_page_shows_an_english_msgid_in_chinese(history, role, path):
     assert not at.exception
     assert shown_strings(at), "the page drew nothing"
     assert untranslated(at) == []
+    if path in DISPUTE_TABS:  # a dispute's page draws only its open tab: check each
+        for shown in each_tab(at, path):
+            assert untranslated(shown) == [], [t.label for t in shown.tabs]
 
 
 def test_the_check_sees_english_when_the_page_is_in_english(history):
     """The same page in English must trip the check, or the check sees nothing."""
     who, number = history
-    hits = untranslated(open_page(who[Role.STAFF], "pages/workspace.py", number, lang="en"))
+    hits = untranslated(open_page(who[Role.STAFF], "pages/workspace.py", number, lang="en",
+                                  tab="Offers"))
     assert any("'Record an offer from the lender'" in h for h in hits)
     assert any(h.startswith("'Mediation and court' in") for h in hits)  # a tab's label
 

@@ -10,18 +10,21 @@ from dispute.messages import send_message
 from dispute.notes import add_note
 from dispute.offers import OfferStatus, list_offers, make_offer
 from dispute.vocab import Role, Stage
-from tests.conftest import filing_form, make_user
+from tests.conftest import each_tab, filing_form, make_user, open_tab
 from tests.test_pages import app, portal, texts  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
 
 
-def open_page(user, path: str, number: str | None = None, lang: str = "en") -> AppTest:
+def open_page(user, path: str, number: str | None = None, lang: str = "en",
+              tab: str | None = None) -> AppTest:
+    """The page `path` (of dispute `number`); on a dispute's page, with the tab `tab` open."""
     at = app(user, lang)
     at.run()
     at.switch_page(path)
     if number:
         at.query_params["number"] = number
-    return at.run()
+    at.run()
+    return open_tab(at, tab, path) if tab else at
 
 
 @pytest.fixture
@@ -56,7 +59,7 @@ def test_staff_finds_the_dispute_in_the_queue_and_acknowledges_it(case):
 def test_an_offer_recorded_by_staff_is_rejected_by_the_borrower(case):
     ctx, number, borrower, staff, _ = case
     workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="Offers")
     at.text_input(key="offer_refund").input("85.00")
     at.button(key="offer_submit").click().run()
     assert not at.exception
@@ -65,6 +68,7 @@ def test_an_offer_recorded_by_staff_is_rejected_by_the_borrower(case):
 
     at = open_page(borrower, "pages/dispute.py", number)
     assert "You have an offer to answer" in texts(at)
+    open_tab(at, "Offers", "pages/dispute.py")
     at.button(key=f"offer_{offer.id}_rejected").click().run()
     at.button(key=f"offer_{offer.id}_confirm").click().run()
     assert not at.exception
@@ -73,7 +77,7 @@ def test_an_offer_recorded_by_staff_is_rejected_by_the_borrower(case):
 
 def test_a_request_for_information_shows_to_the_borrower_until_answered(case):
     ctx, number, borrower, staff, _ = case
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="Conversation")
     at.text_area(key="msg_body").input("请上传3月份账单")
     at.checkbox(key="msg_request").check()
     at.button(key="msg_submit").click().run()
@@ -92,16 +96,18 @@ def test_a_request_for_information_shows_to_the_borrower_until_answered(case):
 def test_internal_notes_are_on_the_workspace_and_never_on_the_borrowers_page(case):
     ctx, number, borrower, staff, _ = case
     add_note(ctx, staff, number, {"body": "内部：借款人情绪激动"})
-    assert "内部：借款人情绪激动" in texts(open_page(staff, "pages/workspace.py", number))
+    assert "内部：借款人情绪激动" in texts(open_page(staff, "pages/workspace.py", number,
+                                                  tab="Internal notes"))
     at = open_page(borrower, "pages/dispute.py", number)
     assert not at.exception
-    assert "内部：借款人情绪激动" not in texts(at)
-    assert "Internal note" not in texts(at)
+    for shown in each_tab(at, "pages/dispute.py"):
+        assert "内部：借款人情绪激动" not in texts(shown)
+        assert "Internal note" not in texts(shown)
 
 
 def test_the_borrower_corrects_the_filing_while_it_is_filed(case):
     ctx, number, borrower, _, _ = case
-    at = open_page(borrower, "pages/dispute.py", number)
+    at = open_page(borrower, "pages/dispute.py", number, tab="Correct my filing")
     at.text_area(key="corr_description").input("更正：扣款失败发生在9月2日").run()
     at.button(key="corr_submit").click().run()
     assert not at.exception
@@ -118,7 +124,7 @@ def test_the_docket_and_the_workspace_show_mediation_to_legal(case):
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "@media (max-width: 640px)" in html and "st-key-list_head_" in html
     assert "st-key-list_row_" in html
-    at = open_page(legal, "pages/workspace.py", number, lang="zh_CN")
+    at = open_page(legal, "pages/workspace.py", number, lang="zh_CN", tab="Mediation and court")
     assert not at.exception
     at.text_input(key="med_reference").input("沪银调〔2026〕118号")
     at.button(key="med_submit").click().run()
@@ -144,7 +150,7 @@ def test_legal_exports_a_bundle_from_the_workspace_and_the_borrower_gets_theirs(
     ctx, number, borrower, staff, legal = case
     portal_key = signing.public_pem(signing.load_key(ctx.settings.data_dir)).encode()
     add_note(ctx, staff, number, {"body": "内部备注：不应出现在借款人的材料包中"})
-    at = open_page(legal, "pages/workspace.py", number)
+    at = open_page(legal, "pages/workspace.py", number, tab="Export")
     assert not at.exception
     at.checkbox(key=f"export_panel_{number}_notes").check()
     at.button(key=f"FormSubmitter:export_panel_{number}_form-Make the bundle").click().run()
@@ -184,7 +190,7 @@ def test_an_offer_on_a_dollar_dispute_starts_in_dollars(portal):
     staff = make_user(portal, Role.STAFF, email="staff@example.com")
     number = cases.file_dispute(portal, borrower, filing_form(currency="USD"))
     workflow.move(portal, staff, number, "acknowledge", FORMS["acknowledge"])
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_page(staff, "pages/workspace.py", number, tab="Offers")
     assert not at.exception
     assert at.selectbox(key="offer_currency").value == "USD"
 

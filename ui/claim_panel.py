@@ -130,7 +130,7 @@ def _upload(ctx, user, d: Dispute, lines: AccountLines | None, _) -> None:
                 _("The account lines were saved."), clear=["claim_text", "claim_computed"])
         text = st.text_area(_("Or type or edit the lines here (the same layout)"),
                             value=to_csv(lines) if lines else LAYOUT + "\n", height=220,
-                            key="claim_text")
+                            key="claim_text", persist_state="page")
         if st.button(_("Save these lines"), key="claim_text_save"):
             forms.submit("claim_lines", lambda: import_lines(
                 ctx, user, d.number, text.encode("utf-8"), expected_version=d.version,
@@ -151,7 +151,7 @@ def _facts(d: Dispute, lines: AccountLines, _) -> dict[str, Any]:
         refs = st.multiselect(
             _("Charges made in error"), [c.ref for c in lines.charges], key="claim_charged",
             placeholder=_("Choose one or more"),
-            format_func=lambda ref: _charge_text(lines, ref, _))
+            format_func=lambda ref: _charge_text(lines, ref, _), persist_state="page")
         chosen = [c for c in lines.charges if c.ref in refs]
         facts["charged"] = [{"charged_on": c.charged_on, "kind": c.kind.value} for c in chosen]
     return facts

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dispute.contacts import add_contact, list_contacts
 from dispute.demands import record_demand
+from dispute.exhibits import list_evidence
 from dispute.i18n import format_date, format_datetime
 from dispute.models import User
 from dispute.vocab import Channel, label
@@ -27,8 +28,9 @@ def linked_exhibits(entry, items: list) -> list[str]:
             if i in by_id]
 
 
-def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
+def show(ctx, user: User, number: str, is_open: bool) -> None:
     _ = session.t()
+    items = list_evidence(ctx, user, number)  # the form links a contact to exhibits
     lang, tz = session.lang(), ctx.settings.timezone
     entries = list_contacts(ctx, user, number)
     if not entries:
@@ -71,14 +73,15 @@ def show(ctx, user: User, number: str, is_open: bool, items: list) -> None:
                 render.field_error(errors, "agent_position")
             follow = c3.date_input(_("Follow-up date"), value=None, key="contact_follow",
                                    format="YYYY-MM-DD")
-            summary = st.text_area(_("What was said"), key="contact_summary")
+            summary = st.text_area(_("What was said"), key="contact_summary", persist_state="page")
             render.field_error(errors, "summary")
-            agreement = st.text_area(_("What was agreed (if anything)"), key="contact_agreement")
+            agreement = st.text_area(_("What was agreed (if anything)"), key="contact_agreement",
+                                     persist_state="page")
             linked = st.multiselect(_("Linked evidence"), [str(i.id) for i in items],
                                     placeholder=_("Choose one or more"),
                                     key="contact_evidence", format_func=lambda v: next(
                                         f"{i.exhibit} {i.original_name}" for i in items
-                                        if str(i.id) == v))
+                                        if str(i.id) == v), persist_state="page")
             submitted = st.form_submit_button(_("Save contact"), type="primary",
                                               key="contact_submit")
         if submitted:
@@ -102,9 +105,9 @@ def demand_form(ctx, user: User, number: str) -> None:
                      "from the day the demand was sent."))
         errors = forms.errors("demand")
         sent_on = st.date_input(_("Sent on"), value=None, key="demand_sent_on",
-                                format="YYYY-MM-DD")
+                                format="YYYY-MM-DD", persist_state="page")
         render.field_error(errors, "sent_on")
-        note = st.text_input(_("What was sent (optional)"), key="demand_note")
+        note = st.text_input(_("What was sent (optional)"), key="demand_note", persist_state="page")
         if st.button(_("Record the demand"), key="demand_submit"):
             forms.submit("demand", lambda: record_demand(ctx, user, number,
                                                          {"sent_on": sent_on, "note": note}),

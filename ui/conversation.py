@@ -50,7 +50,7 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
                         f"{format_datetime(m.sent_at, lang, tz)} " + " ".join(badges))
             render.user_text(m.body)
     errors = forms.errors("msg")
-    st.text_area(_("Write a message"), key="msg_body")
+    st.text_area(_("Write a message"), key="msg_body", persist_state="page")
     render.field_error(errors, "body")
     if user.role != Role.BORROWER:
         st.checkbox(_("This is a request for information (the dispute waits on the borrower "

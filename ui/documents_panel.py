@@ -61,13 +61,13 @@ def _maker(ctx, user: User, d: Dispute, kinds: list[Kind]) -> None:
     _ = t()
     by_name = {k.name: k for k in kinds}
     name = st.selectbox(_("Document"), list(by_name), key="doc_kind",
-                        format_func=lambda n: document_title(n, _))
+                        format_func=lambda n: document_title(n, _), persist_state="page")
     spec = by_name[name]
     languages = list(spec.languages)
     preferred = lang() if lang() in languages else spec.primary_language
     doc_lang = st.radio(_("Language of the document"), languages, horizontal=True,
                         index=languages.index(preferred), key=f"doc_lang_{name}",
-                        format_func=lambda code: LANGUAGES[code])
+                        format_func=lambda code: LANGUAGES[code], persist_state="page")
     st.caption(_("To: {recipient}").format(recipient=_(spec.recipient)) + " · "
                + md_escape(spec.source))
     try:
@@ -124,12 +124,12 @@ def _sent_form(ctx, user: User, d: Dispute, doc: KeptDocument) -> None:
     key = f"sent_{doc.id}"
     with st.expander(_("I sent this letter")):
         errors = forms.errors(key)
-        sent_on = st.date_input(_("Sent on"), value=None, key=f"{key}_on")
+        sent_on = st.date_input(_("Sent on"), value=None, key=f"{key}_on", persist_state="page")
         field_error(errors, "sent_on")
         channel = st.selectbox(_("How it was sent"), list(SentVia), key=f"{key}_channel",
-                               format_func=lambda v: _(SENT_VIA_LABELS[v]))
+                               format_func=lambda v: _(SENT_VIA_LABELS[v]), persist_state="page")
         proof = st.text_input(_("Proof: postal tracking number, or how you can show it was "
-                                "sent"), key=f"{key}_proof")
+                                "sent"), key=f"{key}_proof", persist_state="page")
         field_error(errors, "proof")
         st.caption(_("A written demand restarts the limitation period from the day it was "
                      "sent."))

@@ -14,8 +14,8 @@ from ui.evidence_form import evidence_inputs
 from ui.evidence_view import show_exhibit
 
 
-def show(ctx, user: User, number: str, is_open: bool) -> list:
-    """Draw the panel; returns the exhibits (the contact form links to them)."""
+def show(ctx, user: User, number: str, is_open: bool) -> None:
+    """Draw the exhibits and the form to add more."""
     _ = session.t()
     items = list_evidence(ctx, user, number)
     if not items:
@@ -36,7 +36,6 @@ def show(ctx, user: User, number: str, is_open: bool) -> list:
                 forms.submit("addev", lambda: attach_evidence(ctx, user, number, uploads),
                              lambda added: _("Added {exhibits}.").format(
                                  exhibits=", ".join(added)), clear=["addev_files"])
-    return items
 
 
 def details_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
@@ -47,12 +46,13 @@ def details_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
         errors = forms.errors(key)
         proves = st.text_area(_("What it proves"), value=item.proves or "", key=f"{key}_proves",
                               help=_("The fact this exhibit shows, as the evidence list states "
-                                     "it, e.g. the lender debited the payment twice."))
+                                     "it, e.g. the lender debited the payment twice."),
+                                     persist_state="page")
         field_error(errors, "proves")
         source = st.text_input(_("Source of the evidence"), value=item.source or "",
                                key=f"{key}_source",
                                help=_("Where it comes from, e.g. the lender's monthly statement, "
-                                      "a screenshot of the banking app."))
+                                      "a screenshot of the banking app."), persist_state="page")
         field_error(errors, "source")
         if st.button(_("Save"), key=f"{key}_submit"):
             forms.submit(key, lambda: describe_exhibit(ctx, user, number, item.id, {

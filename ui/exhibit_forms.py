@@ -20,12 +20,13 @@ def correct_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
         errors = forms.errors(key)
         kinds = [k.value for k in EvidenceKind]
         kind = st.selectbox(_("Kind of evidence"), kinds, index=kinds.index(item.kind.value),
-                            format_func=lambda v: label(EvidenceKind(v), _), key=f"{key}_kind")
+                            format_func=lambda v: label(EvidenceKind(v), _), key=f"{key}_kind",
+                            persist_state="page")
         description = st.text_input(_("What it shows"), value=item.description,
-                                    key=f"{key}_desc")
+                                    key=f"{key}_desc", persist_state="page")
         field_error(errors, "description")
         recorded = st.date_input(_("Date it records"), value=item.recorded_on,
-                                 key=f"{key}_date", format="YYYY-MM-DD")
+                                 key=f"{key}_date", format="YYYY-MM-DD", persist_state="page")
         field_error(errors, "recorded_on")
         st.caption(_("The earlier values stay in the timeline."))
         if st.button(_("Save the correction"), key=f"{key}_submit"):
@@ -42,7 +43,8 @@ def withdraw_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
         st.caption(_("A withdrawn exhibit is kept, with its file, for the record: it stays on "
                      "this page and in bundles, marked withdrawn with your reason. This cannot "
                      "be undone."))
-        reason = st.text_area(_("Why it is withdrawn"), key=f"{key}_reason", height=80)
+        reason = st.text_area(_("Why it is withdrawn"), key=f"{key}_reason", height=80,
+                              persist_state="page")
         field_error(errors, "reason")
         sure = st.checkbox(_("Withdraw {exhibit} ({name})").format(
             exhibit=item.exhibit, name=item.original_name), key=f"{key}_sure")

@@ -87,10 +87,10 @@ def legal_export_panel(ctx: Context, user: User, number: str) -> None:
             format_func=lambda i: next(
                 f"{document_title(d.kind, _)} · {LANGUAGES.get(d.lang, d.lang)} · "
                 f"{format_datetime(d.made_at, lang(), ctx.settings.timezone)}"
-                for d in pdfs if str(d.id) == i)) if pdfs else []
+                for d in pdfs if str(d.id) == i), persist_state="page") if pdfs else []
         unmasked = st.checkbox(_("Show identity and account numbers unmasked (logged)"),
                                key=f"{key}_unmasked")
-        reason = st.text_input(_("Reason for unmasking"), key=f"{key}_reason")
+        reason = st.text_input(_("Reason for unmasking"), key=f"{key}_reason", persist_state="page")
         submitted = st.form_submit_button(_("Make the bundle"), icon=":material/picture_as_pdf:")
     if submitted:
         st.session_state.pop(key, None)

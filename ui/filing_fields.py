@@ -41,9 +41,11 @@ def filing_inputs(key: str, errors: dict, today: date,
 
     st.subheader(_("What happened"))
     category = st.selectbox(_("What kind of error *"), key=f"{key}_category",
-                            **_options(ErrorCategory, _, cur.get("error_category")))
+                            **_options(ErrorCategory, _, cur.get("error_category")),
+                            persist_state="page")
     description = st.text_area(_("Describe what happened, in Chinese or English *"), height=160,
-                               key=f"{key}_description", value=cur.get("description", ""))
+                               key=f"{key}_description", value=cur.get("description", ""),
+                               persist_state="page")
     render.field_error(errors, "description")
     d1, d2, d3 = st.columns(3)
     first = date(2000, 1, 1)
@@ -85,7 +87,7 @@ def filing_inputs(key: str, errors: dict, today: date,
                               default=[r.value if hasattr(r, "value") else r
                                        for r in cur.get("remedies", [])],
                               options=[r.value for r in Remedy],
-                              format_func=lambda v: label(Remedy(v), _))
+                              format_func=lambda v: label(Remedy(v), _), persist_state="page")
     render.field_error(errors, "remedies")
     return {"institution": institution, "product": product, "account_ref": account_ref,
             "error_category": category, "description": description,

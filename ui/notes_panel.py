@@ -15,7 +15,7 @@ def show(ctx, user: User, number: str) -> None:
     lang, tz = session.lang(), ctx.settings.timezone
     st.caption(_("Internal notes are never shown to the borrower."))
     errors = forms.errors("note")
-    st.text_area(_("New note"), key="note_body")
+    st.text_area(_("New note"), key="note_body", persist_state="page")
     render.field_error(errors, "body")
     st.button(_("Add the note"), key="note_submit", **forms.on_click(
         "note", lambda who: add_note(ctx, who, number,

@@ -94,7 +94,8 @@ def _answer(ctx, user, number, version, o: Offer) -> None:
         for line in terms_text(o, _, session.lang()):
             st.markdown(f"- {render.md_escape(line)}")
         st.caption(_(consequence))
-        note = st.text_input(_("A note with your answer (optional)"), key=f"{key}_note")
+        note = st.text_input(_("A note with your answer (optional)"), key=f"{key}_note",
+                             persist_state="page")
         c1, c2 = st.columns(2)
         if c1.button(_(confirm), key=f"{key}_confirm", type="primary"):
             st.session_state.pop(f"{key}_asked", None)
@@ -145,9 +146,9 @@ def _make(ctx, user, number, version) -> None:
         render.field_error(errors, "instalment_minor")
     deferral = c3.date_input(_("Payment deferred to"), value=None, key="offer_deferral",
                              min_value=date(2000, 1, 1), format="YYYY-MM-DD")
-    note = st.text_area(_("Terms in the lender's words"), key="offer_note")
+    note = st.text_area(_("Terms in the lender's words"), key="offer_note", persist_state="page")
     expires = st.date_input(_("Offer open until"), value=None, key="offer_expires",
-                            min_value=date(2000, 1, 1), format="YYYY-MM-DD")
+                            min_value=date(2000, 1, 1), format="YYYY-MM-DD", persist_state="page")
     render.field_error(errors, "expires_on")
     if st.button(_("Record the offer"), key="offer_submit", type="primary"):
         form = {"currency": currency, "refund_minor": refund or "0",

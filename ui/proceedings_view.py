@@ -48,11 +48,14 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
         return
     with st.expander(_("Update the mediation record"), expanded=forms.keep_open("med")):
         errors = forms.errors("med")
-        form = {"body": st.text_input(_("Mediation body"), value=m.body, key="med_body"),
+        form = {"body": st.text_input(_("Mediation body"), value=m.body, key="med_body",
+                                      persist_state="page"),
                 "reference": st.text_input(_("Reference number"), value=m.reference,
-                                           key="med_reference"),
-                "mediator": st.text_input(_("Mediator"), value=m.mediator, key="med_mediator"),
-                "result": st.text_area(_("Result"), value=m.result, key="med_result")}
+                                           key="med_reference", persist_state="page"),
+                "mediator": st.text_input(_("Mediator"), value=m.mediator, key="med_mediator",
+                                          persist_state="page"),
+                "result": st.text_area(_("Result"), value=m.result, key="med_result",
+                                       persist_state="page")}
         render.field_error(errors, "body")
         if st.button(_("Save the mediation record"), key="med_submit"):
             _save("med", lambda: update_mediation(ctx, user, number, form, version))
@@ -79,11 +82,13 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
         return
     with st.expander(_("Update the litigation record"), expanded=forms.keep_open("lit")):
         errors = forms.errors("lit")
-        form = {"court": st.text_input(_("Court"), value=lit.court, key="lit_court"),
+        form = {"court": st.text_input(_("Court"), value=lit.court, key="lit_court",
+                                       persist_state="page"),
                 "case_number": st.text_input(_("Case number"), value=lit.case_number,
-                                             key="lit_case_number"),
+                                             key="lit_case_number", persist_state="page"),
                 "filed_on": st.date_input(_("Filed in court on"), value=lit.filed_on, key="lit_filed_on",
-                                          max_value=ctx.today(), format="YYYY-MM-DD")}
+                                          max_value=ctx.today(), format="YYYY-MM-DD",
+                                          persist_state="page")}
         for field in form:
             render.field_error(errors, field)
         if st.button(_("Save the litigation record"), key="lit_submit"):
@@ -92,13 +97,15 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
     _hearing_form(ctx, user, number, version)
     with st.expander(_("Record the judgment"), expanded=forms.keep_open("judg")):
         errors = forms.errors("judg")
-        form = {"judgment": st.text_area(_("Judgment"), key="judg_text"),
+        form = {"judgment": st.text_area(_("Judgment"), key="judg_text", persist_state="page"),
                 "judgment_on": st.date_input(_("Judgment date"), value=None, key="judg_on",
-                                             max_value=ctx.today(), format="YYYY-MM-DD"),
+                                             max_value=ctx.today(), format="YYYY-MM-DD",
+                                             persist_state="page"),
                 "served_on": st.date_input(_("Served on"), value=None, key="judg_served",
-                                           max_value=ctx.today(), format="YYYY-MM-DD"),
+                                           max_value=ctx.today(), format="YYYY-MM-DD",
+                                           persist_state="page"),
                 "appeal_by": st.date_input(_("Appeal deadline"), value=None, key="judg_appeal",
-                                           format="YYYY-MM-DD")}
+                                           format="YYYY-MM-DD", persist_state="page")}
         for field in form:
             render.field_error(errors, field)
         if st.button(_("Save the judgment"), key="judg_submit"):
@@ -136,8 +143,9 @@ def _hearing_form(ctx, user, number, version) -> None:
                 "starts_at": c3.time_input(_("Time (court's local time)"), value=None,
                                            key=f"{key}_starts_at", step=900),
                 "courtroom": st.text_input(_("Courtroom"), key=f"{key}_courtroom",
-                                           placeholder=_("e.g. Courtroom 3, 5th floor")),
-                "notes": st.text_area(_("Notes"), key=f"{key}_notes")}
+                                           placeholder=_("e.g. Courtroom 3, 5th floor"),
+                                           persist_state="page"),
+                "notes": st.text_area(_("Notes"), key=f"{key}_notes", persist_state="page")}
         for field in form:
             render.field_error(errors, field)
         if st.button(_("Save the hearing"), key=f"{key}_submit"):
@@ -150,8 +158,8 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
     with st.expander(title, expanded=forms.keep_open(key)):
         errors = forms.errors(key)
         form = {"held_on": st.date_input(_("Date"), value=None, key=f"{key}_held_on",
-                                         format="YYYY-MM-DD"),
-                "notes": st.text_area(_("Notes"), key=f"{key}_notes")}
+                                         format="YYYY-MM-DD", persist_state="page"),
+                "notes": st.text_area(_("Notes"), key=f"{key}_notes", persist_state="page")}
         for field in form:
             render.field_error(errors, field)
         if st.button(_("Save"), key=f"{key}_submit"):
