@@ -156,3 +156,28 @@ def test_legal_records_a_hearing_on_the_workspace_and_gets_its_calendar(court):
     at = open_page(legal, "pages/docket.py", lang="zh_CN")
     assert not at.exception
     assert any("庭审日历（ICS）" in str(b.proto) for b in at.get("download_button"))
+
+
+def test_a_hearing_without_a_date_is_refused_beside_the_field_and_keeps_what_was_typed(court):
+    """The hearing form saves in its button's callback: a refusal saves nothing, says why
+    beside the field and leaves the typed values in the form; a save on a dispute changed by
+    someone else since the page was drawn is refused with the reload message."""
+    ctx, number, _borrower, staff, legal = court
+    at = open_page(legal, "pages/workspace.py", number, tab="Mediation and court")
+    at.text_input(key="hearing_courtroom").input("Courtroom 5")
+    at.button(key="hearing_submit").click().run()
+    assert not at.exception
+    assert "This field is required." in texts(at)
+    assert at.text_input(key="hearing_courtroom").value == "Courtroom 5"
+    assert get_proceedings(ctx, legal, number).hearings == []
+
+    at.date_input(key="hearing_held_on").set_value(date(2026, 12, 15))
+    from dispute.messages import send_message  # someone else changes the dispute meanwhile
+    send_message(ctx, staff, number, {"body": "法院来电"})
+    at.button(key="hearing_submit").click().run()
+    assert "This dispute was changed by someone else — reload." in texts(at)
+    assert get_proceedings(ctx, legal, number).hearings == []
+    at.run()  # the page read again: the same form now saves
+    at.button(key="hearing_submit").click().run()
+    [h] = get_proceedings(ctx, legal, number).hearings
+    assert (h.held_on, h.courtroom) == (date(2026, 12, 15), "Courtroom 5")

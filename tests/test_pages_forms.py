@@ -12,7 +12,7 @@ from dispute.contacts import add_contact, list_contacts
 from dispute.exhibits import list_evidence
 from dispute.messages import send_message
 from dispute.offers import OfferStatus, list_offers, make_offer
-from tests.conftest import NOW, filing_form, make_user, pdf_bytes, upload
+from tests.conftest import NOW, filing_form, make_user, open_tab, pdf_bytes, upload
 from tests.test_pages import portal, texts  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
 from tests.test_workflow_pages import case, open_page  # noqa: F401  (case is a fixture)
@@ -164,3 +164,35 @@ def test_my_disputes_marks_what_needs_the_borrower(case):
     page = cases.list_my_disputes(ctx, borrower)
     flags = {i.number: (i.information_requested, i.offer_waiting) for i in page.items}
     assert flags == {number: (True, False), other: (False, True)}
+
+
+def test_a_draft_survives_a_visit_to_another_tab(case):
+    """A dispute's page draws only the open tab; what the user typed in one tab is still there
+    after they looked at another (the panels' inputs keep their value while the page is open),
+    and only the open tab's panel is drawn."""
+    ctx, number, _, staff, _ = case
+    at = open_page(staff, "pages/workspace.py", number, tab="Conversation")
+    at.text_area(key="msg_body").input("请上传3月份账单，以及").run()
+    open_tab(at, "Evidence")
+    assert not at.exception
+    assert not [a for a in at.text_area if a.key == "msg_body"]  # the conversation is not drawn
+    assert [u for u in at.get("file_uploader")]                    # the evidence tab is
+    open_tab(at, "Conversation")
+    assert at.text_area(key="msg_body").value == "请上传3月份账单，以及"
+    assert not at.get("file_uploader")
+
+
+def test_a_refused_offer_saves_nothing_and_keeps_the_form(case):
+    """The offer's button saves in its callback: a bad amount is refused beside its field, the
+    form keeps what was typed, and nothing is recorded."""
+    ctx, number, _, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    at = open_page(staff, "pages/workspace.py", number, tab="Offers")
+    at.text_input(key="offer_refund").input("12.345")
+    at.text_area(key="offer_note").input("退还违约金")
+    at.button(key="offer_submit").click().run()
+    assert not at.exception
+    assert "“12.345” has more decimal places than CNY has." in texts(at)
+    assert at.text_input(key="offer_refund").value == "12.345"
+    assert at.text_area(key="offer_note").value == "退还违约金"
+    assert list_offers(ctx, staff, number) == []

@@ -146,7 +146,8 @@ def _facts(d: Dispute, lines: AccountLines, _) -> dict[str, Any]:
     for col, name in zip(cols, fields):
         default = d.payment_due_on if name == "due_on" else None
         facts[name] = col.date_input(date_label(name, _), value=default, key=f"claim_{name}",
-                                     format="YYYY-MM-DD", min_value=date(2000, 1, 1))
+                                     format="YYYY-MM-DD", min_value=date(2000, 1, 1),
+                                     persist_state="page")
     if "charged" in uses:
         refs = st.multiselect(
             _("Charges made in error"), [c.ref for c in lines.charges], key="claim_charged",
@@ -175,10 +176,11 @@ def _overrides(lines: AccountLines, currency: str, _, lang: str) -> list[dict[st
                                                                     c.currency.value, lang),
                 choices, key=f"{key}_decision",
                 format_func=lambda v: _(DECISION_LABELS[Decision(v)]) if v
-                else _("The calculator's decision"))
+                else _("The calculator's decision"), persist_state="page")
             amount = b.text_input(_("Part refunded"), key=f"{key}_amount",
-                                  disabled=decision != Decision.PART.value)
-            reason = r.text_input(_("Reason"), key=f"{key}_reason", disabled=not decision)
+                                  disabled=decision != Decision.PART.value, persist_state="page")
+            reason = r.text_input(_("Reason"), key=f"{key}_reason", disabled=not decision,
+                                  persist_state="page")
             if decision:
                 item: dict[str, Any] = {"ref": c.ref, "decision": decision, "reason": reason}
                 if decision == Decision.PART.value:

@@ -57,22 +57,24 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
             c1, c2, c3 = st.columns(3)
             # No max_value: the widget would drop a future day silently; the service names it.
             day = c1.date_input(_("Date"), value=ctx.today(), key="contact_day",
-                                format="YYYY-MM-DD")
+                                format="YYYY-MM-DD", persist_state="page")
             local_now = ctx.now().astimezone(ZoneInfo(tz))
             at = c2.time_input(_("Time"), value=local_now.time().replace(second=0, microsecond=0),
-                               key="contact_time")
+                               key="contact_time", persist_state="page")
             channel = c3.selectbox(_("Channel"), [c.value for c in Channel], key="contact_channel",
-                                   format_func=lambda v: label(Channel(v), _))
+                                   format_func=lambda v: label(Channel(v), _), persist_state="page")
             with c1:
                 render.field_error(errors, "contacted_at")
-            agent = c1.text_input(_("Agent's name or ID"), key="contact_agent")
+            agent = c1.text_input(_("Agent's name or ID"), key="contact_agent",
+                                  persist_state="page")
             with c1:
                 render.field_error(errors, "agent_name")
-            position = c2.text_input(_("Agent's position"), key="contact_position")
+            position = c2.text_input(_("Agent's position"), key="contact_position",
+                                     persist_state="page")
             with c2:
                 render.field_error(errors, "agent_position")
             follow = c3.date_input(_("Follow-up date"), value=None, key="contact_follow",
-                                   format="YYYY-MM-DD")
+                                   format="YYYY-MM-DD", persist_state="page")
             summary = st.text_area(_("What was said"), key="contact_summary", persist_state="page")
             render.field_error(errors, "summary")
             agreement = st.text_area(_("What was agreed (if anything)"), key="contact_agreement",

@@ -37,11 +37,13 @@ def evidence_inputs(key: str, errors: Mapping[str, UserError]) -> list[Upload]:
                                 format_func=lambda v: label(EvidenceKind(v), _),
                                 key=f"{key}_kind_{f.file_id}",
                                 help=_("Suggested from the file's type; change it if it is "
-                                       "something else."))
-            description = c2.text_input(_("What it shows"), key=f"{key}_desc_{f.file_id}")
+                                       "something else."), persist_state="page")
+            description = c2.text_input(_("What it shows"), key=f"{key}_desc_{f.file_id}",
+                                        persist_state="page")
             # No max_value: the widget would drop a future day silently; the service names it.
             recorded = c3.date_input(_("Date it records"), value=None,
-                                     key=f"{key}_date_{f.file_id}", format="YYYY-MM-DD")
+                                     key=f"{key}_date_{f.file_id}", format="YYYY-MM-DD",
+                                     persist_state="page")
             field_error(errors, upload_key(i))
         uploads.append(Upload(f.name, f, kind, description, recorded))
     return uploads

@@ -28,14 +28,16 @@ def filing_inputs(key: str, errors: dict, today: date,
     c1, c2 = st.columns(2)
     institution = c1.text_input(_("Lender or servicer *"), key=f"{key}_institution",
                                 value=cur.get("institution", ""),
-                                placeholder=_("e.g. China Merchants Bank Credit Card Centre"))
+                                placeholder=_("e.g. China Merchants Bank Credit Card Centre"),
+                                persist_state="page")
     with c1:
         render.field_error(errors, "institution")
     product = c2.selectbox(_("Product *"), key=f"{key}_product",
-                           **_options(Product, _, cur.get("product")))
+                           **_options(Product, _, cur.get("product")), persist_state="page")
     account_ref = c1.text_input(_("Card or loan account number *"), key=f"{key}_account_ref",
                                 value=cur.get("account_ref", ""),
-                                help=_("Shown masked to everyone except the legal team."))
+                                help=_("Shown masked to everyone except the legal team."),
+                                persist_state="page")
     with c1:
         render.field_error(errors, "account_ref")
 
@@ -54,24 +56,24 @@ def filing_inputs(key: str, errors: dict, today: date,
     latest = date(today.year + 5, 12, 31)
     occurred = d1.date_input(_("When the error occurred"), max_value=latest, min_value=first,
                              key=f"{key}_occurred", value=cur.get("error_occurred_on"),
-                             format="YYYY-MM-DD")
+                             format="YYYY-MM-DD", persist_state="page")
     with d1:
         render.field_error(errors, "error_occurred_on")
     due = d2.date_input(_("Payment due date"), max_value=date(today.year + 5, 12, 31),
                         min_value=first, key=f"{key}_due", value=cur.get("payment_due_on"),
-                        format="YYYY-MM-DD")
+                        format="YYYY-MM-DD", persist_state="page")
     with d2:
         render.field_error(errors, "payment_due_on")
     discovered = d3.date_input(_("When you discovered it *"), max_value=latest, min_value=first,
                                key=f"{key}_discovered", value=cur.get("discovered_on"),
-                               format="YYYY-MM-DD")
+                               format="YYYY-MM-DD", persist_state="page")
     with d3:
         render.field_error(errors, "discovered_on")
 
     st.subheader(_("Amounts"))
     a0, a1, a2, a3 = st.columns(4)
     currency = a0.selectbox(_("Currency"), key=f"{key}_currency",
-                            **_options(Currency, _, cur.get("currency")))
+                            **_options(Currency, _, cur.get("currency")), persist_state="page")
     amounts = {}
     for col, field, title in ((a1, "overdue_minor", _("Overdue amount")),
                               (a2, "fees_minor", _("Fees or penalty interest disputed")),
@@ -79,7 +81,8 @@ def filing_inputs(key: str, errors: dict, today: date,
         value = cur.get(field)
         amounts[field] = col.text_input(
             title, key=f"{key}_{field}", placeholder="0.00",
-            value=format_amount_input(value, cur.get("currency", "CNY")) if value else "")
+            value=format_amount_input(value, cur.get("currency", "CNY")) if value else "",
+            persist_state="page")
         with col:
             render.field_error(errors, field)
     remedies = st.multiselect(_("What do you want the lender to do? *"), key=f"{key}_remedies",

@@ -112,6 +112,19 @@ OFFER_FIELDS = ("offer_refund", "offer_credit", "offer_instalments", "offer_defe
                 "offer_expires", "offer_each")
 
 
+def _offer_form() -> dict:
+    """The offer form's values, read from its widgets' keys (its button saves in a callback,
+    before the widgets are drawn again)."""
+    state = st.session_state
+    return {"currency": state.get("offer_currency"),
+            "refund_minor": state.get("offer_refund") or "0",
+            "credit_correction": bool(state.get("offer_credit")),
+            "instalments": int(state.get("offer_instalments") or 0) or None,
+            "instalment_minor": state.get("offer_each") or None,
+            "deferral_to": state.get("offer_deferral"), "note": state.get("offer_note") or "",
+            "expires_on": state.get("offer_expires")}
+
+
 def _make(ctx, user, number, version) -> None:
     _ = session.t()
     st.subheader(_("Record an offer from the lender"))
@@ -133,31 +146,27 @@ def _make(ctx, user, number, version) -> None:
     st.session_state.setdefault("offer_currency", cases.get_dispute(ctx, user, number)
                                 .currency.value)
     c1, c2 = st.columns(2)
-    currency = c1.selectbox(_("Currency"), [c.value for c in Currency], key="offer_currency",
-                            format_func=lambda v: label(Currency(v), _))
-    refund = c2.text_input(_("Amount refunded or waived"), key="offer_refund")
+    c1.selectbox(_("Currency"), [c.value for c in Currency], key="offer_currency",
+                 format_func=lambda v: label(Currency(v), _), persist_state="page")
+    c2.text_input(_("Amount refunded or waived"), key="offer_refund", persist_state="page")
     render.field_error(errors, "refund_minor")
-    correction = st.checkbox(_("The lender corrects the credit record"), key="offer_credit")
+    st.checkbox(_("The lender corrects the credit record"), key="offer_credit")
     c1, c2, c3 = st.columns(3)
-    instalments = c1.number_input(_("Instalments in a repayment plan"), min_value=0,
-                                  max_value=360, step=1, key="offer_instalments")
-    each = c2.text_input(_("Amount of each instalment"), key="offer_each")
+    c1.number_input(_("Instalments in a repayment plan"), min_value=0, max_value=360, step=1,
+                    key="offer_instalments", persist_state="page")
+    c2.text_input(_("Amount of each instalment"), key="offer_each", persist_state="page")
     with c2:
         render.field_error(errors, "instalment_minor")
-    deferral = c3.date_input(_("Payment deferred to"), value=None, key="offer_deferral",
-                             min_value=date(2000, 1, 1), format="YYYY-MM-DD")
-    note = st.text_area(_("Terms in the lender's words"), key="offer_note", persist_state="page")
-    expires = st.date_input(_("Offer open until"), value=None, key="offer_expires",
-                            min_value=date(2000, 1, 1), format="YYYY-MM-DD", persist_state="page")
+    c3.date_input(_("Payment deferred to"), value=None, key="offer_deferral",
+                  min_value=date(2000, 1, 1), format="YYYY-MM-DD", persist_state="page")
+    st.text_area(_("Terms in the lender's words"), key="offer_note", persist_state="page")
+    st.date_input(_("Offer open until"), value=None, key="offer_expires",
+                  min_value=date(2000, 1, 1), format="YYYY-MM-DD", persist_state="page")
     render.field_error(errors, "expires_on")
-    if st.button(_("Record the offer"), key="offer_submit", type="primary"):
-        form = {"currency": currency, "refund_minor": refund or "0",
-                "credit_correction": correction,
-                "instalments": int(instalments) or None, "instalment_minor": each or None,
-                "deferral_to": deferral, "note": note, "expires_on": expires}
-        forms.submit("offer", lambda: make_offer(ctx, user, number, form,
-                                                 expected_version=version),
-                     _("The offer was recorded; the borrower can answer it."),
-                     clear=OFFER_FIELDS, near=True)
+    st.button(_("Record the offer"), key="offer_submit", type="primary", **forms.on_click(
+        "offer", lambda who: make_offer(ctx, who, number, _offer_form(),
+                                        expected_version=version),
+        _("The offer was recorded; the borrower can answer it."), clear=OFFER_FIELDS,
+        near=True))
     forms.confirmation("offer")
 

@@ -57,8 +57,10 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
                 "result": st.text_area(_("Result"), value=m.result, key="med_result",
                                        persist_state="page")}
         render.field_error(errors, "body")
-        if st.button(_("Save the mediation record"), key="med_submit"):
-            _save("med", lambda: update_mediation(ctx, user, number, form, version))
+        _save_button(_("Save the mediation record"), "med", {
+            "body": "med_body", "reference": "med_reference", "mediator": "med_mediator",
+            "result": "med_result"},
+            lambda who, values: update_mediation(ctx, who, number, values, version))
         forms.confirmation("med")
     _sitting_form("session", _("Record a mediation session"), add_session, ctx, user, number,
                   version)
@@ -91,8 +93,9 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
                                           persist_state="page")}
         for field in form:
             render.field_error(errors, field)
-        if st.button(_("Save the litigation record"), key="lit_submit"):
-            _save("lit", lambda: update_litigation(ctx, user, number, form, version))
+        _save_button(_("Save the litigation record"), "lit", {
+            "court": "lit_court", "case_number": "lit_case_number", "filed_on": "lit_filed_on"},
+            lambda who, values: update_litigation(ctx, who, number, values, version))
         forms.confirmation("lit")
     _hearing_form(ctx, user, number, version)
     with st.expander(_("Record the judgment"), expanded=forms.keep_open("judg")):
@@ -108,8 +111,10 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
                                            format="YYYY-MM-DD", persist_state="page")}
         for field in form:
             render.field_error(errors, field)
-        if st.button(_("Save the judgment"), key="judg_submit"):
-            _save("judg", lambda: record_judgment(ctx, user, number, form, version))
+        _save_button(_("Save the judgment"), "judg", {
+            "judgment": "judg_text", "judgment_on": "judg_on", "served_on": "judg_served",
+            "appeal_by": "judg_appeal"},
+            lambda who, values: record_judgment(ctx, who, number, values, version))
         forms.confirmation("judg")
 
 
@@ -137,19 +142,20 @@ def _hearing_form(ctx, user, number, version) -> None:
         c1, c2, c3 = st.columns(3)
         kinds = [k.value for k in HearingKind]
         form = {"kind": c1.selectbox(_("Kind of sitting"), kinds, key=f"{key}_kind",
-                                     format_func=lambda v: label(HearingKind(v), _)),
+                                     format_func=lambda v: label(HearingKind(v), _),
+                                     persist_state="page"),
                 "held_on": c2.date_input(_("Date"), value=None, key=f"{key}_held_on",
-                                         format="YYYY-MM-DD"),
+                                         format="YYYY-MM-DD", persist_state="page"),
                 "starts_at": c3.time_input(_("Time (court's local time)"), value=None,
-                                           key=f"{key}_starts_at", step=900),
+                                           key=f"{key}_starts_at", step=900, persist_state="page"),
                 "courtroom": st.text_input(_("Courtroom"), key=f"{key}_courtroom",
                                            placeholder=_("e.g. Courtroom 3, 5th floor"),
                                            persist_state="page"),
                 "notes": st.text_area(_("Notes"), key=f"{key}_notes", persist_state="page")}
         for field in form:
             render.field_error(errors, field)
-        if st.button(_("Save the hearing"), key=f"{key}_submit"):
-            _save(key, lambda: add_hearing(ctx, user, number, form, version))
+        _save_button(_("Save the hearing"), key, {field: f"{key}_{field}" for field in form},
+                     lambda who, values: add_hearing(ctx, who, number, values, version))
         forms.confirmation(key)
 
 
@@ -162,14 +168,18 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
                 "notes": st.text_area(_("Notes"), key=f"{key}_notes", persist_state="page")}
         for field in form:
             render.field_error(errors, field)
-        if st.button(_("Save"), key=f"{key}_submit"):
-            _save(key, lambda: call(ctx, user, number, form, version))
+        _save_button(_("Save"), key, {field: f"{key}_{field}" for field in form},
+                     lambda who, values: call(ctx, who, number, values, version))
         forms.confirmation(key)
 
 
-def _save(key: str, call) -> None:
-    """Save; on success the form comes back empty (nobody records the sitting twice) with the
-    confirmation beside it."""
+def _save_button(title: str, key: str, fields: dict[str, str], call) -> None:
+    """The form's save button. It saves in its callback, before the page's run (one run per
+    click instead of a saving run and a rerun), `call(user, values)` with each field's value
+    read from its widget's key in `fields`; on success the form comes back empty (nobody
+    records the sitting twice) with the confirmation beside it."""
     _ = session.t()
-    fields = [k for k in st.session_state if str(k).startswith(f"{key}_") and k != f"{key}_submit"]
-    forms.submit(key, call, _("Saved."), clear=fields, near=True)
+    st.button(title, key=f"{key}_submit", **forms.on_click(
+        key, lambda who: call(who, {field: st.session_state.get(widget)
+                                    for field, widget in fields.items()}),
+        _("Saved."), clear=tuple(fields.values()), near=True))
