@@ -7,6 +7,17 @@ from dispute import accounts, signup
 from ui import forms, session, two_step
 from ui.account_fields import account_fields
 
+
+def _log_in() -> None:
+    """The login button's callback: the password checked before the page's run, so a click that
+    signs in is one run, drawing the user's landing page (or the code step)."""
+    user = forms.now("login", lambda: accounts.authenticate(
+        session.context(), st.session_state.get("login_email", ""),
+        st.session_state.get("login_password", "")))
+    if user is not None:
+        two_step.continue_sign_in(user)  # signs in now, or asks for the code first
+
+
 _ = session.t()
 st.title(_("Dispute portal"))
 st.caption(_("For borrowers whose loan or card went overdue because of a lender's mistake: "
@@ -19,14 +30,10 @@ if awaited := two_step.pending():  # step two of signing in: the code (ui/two_st
 tab_login, tab_register = st.tabs([_("Log in"), _("Register")])
 
 with tab_login, st.form("login_form"):
-    email = st.text_input(_("Email"), key="login_email")
-    password = st.text_input(_("Password"), type="password", key="login_password")
-    if st.form_submit_button(_("Log in"), type="primary"):
-        user = forms.attempt("login", lambda: accounts.authenticate(session.context(), email,
-                                                                    password))
-        if user is not None:
-            two_step.continue_sign_in(user)  # signs in now, or asks for the code first
-            st.rerun()
+    st.text_input(_("Email"), key="login_email")
+    st.text_input(_("Password"), type="password", key="login_password")
+    st.form_submit_button(_("Log in"), type="primary", on_click=_log_in)
+    forms.errors("login")
 with tab_login:
     st.page_link("pages/reset_password.py", label=_("Forgot password?"),
                  icon=":material/lock_reset:")

@@ -95,19 +95,34 @@ def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[
     if user is None:
         return
     _used(form_key)
-    try:
-        call(user)
-    except InvalidInput as exc:
-        st.session_state[f"{form_key}__errors"] = exc.fields
+    ok, _result = _run_now(form_key, lambda: call(user))
+    if not ok:
         return
-    except UserError as exc:
-        st.session_state.pop(f"{form_key}__errors", None)
-        st.session_state[f"{form_key}__refused"] = exc
-        return
-    st.session_state.pop(f"{form_key}__errors", None)
     flash(done() if callable(done) else done, form_key if near else None)
     for key in clear:
         st.session_state.pop(key, None)
+
+
+def now(form_key: str, call: Callable[[], T]) -> T | None:
+    """`call()`'s result, run in a widget's callback (before the page's run), or None when it
+    was refused: its errors are kept for `errors(form_key)`, which the form draws in the run
+    that follows. For the sign-in forms, whose success leaves the login page: the run after the
+    click draws the user's landing page at once, not the login page and then a rerun."""
+    return _run_now(form_key, call)[1]
+
+
+def _run_now(form_key: str, call: Callable[[], T]) -> tuple[bool, T | None]:
+    try:
+        result = call()
+    except InvalidInput as exc:
+        st.session_state[f"{form_key}__errors"] = exc.fields
+        return False, None
+    except UserError as exc:
+        st.session_state.pop(f"{form_key}__errors", None)
+        st.session_state[f"{form_key}__refused"] = exc
+        return False, None
+    st.session_state.pop(f"{form_key}__errors", None)
+    return True, result
 
 
 def flash(message: str, form_key: str | None = None) -> None:

@@ -49,25 +49,32 @@ def pending() -> User | None:
 
 
 def code_step(user: User) -> None:
-    """The second form of the login: the code from the app, or a recovery code."""
+    """The second form of the login (for `user`, whose password was accepted): the code from the
+    app, or a recovery code."""
     _ = session.t()
     st.subheader(_("Two-step sign-in"))
     st.caption(_("Type the 6-digit code your authenticator app shows for this portal. Without "
                  "your phone, type one of your recovery codes instead; each works once."))
     with st.form("code_form", clear_on_submit=True):
-        code = st.text_input(_("Code"), key="login_code", max_chars=20,
-                             autocomplete="one-time-code")
-        go = st.form_submit_button(_("Continue"), type="primary")
+        st.text_input(_("Code"), key="login_code", max_chars=20, autocomplete="one-time-code")
+        st.form_submit_button(_("Continue"), type="primary", on_click=_check_code)
     if st.button(_("Cancel and log in again"), key="code_cancel"):
         st.session_state.pop(PENDING_KEY, None)
         st.rerun()
-    if go:
-        signed = forms.attempt("code", lambda: two_factor.sign_in_code(session.context(), user,
-                                                                        code))
-        if signed is not None:
-            st.session_state.pop(PENDING_KEY, None)
-            session.sign_in(signed)
-            st.rerun()
+    forms.errors("code")
+
+
+def _check_code() -> None:
+    """The code's button callback: checked before the page's run, so a click that signs in is
+    one run, drawing the user's landing page."""
+    user = pending()
+    if user is None:  # the five minutes ran out meanwhile: the login form is drawn again
+        return
+    signed = forms.now("code", lambda: two_factor.sign_in_code(
+        session.context(), user, st.session_state.get("login_code", "")))
+    if signed is not None:
+        st.session_state.pop(PENDING_KEY, None)
+        session.sign_in(signed)
 
 
 def _qr_png(uri: str) -> bytes:
