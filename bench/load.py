@@ -2,9 +2,10 @@
 websocket protocol (bench/streamlit_client.py), against real servers this script starts.
 
 Each session loads the page, logs in, then loops until the window ends: open the queue, next
-page, open a dispute from that page, add an internal note (checking the page says it was added),
-with a random think time between interactions (uniform 0…2×--think seconds). Logins happen before
-the measured window; the window counts every interaction that finished inside it.
+page, open a dispute from that page, open its Internal notes tab (the workspace draws only the
+open tab), add an internal note (checking the page says it was added), with a random think time
+between interactions (uniform 0…2×--think seconds). Logins happen before the measured window;
+the window counts every interaction that finished inside it.
 
 Set-ups (--configs):
   duckdb1  one portal process on DuckDB (the default `make run`)
@@ -54,6 +55,7 @@ from tests.second_factor import code_now  # noqa: E402
 
 REPO = HERE.parent
 NOTE_ADDED = ("备注已添加。", "Note added.")
+NOTES_TAB = ("内部备注", "Internal notes")  # the workspace draws only its open tab
 PASSWORD = "load-bench-password"
 STAFF_EMAIL = "load-staff-{}@bench.example"
 MAKE_STAFF = """
@@ -241,6 +243,7 @@ async def staff_session(setup: Setup, number: int, tally: Tally, ready: asyncio.
             if not links:
                 raise ProtocolError("the queue's second page lists no dispute")
             await step("dispute", session.follow(rng.choice(links)))
+            await step("tab", session.open_tab("workspace_tab", *NOTES_TAB))
             session.set_text("note_body", f"load test note {n} from session {id(session):x}")
             await step("note", session.click("note_submit"))
             if not any(text in session.page.texts() for text in NOTE_ADDED):
@@ -355,7 +358,7 @@ def run_configs(args: argparse.Namespace, configs: dict[str, int], chosen: list[
           f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.2f}")
     print(f"{'set-up':8} {'N':>3} {'p50 s':>7} {'p95 s':>7} {'inter/s':>8} {'login p50':>9} "
           f"{'errors':>6} {'load1':>6} {'portal CPU':>10} {'ms/inter':>8} {'client CPU':>10}  "
-          f"per kind p95 (queue/page/dispute/note)")
+          f"per kind p95 (queue/page/dispute/tab/note)")
     results: dict[tuple[str, int], tuple[float, float]] = {}
     for config in chosen:
         work = Path(tempfile.mkdtemp(prefix=f"load-{config}-"))
@@ -377,7 +380,7 @@ def run_configs(args: argparse.Namespace, configs: dict[str, int], chosen: list[
                 ips = len(every) / args.duration
                 results[(config, n)] = (p95, ips)
                 kinds = "/".join(f"{pct(tally.latencies.get(k, []), 0.95):.2f}"
-                                 for k in ("queue", "page", "dispute", "note"))
+                                 for k in ("queue", "page", "dispute", "tab", "note"))
                 print(f"{config:8} {n:>3} {p50:>7.3f} {p95:>7.3f} {ips:>8.1f} "
                       f"{pct(tally.logins, 0.5):>9.2f} {len(tally.errors):>6} "
                       f"{os.getloadavg()[0]:>6.2f} "

@@ -38,6 +38,8 @@ class Page:
     """What the last run drew: elements by delta path, the navigation, the query string."""
 
     elements: dict[tuple[int, ...], Any] = field(default_factory=dict)
+    tab_bars: list[str] = field(default_factory=list)  # widget ids of stateful tab bars
+    tab_labels: set[str] = field(default_factory=set)
     pages: dict[str, str] = field(default_factory=dict)  # url_pathname or name -> script hash
     page_hash: str = ""
     query: str = ""
@@ -58,6 +60,13 @@ class Page:
             if f"FormSubmitter:{form}-" in el.id:
                 return el
         raise ProtocolError(f"no submit button for form {form!r} on the page")
+
+    def tab_bar(self, key: str) -> str:
+        """The widget id of the tab bar drawn with `st.tabs(..., key=key, on_change="rerun")`."""
+        for bar_id in self.tab_bars:
+            if bar_id.endswith("-" + key):
+                return bar_id
+        raise ProtocolError(f"no tab bar with key {key!r} on the page")
 
     def page_links(self) -> list[Any]:
         return [el for el in self.elements.values() if el.DESCRIPTOR.name == "PageLink"]
@@ -113,6 +122,18 @@ class Session:
         widget = self.page.widget(key)
         self._values[widget.id] = WidgetState(id=widget.id, string_value=value)
 
+    async def open_tab(self, key: str, *labels: str) -> float:
+        """Open the tab of the tab bar `key` whose label is one of `labels` (one per language),
+        as a click on it does (a dispute's page draws only the open tab: the click runs the page
+        again)."""
+        widget_id = self.page.tab_bar(key)
+        found = [name for name in labels if name in self.page.tab_labels]
+        if not found:
+            raise ProtocolError(f"no tab {labels!r} on the page: {sorted(self.page.tab_labels)}")
+        label = found[0]
+        self._values[widget_id] = WidgetState(id=widget_id, string_value=label)
+        return await self._rerun()
+
     async def click(self, key: str) -> float:
         """Press the button with this key."""
         return await self._rerun(trigger=self.page.widget(key).id)
@@ -166,6 +187,8 @@ class Session:
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 self.page.elements.clear()
+                self.page.tab_bars.clear()
+                self.page.tab_labels.clear()
             elif kind == "delta":
                 self._delta(msg)
             elif kind == "navigation":
@@ -184,6 +207,12 @@ class Session:
 
     def _delta(self, msg: ForwardMsg) -> None:
         delta = msg.delta
+        if delta.WhichOneof("type") == "add_block" and \
+                delta.add_block.WhichOneof("type") == "tab_container" and \
+                delta.add_block.tab_container.id:
+            self.page.tab_bars.append(delta.add_block.tab_container.id)
+        if delta.WhichOneof("type") == "add_block" and delta.add_block.WhichOneof("type") == "tab":
+            self.page.tab_labels.add(delta.add_block.tab.label)
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element

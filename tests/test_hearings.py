@@ -3,6 +3,7 @@ and for the docket (issue 16 item 11)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -181,3 +182,23 @@ def test_a_hearing_without_a_date_is_refused_beside_the_field_and_keeps_what_was
     at.button(key="hearing_submit").click().run()
     [h] = get_proceedings(ctx, legal, number).hearings
     assert (h.held_on, h.courtroom) == (date(2026, 12, 15), "Courtroom 5")
+
+
+def test_a_long_list_of_hearings_is_paged_from_the_next_one(court):
+    """Ten hearings a page; the list opens on the page of the next hearing from today, and the
+    pager turns to the others."""
+    ctx, number, _borrower, _staff, legal = court
+    today = ctx.today()
+    for i in range(23):  # 15 before today, 8 from today on
+        add_hearing(ctx, legal, number, {"held_on": today + timedelta(days=i - 15),
+                                         "courtroom": f"Room {i}"})
+    at = open_page(legal, "pages/workspace.py", number, tab="Mediation and court")
+    rooms = lambda: re.findall(r"Room (\d+)", texts(at))  # noqa: E731
+    assert rooms() == [str(i) for i in range(10, 20)]  # page 2 holds the 16th, today's
+    assert "Page 2 of 3" in texts(at)
+    at.button(key=f"hearings_{number}_next").click().run()
+    assert rooms() == [str(i) for i in range(20, 23)]
+    at.button(key=f"hearings_{number}_prev").click().run()
+    at.button(key=f"hearings_{number}_prev").click().run()
+    assert rooms() == [str(i) for i in range(0, 10)]
+    assert len(at.get("download_button")) == 10

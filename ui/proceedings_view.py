@@ -6,11 +6,12 @@ import streamlit as st
 
 from dispute.i18n import format_date
 from dispute.models import User
+from dispute.pagination import bounds, page_count
 from dispute.proceedings import (Proceedings, add_hearing, add_session, get_proceedings,
                                  record_judgment, update_litigation, update_mediation)
 from dispute import hearing_calendar
 from dispute.vocab import HearingKind, Role, label
-from ui import forms, render, session
+from ui import forms, pager, render, session
 
 
 def _field(title: str, value: str | None) -> None:
@@ -118,10 +119,23 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
         forms.confirmation("judg")
 
 
+HEARINGS_PER_PAGE = 10
+
+
 def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
-    """Each hearing: its kind, day and time, courtroom and notes, with its calendar file."""
+    """Each hearing: its kind, day and time, courtroom and notes, with its calendar file. A long
+    list is drawn a page at a time (every row costs the browser its own elements on every run),
+    opening on the page of the next hearing from today."""
     _ = session.t()
-    for h in p.hearings:
+    state_key = f"hearings_page_{number}"
+    pages = page_count(len(p.hearings), HEARINGS_PER_PAGE)
+    if state_key not in st.session_state:
+        upcoming = next((i for i, h in enumerate(p.hearings) if h.held_on >= ctx.today()),
+                        len(p.hearings) - 1)
+        st.session_state[state_key] = upcoming // HEARINGS_PER_PAGE + 1
+    page = min(max(1, st.session_state[state_key]), pages)
+    limit, offset = bounds(page, HEARINGS_PER_PAGE)
+    for h in p.hearings[offset:offset + limit]:
         left, right = st.columns([5, 1])
         when = format_date(h.held_on, lang) + (f" {h.starts_at:%H:%M}" if h.starts_at else "")
         where = f" · {render.md_escape(h.courtroom)}" if h.courtroom else ""
@@ -132,6 +146,9 @@ def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
             data=lambda h=h: hearing_calendar.hearing_calendar(ctx, user, number, h.id, lang),
             file_name=hearing_calendar.file_name(number, {"held_on": h.held_on}),
             mime=hearing_calendar.MEDIA_TYPE, on_click="ignore")
+    if pages > 1:
+        pager.numbered(f"hearings_{number}", state_key, page, pages,
+                       _("Page {page} of {pages}").format(page=page, pages=pages))
 
 
 def _hearing_form(ctx, user, number, version) -> None:
