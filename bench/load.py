@@ -326,7 +326,7 @@ def main() -> int:
     parser.add_argument("--pg-url", help="a PostgreSQL server URL allowed to CREATE DATABASE")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mix", choices=("full", "pages"), default="full",
-                        help="full: queue, page, dispute, note; pages: the queue's page-turns "
+                        help="full: queue, page, dispute, notes tab, note; pages: the queue's page-turns "
                              "only (with --think 0: the page-turns a second one set-up serves)")
     args = parser.parse_args()
     configs = {"duckdb1": 1, "pg1": 1, "pg2": 2}
