@@ -136,7 +136,7 @@ def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
     page = min(max(1, st.session_state[state_key]), pages)
     limit, offset = bounds(page, HEARINGS_PER_PAGE)
     for h in p.hearings[offset:offset + limit]:
-        left, right = st.columns([5, 1])
+        left, right = st.columns([4, 1])  # room for the button's whole label
         when = format_date(h.held_on, lang) + (f" {h.starts_at:%H:%M}" if h.starts_at else "")
         where = f" · {render.md_escape(h.courtroom)}" if h.courtroom else ""
         left.markdown(f"- **{label(h.kind, _)}** · {when}{where}"
