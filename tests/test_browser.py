@@ -198,12 +198,16 @@ def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_esca
     sign_in(borrower, live_portal.url, "wang.fang@example.com", PASSWORD, _)
     press(borrower, borrower.get_by_role("link", name=number))
     shown(borrower, borrower.get_by_text(_("You have an offer to answer: see Offers.")))
+    draft = "我想先看看和解方案再回复。"  # typed, not sent, before looking at the offer
+    borrower.get_by_label(_("Write a message")).fill(draft)
     workspace_tab(borrower, "Offers")
     shown(borrower, borrower.get_by_text(
         _("Refund or waiver of {amount}").format(amount="¥85.00")))
     press(borrower, borrower.get_by_role("button", name=_("Reject this offer")))
     press(borrower, borrower.get_by_role("button", name=_("Yes, reject this offer")))
     shown(borrower, borrower.get_by_text(_("Your answer was recorded.")))
+    workspace_tab(borrower, "Conversation")  # only the open tab is drawn: the draft was kept
+    expect(borrower.get_by_label(_("Write a message"))).to_have_value(draft)
 
     open_from_queue(staff, number)  # a fresh look at the dispute
     workspace_tab(staff, "Offers")
