@@ -19,6 +19,7 @@ from dispute.bundle.export import export_bundle
 from dispute.exhibits import attach_evidence
 from tests import bundle_case as bc
 from tests.conftest import pdf_bytes, upload
+from tests.documents_case import pdf_pages
 
 
 def jpeg(orientation: int | None, size=(120, 80), mode="RGB") -> bytes:
@@ -134,3 +135,70 @@ def test_a_sheet_longer_than_planned_is_laid_out_again_with_its_page_range(ctx, 
     reader = bundle_pdf(made.path)
     index = " ".join(reader.pages[1].extract_text().split())
     assert f"{first}–{last}" in index and f"{last + 1}–{last + 2}" in index
+
+
+def page_images(pdf: bytes, folder, name: str) -> list[bytes]:
+    """Every page rasterised by poppler (grey, 60 dpi), as raw pixels."""
+    (folder / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-gray", str(folder / f"{name}.pdf"),
+                    str(folder / name)], check=True)
+    return [Image.open(path).tobytes() for path in sorted(folder.glob(f"{name}-*.pgm"))]
+
+
+def test_pages_with_cross_references_look_like_pages_with_the_numbers_written_in(ctx, tmp_path,
+                                                                                monkeypatch):
+    """The export prints page numbers as cross-references resolved during the layout
+    (render.py re-makes only the pages that print them, and keeps their tables' column widths
+    from the first making). Those pages must be the very pages a rendering with the numbers
+    written in as text gives: same column widths, same line breaks, pixel for pixel. Three-digit
+    page ranges in a two-page evidence index, and enough exhibits for the index to run on."""
+    from dispute.bundle import manifest as mf, pages, sections
+    from dispute.bundle.content import gather
+    from dispute.bundle.exhibits import prepare
+    from dispute.bundle.export import _read_verified
+
+    borrower, legal, _ = bc.people(ctx)
+    number = bc.file_case(ctx, borrower)
+    files = [upload("long.pdf", pdf_pages(120))] + [
+        upload(f"statement-{n:02d}.pdf", pdf_pages(n % 4 + 1),
+               description=f"第{n}期对账单 statement {n} " + "还款记录 " * (n % 5))
+        for n in range(24)]
+    attach_evidence(ctx, borrower, number, files)
+    content = gather(ctx, legal, number, BundleOptions(lang="zh_CN"))
+    prepared, entries = [], []
+    for record in content.exhibits:
+        path = mf.exhibit_path(record.exhibit, record.original_name, record.media_type)
+        prepared.append(prepare(record, path, _read_verified(ctx, legal, number, record)))
+        entries.append(mf.exhibit_entry(record.exhibit, path, record.sha256, record.size,
+                                        record.media_type))
+    fingerprint = mf.exhibits_fingerprint(entries)
+    plan = pages.first_plan(sections.present(content), prepared)
+
+    from collections import Counter
+
+    from weasyprint.layout import page as weasy_page
+
+    made, remake = Counter(), weasy_page.remake_page
+    monkeypatch.setattr(weasy_page, "remake_page",
+                        lambda index, *args: made.update([index]) or remake(index, *args))
+    referenced, _ = render.render_document(sections.bundle_html(content, prepared, fingerprint,
+                                                                plan))
+    monkeypatch.undo()
+    counted = pages.count(referenced, prepared, sections.SECTION_IDS)
+    # A page printing a number is made twice (number unknown, then known), not three times;
+    # the index's first page lists the index itself, and re-making the page that holds a
+    # target shows WeasyPrint new counter values there (the total it adds after a pass).
+    assert len(made) == len(referenced.pages) and max(made.values()) <= 3
+    assert [i for i, n in made.items() if n == 3] in ([], [counted.anchors["index"]])
+    assert len([i for i, n in made.items() if n == 2]) >= 5
+    assert counted.plan == plan
+    assert counted.layout.total_pages > 150  # three-digit numbers in the index
+    written, _ = render.render_document(sections.bundle_html(content, prepared, fingerprint,
+                                                             counted.layout))
+    kept = referenced.copy([referenced.pages[i] for i in counted.kept]).write_pdf()
+    assert len(written.pages) == len(counted.kept)
+    ours, theirs = (page_images(kept, tmp_path, "referenced"),
+                    page_images(written.write_pdf(), tmp_path, "written"))
+    assert len(ours) == len(theirs)
+    different = [n + 1 for n, (a, b) in enumerate(zip(ours, theirs)) if a != b]
+    assert different == []

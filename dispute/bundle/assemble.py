@@ -116,7 +116,7 @@ def _append_body(writer: PdfWriter, item: Prepared, read: ReadExhibit, mark, bod
     if item.way == "image" and item.image_pdf:
         writer.append(PdfReader(io.BytesIO(item.image_pdf)), import_outline=False)
     elif item.way == "pdf" and item.body_pages:
-        reader = open_pdf(read(item))
+        reader = item.reader if item.reader is not None else open_pdf(read(item))
         writer.append(reader, import_outline=False)
         for page in writer.pages[body_start:]:
             _enlarge_if_tiny(page)

@@ -52,22 +52,31 @@ class Prepared:
     text: str | None = None
     text_cut: bool = False
     image_pdf: bytes | None = None     # the image's pages, made here
+    reader: PdfReader | None = field(default=None, repr=False, compare=False)
+    """The PDF as `prepare` opened it, kept when asked (`keep_reader`) so the merge need not
+    read and parse the exhibit again."""
 
     def cannot_show(self, reason: str, **params: Any) -> None:
         self.way, self.reason, self.body_pages, self.image_pdf = "none", reason, 0, None
+        self.reader = None
         self.reason_params = params
 
 
-def prepare(record: ExhibitRecord, path: str, data: bytes) -> Prepared:
-    """Decide how `data` (the exhibit's verified bytes) is shown; never raises for bad files."""
+def prepare(record: ExhibitRecord, path: str, data: bytes, keep_reader: bool = False
+            ) -> Prepared:
+    """Decide how `data` (the exhibit's verified bytes) is shown; never raises for bad files.
+    `keep_reader`: a PDF's opened reader stays on the item (`Prepared.reader`)."""
     media_type = record.media_type
     item = Prepared(record, path, "none")
     if media_type == "application/pdf":
         item.way = "pdf"
         try:
-            item.body_pages = len(open_pdf(data).pages)
+            reader = open_pdf(data)
+            item.body_pages = len(reader.pages)
             if item.body_pages == 0:
                 item.cannot_show(phrases.REASON_DAMAGED_PDF)
+            elif keep_reader:
+                item.reader = reader
         except _Encrypted:
             item.cannot_show(phrases.REASON_ENCRYPTED)
         except Exception:  # pypdf raises many kinds on damaged files; the sheet says so

@@ -29,6 +29,10 @@ from dispute.exhibits import open_evidence
 from dispute.export_area import export_area
 from dispute.i18n import N_
 from dispute.models import User
+# PDF exhibits are opened once for the ZIP and kept open for the merge while their bytes add up
+# to no more than this; past it they are read (and checked) again when merged, so a bundle of
+# large scans does not hold them all through the layout, the export's memory peak.
+KEEP_PDF_BYTES = 32 * 2**20
 
 Phase = Literal["exhibit", "sections", "stamping", "signing", "done"]
 
@@ -155,13 +159,17 @@ def _write_zip(ctx: Context, actor: User, content: BundleContent, key, temp: Pat
     when = content.generated_at.astimezone(ZoneInfo(content.timezone))
     prepared: list[Prepared] = []
     entries: list[dict] = []
+    kept_pdf_bytes = 0
     with zipfile.ZipFile(temp, "w", allowZip64=True) as zf:
         for done, record in enumerate(records):
             progress(Step("exhibit", done, total, record.exhibit))
             data = _read_verified(ctx, actor, content.number, record)
             path = mf.exhibit_path(record.exhibit, record.original_name, record.media_type)
             zf.writestr(_zip_info(path, when, compress=False), data)
-            prepared.append(prepare(record, path, data))
+            keep = (record.media_type == "application/pdf"
+                    and kept_pdf_bytes + len(data) <= KEEP_PDF_BYTES)
+            prepared.append(prepare(record, path, data, keep_reader=keep))
+            kept_pdf_bytes += len(data) if keep else 0
             entries.append(mf.exhibit_entry(record.exhibit, path, record.sha256, record.size,
                                             record.media_type))
             del data

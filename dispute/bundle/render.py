@@ -22,26 +22,32 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
-def _make_all_pages_with_fresh_tables(context, root_box, html, pages):
-    """WeasyPrint keeps a table's column widths from the table's first layout. A page re-made
-    because a cross-reference (`target-counter`, dispute/bundle/pages.py) now has its value would
-    keep widths worked out while that text was still empty, so the evidence index's columns
-    would differ from a rendering with the numbers written in. So before a re-layout in which
-    some target's page number is not what it was at the last layout, the widths are forgotten
-    and worked out again from the text as it now is (a document without cross-references, or a
-    re-layout with the same numbers, keeps them, as WeasyPrint would)."""
-    targets = {name: item.cached_page_counter_values.get("page")
-               for name, item in context.target_collector.target_lookup_items.items()}
-    if pages and targets != getattr(context, "dispute_targets_seen", None):
-        context.tables.clear()
-    context.dispute_targets_seen = targets
+def _make_all_pages_resolving_once(context, root_box, html, pages):
+    """Lay the pages out as WeasyPrint does, minus one whole extra re-layout.
+
+    A page that prints a cross-reference (`target-counter`, dispute/bundle/pages.py) is made
+    once with the number unknown and once more when the target's page is known. WeasyPrint
+    70 would make it a third time: while building the boxes it files such a reference's
+    missing counters under the same list object as a *local* page counter (`counter(page)`
+    in the flow), and after each layout pass it adds `pages` to every page's counters, so the
+    local-counter check sees "new values" and re-makes every such page once more with the
+    same text. Our templates print no page counter in the flow (page numbers are stamped
+    afterwards; the documents' footers are margin boxes, which this does not touch), so a
+    lookup whose local list is only that alias is told it has no local counters. The
+    resulting pages are the same (tests/test_bundle_pages.py compares them with a rendering
+    that has the numbers written in)."""
+    if not pages:
+        for item in context.target_collector.counter_lookup_items.values():
+            if any(item.missing_counters is listed
+                   for listed in item.missing_target_counters.values()):
+                item.missing_counters = []
     return _make_all_pages(context, root_box, html, pages)
 
 
 _make_all_pages = getattr(_weasy_layout.make_all_pages, "weasyprints_own",  # if reloaded
                           _weasy_layout.make_all_pages)
-_make_all_pages_with_fresh_tables.weasyprints_own = _make_all_pages
-_weasy_layout.make_all_pages = _make_all_pages_with_fresh_tables
+_make_all_pages_resolving_once.weasyprints_own = _make_all_pages
+_weasy_layout.make_all_pages = _make_all_pages_resolving_once
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSET_SCHEME = "bundle-asset:"
