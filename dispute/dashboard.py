@@ -134,19 +134,20 @@ def build_dashboard(ctx: Context, actor: User, filters: Filters = Filters(),
         closing = dashboard_rows.median_days_to_close(
             tx, scope, (ek.DISPUTE_CLOSED, ek.DISPUTE_WITHDRAWN))
         median = closing["median_days"]
+        keyed = {name: _table(rows) for name, rows in dashboard_rows.by_key(tx, scope,
+                                                                           TOP).items()}
         return Dashboard(
             headline=Headline(open=counts["open"] or 0, overdue=counts["overdue"] or 0,
                               due_this_week=counts["due_this_week"] or 0,
                               met=decided["met"] or 0, missed=decided["missed"] or 0,
                               median_days_to_close=float(median) if median is not None
                               else None, closed=closing["closed"] or 0),
-            by_stage=_table(dashboard_rows.by_stage(tx, scope)),
+            by_stage=keyed["by_stage"],
             age_of_open=_every_bucket(ages),
             due_this_week=_every_day(days, today),
             met_share_by_month=_table(dashboard_rows.met_share_by_month(tx, scope, today)),
-            outcomes=_table(dashboard_rows.outcomes(tx, scope)),
-            top_institutions=_table(dashboard_rows.top_institutions(tx, scope, TOP)),
-            top_error_categories=_table(dashboard_rows.top_error_categories(tx, scope, TOP)))
+            outcomes=keyed["outcomes"], top_institutions=keyed["top_institutions"],
+            top_error_categories=keyed["top_error_categories"])
 
     return ctx.db.read(read)
 

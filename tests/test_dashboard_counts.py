@@ -191,3 +191,22 @@ def test_a_kept_read_differs_from_a_stale_table(ctx, people):
     ctx.db.write(lambda uow: uow.execute("UPDATE dashboard_counts SET n = n + 1"))
     assert dict(dashboard.build_dashboard(ctx, staff).by_stage.rows) == {"filed": 2}
     assert dict(dashboard.build_dashboard(ctx, staff, counted=True).by_stage.rows) == {"filed": 1}
+
+
+def test_the_top_ten_are_cut_and_ordered_as_the_count_orders_them(ctx, people):
+    """More institutions than the top ten, with ties at the cut: the kept read (one statement
+    for the four figures) keeps the same ten, in the same order (count, then name), as the
+    count from the rows, filtered by filing date or not."""
+    staff, _, (wang, li) = people
+    banks = [f"Bank {chr(ord('A') + i)}" for i in range(12)] + ["银行甲", "银行乙"]
+    for i, bank in enumerate(banks):
+        for n in range(1 + (i % 3 == 0) + 2 * (i == 5)):
+            cases.file_dispute(ctx, wang if n % 2 else li, filing_form(institution=bank))
+    for f in (dashboard.Filters(), dashboard.Filters(ctx.today() - timedelta(days=2), None)):
+        quick = dashboard.build_dashboard(ctx, staff, f)
+        assert quick == dashboard.build_dashboard(ctx, staff, f, counted=True)
+        shown = quick.top_institutions.rows
+        assert len(shown) == dashboard.TOP and [row[0] for row in shown[:2]] == [
+            "Bank F", "Bank A"]  # three, then the first of the twos by name
+        assert all((a[1], b[0]) >= (b[1], a[0]) for a, b in zip(shown, shown[1:]))
+        assert sum(n for _, n in quick.by_stage.rows) == len(banks) + 7

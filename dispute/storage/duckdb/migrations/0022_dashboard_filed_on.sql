@@ -1,0 +1,6 @@
+-- Issue 17 (the dashboard at a million disputes): the PostgreSQL twin of this migration indexes
+-- the filing day of 0021's day-keyed tables, so a view filtered by a month of filings reads that
+-- month's rows instead of every row. Nothing to do here: DuckDB reads such a table in one
+-- vectorised columnar pass (a few milliseconds for the largest, bench/dashboard.py), and an ART
+-- index on it would be memory held for the whole process and work for every write. The version
+-- exists so that both backends keep the same numbers.
