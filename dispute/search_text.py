@@ -19,6 +19,7 @@ ASCII, `plain`, containing it folded is containing it literally).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # A search of up to 200 characters has up to 199 bigrams: the index is asked for a few of them
@@ -100,3 +101,15 @@ def plan(text: str) -> SearchTerms | None:
     exact = whole and found[0][0] and len(text) <= 2
     word = whole and not found[0][0] and text.isascii()
     return SearchTerms(tuple(sorted(need)), tuple(sorted(word_runs)), exact, word)
+
+
+_NO_CASE = frozenset({"Lo", "Nd", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs"})
+
+
+def caseless(text: str) -> bool:
+    """Whether ignoring case changes nothing for `text`: each character is of a category with no
+    case (CJK and other letters without case, digits, punctuation, spaces) and is its own upper,
+    lower and folded case; no character folds onto one of these either (folding maps only onto
+    cased letters)."""
+    return all(unicodedata.category(c) in _NO_CASE and c.lower() == c.upper() == c.casefold() == c
+               for c in text)

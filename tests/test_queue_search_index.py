@@ -69,8 +69,11 @@ def book(ctx):
 
 
 def scan_every_description(monkeypatch) -> None:
-    """Today's search before the index: the literal check on every description, no window."""
+    """Today's search before the index: the literal check on every description, no window,
+    by the regular expression alone (the substring search of a text with no case is checked
+    against it)."""
     monkeypatch.setattr(search_index, "lookup", lambda tx, text: None)
+    monkeypatch.setattr(queue_rows, "caseless", lambda text: False)
     monkeypatch.setattr(queue_rows, "page_window", lambda f, r, size, matches: None)
 
 
@@ -100,10 +103,44 @@ def test_the_index_gives_exactly_what_the_scan_gave(ctx, book, monkeypatch):
         monkeypatch.setattr(queue_rows, "WINDOW_PER_ROW", per_row)
         windowed[per_row] = [every_page(ctx, staff, f) for f in filters]
     monkeypatch.undo()
+    # Every search the index cannot answer exactly taken as common: counted by a scan.
+    every_share_common(monkeypatch)
+    common = [every_page(ctx, staff, f) for f in filters]
+    monkeypatch.undo()
     scan_every_description(monkeypatch)
     scanned = [every_page(ctx, staff, f) for f in filters]
-    for f, new, old, w1, w3 in zip(filters, indexed, scanned, windowed[1], windowed[3]):
-        assert new == old == w1 == w3, f"search {f.text!r}, sort {f.sort}, stage {f.stage}"
+    for f, new, old, w1, w3, c in zip(filters, indexed, scanned, windowed[1], windowed[3],
+                                      common):
+        assert new == old == w1 == w3 == c, f"search {f.text!r}, sort {f.sort}, stage {f.stage}"
+
+
+def every_share_common(monkeypatch, share: float = 0.0) -> None:
+    monkeypatch.setattr(search_index, "_CAP", 1)
+    monkeypatch.setattr(search_index, "_COMMON_SHARE",
+                        {k: share for k in search_index._COMMON_SHARE})
+
+
+def test_a_search_in_a_large_share_of_the_book_is_counted_by_a_scan(ctx, book, monkeypatch):
+    """Its rarest group's postings reaching the backend's share of the disputes, a search's
+    counts read every description instead of checking its candidates one by one."""
+    staff, _, _ = book
+    f = QueueFilter(text="征信报告")
+    q = ctx.db.read(search_index.lookup, "征信报告")
+    assert not q.common   # 信报 in 2 of 26 disputes: below 10,000
+    resolved = queue_rows.Resolved(actor_id=staff.id, today=date(2026, 12, 1), text_index=q)
+    assert "search_terms" in queue_rows.count_statement(f, resolved, ctx.db.backend)[0]
+    before = queue(ctx, staff, f)
+    book_size = sum(queue(ctx, staff, QueueFilter()).counts.values())
+    assert book_size == 2 * len(DESCRIPTIONS)
+    every_share_common(monkeypatch, 2.5 / book_size)   # at most 2 postings: 信报's 2 reach it
+    q = ctx.db.read(search_index.lookup, "征信报告")
+    assert q.common and q.checked[0] == ("信报",)
+    resolved = queue_rows.Resolved(actor_id=staff.id, today=date(2026, 12, 1), text_index=q)
+    sql, params = queue_rows.count_statement(f, resolved, ctx.db.backend)
+    assert "search_terms" not in sql and "征信报告" in params
+    assert queue(ctx, staff, f) == before
+    every_share_common(monkeypatch, 3.5 / book_size)   # 3 postings: 信报's 2 do not
+    assert not ctx.db.read(search_index.lookup, "征信报告").common
 
 
 def test_searches_use_the_index(ctx, book):

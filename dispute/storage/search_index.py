@@ -37,6 +37,10 @@ bench/queue.py, README's performance section):
   window the smaller side; for any other search (a phrase) checked literally, row by row, as
   the scan would, so a common phrase is checked on a few hundred descriptions, not on every
   candidate. Other pages and the counts join the candidates to `disputes` by its key.
+- A search whose rarest group is in a large share of the book (`_COMMON_SHARE` of the disputes,
+  per backend) is `common`: its candidates are too many to check one by one, each found by its
+  key, and the counts per stage read every description instead, in one pass (a parallel scan on
+  PostgreSQL), which costs less there (dispute/storage/queue.py `count_statement`).
 - What stays proportional to the matches: the counts per stage of a search the index cannot
   answer exactly. A phrase in a third of the book is in a third of the book: its exact count
   needs each candidate's text checked, as the postings hold no positions (a dispute holding
@@ -51,13 +55,21 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 from uuid import UUID
 
-from dispute.search_text import SEPARATOR, plan, terms, words
+from dispute.search_text import SEPARATOR, caseless, plan, terms, words
 
 _BATCH = 5_000  # disputes per statement in a rebuild
 _SORT_ROWS = 4_000_000  # postings sorted at once in a rebuild: its memory, whatever the book
 _REBUILD_MEMORY = "3GB"  # DuckDB's limit during a rebuild
 _CAP = 10_000  # postings counted per term when choosing the rarest (beyond it: ties, first term wins)
 _MAX_WORDS = 64  # vocabulary words a search's word may expand to before the search scans
+# From which share of the disputes a search's rarest group makes it `common` (its counts read
+# every description), per backend and whether the literal check is a substring search
+# (`caseless`) or a regular expression. Measured at a million disputes (bench/queue.py,
+# README's performance section), a candidate found by its key and checked against a
+# description read in a pass over all of them: PostgreSQL 9 against 0.4 µs (a substring),
+# 12 against 0.86 µs (a regular expression); DuckDB 0.7 against 0.17 µs, 5.5 against 0.18 µs.
+_COMMON_SHARE = {("postgresql", True): 0.05, ("postgresql", False): 0.07,
+                 ("duckdb", True): 0.25, ("duckdb", False): 0.03}
 
 
 # A dispute's terms travel joined by SEPARATOR and are split in SQL, each backend its way.
@@ -73,6 +85,7 @@ class IndexQuery:
 
     exact: tuple[str, ...] = ()
     checked: tuple[tuple[str, ...], ...] = ()
+    common: bool = False  # the rarest group of `checked` is in a large share of the book
 
 
 def _add_words(tx, vocab: dict[str, bool]) -> None:
@@ -254,7 +267,7 @@ def lookup(tx, text: str) -> IndexQuery | None:
     if not choices:
         return None
     if len(choices) == 1:
-        return IndexQuery(checked=(choices[0],))
+        return IndexQuery(checked=(choices[0],), common=_is_common(tx, text, choices[0]))
     counted = " UNION ALL ".join(
         f"SELECT {i} AS k, (SELECT count(*) FROM (SELECT 1 FROM search_terms "
         f"WHERE term IN ({_marks(c)}) LIMIT {_CAP}) x) AS n" for i, c in enumerate(choices))
@@ -262,7 +275,20 @@ def lookup(tx, text: str) -> IndexQuery | None:
                    key=lambda r: (r[1], r[0]))
     if sizes[0][1] == 0:  # a term no description holds: no description holds them all
         return IndexQuery()
-    return IndexQuery(checked=tuple(choices[k] for k, _ in sizes))
+    checked = tuple(choices[k] for k, _ in sizes)
+    return IndexQuery(checked=checked,
+                      common=sizes[0][1] >= _CAP and _is_common(tx, text, checked[0]))
+
+
+def _is_common(tx, text: str, group: tuple[str, ...]) -> bool:
+    """Whether `group`'s postings reach `_COMMON_SHARE` of the disputes for this backend and
+    search (counted up to there; the disputes from the kept counts per stage, no pass over
+    them)."""
+    book = tx.execute("SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM queue_counts").scalar()
+    limit = max(_CAP, int(book * _COMMON_SHARE[(tx.backend, caseless(text))]))
+    held = tx.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_terms WHERE term IN "
+                      f"({_marks(group)}) LIMIT {limit}) x", list(group)).scalar()
+    return held >= limit
 
 
 def count(tx) -> int:
