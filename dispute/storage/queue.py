@@ -14,8 +14,8 @@ from datetime import date, datetime
 from typing import Any, Sequence
 from uuid import UUID
 
-from dispute.storage import queue_counts, search_index
 from dispute.search_text import caseless
+from dispute.storage import queue_counts, search_index
 from dispute.storage.search_index import IndexQuery
 from dispute.storage.sealing import USER_NAME, opened, opened_rows
 
@@ -265,23 +265,18 @@ def kept_count_key(f, r: Resolved) -> tuple[Any, str | None] | None:
     return handler, f.institution.strip() or None
 
 
-def counted_by_scan(f, r: Resolved, backend: str) -> bool:
-    """Whether a search's counts read every description rather than its candidates: a search
-    whose candidates are a large share of the book (`IndexQuery.common`). The same disputes
-    either way (`scan_clause` is what a search means). At a million disputes on PostgreSQL,
-    征信报告 (in 30% of the descriptions) took 2.3 s through its 298,000 candidates, each
-    found by its key and checked, and takes 0.4 s read whole (bench/queue.py)."""
-    return bool(r.text_index is not None and r.text_index.common)
-
-
 def count_statement(f, r: Resolved, backend: str = "duckdb") -> tuple[str, list[Any]]:
     """The statement `counts` runs: the kept counts when the filter is at most an assignment
     and an institution (the common views), else `counts_sql` (indexed on PostgreSQL; a common
-    search's read of every description, `counted_by_scan`)."""
+    search's read of every description)."""
     kept = kept_count_key(f, r)
     if kept is not None:
         return queue_counts.per_stage_sql(*kept)
-    if counted_by_scan(f, r, backend):
+    if r.text_index is not None and r.text_index.common:
+        # Its candidates are a large share of the book: one pass over every description costs
+        # less than finding and checking each (PostgreSQL, 征信报告 in 30% of a million
+        # descriptions: 2.3 s through its candidates, 0.4 s read whole; bench/queue.py). The
+        # same disputes either way: `scan_clause` is what a search means.
         r = replace(r, text_index=None)
     return counts_sql(f, r, backend)
 
