@@ -12,7 +12,10 @@ unfiltered, for one institution, for a filing-date range and for both, beside th
 (unfiltered < 100 ms, filtered < 50 ms), with each storage query's share of one run.
 
     .venv/bin/python bench/dashboard.py [--disputes 1000000] [--backend duckdb|postgresql|both]
-        [--runs 7] [--keep DIR] [--writes N]
+        [--runs 7] [--keep DIR] [--writes N] [--days-only-too]
+
+`--days-only-too` times each backend again with the filing-date views reading whole days only
+(migration 0023's month-keyed tables left unread), as they were before them.
 
 `--writes N` then times what keeping the tables adds to a write (filing, then acknowledging
 the dispute just filed), N of each with every kept table, with only migration 0020's and with
@@ -50,7 +53,7 @@ from dispute.deadlines.engine import Occurrence, compute_deadlines
 from dispute.deadlines.rulebook import load_rulebook
 from dispute.models import User
 from dispute.storage import dashboard as dashboard_rows
-from dispute.storage import dashboard_counts
+from dispute.storage import dashboard_counts, dashboard_time
 from dispute.vocab import Role
 from tests.pg_support import start_cluster
 
@@ -127,9 +130,20 @@ class QueryClock:
             setattr(dashboard_rows, name, fn)
 
 
-def bench_backend(ctx: Context, runs: int) -> dict[str, float]:
+def bench_backend(ctx: Context, runs: int, days_only: bool = False) -> dict[str, float]:
+    """Every case timed (`days_only`: the filing-date views read whole days, not months)."""
+    months = dashboard_time.months
+    if days_only:
+        dashboard_time.months = lambda first, end: None
+    try:
+        return _bench_cases(ctx, runs, " (days only)" if days_only else "")
+    finally:
+        dashboard_time.months = months
+
+
+def _bench_cases(ctx: Context, runs: int, heading: str) -> dict[str, float]:
     staff = staff_user()
-    print(f"\n### {ctx.db.backend}  (load {load()})\n", flush=True)
+    print(f"\n### {ctx.db.backend}{heading}  (load {load()})\n", flush=True)
     print("| filter | best ms | median ms | target | | slowest queries (ms, one run) |")
     print("|---|---:|---:|---:|---|---|")
     out = {}
@@ -242,6 +256,8 @@ def main() -> None:
     parser.add_argument("--backend", choices=["duckdb", "postgresql", "both"], default="both")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="data folder to generate into once and reuse")
+    parser.add_argument("--days-only-too", action="store_true",
+                        help="time each backend again reading whole days only (before 0023)")
     parser.add_argument("--writes", type=int, default=0,
                         help="then time N filings and acknowledgments per variant (adds rows)")
     args = parser.parse_args()
@@ -262,6 +278,8 @@ def main() -> None:
                   f"their events in {time.perf_counter() - started:.1f} s")
         if args.backend in ("duckdb", "both"):
             results["DuckDB"] = bench_backend(ctx, args.runs)
+            if args.days_only_too:
+                results["DuckDB, days only"] = bench_backend(ctx, args.runs, days_only=True)
         if args.backend in ("postgresql", "both"):
             cluster = start_cluster(PG_OPTIONS)
             pg = open_bench(data_dir, cluster.new_database())
@@ -270,6 +288,8 @@ def main() -> None:
             print(f"copied into PostgreSQL ({PG_OPTIONS}) in "
                   f"{time.perf_counter() - started:.1f} s")
             results["PostgreSQL"] = bench_backend(pg, args.runs)
+            if args.days_only_too:
+                results["PostgreSQL, days only"] = bench_backend(pg, args.runs, days_only=True)
             if args.writes:
                 write_costs(pg, args.writes)
             pg.db.close()

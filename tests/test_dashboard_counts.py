@@ -34,7 +34,10 @@ FILTERS = [dashboard.Filters(), dashboard.Filters(institution=CMB),
            dashboard.Filters(date(2026, 9, 24), date(2026, 9, 24)),  # no whole UTC day
            dashboard.Filters(date(2026, 10, 9), None, CMB),
            dashboard.Filters(date(2026, 10, 20), date(2026, 11, 2)),  # New York leaves DST
-           dashboard.Filters(date(2026, 11, 3), date(2026, 11, 1))]  # empty
+           dashboard.Filters(date(2026, 11, 3), date(2026, 11, 1)),  # empty
+           # Whole months (September, October) from the month-keyed tables, the days before and
+           # after them from the day-keyed ones.
+           dashboard.Filters(date(2026, 8, 20), date(2026, 11, 10), CMB)]
 ZONES = ("Asia/Shanghai", "Asia/Kolkata", "America/New_York", "Asia/Kathmandu")
 
 
@@ -144,7 +147,7 @@ def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
     assert kept(ctx) == before == ctx.db.read(dashboard_counts.recounted)  # …and not after it
 
 
-@pytest.mark.parametrize("version", [20, 21])
+@pytest.mark.parametrize("version", [20, 21, 23])
 def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people, version):
     staff, _, (wang, li) = people
     numbers = [cases.file_dispute(ctx, p, filing_form(institution=CMB)) for p in (wang, li, wang)]
@@ -154,7 +157,7 @@ def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people, version
     sql = next(s for v, _, s in available(ctx.db.backend) if v == version)
     fill = [s for s in _statements(sql) if s.startswith("INSERT INTO dashboard_")]
     tables = [s.split()[2] for s in fill]
-    assert len(tables) == {20: 3, 21: 5}[version]
+    assert len(tables) == {20: 3, 21: 5, 23: 2}[version]
     assert all(expected[t] for t in tables)
 
     def refill(uow) -> None:
@@ -183,6 +186,31 @@ def test_a_filing_range_is_whole_utc_days_and_the_part_days_at_its_ends():
     assert (whole.first, whole.end, whole.edges) == (date(2026, 9, 1), None, ())
 
 
+def test_whole_days_are_whole_months_and_the_days_before_and_after_them():
+    """15 August to 10 November: August's days from the 15th, September and October whole,
+    November's first nine days; a range starting on the 1st has no days before; a range inside
+    one month (or across the end of one, with no whole month) is days only; open ends are
+    months to the end."""
+    found = dashboard_time.months(date(2026, 8, 15), date(2026, 11, 10))
+    assert (found.first_month, found.end_month) == (date(2026, 9, 1), date(2026, 11, 1))
+    assert found.head == (date(2026, 8, 15), date(2026, 9, 1))
+    assert found.tail == (date(2026, 11, 1), date(2026, 11, 10))
+    exact = dashboard_time.months(date(2025, 1, 1), date(2026, 1, 1))
+    assert (exact.first_month, exact.end_month, exact.head, exact.tail) == (
+        date(2025, 1, 1), date(2026, 1, 1), None, None)
+    assert dashboard_time.months(date(2026, 9, 2), date(2026, 9, 30)) is None
+    assert dashboard_time.months(date(2026, 9, 2), date(2026, 10, 30)) is None
+    assert dashboard_time.months(date(2026, 12, 2), date(2026, 12, 1)) is None
+    december = dashboard_time.months(date(2025, 12, 1), date(2026, 1, 1))
+    assert (december.first_month, december.end_month) == (date(2025, 12, 1), date(2026, 1, 1))
+    open_ends = dashboard_time.months(None, date(2026, 3, 5))
+    assert (open_ends.first_month, open_ends.end_month, open_ends.head, open_ends.tail) == (
+        None, date(2026, 3, 1), None, (date(2026, 3, 1), date(2026, 3, 5)))
+    after = dashboard_time.months(date(2026, 12, 31), None)
+    assert (after.first_month, after.end_month, after.head) == (
+        date(2027, 1, 1), None, (date(2026, 12, 31), date(2027, 1, 1)))
+
+
 def test_a_kept_read_differs_from_a_stale_table(ctx, people):
     """The quick dashboard does read the kept tables: a count changed behind the writes' back
     shows (so the equality above is not two counts of the same rows)."""
@@ -191,6 +219,21 @@ def test_a_kept_read_differs_from_a_stale_table(ctx, people):
     ctx.db.write(lambda uow: uow.execute("UPDATE dashboard_counts SET n = n + 1"))
     assert dict(dashboard.build_dashboard(ctx, staff).by_stage.rows) == {"filed": 2}
     assert dict(dashboard.build_dashboard(ctx, staff, counted=True).by_stage.rows) == {"filed": 1}
+
+
+def test_a_view_by_filing_date_reads_whole_months_from_the_month_tables(ctx, people):
+    """Filed on 22 November: a view of October to December reads November from the month-keyed
+    counts (changed behind the writes' back here), not from its days; a view of November's
+    second half reads the days."""
+    staff, _, (wang, _) = people
+    cases.file_dispute(ctx, wang, filing_form(institution=CMB))
+    ctx.db.write(lambda uow: (uow.execute("UPDATE dashboard_month_counts SET n = n + 1"),
+                              uow.execute("UPDATE dashboard_day_counts SET n = n + 10")))
+    months = dashboard.Filters(date(2026, 10, 1), date(2026, 12, 31))
+    days = dashboard.Filters(date(2026, 11, 16), date(2026, 11, 30))
+    assert dict(dashboard.build_dashboard(ctx, staff, months).by_stage.rows) == {"filed": 2}
+    assert dict(dashboard.build_dashboard(ctx, staff, days).by_stage.rows) == {"filed": 11}
+    assert dict(dashboard.build_dashboard(ctx, staff).by_stage.rows) == {"filed": 1}
 
 
 def test_the_top_ten_are_cut_and_ordered_as_the_count_orders_them(ctx, people):

@@ -3,7 +3,8 @@
 Every figure is read from the tables the writes keep (dashboard_counts.py), whose size is the
 combinations in use, not the disputes: unfiltered or by institution from migration 0020's tables
 (and 0021's open disputes and lender months); filtered by filing date from 0021's tables keyed by
-the UTC filing day, with the part days at the range's ends counted from the rows
+the UTC filing day (0023's keyed by its month for the counts and the days to close, where the
+range holds whole months), with the part days at the range's ends counted from the rows
 (dashboard_time.py). What depends on today (open disputes: overdue, due this week, their age)
 is read off the kept open disputes per filing day and nearest lender deadline, for any today.
 `Scope.counted` counts every figure with one GROUP BY over `disputes` (and `deadlines`,
@@ -41,24 +42,35 @@ class Scope:
         return bool(self.filed_from or self.filed_to)
 
 
-def _source(scope: Scope, table: str, day_table: str) -> tuple[str, list[Any]]:
+def _source(scope: Scope, table: str, day_table: str,
+            month_table: str | None = None) -> tuple[str, list[Any]]:
     """The kept rows (`table`'s key columns and n) of the disputes in `scope`: `table`'s own
     when the filing date is not bounded; else `day_table`'s of the whole UTC filing days in the
-    range, with the same rows counted from the disputes filed in the part days at its ends."""
+    range (`month_table`'s, where there is one, of its whole months, and `day_table`'s of the
+    days before and after them), with the same rows counted from the disputes filed in the part
+    days at its ends."""
     cols = ", ".join(kept_counts.TABLES[table])
     where, params = kept_counts.scope_sql(scope.institution)
     if not scope.bounded:
         return f"SELECT {cols}, n FROM {table} WHERE {where}", params
     days = dashboard_time.split(scope.filed_from, scope.filed_to)
     parts, found = [], []
+
+    def read(kept_table: str, key: str, first: date | None, end: date | None) -> None:
+        clauses = [where, *([f"{key} >= ?"] if first is not None else []),
+                   *([f"{key} < ?"] if end is not None else [])]
+        parts.append(f"SELECT {cols}, n FROM {kept_table} WHERE {' AND '.join(clauses)}")
+        found.extend([*params, *(d for d in (first, end) if d is not None)])
+
     if days.days:
-        clauses = [where]
-        if days.first is not None:
-            clauses.append("filed_on >= ?")
-        if days.end is not None:
-            clauses.append("filed_on < ?")
-        parts.append(f"SELECT {cols}, n FROM {day_table} WHERE {' AND '.join(clauses)}")
-        found += [*params, *(d for d in (days.first, days.end) if d is not None)]
+        months = dashboard_time.months(days.first, days.end) if month_table else None
+        if months is None:
+            read(day_table, "filed_on", days.first, days.end)
+        else:
+            for piece in (months.head, months.tail):
+                if piece is not None:
+                    read(day_table, "filed_on", *piece)
+            read(month_table, "filed_month", months.first_month, months.end_month)
     if days.edges:
         edge = " OR ".join("(d.filed_at >= ? AND d.filed_at < ?)" for _ in days.edges)
         clause = f"({edge})" + (" AND d.institution = ?" if scope.institution else "")
@@ -114,7 +126,8 @@ def by_key(tx, scope: Scope, top: int) -> dict[str, Any]:
         return {"by_stage": by_stage(tx, scope), "outcomes": outcomes(tx, scope),
                 "top_institutions": top_institutions(tx, scope, top),
                 "top_error_categories": top_error_categories(tx, scope, top)}
-    source, params = _source(scope, kept_counts.COUNTS, kept_counts.DAY_COUNTS)
+    source, params = _source(scope, kept_counts.COUNTS, kept_counts.DAY_COUNTS,
+                             kept_counts.MONTH_COUNTS)
     parts = []
     whole = ", ".join(f"'{name}'" for name, *_, limited in _BY_KEY if not limited)
     for name, key, closed, open_too, _limited in _BY_KEY:
@@ -314,7 +327,8 @@ def _kept_lender(tx, scope: Scope, today: date, group: str | None, name: str | N
 def _kept_median(tx, scope: Scope) -> dict[str, Any]:
     """The median read off the kept histogram of days to close, as percentile_cont takes it
     (halfway between the two middle values of an even count), and how many it is taken over."""
-    source, params = _source(scope, kept_counts.CLOSE_DAYS, kept_counts.DAY_CLOSE_DAYS)
+    source, params = _source(scope, kept_counts.CLOSE_DAYS, kept_counts.DAY_CLOSE_DAYS,
+                             kept_counts.MONTH_CLOSE_DAYS)
     rows = tx.execute(f"SELECT days, CAST(sum(n) AS BIGINT) AS n FROM ({source}) k "
                       f"GROUP BY days HAVING sum(n) <> 0 ORDER BY days", params).rows
     closed = sum(n for _days, n in rows)

@@ -27,6 +27,12 @@ depend on today read (dashboard_time.py says why the filing key is the UTC day):
 - `dashboard_lender_months` (institution, month, status): the lender deadlines per month of
   their due date, what the met share by month reads for every month but today's.
 
+Migration 0023_dashboard_months adds `dashboard_month_counts` and `dashboard_month_close_days`:
+the day-keyed counts and days to close again with the month of the UTC filing day
+(`filed_month`, its first day) in the key instead of the day. A view filtered by filing date
+reads its whole months from them (dashboard_time.months): a year is twelve months of rows, not
+365 days of them, which on PostgreSQL were most of that view's time (bench/dashboard.py).
+
 Kept exact by every write that can change what a dispute contributes: `disputes.insert`, `touch`
 and `set_flags` (institution, stage, resolution, error category, filing time: only the tables
 the columns changed count by, `DEPENDS`), `history.insert` of a closing event, and
@@ -36,7 +42,8 @@ dispute's indexes; one query per family of tables, `FINEST`) and applies the dif
 reading the contribution rather than reasoning about the change keeps them exact whatever order
 a write touches the dispute, closes it and appends the event in. Disputes, events and deadlines
 of a dispute are never deleted but by `deadlines.replace`. Bulk loaders that write the tables
-directly (the benchmarks) call `recount`; migrations 0020 and 0021 filled them the same way.
+directly (the benchmarks) call `recount`; migrations 0020 and 0021 filled them the same way
+(0023 from 0021's day-keyed tables, which hold the same counts by day).
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ COUNTS, CLOSE_DAYS, LENDER = ("dashboard_counts", "dashboard_close_days",
 OPEN, DAY_COUNTS, DAY_CLOSE_DAYS, DAY_LENDER, LENDER_MONTHS = (
     "dashboard_open", "dashboard_day_counts", "dashboard_day_close_days", "dashboard_day_lender",
     "dashboard_lender_months")
+MONTH_COUNTS, MONTH_CLOSE_DAYS = "dashboard_month_counts", "dashboard_month_close_days"
 TABLES = {"dashboard_counts": ("institution", "stage", "resolution", "error_category"),
           "dashboard_close_days": ("institution", "days"),
           "dashboard_lender_deadlines": ("institution", "due_by", "status"),
@@ -62,22 +70,28 @@ TABLES = {"dashboard_counts": ("institution", "stage", "resolution", "error_cate
                                    "error_category"),
           "dashboard_day_close_days": ("institution", "filed_on", "days"),
           "dashboard_day_lender": ("institution", "filed_on", "due_by", "status"),
-          "dashboard_lender_months": ("institution", "month", "status")}
+          "dashboard_lender_months": ("institution", "month", "status"),
+          "dashboard_month_counts": ("institution", "filed_month", "stage", "resolution",
+                                     "error_category"),
+          "dashboard_month_close_days": ("institution", "filed_month", "days")}
 # The tables each kind of write can change, and the dispute columns each table's rows depend on.
-ADDED = (COUNTS, DAY_COUNTS, OPEN)
-CLOSING = (CLOSE_DAYS, DAY_CLOSE_DAYS)
+ADDED = (COUNTS, DAY_COUNTS, MONTH_COUNTS, OPEN)
+CLOSING = (CLOSE_DAYS, DAY_CLOSE_DAYS, MONTH_CLOSE_DAYS)
 DEADLINES = (LENDER, DAY_LENDER, LENDER_MONTHS, OPEN)
 DEPENDS = {COUNTS: {"institution", "stage", "resolution", "error_category"},
            DAY_COUNTS: {"institution", "stage", "resolution", "error_category", "filed_at"},
+           MONTH_COUNTS: {"institution", "stage", "resolution", "error_category", "filed_at"},
            CLOSE_DAYS: {"institution", "stage", "filed_at"},
            DAY_CLOSE_DAYS: {"institution", "stage", "filed_at"},
+           MONTH_CLOSE_DAYS: {"institution", "stage", "filed_at"},
            LENDER: {"institution"}, LENDER_MONTHS: {"institution"},
            DAY_LENDER: {"institution", "filed_at"},
            OPEN: {"institution", "stage", "filed_at", "next_due_by"}}
 # A dispute's contribution is read once per family, at its finest key, and the coarser tables'
 # keys are taken from those rows (one query where there would be two or three).
-FINEST = {COUNTS: DAY_COUNTS, DAY_COUNTS: DAY_COUNTS, CLOSE_DAYS: DAY_CLOSE_DAYS,
-          DAY_CLOSE_DAYS: DAY_CLOSE_DAYS, LENDER: DAY_LENDER, LENDER_MONTHS: DAY_LENDER,
+FINEST = {COUNTS: DAY_COUNTS, DAY_COUNTS: DAY_COUNTS, MONTH_COUNTS: DAY_COUNTS,
+          CLOSE_DAYS: DAY_CLOSE_DAYS, DAY_CLOSE_DAYS: DAY_CLOSE_DAYS,
+          MONTH_CLOSE_DAYS: DAY_CLOSE_DAYS, LENDER: DAY_LENDER, LENDER_MONTHS: DAY_LENDER,
           DAY_LENDER: DAY_LENDER, OPEN: OPEN}
 # A key column cannot hold NULL: an open dispute with no lender deadline is kept under this day,
 # which no "today" reaches (not overdue, not due in the week ahead).
@@ -87,6 +101,7 @@ _CLOSED_AT = (f"(SELECT max(e.occurred_at) FROM events e WHERE e.dispute_id = d.
               f"AND e.kind IN ('{DISPUTE_CLOSED}', '{DISPUTE_WITHDRAWN}'))")
 _DAYS = f"CAST({_CLOSED_AT} AS DATE) - CAST(d.filed_at AS DATE)"
 _FILED_ON = "CAST(d.filed_at AS DATE)"
+_FILED_MONTH = f"CAST(date_trunc('month', CAST({_FILED_ON} AS TIMESTAMP)) AS DATE)"
 _MONTH = "CAST(date_trunc('month', CAST(dl.due_by AS TIMESTAMP)) AS DATE)"
 _STATUS = ("CASE WHEN dl.met_on IS NOT NULL AND dl.met_on <= dl.due_by THEN 'met' "
            "WHEN dl.met_on IS NOT NULL THEN 'late' WHEN dl.paused THEN 'paused' ELSE 'open' END")
@@ -122,6 +137,15 @@ GROUPS = {
                                 f"count(*) AS n FROM deadlines dl JOIN disputes d ON "
                                 f"d.id = dl.dispute_id WHERE {{where}} AND "
                                 f"dl.party = 'lender' GROUP BY 1, 2, 3"),
+    "dashboard_month_counts": (f"SELECT d.institution, {_FILED_MONTH} AS filed_month, d.stage, "
+                               f"coalesce(d.resolution, '') AS resolution, d.error_category, "
+                               f"count(*) AS n FROM disputes d WHERE {{where}} "
+                               f"GROUP BY 1, 2, 3, 4, 5"),
+    "dashboard_month_close_days": (f"SELECT institution, filed_month, days, count(*) AS n FROM "
+                                   f"(SELECT d.institution, {_FILED_MONTH} AS filed_month, "
+                                   f"{_DAYS} AS days FROM disputes d WHERE {{where}} AND "
+                                   f"d.stage = 'closed') c WHERE days IS NOT NULL "
+                                   f"GROUP BY 1, 2, 3"),
 }
 RECOUNT = [f"INSERT INTO {table} ({', '.join((*key, 'n'))}) " + GROUPS[table].format(
     where="true") for table, key in TABLES.items()]
@@ -146,6 +170,8 @@ def contribution(tx, dispute_id: UUID, tables: Iterable[str] = TABLES) -> Contri
             values = dict(zip(names, row))
             if "due_by" in values:
                 values["month"] = values["due_by"].replace(day=1)
+            if "filed_on" in values:
+                values["filed_month"] = values["filed_on"].replace(day=1)
             for table in tables:
                 if FINEST[table] == finest:
                     found[(table, tuple(values[c] for c in TABLES[table]))] += row[len(names)]

@@ -15,6 +15,11 @@ category) has nearly a row per dispute and a year's filter would add up a third 
 the day the same tables hold some hundreds of thousands of rows and a year is 365 days of them
 (README.md gives the row counts at a million). The two part days are a few hundred disputes,
 found by PostgreSQL's index on `filed_at` and by DuckDB's min/max of each row group.
+
+The whole days are split once more (`months`): the whole calendar months among them come from
+the month-keyed tables of migration 0023, the days before the first and after the last from
+the day-keyed ones, so a year's view adds up twelve months of rows and at most two months of
+days.
 """
 
 from __future__ import annotations
@@ -60,3 +65,32 @@ def split(start: datetime | None, end: datetime | None) -> Split:
     if end is not None and _midnight(last_end) < end:
         edges.append((_midnight(last_end), end))
     return Split(first, last_end, tuple(edges))
+
+
+@dataclass(frozen=True)
+class Months:
+    """Whole UTC days [first, end) as whole calendar months [first_month, end_month) (None:
+    unbounded on that side) and the days before and after them ([first, first_month) and
+    [end_month, end)), each None when there are none. Migration 0023's month-keyed tables answer
+    the months: a year of filings is twelve months of rows there instead of 365 days of them."""
+
+    first_month: date | None
+    end_month: date | None
+    head: tuple[date, date] | None
+    tail: tuple[date, date] | None
+
+
+def _month_on_or_after(day: date) -> date:
+    return day if day.day == 1 else (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def months(first: date | None, end: date | None) -> Months | None:
+    """[first, end) (whole UTC days, None for an open end) as whole months and the days at
+    their ends; None when the range holds no whole month (then it is days only)."""
+    first_month = _month_on_or_after(first) if first is not None else None
+    end_month = end.replace(day=1) if end is not None else None
+    if first_month is not None and end_month is not None and first_month >= end_month:
+        return None
+    head = (first, first_month) if first is not None and first < first_month else None
+    tail = (end_month, end) if end is not None and end_month < end else None
+    return Months(first_month, end_month, head, tail)
