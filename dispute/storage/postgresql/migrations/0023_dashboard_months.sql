@@ -1,5 +1,5 @@
 -- PostgreSQL twin of duckdb/migrations/0023_dashboard_months.sql.
--- The dashboard at a million disputes, third step (dispute/storage/dashboard_time.py,
+-- The dashboard at a million disputes, fourth step (dispute/storage/dashboard_time.py,
 -- dashboard_counts.py): 0021's day-keyed counts and days to close again, keyed by the month of
 -- the UTC filing day (its first day) instead of the day, kept by the same writes in the same
 -- transaction. A view filtered by filing date reads its whole months from these and only the
