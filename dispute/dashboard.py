@@ -129,7 +129,7 @@ def build_dashboard(ctx: Context, actor: User, filters: Filters = Filters(),
         else:
             counts, ages, days = _open_figures(dashboard_rows.open_disputes(
                 tx, scope, ctx.now(), today, week_last, AGE_BUCKETS).rows)
-        decided = dashboard_rows.lender_decided_between(
+        months, decided = dashboard_rows.lender_figures(
             tx, scope, today - timedelta(days=MET_WINDOW_DAYS), today - timedelta(days=1), today)
         closing = dashboard_rows.median_days_to_close(
             tx, scope, (ek.DISPUTE_CLOSED, ek.DISPUTE_WITHDRAWN))
@@ -145,7 +145,7 @@ def build_dashboard(ctx: Context, actor: User, filters: Filters = Filters(),
             by_stage=keyed["by_stage"],
             age_of_open=_every_bucket(ages),
             due_this_week=_every_day(days, today),
-            met_share_by_month=_table(dashboard_rows.met_share_by_month(tx, scope, today)),
+            met_share_by_month=_table(months),
             outcomes=keyed["outcomes"], top_institutions=keyed["top_institutions"],
             top_error_categories=keyed["top_error_categories"])
 

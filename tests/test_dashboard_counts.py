@@ -253,3 +253,30 @@ def test_the_top_ten_are_cut_and_ordered_as_the_count_orders_them(ctx, people):
             "Bank F", "Bank A"]  # three, then the first of the twos by name
         assert all((a[1], b[0]) >= (b[1], a[0]) for a, b in zip(shown, shown[1:]))
         assert sum(n for _, n in quick.by_stage.rows) == len(banks) + 7
+
+
+def test_lender_decisions_met_and_missed_inside_and_before_the_window(ctx, people):
+    """Lender decisions met in time and missed, due in the last 30 days and before them: a view
+    by filing date counts the window's (the headline's met and missed) and every month's (the
+    met share) as the rows do; there the two come from one statement (`lender_figures`), which
+    must keep the window to the headline alone."""
+    staff, _, (wang, _) = people
+    now = ctx.clock.now
+    for days_ago, withdrawn in ((80, True), (25, True), (50, False), (20, False)):
+        ctx.clock.now = now - timedelta(days=days_ago)
+        number = cases.file_dispute(ctx, wang, filing_form(
+            institution=CMB, error_category="fee_in_error",
+            error_occurred_on=ctx.today() - timedelta(days=3),
+            payment_due_on=ctx.today() - timedelta(days=2),
+            discovered_on=ctx.today() - timedelta(days=1)))
+        if withdrawn:  # three days after filing: the decision's deadline met in time
+            ctx.clock.now += timedelta(days=3)
+            workflow.move(ctx, staff, number, "withdraw", FORMS["withdraw"])
+    ctx.clock.now = now
+    for f in (dashboard.Filters(ctx.today() - timedelta(days=100), ctx.today()),
+              dashboard.Filters(ctx.today() - timedelta(days=100), None, CMB), dashboard.Filters()):
+        quick = dashboard.build_dashboard(ctx, staff, f)
+        assert quick == dashboard.build_dashboard(ctx, staff, f, counted=True), f
+        assert (quick.headline.met, quick.headline.missed) == (1, 1), f
+        months = quick.met_share_by_month.rows
+        assert (sum(row[1] for row in months), sum(row[2] for row in months)) == (2, 2), f

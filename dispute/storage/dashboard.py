@@ -268,6 +268,44 @@ def lender_decided_between(tx, scope: Scope, first: date, last: date, today: dat
                       [today, *params, first, last]).first()
 
 
+def lender_figures(tx, scope: Scope, first: date, last: date, today: date) -> tuple[Rows,
+                                                                               dict[str, Any]]:
+    """The met share by month (`met_share_by_month`) and the lender deadlines due in [first,
+    last] that are decided (`lender_decided_between`), together. Filtered by filing date, from
+    one read of the kept deadlines per filing day: apart, both read the same rows, and the part
+    days at the range's ends joined their disputes to every lender deadline twice (on DuckDB
+    about 8 ms each at a million, bench/README-dashboard.md)."""
+    if not (scope.kept and scope.bounded):
+        return (met_share_by_month(tx, scope, today),
+                lender_decided_between(tx, scope, first, last, today))
+    source, params = _source(scope, kept_counts.LENDER, kept_counts.DAY_LENDER)
+
+    def count(status: str, within: bool = False) -> str:
+        due = " AND due_by >= ? AND due_by <= ?" if within else ""
+        return f"CAST(coalesce(sum(n) FILTER (WHERE status = '{status}'{due}), 0) AS BIGINT)"
+
+    decided = "CAST(sum(n) FILTER (WHERE status IS NOT NULL) AS BIGINT)"
+    # As in `_kept_lender`: FILTER and HAVING, never a WHERE that DuckDB could push down into
+    # the part days' join; the window's row is the one without a month.
+    rows = tx.execute(f"""
+        WITH decided AS MATERIALIZED (
+            SELECT due_by, n,
+                   CASE WHEN status = 'met' THEN 'met' WHEN status = 'late' THEN 'missed'
+                        WHEN status = 'open' AND due_by < ? THEN 'missed' END AS status
+            FROM ({source}) k WHERE n <> 0)
+        SELECT {_MONTH.format(due_by="due_by")} AS month, {count('met')} AS met,
+               {count('missed')} AS missed,
+               {_share(tx.backend, count('met'), decided)} AS met_share
+        FROM decided GROUP BY 1 HAVING count(*) FILTER (WHERE status IS NOT NULL) > 0
+        UNION ALL
+        SELECT CAST(NULL AS DATE), {count('met', True)}, {count('missed', True)},
+               CAST(NULL AS DOUBLE PRECISION) FROM decided
+        ORDER BY 1 NULLS FIRST""", [today, *params, first, last, first, last]).rows
+    window, months = rows[0], rows[1:]
+    return (Rows(["month", "met", "missed", "met_share"], months),
+            {"met": window[1], "missed": window[2]})
+
+
 def median_days_to_close(tx, scope: Scope, closing_kinds: tuple[str, ...]):
     """The median number of days from filing to the last closing event of closed disputes."""
     if scope.kept:
