@@ -198,15 +198,14 @@ def write_costs(ctx: Context, runs: int) -> None:
     ctx.db.write(lambda uow: uow.execute(
         "UPDATE chain_head SET seq = (SELECT max(seq) FROM events) WHERE id = 1"))
     whole = dashboard_counts.contribution
-    variants = VARIANTS
     times: dict[str, list[float]] = {f"{w} {v}": [] for w in ("filing", "acknowledging")
-                                     for v in variants}
+                                     for v in VARIANTS}
     kept_clock, moment = ctx.clock, [NOW]
     ctx.clock = lambda: moment[0]
     try:
-        for i in range(len(variants) * (runs + 2)):
+        for i in range(len(VARIANTS) * (runs + 2)):
             moment[0] += timedelta(hours=1)
-            variant, only = list(variants.items())[i % len(variants)]
+            variant, only = list(VARIANTS.items())[i % len(VARIANTS)]
             if only is not None:
                 dashboard_counts.contribution = (
                     lambda tx, dispute_id, tables=dashboard_counts.TABLES, only=only: whole(
@@ -221,19 +220,19 @@ def write_costs(ctx: Context, runs: int) -> None:
                 done = time.perf_counter()
             finally:
                 dashboard_counts.contribution = whole
-            if i >= 2 * len(variants):
+            if i >= 2 * len(VARIANTS):
                 times[f"filing {variant}"].append((filed - started) * 1000)
                 times[f"acknowledging {variant}"].append((done - filed) * 1000)
     finally:
         ctx.clock = kept_clock
         ctx.db.write(dashboard_counts.recount)  # the filings made without them count again
     print(f"\n{ctx.db.backend}: what the kept tables add to a write, ms p50 (p95), {runs} each "
-          f"(load {load()})\n\n| write | " + " | ".join(variants) + " |\n|---|"
-          + "---:|" * len(variants))
+          f"(load {load()})\n\n| write | " + " | ".join(VARIANTS) + " |\n|---|"
+          + "---:|" * len(VARIANTS))
     for what in ("filing", "acknowledging"):
         print(f"| {what} | " + " | ".join(
             f"{percentile(times[f'{what} {v}'], .5):.1f} ({percentile(times[f'{what} {v}'], .95):.1f})"
-            for v in variants) + " |", flush=True)
+            for v in VARIANTS) + " |", flush=True)
 
 
 def open_bench(data_dir: Path, database_url: str | None = None) -> Context:

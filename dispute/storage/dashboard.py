@@ -196,9 +196,8 @@ _MONTH = "CAST(date_trunc('month', CAST({due_by} AS TIMESTAMP)) AS DATE)"
 
 
 def met_share_by_month(tx, scope: Scope, today: date):
-    """Lender deadlines met and missed per month of their due date."""
-    if scope.kept:
-        return _kept_months(tx, scope, today)
+    """Lender deadlines met and missed per month of their due date, counted from the rows
+    (`lender_figures` reads the kept tables)."""
     where, params = _where(scope)
     return tx.execute(f"""
         WITH decided AS (
@@ -254,9 +253,8 @@ def headline(tx, scope: Scope, today: date, week_last: date):
 
 
 def lender_decided_between(tx, scope: Scope, first: date, last: date, today: date):
-    """Lender deadlines due in [first, last] that are decided: met, and missed."""
-    if scope.kept:
-        return _kept_lender(tx, scope, today, None, None, first, last).first()
+    """Lender deadlines due in [first, last] that are decided: met, and missed, counted from
+    the rows (`lender_figures` reads the kept tables)."""
     where, params = _where(scope)
     return tx.execute(f"""
         WITH decided AS (SELECT {status_sql()} AS status
@@ -270,31 +268,31 @@ def lender_decided_between(tx, scope: Scope, first: date, last: date, today: dat
 
 def lender_figures(tx, scope: Scope, first: date, last: date, today: date) -> tuple[Rows,
                                                                                dict[str, Any]]:
-    """The met share by month (`met_share_by_month`) and the lender deadlines due in [first,
-    last] that are decided (`lender_decided_between`), together. Filtered by filing date, from
-    one read of the kept deadlines per filing day: apart, both read the same rows, and the part
-    days at the range's ends joined their disputes to every lender deadline twice (on DuckDB
-    about 8 ms each at a million, bench/README-dashboard.md)."""
-    if not (scope.kept and scope.bounded):
+    """The met share by month (what `met_share_by_month` counts) and the lender deadlines due in
+    [first, last] that are decided (`lender_decided_between`), from the kept tables. Filtered by
+    filing date, both from one read of the kept deadlines per filing day: apart, both read the
+    same rows, and the part days at the range's ends joined their disputes to every lender
+    deadline twice (on DuckDB about 8 ms each at a million, bench/README-dashboard.md)."""
+    if not scope.kept:
         return (met_share_by_month(tx, scope, today),
                 lender_decided_between(tx, scope, first, last, today))
+    if not scope.bounded:
+        return _kept_months(tx, scope, today), _kept_decided(tx, scope, first, last, today)
     source, params = _source(scope, kept_counts.LENDER, kept_counts.DAY_LENDER)
-
-    def count(status: str, within: bool = False) -> str:
-        due = " AND due_by >= ? AND due_by <= ?" if within else ""
-        return f"CAST(coalesce(sum(n) FILTER (WHERE status = '{status}'{due}), 0) AS BIGINT)"
-
     decided = "CAST(sum(n) FILTER (WHERE status IS NOT NULL) AS BIGINT)"
-    # As in `_kept_lender`: FILTER and HAVING, never a WHERE that DuckDB could push down into
-    # the part days' join; the window's row is the one without a month.
+    # The undecided (paused, running) and the deadlines outside the window are left out by
+    # FILTER and HAVING, never by a WHERE: DuckDB pushes a WHERE down into the part days' rows
+    # (`_source`), onto the deadlines before their join with the few hundred disputes, and then
+    # builds the join on every lender deadline (a month's view: 50 ms instead of 14). The
+    # window's row is the one without a month.
     rows = tx.execute(f"""
         WITH decided AS MATERIALIZED ({_decided(source)})
-        SELECT {_MONTH.format(due_by="due_by")} AS month, {count('met')} AS met,
-               {count('missed')} AS missed,
-               {_share(tx.backend, count('met'), decided)} AS met_share
+        SELECT {_MONTH.format(due_by="due_by")} AS month, {_summed('met')} AS met,
+               {_summed('missed')} AS missed,
+               {_share(tx.backend, _summed('met'), decided)} AS met_share
         FROM decided GROUP BY 1 HAVING count(*) FILTER (WHERE status IS NOT NULL) > 0
         UNION ALL
-        SELECT CAST(NULL AS DATE), {count('met', True)}, {count('missed', True)},
+        SELECT CAST(NULL AS DATE), {_summed('met', True)}, {_summed('missed', True)},
                CAST(NULL AS DOUBLE PRECISION) FROM decided
         ORDER BY 1 NULLS FIRST""", [today, *params, first, last, first, last]).rows
     window, months = rows[0], rows[1:]
@@ -341,32 +339,19 @@ def _decided(source: str) -> str:
               GROUP BY due_by, status HAVING sum(n) <> 0) g"""
 
 
-def _kept_lender(tx, scope: Scope, today: date, group: str | None, name: str | None,
-                 first: date | None = None, last: date | None = None):
-    """Kept lender deadlines met and missed (an open one is missed once due before `today`),
-    per `group` (an expression of due_by, named `name`) with the share met, or in all, due
-    in [first, last]."""
+def _summed(status: str, within: bool = False) -> str:
+    """The kept deadlines of `status` (`_decided`'s), due in [?, ?] when `within`: 0 if none."""
+    due = " AND due_by >= ? AND due_by <= ?" if within else ""
+    return f"CAST(coalesce(sum(n) FILTER (WHERE status = '{status}'{due}), 0) AS BIGINT)"
+
+
+def _kept_decided(tx, scope: Scope, first: date, last: date, today: date) -> dict[str, Any]:
+    """Not filtered by filing date: the kept lender deadlines due in [first, last], met and
+    missed (no part days here for a WHERE on the due day to be pushed into)."""
     source, params = _source(scope, kept_counts.LENDER, kept_counts.DAY_LENDER)
-    where = "n <> 0"
-    if first is not None:
-        where += " AND due_by >= ? AND due_by <= ?"
-        params += [first, last]
-    met = "CAST(coalesce(sum(n) FILTER (WHERE status = 'met'), 0) AS BIGINT)"
-    missed = "CAST(coalesce(sum(n) FILTER (WHERE status = 'missed'), 0) AS BIGINT)"
-    decided = "CAST(sum(n) FILTER (WHERE status IS NOT NULL) AS BIGINT)"
-    share = f", {_share(tx.backend, met, decided)} AS met_share" if group else ""
-    # The undecided (paused, running) are left out by FILTER and HAVING, not by a WHERE on the
-    # status: DuckDB pushes such a WHERE down into the part days' rows (`_source`), onto the
-    # deadlines before their join with the few hundred disputes, and then builds the join on
-    # every lender deadline (bench/dashboard.py, a month's view: 50 ms instead of 14).
-    return tx.execute(f"""
-        WITH decided AS (
-            SELECT {group + ' AS ' + name + ', ' if group else ''}n, status
-            FROM ({_decided(source)}) k WHERE {where})
-        SELECT {name + ', ' if group else ''}{met} AS met, {missed} AS missed{share}
-        FROM decided
-        {f'GROUP BY {name} HAVING count(*) FILTER (WHERE status IS NOT NULL) > 0 ORDER BY {name}'
-         if group else ''}""", [today, *params])
+    return tx.execute(f"SELECT {_summed('met')} AS met, {_summed('missed')} AS missed "
+                      f"FROM ({_decided(source)}) k WHERE due_by >= ? AND due_by <= ?",
+                      [today, *params, first, last]).first()
 
 
 def _kept_median(tx, scope: Scope) -> dict[str, Any]:
@@ -414,17 +399,14 @@ def open_disputes(tx, scope: Scope, now: datetime, today: date, week_last: date,
 
 
 def _kept_months(tx, scope: Scope, today: date):
-    """Lender deadlines met and missed per month due, with the share met. Filtered by filing
-    date: off the kept deadlines per filing day (`_kept_lender`). Otherwise each month but
-    today's from the kept months (an open deadline is missed in a month before today's, running
-    in one after it) and today's month from the kept due days, where today splits it."""
-    if scope.bounded:
-        return _kept_lender(tx, scope, today, _MONTH.format(due_by="due_by"), "month")
+    """Not filtered by filing date: lender deadlines met and missed per month due, with the
+    share met; each month but today's from the kept months (an open deadline is missed in a
+    month before today's, running in one after it) and today's month from the kept due days,
+    where today splits it."""
     where, params = kept_counts.scope_sql(scope.institution)
     month = today.replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
-    met = "CAST(coalesce(sum(n) FILTER (WHERE status = 'met'), 0) AS BIGINT)"
-    missed = "CAST(coalesce(sum(n) FILTER (WHERE status = 'missed'), 0) AS BIGINT)"
+    met, missed = _summed("met"), _summed("missed")
     return tx.execute(f"""
         WITH decided AS (
             SELECT month, n, CASE WHEN status = 'met' THEN 'met' WHEN status = 'late'
