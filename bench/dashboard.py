@@ -18,9 +18,9 @@ unfiltered, for one institution, for a filing-date range and for both, beside th
 (migration 0023's month-keyed tables left unread), as they were before them.
 
 `--writes N` then times what keeping the tables adds to a write (filing, then acknowledging
-the dispute just filed), N of each with every kept table, with all but migration 0023's, with
-only migration 0020's and with none (their hooks made no-ops), in turn, after two warm-up
-rounds.
+the dispute just filed), N of each with every kept table, with all but migration 0024's (and
+without the rows of every institution), with all but 0023's and 0024's, with only migration
+0020's and with none (their hooks made no-ops), in turn, after two warm-up rounds.
 """
 
 from __future__ import annotations
@@ -170,12 +170,21 @@ def _bench_cases(ctx: Context, runs: int, heading: str) -> dict[str, float]:
 
 
 OLD_TABLES = ("dashboard_counts", "dashboard_close_days", "dashboard_lender_deadlines")
-# The write-cost variants: every kept table, all but migration 0023's month tables, 0020's
-# alone, none.
+NEW_0024 = (dashboard_counts.OPEN_AGES, dashboard_counts.OPEN_DUE_MONTHS)
+# The write-cost variants: every kept table, all but migration 0024's (its tables, and the rows
+# of every institution it keeps in the others), all but 0023's month tables too, 0020's alone,
+# none.
 VARIANTS = {"all kept": None,
+            "before 0024": tuple(t for t in dashboard_counts.TABLES if t not in NEW_0024),
             "before 0023": tuple(t for t in dashboard_counts.TABLES if t not in (
-                dashboard_counts.MONTH_COUNTS, dashboard_counts.MONTH_CLOSE_DAYS)),
+                *NEW_0024, dashboard_counts.MONTH_COUNTS, dashboard_counts.MONTH_CLOSE_DAYS)),
             "0020 only": OLD_TABLES, "none": ()}
+
+
+def _without_every(found: Counter) -> Counter:
+    """A contribution without the rows of every institution (migration 0024's)."""
+    return Counter({(table, key): n for (table, key), n in found.items()
+                    if key[0] != dashboard_counts.EVERY})
 
 
 def write_costs(ctx: Context, runs: int) -> None:
@@ -208,9 +217,9 @@ def write_costs(ctx: Context, runs: int) -> None:
             variant, only = list(VARIANTS.items())[i % len(VARIANTS)]
             if only is not None:
                 dashboard_counts.contribution = (
-                    lambda tx, dispute_id, tables=dashboard_counts.TABLES, only=only: whole(
-                        tx, dispute_id, [t for t in tables if t in only]) if any(
-                        t in only for t in tables) else Counter())
+                    lambda tx, dispute_id, tables=dashboard_counts.TABLES, only=only:
+                    _without_every(whole(tx, dispute_id, [t for t in tables if t in only]))
+                    if any(t in only for t in tables) else Counter())
             try:
                 started = time.perf_counter()
                 number = cases.file_dispute(ctx, borrowers[i], dict(FORM))

@@ -154,16 +154,18 @@ def build_dashboard(ctx: Context, actor: User, filters: Filters = Filters(),
 
 def _open_figures(rows) -> tuple[dict[str, int], Table, Table]:
     """The headline's open, overdue and due-this-week counts, the age histogram and the days of
-    the week ahead, from `open_disputes`' rows (age bucket, day due this week or None, overdue,
-    disputes)."""
+    the week ahead, from `open_disputes`' rows (figure, age bucket, day due, disputes): open
+    disputes are the sum of the ages."""
     ages: dict[str, int] = {}
     days: dict[date, int] = {}
     counts = {"open": 0, "overdue": 0, "due_this_week": 0}
-    for age, due_by, overdue, n in rows:
-        ages[age] = ages.get(age, 0) + n
-        counts["open"] += n
-        counts["overdue"] += n if overdue else 0
-        if due_by is not None:
+    for figure, age, due_by, n in rows:
+        if figure == "age":
+            ages[age] = ages.get(age, 0) + n
+            counts["open"] += n
+        elif figure == "overdue":
+            counts["overdue"] += n or 0
+        else:
             days[due_by] = days.get(due_by, 0) + n
             counts["due_this_week"] += n
     return (counts, Table(("age_days", "disputes"), tuple(ages.items())),

@@ -37,7 +37,11 @@ FILTERS = [dashboard.Filters(), dashboard.Filters(institution=CMB),
            dashboard.Filters(date(2026, 11, 3), date(2026, 11, 1)),  # empty
            # Whole months (September, October) from the month-keyed tables, the days before and
            # after them from the day-keyed ones.
-           dashboard.Filters(date(2026, 8, 20), date(2026, 11, 10), CMB)]
+           dashboard.Filters(date(2026, 8, 20), date(2026, 11, 10), CMB),
+           # September and October less the days outside the range at each end (fewer), filings
+           # among them (8 September, 23 October).
+           dashboard.Filters(date(2026, 9, 5), date(2026, 10, 20)),
+           dashboard.Filters(date(2026, 9, 5), date(2026, 10, 20), CMB)]
 ZONES = ("Asia/Shanghai", "Asia/Kolkata", "America/New_York", "Asia/Kathmandu")
 
 
@@ -100,8 +104,10 @@ def test_kept_tables_follow_every_write_and_the_dashboard_reads_the_same(ctx, pe
     workflow.move(ctx, legal, numbers[3], "skip_to_litigation", FORMS["skip_to_litigation"])
     ctx.clock.now = now
     assert_in_step(ctx, staff, ZONES)
-    counts = kept(ctx)["dashboard_close_days"]
-    assert sum(counts.values()) == 2  # closed 50 and 20 days after filing: the median is 35
+    # closed 50 and 20 days after filing (the median is 35), each under its institution and
+    # under every institution's ('')
+    assert kept(ctx)["dashboard_close_days"] == {(CMB, 50): 1, (ICBC, 20): 1, ("", 50): 1,
+                                                 ("", 20): 1}
     assert dashboard.build_dashboard(ctx, staff).headline.median_days_to_close == 35.0
 
     # Reopened and closed again later: the last closing event counts; a third closing makes
@@ -147,27 +153,40 @@ def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
     assert kept(ctx) == before == ctx.db.read(dashboard_counts.recounted)  # …and not after it
 
 
-@pytest.mark.parametrize("version", [20, 21, 23])
+@pytest.mark.parametrize("version", [20, 21, 23, 24])
 def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people, version):
+    """Each migration's fill, run again on the rows there, gives the tables the writes kept
+    (those of 20 and 21 then given their rows of every institution, as 0024 gives them)."""
     staff, _, (wang, li) = people
     numbers = [cases.file_dispute(ctx, p, filing_form(institution=CMB)) for p in (wang, li, wang)]
+    cases.file_dispute(ctx, li, filing_form(institution=CITI))
     workflow.move(ctx, staff, numbers[0], "acknowledge", FORMS["acknowledge"])
     workflow.move(ctx, staff, numbers[1], "withdraw", FORMS["withdraw"])
     expected = kept(ctx)
     sql = next(s for v, _, s in available(ctx.db.backend) if v == version)
     fill = [s for s in _statements(sql) if s.startswith("INSERT INTO dashboard_")]
-    tables = [s.split()[2] for s in fill]
-    assert len(tables) == {20: 3, 21: 5, 23: 2}[version]
+    tables = list(dict.fromkeys(s.split()[2] for s in fill))
+    assert len(tables) == {20: 3, 21: 5, 23: 2, 24: 8}[version]
     assert all(expected[t] for t in tables)
+    every = dashboard_counts.EVERY
 
     def refill(uow) -> None:
         for table in tables:
-            uow.execute(f"DELETE FROM {table}")
+            created = version < 24 or table in (dashboard_counts.OPEN_AGES,
+                                                dashboard_counts.OPEN_DUE_MONTHS)
+            uow.execute(f"DELETE FROM {table}" + ("" if created else " WHERE institution = ?"),
+                        () if created else (every,))
         for statement in fill:
             uow.execute(statement)
+        if version < 23:  # filled from the rows (0023 from 0021's tables, their '' rows too)
+            for table in tables:
+                if table in dashboard_counts.WITH_EVERY:
+                    uow.execute(dashboard_counts.every_sql(table))
 
     ctx.db.write(refill)
     assert kept(ctx) == expected
+    if version == 24:  # every institution's rows: CMB's and Citibank's added up
+        assert expected[dashboard_counts.OPEN_AGES][(every, ctx.today())] == 3
 
 
 def test_a_filing_range_is_whole_utc_days_and_the_part_days_at_its_ends():
@@ -186,29 +205,43 @@ def test_a_filing_range_is_whole_utc_days_and_the_part_days_at_its_ends():
     assert (whole.first, whole.end, whole.edges) == (date(2026, 9, 1), None, ())
 
 
-def test_whole_days_are_whole_months_and_the_days_before_and_after_them():
-    """15 August to 10 November: August's days from the 15th, September and October whole,
-    November's first nine days; a range starting on the 1st has no days before; a range inside
-    one month (or across the end of one, with no whole month) is days only; open ends are
-    months to the end."""
-    found = dashboard_time.months(date(2026, 8, 15), date(2026, 11, 10))
-    assert (found.first_month, found.end_month) == (date(2026, 9, 1), date(2026, 11, 1))
-    assert found.head == (date(2026, 8, 15), date(2026, 9, 1))
-    assert found.tail == (date(2026, 11, 1), date(2026, 11, 10))
-    exact = dashboard_time.months(date(2025, 1, 1), date(2026, 1, 1))
-    assert (exact.first_month, exact.end_month, exact.head, exact.tail) == (
-        date(2025, 1, 1), date(2026, 1, 1), None, None)
-    assert dashboard_time.months(date(2026, 9, 2), date(2026, 9, 30)) is None
-    assert dashboard_time.months(date(2026, 9, 2), date(2026, 10, 30)) is None
-    assert dashboard_time.months(date(2026, 12, 2), date(2026, 12, 1)) is None
-    december = dashboard_time.months(date(2025, 12, 1), date(2026, 1, 1))
-    assert (december.first_month, december.end_month) == (date(2025, 12, 1), date(2026, 1, 1))
-    open_ends = dashboard_time.months(None, date(2026, 3, 5))
-    assert (open_ends.first_month, open_ends.end_month, open_ends.head, open_ends.tail) == (
-        None, date(2026, 3, 1), None, (date(2026, 3, 1), date(2026, 3, 5)))
-    after = dashboard_time.months(date(2026, 12, 31), None)
-    assert (after.first_month, after.end_month, after.head) == (
-        date(2027, 1, 1), None, (date(2026, 12, 31), date(2027, 1, 1)))
+def test_whole_days_are_months_with_the_fewer_days_added_or_taken_at_each_end():
+    """15 August to 10 November: August less its first 14 days (fewer than the 17 from the
+    15th), September and October whole, November's first nine days added (fewer than the 21
+    after them); 20 August the other way (12 days added, not 19 taken); a local year east of UTC (1 January to 30 December in UTC
+    days) is twelve months less 31 December; a local month the same, less its last day; a
+    range starting on the 1st has nothing at its start; a few days inside one month, or a
+    range whose months would cross, are days only; open ends are months to the end."""
+    d = date
+    found = dashboard_time.months(d(2026, 8, 15), d(2026, 11, 10))
+    assert (found.first_month, found.end_month) == (d(2026, 8, 1), d(2026, 11, 1))
+    assert found.taken == ((d(2026, 8, 1), d(2026, 8, 15)),)
+    assert found.added == ((d(2026, 11, 1), d(2026, 11, 10)),)
+    late = dashboard_time.months(d(2026, 8, 20), d(2026, 11, 10))
+    assert (late.first_month, late.added, late.taken) == (
+        d(2026, 9, 1), ((d(2026, 8, 20), d(2026, 9, 1)), (d(2026, 11, 1), d(2026, 11, 10))), ())
+    year = dashboard_time.months(d(2025, 1, 1), d(2025, 12, 31))
+    assert (year.first_month, year.end_month, year.added, year.taken) == (
+        d(2025, 1, 1), d(2026, 1, 1), (), ((d(2025, 12, 31), d(2026, 1, 1)),))
+    october = dashboard_time.months(d(2026, 10, 1), d(2026, 10, 31))
+    assert (october.first_month, october.end_month, october.added, october.taken) == (
+        d(2026, 10, 1), d(2026, 11, 1), (), ((d(2026, 10, 31), d(2026, 11, 1)),))
+    inside = dashboard_time.months(d(2026, 9, 2), d(2026, 9, 30))  # September less two days
+    assert (inside.first_month, inside.end_month, inside.taken) == (
+        d(2026, 9, 1), d(2026, 10, 1), ((d(2026, 9, 1), d(2026, 9, 2)),
+                                        (d(2026, 9, 30), d(2026, 10, 1))))
+    assert dashboard_time.months(d(2026, 9, 12), d(2026, 9, 18)) is None  # 6 days, not 24
+    assert dashboard_time.months(d(2026, 9, 20), d(2026, 9, 25)) is None  # Oct >= Oct
+    assert dashboard_time.months(d(2026, 12, 2), d(2026, 12, 1)) is None
+    exact = dashboard_time.months(d(2025, 12, 1), d(2026, 1, 1))
+    assert (exact.first_month, exact.end_month, exact.added, exact.taken) == (
+        d(2025, 12, 1), d(2026, 1, 1), (), ())
+    open_start = dashboard_time.months(None, d(2026, 3, 5))
+    assert (open_start.first_month, open_start.end_month, open_start.added) == (
+        None, d(2026, 3, 1), ((d(2026, 3, 1), d(2026, 3, 5)),))
+    open_end = dashboard_time.months(d(2026, 12, 31), None)
+    assert (open_end.first_month, open_end.end_month, open_end.added) == (
+        d(2027, 1, 1), None, ((d(2026, 12, 31), d(2027, 1, 1)),))
 
 
 def test_a_kept_read_differs_from_a_stale_table(ctx, people):
@@ -234,6 +267,21 @@ def test_a_view_by_filing_date_reads_whole_months_from_the_month_tables(ctx, peo
     assert dict(dashboard.build_dashboard(ctx, staff, months).by_stage.rows) == {"filed": 2}
     assert dict(dashboard.build_dashboard(ctx, staff, days).by_stage.rows) == {"filed": 11}
     assert dict(dashboard.build_dashboard(ctx, staff).by_stage.rows) == {"filed": 1}
+
+
+def test_a_view_of_every_institution_reads_their_rows_added_up(ctx, people):
+    """A view of every institution reads the rows kept under '' (every institution's, added
+    up), changed behind the writes' back here; a view of one institution reads its own."""
+    staff, _, (wang, _) = people
+    cases.file_dispute(ctx, wang, filing_form(institution=CMB))
+    ctx.db.write(lambda uow: uow.execute(
+        "UPDATE dashboard_open_ages SET n = n + 2 WHERE institution = ''"))
+    october_on = dashboard.Filters(date(2026, 10, 1), None)
+    assert dashboard.build_dashboard(ctx, staff).headline.open == 3
+    assert dashboard.build_dashboard(ctx, staff, october_on).headline.open == 3
+    assert dashboard.build_dashboard(ctx, staff, dataclasses.replace(
+        october_on, institution=CMB)).headline.open == 1
+    assert dashboard.build_dashboard(ctx, staff, counted=True).headline.open == 1
 
 
 def test_the_top_ten_are_cut_and_ordered_as_the_count_orders_them(ctx, people):

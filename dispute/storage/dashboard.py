@@ -6,7 +6,9 @@ combinations in use, not the disputes: unfiltered or by institution from migrati
 the UTC filing day (0023's keyed by its month for the counts and the days to close, where the
 range holds whole months), with the part days at the range's ends counted from the rows
 (dashboard_time.py). What depends on today (open disputes: overdue, due this week, their age)
-is read off the kept open disputes per filing day and nearest lender deadline, for any today.
+is read off the kept open disputes per filing day (their age) and per filing month or day and
+nearest lender deadline, for any today. A view of every institution reads the rows kept for
+every institution where a table keeps them (0024: all but the counts).
 `Scope.counted` counts every figure with one GROUP BY over `disputes` (and `deadlines`,
 `events`), as it always was: the reference the kept tables are tested against."""
 
@@ -42,24 +44,29 @@ class Scope:
         return bool(self.filed_from or self.filed_to)
 
 
-def _source(scope: Scope, table: str, day_table: str,
-            month_table: str | None = None) -> tuple[str, list[Any]]:
-    """The kept rows (`table`'s key columns and n) of the disputes in `scope`: `table`'s own
-    when the filing date is not bounded; else `day_table`'s of the whole UTC filing days in the
-    range (`month_table`'s, where there is one, of its whole months, and `day_table`'s of the
-    days before and after them), with the same rows counted from the disputes filed in the part
-    days at its ends."""
-    cols = ", ".join(kept_counts.TABLES[table])
-    where, params = kept_counts.scope_sql(scope.institution)
+def _source(scope: Scope, table: str, day_table: str, month_table: str | None = None,
+            cols: tuple[str, ...] | None = None) -> tuple[str, list[Any]]:
+    """The kept rows (`cols`, by default `table`'s key columns, and n) of the disputes in
+    `scope`: `table`'s own when the filing date is not bounded; else `day_table`'s of the whole
+    UTC filing days in the range (`month_table`'s, where there is one, of the months it covers,
+    and `day_table`'s of the days added or, with n negated, taken at their ends:
+    dashboard_time.months), with the same rows counted from the
+    disputes filed in the part days at its ends. Of every institution, a table's rows of every
+    institution where it keeps them (`kept_counts.WITH_EVERY`)."""
+    cols_sql = ", ".join(cols or kept_counts.TABLES[table])
     if not scope.bounded:
-        return f"SELECT {cols}, n FROM {table} WHERE {where}", params
+        where, params = kept_counts.scope_sql(scope.institution, table)
+        return f"SELECT {cols_sql}, n FROM {table} WHERE {where}", params
     days = dashboard_time.split(scope.filed_from, scope.filed_to)
     parts, found = [], []
 
-    def read(kept_table: str, key: str, first: date | None, end: date | None) -> None:
+    def read(kept_table: str, key: str, first: date | None, end: date | None,
+             sign: str = "") -> None:
+        where, params = kept_counts.scope_sql(scope.institution, kept_table)
         clauses = [where, *([f"{key} >= ?"] if first is not None else []),
                    *([f"{key} < ?"] if end is not None else [])]
-        parts.append(f"SELECT {cols}, n FROM {kept_table} WHERE {' AND '.join(clauses)}")
+        parts.append(f"SELECT {cols_sql}, {sign}n AS n FROM {kept_table} "
+                     f"WHERE {' AND '.join(clauses)}")
         found.extend([*params, *(d for d in (first, end) if d is not None)])
 
     if days.days:
@@ -67,18 +74,20 @@ def _source(scope: Scope, table: str, day_table: str,
         if months is None:
             read(day_table, "filed_on", days.first, days.end)
         else:
-            for piece in (months.head, months.tail):
-                if piece is not None:
-                    read(day_table, "filed_on", *piece)
             read(month_table, "filed_month", months.first_month, months.end_month)
+            for piece in months.added:
+                read(day_table, "filed_on", *piece)
+            for piece in months.taken:  # every reader adds the rows up: these take away
+                read(day_table, "filed_on", *piece, sign="-")
     if days.edges:
         edge = " OR ".join("(d.filed_at >= ? AND d.filed_at < ?)" for _ in days.edges)
         clause = f"({edge})" + (" AND d.institution = ?" if scope.institution else "")
-        parts.append(f"SELECT {cols}, n FROM ("
+        parts.append(f"SELECT {cols_sql}, n FROM ("
                      f"{kept_counts.GROUPS[day_table].format(where=clause)}) e")
-        found += [*(t for pair in days.edges for t in pair), *params]
+        found += [*(t for pair in days.edges for t in pair),
+                  *([scope.institution] if scope.institution else [])]
     if not parts:  # an empty range
-        return f"SELECT {cols}, n FROM {table} WHERE false", []
+        return f"SELECT {cols_sql}, n FROM {table} WHERE false", []
     return " UNION ALL ".join(parts), found
 
 
@@ -380,22 +389,35 @@ def _kept_median(tx, scope: Scope) -> dict[str, Any]:
 
 def open_disputes(tx, scope: Scope, now: datetime, today: date, week_last: date,
                   buckets: tuple[tuple[int, int | None, str], ...]):
-    """The open disputes from their kept histogram (per UTC filing day and nearest lender
-    deadline): how many there are, how many overdue (nearest lender deadline before `today`), by
-    age bucket, and by the day in [today, week_last] their nearest lender deadline falls; what
-    `headline`, `age_of_open` and `next_due_between` count from the rows."""
-    source, params = _source(scope, kept_counts.OPEN, kept_counts.OPEN)
+    """The open disputes from their kept tables, as rows (figure, age_days, due_by, disputes):
+    by age bucket ('age', its label), overdue ('overdue': nearest lender deadline before
+    `today`) and by the day in [today, week_last] their nearest lender deadline falls ('due',
+    the day); what
+    `headline`, `age_of_open` and `next_due_between` count from the rows (how many are open is
+    the sum of the ages). The ages from the open disputes per UTC filing day; the deadlines
+    from those per filing month and nearest lender deadline, where the range holds whole
+    months, and per filing day and nearest lender deadline for the days around them: a year of
+    every institution is some thousand rows, where per filing day and deadline it was 45,000
+    (bench/README-dashboard.md)."""
+    ages, age_params = _source(scope, kept_counts.OPEN_AGES, kept_counts.OPEN_AGES)
+    due, due_params = _source(scope, kept_counts.OPEN_DUE_MONTHS, kept_counts.OPEN,
+                              kept_counts.OPEN_DUE_MONTHS, cols=("institution", "next_due_by"))
     label = " ".join(f"WHEN age <= {hi} THEN '{name}'" for _lo, hi, name in buckets
                      if hi is not None)
     return tx.execute(f"""
-        WITH open AS (SELECT CAST(CAST(? AS TIMESTAMP) AS DATE) - filed_on AS age,
-                             NULLIF(next_due_by, DATE '{kept_counts.NO_DUE}') AS next_due_by, n
-                      FROM ({source}) k WHERE n <> 0)
-        SELECT CASE {label} ELSE '{buckets[-1][2]}' END AS age_days,
-               CASE WHEN next_due_by >= ? AND next_due_by <= ? THEN next_due_by END AS due_by,
-               coalesce(next_due_by < ?, false) AS overdue, CAST(sum(n) AS BIGINT) AS disputes
-        FROM open GROUP BY 1, 2, 3 HAVING sum(n) <> 0""",
-                      [now, *params, today, week_last, today])
+        WITH aged AS (SELECT CAST(CAST(? AS TIMESTAMP) AS DATE) - filed_on AS age, n
+                      FROM ({ages}) k WHERE n <> 0),
+             due AS (SELECT next_due_by, CAST(sum(n) AS BIGINT) AS n FROM ({due}) k
+                     WHERE n <> 0 GROUP BY next_due_by)
+        SELECT 'age' AS figure, CASE {label} ELSE '{buckets[-1][2]}' END AS age_days,
+               CAST(NULL AS DATE) AS due_by, CAST(sum(n) AS BIGINT) AS disputes
+        FROM aged GROUP BY 2 HAVING sum(n) <> 0
+        UNION ALL
+        SELECT 'overdue', NULL, NULL, CAST(sum(n) AS BIGINT) FROM due WHERE next_due_by < ?
+        UNION ALL
+        SELECT 'due', NULL, next_due_by, n FROM due
+        WHERE next_due_by >= ? AND next_due_by <= ? AND n <> 0""",
+                      [now, *age_params, *due_params, today, today, week_last])
 
 
 def _kept_months(tx, scope: Scope, today: date):
@@ -403,7 +425,7 @@ def _kept_months(tx, scope: Scope, today: date):
     share met; each month but today's from the kept months (an open deadline is missed in a
     month before today's, running in one after it) and today's month from the kept due days,
     where today splits it."""
-    where, params = kept_counts.scope_sql(scope.institution)
+    where, params = kept_counts.scope_sql(scope.institution, kept_counts.LENDER_MONTHS)
     month = today.replace(day=1)
     following = (month + timedelta(days=32)).replace(day=1)
     met, missed = _summed("met"), _summed("missed")

@@ -33,6 +33,15 @@ the day-keyed counts and days to close again with the month of the UTC filing da
 reads its whole months from them (dashboard_time.months): a year is twelve months of rows, not
 365 days of them, which on PostgreSQL were most of that view's time (bench/dashboard.py).
 
+Migration 0024_dashboard_every adds two open-dispute tables, `dashboard_open_ages`
+(institution, filed_on), what the ages and the count of open disputes read, and
+`dashboard_open_due_months` (institution, filed_month, next_due_by), what overdue and due this
+week read for whole months (`dashboard_open` has nearly a row per open dispute: a filing day
+and a deadline day apart). And the tables `WITH_EVERY` also hold each key's sum over every
+institution under the institution `EVERY` (''): a view of every institution reads those rows,
+a few per day or month, where its institutions' were tens of thousands a year; a write moves
+its dispute's rows and those.
+
 Kept exact by every write that can change what a dispute contributes: `disputes.insert`, `touch`
 and `set_flags` (institution, stage, resolution, error category, filing time: only the tables
 the columns changed count by, `DEPENDS`), `history.insert` of a closing event, and
@@ -62,6 +71,7 @@ OPEN, DAY_COUNTS, DAY_CLOSE_DAYS, DAY_LENDER, LENDER_MONTHS = (
     "dashboard_open", "dashboard_day_counts", "dashboard_day_close_days", "dashboard_day_lender",
     "dashboard_lender_months")
 MONTH_COUNTS, MONTH_CLOSE_DAYS = "dashboard_month_counts", "dashboard_month_close_days"
+OPEN_AGES, OPEN_DUE_MONTHS = "dashboard_open_ages", "dashboard_open_due_months"
 TABLES = {"dashboard_counts": ("institution", "stage", "resolution", "error_category"),
           "dashboard_close_days": ("institution", "days"),
           "dashboard_lender_deadlines": ("institution", "due_by", "status"),
@@ -73,11 +83,20 @@ TABLES = {"dashboard_counts": ("institution", "stage", "resolution", "error_cate
           "dashboard_lender_months": ("institution", "month", "status"),
           "dashboard_month_counts": ("institution", "filed_month", "stage", "resolution",
                                      "error_category"),
-          "dashboard_month_close_days": ("institution", "filed_month", "days")}
+          "dashboard_month_close_days": ("institution", "filed_month", "days"),
+          "dashboard_open_ages": ("institution", "filed_on"),
+          "dashboard_open_due_months": ("institution", "filed_month", "next_due_by")}
+# The tables that also hold, under the institution `EVERY`, each key's sum over every
+# institution (migration 0024): what a view of every institution reads, a few rows per day or
+# month where the institutions' own are tens of thousands a year. Not the counts: the top
+# institutions are read off their institutions' rows.
+EVERY = ""  # no institution is empty (models.Text)
+WITH_EVERY = (CLOSE_DAYS, DAY_CLOSE_DAYS, MONTH_CLOSE_DAYS, LENDER, DAY_LENDER, LENDER_MONTHS,
+              OPEN_AGES, OPEN_DUE_MONTHS)
 # The tables each kind of write can change, and the dispute columns each table's rows depend on.
-ADDED = (COUNTS, DAY_COUNTS, MONTH_COUNTS, OPEN)
+ADDED = (COUNTS, DAY_COUNTS, MONTH_COUNTS, OPEN, OPEN_AGES, OPEN_DUE_MONTHS)
 CLOSING = (CLOSE_DAYS, DAY_CLOSE_DAYS, MONTH_CLOSE_DAYS)
-DEADLINES = (LENDER, DAY_LENDER, LENDER_MONTHS, OPEN)
+DEADLINES = (LENDER, DAY_LENDER, LENDER_MONTHS, OPEN, OPEN_DUE_MONTHS)
 DEPENDS = {COUNTS: {"institution", "stage", "resolution", "error_category"},
            DAY_COUNTS: {"institution", "stage", "resolution", "error_category", "filed_at"},
            MONTH_COUNTS: {"institution", "stage", "resolution", "error_category", "filed_at"},
@@ -86,13 +105,15 @@ DEPENDS = {COUNTS: {"institution", "stage", "resolution", "error_category"},
            MONTH_CLOSE_DAYS: {"institution", "stage", "filed_at"},
            LENDER: {"institution"}, LENDER_MONTHS: {"institution"},
            DAY_LENDER: {"institution", "filed_at"},
-           OPEN: {"institution", "stage", "filed_at", "next_due_by"}}
+           OPEN: {"institution", "stage", "filed_at", "next_due_by"},
+           OPEN_AGES: {"institution", "stage", "filed_at"},
+           OPEN_DUE_MONTHS: {"institution", "stage", "filed_at", "next_due_by"}}
 # A dispute's contribution is read once per family, at its finest key, and the coarser tables'
 # keys are taken from those rows (one query where there would be two or three).
 FINEST = {COUNTS: DAY_COUNTS, DAY_COUNTS: DAY_COUNTS, MONTH_COUNTS: DAY_COUNTS,
           CLOSE_DAYS: DAY_CLOSE_DAYS, DAY_CLOSE_DAYS: DAY_CLOSE_DAYS,
           MONTH_CLOSE_DAYS: DAY_CLOSE_DAYS, LENDER: DAY_LENDER, LENDER_MONTHS: DAY_LENDER,
-          DAY_LENDER: DAY_LENDER, OPEN: OPEN}
+          DAY_LENDER: DAY_LENDER, OPEN: OPEN, OPEN_AGES: OPEN, OPEN_DUE_MONTHS: OPEN}
 # A key column cannot hold NULL: an open dispute with no lender deadline is kept under this day,
 # which no "today" reaches (not overdue, not due in the week ahead).
 NO_DUE = "9999-12-31"
@@ -146,9 +167,25 @@ GROUPS = {
                                    f"{_DAYS} AS days FROM disputes d WHERE {{where}} AND "
                                    f"d.stage = 'closed') c WHERE days IS NOT NULL "
                                    f"GROUP BY 1, 2, 3"),
+    "dashboard_open_ages": (f"SELECT d.institution, {_FILED_ON} AS filed_on, count(*) AS n "
+                             f"FROM disputes d WHERE {{where}} AND d.stage <> 'closed' "
+                             f"GROUP BY 1, 2"),
+    "dashboard_open_due_months": (f"SELECT d.institution, {_FILED_MONTH} AS filed_month, "
+                                  f"coalesce(d.next_due_by, DATE '{NO_DUE}') AS next_due_by, "
+                                  f"count(*) AS n FROM disputes d WHERE {{where}} AND "
+                                  f"d.stage <> 'closed' GROUP BY 1, 2, 3"),
 }
 RECOUNT = [f"INSERT INTO {table} ({', '.join((*key, 'n'))}) " + GROUPS[table].format(
     where="true") for table, key in TABLES.items()]
+
+
+def every_sql(table: str) -> str:
+    """The INSERT of `table`'s rows of every institution, summed from its institutions' rows
+    (the recount's, and migration 0024's written out)."""
+    rest = ", ".join(TABLES[table][1:])
+    return (f"INSERT INTO {table} ({', '.join(TABLES[table])}, n) SELECT '{EVERY}', {rest}, "
+            f"sum(n) FROM {table} WHERE institution <> '{EVERY}' GROUP BY {rest} "
+            f"HAVING sum(n) <> 0")
 
 Contribution = Counter  # (table, key) -> disputes (or deadlines) it adds
 
@@ -174,7 +211,10 @@ def contribution(tx, dispute_id: UUID, tables: Iterable[str] = TABLES) -> Contri
                 values["filed_month"] = values["filed_on"].replace(day=1)
             for table in tables:
                 if FINEST[table] == finest:
-                    found[(table, tuple(values[c] for c in TABLES[table]))] += row[len(names)]
+                    key = tuple(values[c] for c in TABLES[table])
+                    found[(table, key)] += row[len(names)]
+                    if table in WITH_EVERY:
+                        found[(table, (EVERY, *key[1:]))] += row[len(names)]
     return found
 
 
@@ -216,6 +256,8 @@ def recount(tx) -> None:
     for table, statement in zip(TABLES, RECOUNT):
         tx.execute(f"DELETE FROM {table}")
         tx.execute(statement)
+        if table in WITH_EVERY:
+            tx.execute(every_sql(table))
 
 
 def grouped(tx) -> dict[str, dict[tuple, int]]:
@@ -227,10 +269,21 @@ def grouped(tx) -> dict[str, dict[tuple, int]]:
 
 def recounted(tx) -> dict[str, dict[tuple, int]]:
     """The same, counted from the disputes, events and deadlines now."""
-    return {table: {tuple(r[:-1]): r[-1] for r in tx.execute(
-        GROUPS[table].format(where="true")).rows} for table in TABLES}
+    found = {}
+    for table in TABLES:
+        rows = {tuple(r[:-1]): r[-1] for r in tx.execute(GROUPS[table].format(where="true")).rows}
+        if table in WITH_EVERY:
+            every: Counter = Counter()
+            for key, n in rows.items():
+                every[(EVERY, *key[1:])] += n
+            rows.update(every)
+        found[table] = rows
+    return found
 
 
-def scope_sql(institution: str | None) -> tuple[str, list[Any]]:
-    """The WHERE of a read of these tables for every institution (None) or one."""
-    return ("institution = ?", [institution]) if institution else ("true", [])
+def scope_sql(institution: str | None, table: str) -> tuple[str, list[Any]]:
+    """The WHERE of a read of `table` for every institution (None) or one: every
+    institution's rows where it keeps them (`WITH_EVERY`), else all."""
+    if institution:
+        return "institution = ?", [institution]
+    return ("institution = ?", [EVERY]) if table in WITH_EVERY else ("true", [])

@@ -16,10 +16,11 @@ the day the same tables hold some hundreds of thousands of rows and a year is 36
 (README.md gives the row counts at a million). The two part days are a few hundred disputes,
 found by PostgreSQL's index on `filed_at` and by DuckDB's min/max of each row group.
 
-The whole days are split once more (`months`): the whole calendar months among them come from
-the month-keyed tables of migration 0023, the days before the first and after the last from
-the day-keyed ones, so a year's view adds up twelve months of rows and at most two months of
-days.
+The whole days are split once more (`months`): the calendar months they cover come from the
+month-keyed tables of migration 0023, and at each end the days before the first month or after
+the last are added from the day-keyed ones, or, where fewer, the days of a month outside the
+range are subtracted, so a year's view adds up twelve or thirteen months of rows and at most
+half a month of days at each end.
 """
 
 from __future__ import annotations
@@ -70,27 +71,54 @@ def split(start: datetime | None, end: datetime | None) -> Split:
 @dataclass(frozen=True)
 class Months:
     """Whole UTC days [first, end) as whole calendar months [first_month, end_month) (None:
-    unbounded on that side) and the days before and after them ([first, first_month) and
-    [end_month, end)), each None when there are none. Migration 0023's month-keyed tables answer
-    the months: a year of filings is twelve months of rows there instead of 365 days of them."""
+    unbounded on that side), read from migration 0023's month-keyed tables, and days read from
+    the day-keyed ones: `added` (the days before the first month and after the last) and
+    `taken` (the days of the first and last month outside the range, subtracted). A month's
+    view ending a day short of the month's end (a local month east of UTC is its UTC days but
+    the last) is the month less a day, not thirty days; a year, twelve months less a day."""
 
     first_month: date | None
     end_month: date | None
-    head: tuple[date, date] | None
-    tail: tuple[date, date] | None
+    added: tuple[tuple[date, date], ...] = ()
+    taken: tuple[tuple[date, date], ...] = ()
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def _month_on_or_after(day: date) -> date:
-    return day if day.day == 1 else (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return day if day.day == 1 else _next_month(day)
 
 
 def months(first: date | None, end: date | None) -> Months | None:
-    """[first, end) (whole UTC days, None for an open end) as whole months and the days at
-    their ends; None when the range holds no whole month (then it is days only)."""
-    first_month = _month_on_or_after(first) if first is not None else None
-    end_month = end.replace(day=1) if end is not None else None
+    """[first, end) (whole UTC days, None for an open end) as whole months and the days added
+    or taken at each end, whichever is fewer days; None when no month is worth reading, as
+    when the range is fewer days than those (then it is days only)."""
+    added, taken = [], []
+    first_month = end_month = None
+    if first is not None:
+        after = _month_on_or_after(first)
+        if (first - first.replace(day=1)).days < (after - first).days:
+            first_month = first.replace(day=1)
+            taken.append((first_month, first))
+        else:
+            first_month = after
+            if first < after:
+                added.append((first, after))
+    if end is not None:
+        start = end.replace(day=1)
+        after = _month_on_or_after(end)
+        if (after - end).days < (end - start).days:
+            end_month = after
+            taken.append((end, after))
+        else:
+            end_month = start
+            if start < end:
+                added.append((start, end))
     if first_month is not None and end_month is not None and first_month >= end_month:
         return None
-    head = (first, first_month) if first is not None and first < first_month else None
-    tail = (end_month, end) if end is not None and end_month < end else None
-    return Months(first_month, end_month, head, tail)
+    if first is not None and end is not None and sum(
+            (e - f).days for f, e in (*added, *taken)) >= (end - first).days:
+        return None  # a few days inside a month: the month less more days than there are
+    return Months(first_month, end_month, tuple(added), tuple(taken))
