@@ -131,8 +131,11 @@ def test_kept_tables_follow_every_write_and_the_dashboard_reads_the_same(ctx, pe
 
     erasure.carry_out(ctx, wang.id)  # the borrower's disputes stay, and so do their counts
     assert_in_step(ctx, staff, ZONES)
-    assert sum(kept(ctx)["dashboard_counts"].values()) == len(numbers)
-    assert sum(kept(ctx)["dashboard_day_counts"].values()) == len(numbers)
+    for table in ("dashboard_counts", "dashboard_day_counts"):  # each under its institution
+        # and under every institution's ('')
+        rows = kept(ctx)[table].items()
+        assert sum(n for key, n in rows if key[0]) == sum(n for key, n in rows if not key[0]) \
+            == len(numbers)
 
 
 def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
@@ -153,10 +156,11 @@ def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
     assert kept(ctx) == before == ctx.db.read(dashboard_counts.recounted)  # …and not after it
 
 
-@pytest.mark.parametrize("version", [20, 21, 23, 24])
+@pytest.mark.parametrize("version", [20, 21, 23, 24, 25])
 def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people, version):
     """Each migration's fill, run again on the rows there, gives the tables the writes kept
-    (those of 20 and 21 then given their rows of every institution, as 0024 gives them)."""
+    (those of 20 and 21 then given their rows of every institution, as 0024 and 0025 give
+    them)."""
     staff, _, (wang, li) = people
     numbers = [cases.file_dispute(ctx, p, filing_form(institution=CMB)) for p in (wang, li, wang)]
     cases.file_dispute(ctx, li, filing_form(institution=CITI))
@@ -166,14 +170,15 @@ def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people, version
     sql = next(s for v, _, s in available(ctx.db.backend) if v == version)
     fill = [s for s in _statements(sql) if s.startswith("INSERT INTO dashboard_")]
     tables = list(dict.fromkeys(s.split()[2] for s in fill))
-    assert len(tables) == {20: 3, 21: 5, 23: 2, 24: 8}[version]
+    assert len(tables) == {20: 3, 21: 5, 23: 2, 24: 8, 25: 5}[version]
     assert all(expected[t] for t in tables)
     every = dashboard_counts.EVERY
 
     def refill(uow) -> None:
         for table in tables:
-            created = version < 24 or table in (dashboard_counts.OPEN_AGES,
-                                                dashboard_counts.OPEN_DUE_MONTHS)
+            created = version < 24 or table in (
+                dashboard_counts.OPEN_AGES, dashboard_counts.OPEN_DUE_MONTHS,
+                dashboard_counts.DAY_STAGES, dashboard_counts.MONTH_STAGES)
             uow.execute(f"DELETE FROM {table}" + ("" if created else " WHERE institution = ?"),
                         () if created else (every,))
         for statement in fill:
@@ -187,6 +192,9 @@ def test_the_migration_fills_the_tables_from_the_rows_there(ctx, people, version
     assert kept(ctx) == expected
     if version == 24:  # every institution's rows: CMB's and Citibank's added up
         assert expected[dashboard_counts.OPEN_AGES][(every, ctx.today())] == 3
+    if version == 25:
+        assert expected[dashboard_counts.MONTH_STAGES][(CMB, ctx.today().replace(day=1),
+                                                        "filed")] == 1
 
 
 def test_a_filing_range_is_whole_utc_days_and_the_part_days_at_its_ends():

@@ -45,24 +45,25 @@ class Scope:
 
 
 def _source(scope: Scope, table: str, day_table: str, month_table: str | None = None,
-            cols: tuple[str, ...] | None = None) -> tuple[str, list[Any]]:
+            cols: tuple[str, ...] | None = None, own: bool = False) -> tuple[str, list[Any]]:
     """The kept rows (`cols`, by default `table`'s key columns, and n) of the disputes in
     `scope`: `table`'s own when the filing date is not bounded; else `day_table`'s of the whole
     UTC filing days in the range (`month_table`'s, where there is one, of the months it covers,
     and `day_table`'s of the days added or, with n negated, taken at their ends:
     dashboard_time.months), with the same rows counted from the
     disputes filed in the part days at its ends. Of every institution, a table's rows of every
-    institution where it keeps them (`kept_counts.WITH_EVERY`)."""
+    institution where it keeps them (`kept_counts.WITH_EVERY`), or with `own` each
+    institution's own rows."""
     cols_sql = ", ".join(cols or kept_counts.TABLES[table])
     if not scope.bounded:
-        where, params = kept_counts.scope_sql(scope.institution, table)
+        where, params = kept_counts.scope_sql(scope.institution, table, own)
         return f"SELECT {cols_sql}, n FROM {table} WHERE {where}", params
     days = dashboard_time.split(scope.filed_from, scope.filed_to)
     parts, found = [], []
 
     def read(kept_table: str, key: str, first: date | None, end: date | None,
              sign: str = "") -> None:
-        where, params = kept_counts.scope_sql(scope.institution, kept_table)
+        where, params = kept_counts.scope_sql(scope.institution, kept_table, own)
         clauses = [where, *([f"{key} >= ?"] if first is not None else []),
                    *([f"{key} < ?"] if end is not None else [])]
         parts.append(f"SELECT {cols_sql}, {sign}n AS n FROM {kept_table} "
@@ -82,7 +83,11 @@ def _source(scope: Scope, table: str, day_table: str, month_table: str | None = 
     if days.edges:
         edge = " OR ".join("(d.filed_at >= ? AND d.filed_at < ?)" for _ in days.edges)
         clause = f"({edge})" + (" AND d.institution = ?" if scope.institution else "")
-        parts.append(f"SELECT {cols_sql}, n FROM ("
+        # Counted per institution: of every institution, as the kept rows read beside them.
+        every = (not scope.institution and not own and day_table in kept_counts.WITH_EVERY)
+        edge_cols = ", ".join(f"'{kept_counts.EVERY}' AS institution" if every and c ==
+                              "institution" else c for c in cols or kept_counts.TABLES[table])
+        parts.append(f"SELECT {edge_cols}, n FROM ("
                      f"{kept_counts.GROUPS[day_table].format(where=clause)}) e")
         found += [*(t for pair in days.edges for t in pair),
                   *([scope.institution] if scope.institution else [])]
@@ -129,7 +134,9 @@ def by_key(tx, scope: Scope, top: int) -> dict[str, Any]:
     From the kept counts, in one statement: the disputes in `scope` are read once and grouped
     by all four columns (a few thousand rows however many disputes), and each figure is added
     up from those; reading the kept rows once per figure cost four reads of a year's day rows
-    in a view filtered by filing date (bench/README-dashboard.md). Counted (`scope.counted`):
+    in a view filtered by filing date (bench/README-dashboard.md). Of every institution, the
+    counts kept for every institution and, for the top institutions alone, each institution's
+    disputes by stage (migration 0025). Counted (`scope.counted`):
     one GROUP BY over the disputes per figure, as it always was."""
     if not scope.kept:
         return {"by_stage": by_stage(tx, scope), "outcomes": outcomes(tx, scope),
@@ -137,6 +144,19 @@ def by_key(tx, scope: Scope, top: int) -> dict[str, Any]:
                 "top_error_categories": top_error_categories(tx, scope, top)}
     source, params = _source(scope, kept_counts.COUNTS, kept_counts.DAY_COUNTS,
                              kept_counts.MONTH_COUNTS)
+    mine = {name: "true" for name, *_ in _BY_KEY}  # which rows of k each figure adds up
+    if not scope.institution:
+        # Every institution's counts (institution '') for three figures; each institution's
+        # own, by stage only, for the top institutions (a year: some thousands of rows
+        # instead of 18,000 by stage, outcome and category).
+        own, own_params = _source(scope, kept_counts.COUNTS, kept_counts.DAY_STAGES,
+                                  kept_counts.MONTH_STAGES, cols=("institution", "stage"),
+                                  own=True)
+        source = (f"SELECT institution, stage, resolution, error_category, n FROM ({source}) a "
+                  f"UNION ALL SELECT institution, stage, NULL, NULL, n FROM ({own}) b")
+        params = [*params, *own_params]
+        mine = {name: f"institution <> '{kept_counts.EVERY}'" if name == "top_institutions"
+                else f"institution = '{kept_counts.EVERY}'" for name, *_ in _BY_KEY}
     parts = []
     whole = ", ".join(f"'{name}'" for name, *_, limited in _BY_KEY if not limited)
     for name, key, closed, open_too, _limited in _BY_KEY:
@@ -146,7 +166,7 @@ def by_key(tx, scope: Scope, top: int) -> dict[str, Any]:
         parts.append(f"""
             SELECT '{name}' AS figure, {shown} AS key, CAST(sum(n) AS BIGINT) AS disputes,
                    {extra} AS open, row_number() OVER (ORDER BY sum(n) DESC, {shown}) AS place
-            FROM k {"WHERE stage = 'closed'" if closed else ""}
+            FROM k WHERE {mine[name]}{" AND stage = 'closed'" if closed else ""}
             GROUP BY {shown} HAVING sum(n) <> 0""")
     rows = tx.execute(f"""
         WITH k AS MATERIALIZED (
