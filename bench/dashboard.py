@@ -18,9 +18,10 @@ unfiltered, for one institution, for a filing-date range and for both, beside th
 (migration 0023's month-keyed tables left unread), as they were before them.
 
 `--writes N` then times what keeping the tables adds to a write (filing, then acknowledging
-the dispute just filed), N of each with every kept table, with all but migration 0024's (and
-without the rows of every institution), with all but 0023's and 0024's, with only migration
-0020's and with none (their hooks made no-ops), in turn, after two warm-up rounds.
+the dispute just filed), N of each with every kept table, with all but migrations 0024's and
+0025's (and without the rows of every institution), with all but 0023's, 0024's and 0025's,
+with only migration 0020's and with none (their hooks made no-ops), in turn, after two warm-up
+rounds.
 """
 
 from __future__ import annotations
@@ -171,13 +172,17 @@ def _bench_cases(ctx: Context, runs: int, heading: str) -> dict[str, float]:
 
 OLD_TABLES = ("dashboard_counts", "dashboard_close_days", "dashboard_lender_deadlines")
 NEW_0024 = (dashboard_counts.OPEN_AGES, dashboard_counts.OPEN_DUE_MONTHS)
-# The write-cost variants: every kept table, all but migration 0024's (its tables, and the rows
-# of every institution it keeps in the others), all but 0023's month tables too, 0020's alone,
-# none.
+NEW_0025 = (dashboard_counts.DAY_STAGES, dashboard_counts.MONTH_STAGES)
+# The write-cost variants: every kept table, all but those of migrations 0024 and 0025 (their
+# tables, and the rows of every institution they keep in the others), all but 0023's month
+# tables too, 0020's alone, none. The rows per dispute of 0026 are what the days to close and
+# the lender tables are read from, so every variant that keeps those keeps them.
 VARIANTS = {"all kept": None,
-            "before 0024": tuple(t for t in dashboard_counts.TABLES if t not in NEW_0024),
+            "before 0024": tuple(t for t in dashboard_counts.TABLES if t not in (
+                *NEW_0024, *NEW_0025)),
             "before 0023": tuple(t for t in dashboard_counts.TABLES if t not in (
-                *NEW_0024, dashboard_counts.MONTH_COUNTS, dashboard_counts.MONTH_CLOSE_DAYS)),
+                *NEW_0024, *NEW_0025, dashboard_counts.MONTH_COUNTS,
+                dashboard_counts.MONTH_CLOSE_DAYS)),
             "0020 only": OLD_TABLES, "none": ()}
 
 

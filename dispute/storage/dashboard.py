@@ -87,8 +87,8 @@ def _source(scope: Scope, table: str, day_table: str, month_table: str | None = 
         every = (not scope.institution and not own and day_table in kept_counts.WITH_EVERY)
         edge_cols = ", ".join(f"'{kept_counts.EVERY}' AS institution" if every and c ==
                               "institution" else c for c in cols or kept_counts.TABLES[table])
-        parts.append(f"SELECT {edge_cols}, n FROM ("
-                     f"{kept_counts.GROUPS[day_table].format(where=clause)}) e")
+        counted = kept_counts.PART_DAYS.get(day_table, kept_counts.GROUPS[day_table])
+        parts.append(f"SELECT {edge_cols}, n FROM ({counted.format(where=clause)}) e")
         found += [*(t for pair in days.edges for t in pair),
                   *([scope.institution] if scope.institution else [])]
     if not parts:  # an empty range

@@ -43,7 +43,12 @@ a few per day or month, where its institutions' were tens of thousands a year; a
 its dispute's rows and those. Migration 0025_dashboard_stages gives the counts the same rows of
 every institution, and adds `dashboard_day_stages` and `dashboard_month_stages` (institution,
 filing day or month, stage): the top institutions of a view of every institution by filing
-date, read off some thousands of rows a year instead of the counts' 18,000.
+date, read off some thousands of rows a year instead of the counts' 18,000. Migration
+0026_dashboard_part_days keeps, per dispute and with its filing time, its days to close
+(`dashboard_closed_disputes`) and its lender deadlines (`dashboard_lender_disputes`): the part
+days at a range's ends are read from those by the filing time (`PART_DAYS`) instead of joining
+their disputes to every closing event and lender deadline; a write reads its dispute's
+contribution to the days to close and the lender tables from the same rows.
 
 Kept exact by every write that can change what a dispute contributes: `disputes.insert`, `touch`
 and `set_flags` (institution, stage, resolution, error category, filing time: only the tables
@@ -62,6 +67,7 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
+from datetime import timezone
 from typing import Any, Iterable, Iterator
 from uuid import UUID
 
@@ -76,6 +82,7 @@ OPEN, DAY_COUNTS, DAY_CLOSE_DAYS, DAY_LENDER, LENDER_MONTHS = (
 MONTH_COUNTS, MONTH_CLOSE_DAYS = "dashboard_month_counts", "dashboard_month_close_days"
 OPEN_AGES, OPEN_DUE_MONTHS = "dashboard_open_ages", "dashboard_open_due_months"
 DAY_STAGES, MONTH_STAGES = "dashboard_day_stages", "dashboard_month_stages"
+CLOSED_DISPUTES, LENDER_DISPUTES = "dashboard_closed_disputes", "dashboard_lender_disputes"
 TABLES = {"dashboard_counts": ("institution", "stage", "resolution", "error_category"),
           "dashboard_close_days": ("institution", "days"),
           "dashboard_lender_deadlines": ("institution", "due_by", "status"),
@@ -91,7 +98,10 @@ TABLES = {"dashboard_counts": ("institution", "stage", "resolution", "error_cate
           "dashboard_open_ages": ("institution", "filed_on"),
           "dashboard_open_due_months": ("institution", "filed_month", "next_due_by"),
           "dashboard_day_stages": ("institution", "filed_on", "stage"),
-          "dashboard_month_stages": ("institution", "filed_month", "stage")}
+          "dashboard_month_stages": ("institution", "filed_month", "stage"),
+          "dashboard_closed_disputes": ("institution", "filed_at", "dispute_id", "days"),
+          "dashboard_lender_disputes": ("institution", "filed_at", "dispute_id", "due_by",
+                                        "status")}
 # The tables that also hold, under the institution `EVERY`, each key's sum over every
 # institution (migrations 0024, 0025 for the counts): what a view of every institution reads, a
 # few rows per day or month where the institutions' own are tens of thousands a year. The top
@@ -103,8 +113,8 @@ WITH_EVERY = (CLOSE_DAYS, DAY_CLOSE_DAYS, MONTH_CLOSE_DAYS, LENDER, DAY_LENDER, 
 # The tables each kind of write can change, and the dispute columns each table's rows depend on.
 ADDED = (COUNTS, DAY_COUNTS, MONTH_COUNTS, OPEN, OPEN_AGES, OPEN_DUE_MONTHS, DAY_STAGES,
          MONTH_STAGES)
-CLOSING = (CLOSE_DAYS, DAY_CLOSE_DAYS, MONTH_CLOSE_DAYS)
-DEADLINES = (LENDER, DAY_LENDER, LENDER_MONTHS, OPEN, OPEN_DUE_MONTHS)
+CLOSING = (CLOSE_DAYS, DAY_CLOSE_DAYS, MONTH_CLOSE_DAYS, CLOSED_DISPUTES)
+DEADLINES = (LENDER, DAY_LENDER, LENDER_MONTHS, OPEN, OPEN_DUE_MONTHS, LENDER_DISPUTES)
 DEPENDS = {COUNTS: {"institution", "stage", "resolution", "error_category"},
            DAY_COUNTS: {"institution", "stage", "resolution", "error_category", "filed_at"},
            MONTH_COUNTS: {"institution", "stage", "resolution", "error_category", "filed_at"},
@@ -117,13 +127,16 @@ DEPENDS = {COUNTS: {"institution", "stage", "resolution", "error_category"},
            OPEN_AGES: {"institution", "stage", "filed_at"},
            OPEN_DUE_MONTHS: {"institution", "stage", "filed_at", "next_due_by"},
            DAY_STAGES: {"institution", "stage", "filed_at"},
-           MONTH_STAGES: {"institution", "stage", "filed_at"}}
+           MONTH_STAGES: {"institution", "stage", "filed_at"},
+           CLOSED_DISPUTES: {"institution", "stage", "filed_at"},
+           LENDER_DISPUTES: {"institution", "filed_at"}}
 # A dispute's contribution is read once per family, at its finest key, and the coarser tables'
 # keys are taken from those rows (one query where there would be two or three).
 FINEST = {COUNTS: DAY_COUNTS, DAY_COUNTS: DAY_COUNTS, MONTH_COUNTS: DAY_COUNTS,
-          CLOSE_DAYS: DAY_CLOSE_DAYS, DAY_CLOSE_DAYS: DAY_CLOSE_DAYS,
-          MONTH_CLOSE_DAYS: DAY_CLOSE_DAYS, LENDER: DAY_LENDER, LENDER_MONTHS: DAY_LENDER,
-          DAY_LENDER: DAY_LENDER, OPEN: OPEN, OPEN_AGES: OPEN, OPEN_DUE_MONTHS: OPEN,
+          CLOSE_DAYS: CLOSED_DISPUTES, DAY_CLOSE_DAYS: CLOSED_DISPUTES,
+          MONTH_CLOSE_DAYS: CLOSED_DISPUTES, CLOSED_DISPUTES: CLOSED_DISPUTES,
+          LENDER: LENDER_DISPUTES, LENDER_MONTHS: LENDER_DISPUTES, DAY_LENDER: LENDER_DISPUTES,
+          LENDER_DISPUTES: LENDER_DISPUTES, OPEN: OPEN, OPEN_AGES: OPEN, OPEN_DUE_MONTHS: OPEN,
           DAY_STAGES: DAY_COUNTS, MONTH_STAGES: DAY_COUNTS}
 # A key column cannot hold NULL: an open dispute with no lender deadline is kept under this day,
 # which no "today" reaches (not overdue, not due in the week ahead).
@@ -189,9 +202,34 @@ GROUPS = {
                              f"AS n FROM disputes d WHERE {{where}} GROUP BY 1, 2, 3"),
     "dashboard_month_stages": (f"SELECT d.institution, {_FILED_MONTH} AS filed_month, d.stage, "
                                f"count(*) AS n FROM disputes d WHERE {{where}} GROUP BY 1, 2, 3"),
+    "dashboard_closed_disputes": (f"SELECT institution, filed_at, dispute_id, days, count(*) AS n "
+                                  f"FROM (SELECT d.institution, d.filed_at, d.id AS dispute_id, "
+                                  f"{_DAYS} AS days FROM disputes d WHERE {{where}} AND "
+                                  f"d.stage = 'closed') c WHERE days IS NOT NULL "
+                                  f"GROUP BY 1, 2, 3, 4"),
+    "dashboard_lender_disputes": (f"SELECT d.institution, d.filed_at, d.id AS dispute_id, "
+                                  f"dl.due_by, {_STATUS} AS status, count(*) AS n FROM deadlines "
+                                  f"dl JOIN disputes d ON d.id = dl.dispute_id WHERE {{where}} "
+                                  f"AND dl.party = 'lender' GROUP BY 1, 2, 3, 4, 5"),
 }
+# The part days at a filing-date range's ends (dashboard.py `_source`) are counted from the
+# disputes, but the days to close and the lender deadlines from the kept rows per dispute, which
+# carry the filing time (`{where}` filters on d.filed_at and d.institution): counting them
+# joined the few hundred disputes of the part days to every closing event and every lender
+# deadline, 10-14 ms each on DuckDB at a million (bench/README-dashboard.md).
+PART_DAYS = {
+    DAY_CLOSE_DAYS: ("SELECT d.institution, CAST(d.filed_at AS DATE) AS filed_on, d.days, "
+                     "sum(d.n) AS n FROM dashboard_closed_disputes d WHERE {where} AND d.n <> 0 "
+                     "GROUP BY 1, 2, 3"),
+    DAY_LENDER: ("SELECT d.institution, CAST(d.filed_at AS DATE) AS filed_on, d.due_by, "
+                 "d.status, sum(d.n) AS n FROM dashboard_lender_disputes d WHERE {where} "
+                 "AND d.n <> 0 GROUP BY 1, 2, 3, 4"),
+}
+# The rows per dispute go in by filing time: DuckDB then skips, by each row group's least and
+# greatest filing time, all but the few groups a part day's rows are in.
 RECOUNT = [f"INSERT INTO {table} ({', '.join((*key, 'n'))}) " + GROUPS[table].format(
-    where="true") for table, key in TABLES.items()]
+    where="true") + (" ORDER BY filed_at" if "filed_at" in key else "")
+    for table, key in TABLES.items()]
 
 
 def every_sql(table: str) -> str:
@@ -220,6 +258,8 @@ def contribution(tx, dispute_id: UUID, tables: Iterable[str] = TABLES) -> Contri
         names = TABLES[finest]
         for row in tx.execute(GROUPS[finest].format(where="d.id = ?"), (dispute_id,)).rows:
             values = dict(zip(names, row))
+            if "filed_at" in values:  # as CAST(filed_at AS DATE): timestamps are UTC
+                values["filed_on"] = values["filed_at"].astimezone(timezone.utc).date()
             if "due_by" in values:
                 values["month"] = values["due_by"].replace(day=1)
             if "filed_on" in values:
