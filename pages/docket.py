@@ -33,12 +33,12 @@ cards.stylesheet()  # a card per dispute on a phone
 cards.header("docket", widths, [_("Number"), _("Stage"), _("Mediation"), _("Court"),
                                 _("Next sitting")])
 for i, r in enumerate(rows):
-    link = cards.row("docket", i, widths, [
+    cards.row("docket", i, widths, [
         f"{label(r.stage, _)}  \n:gray[{render.md_escape(r.institution)}]",
         render.md_escape(" · ".join(x for x in (r.mediation_body, r.mediation_reference) if x)),
         render.md_escape(" · ".join(x for x in (r.court, r.case_number) if x)),
-        format_date(r.next_sitting_on, lang)])
-    link.page_link("pages/workspace.py", label=r.number, query_params={"number": r.number})
+        format_date(r.next_sitting_on, lang)],
+        "pages/workspace.py", r.number, {"number": r.number})
 
 pages = page_count(total, 25)
 if pages > 1:

@@ -4,7 +4,7 @@ signing in always happens on the landing page)."""
 import streamlit as st
 
 from dispute import accounts, signup
-from ui import forms, session, two_step
+from ui import forms, preload, session, two_step
 from ui.account_fields import account_fields
 
 
@@ -22,6 +22,9 @@ _ = session.t()
 st.title(_("Dispute portal"))
 st.caption(_("For borrowers whose loan or card went overdue because of a lender's mistake: "
              "file a dispute, keep your evidence, follow every step."))
+if warm := preload.script():  # the signed-in pages' code, fetched while the visitor types
+    with st.sidebar:
+        st.html(warm, unsafe_allow_javascript=True)
 if ended := session.notice():
     st.info(ended, icon=":material/logout:")
 if awaited := two_step.pending():  # step two of signing in: the code (ui/two_step.py)

@@ -32,10 +32,10 @@ for i, item in enumerate(page.items):
         needs.append(f":orange-badge[:material/priority_high: {_('Information requested from you')}]")
     if item.action_needed and item.offer_waiting:
         needs.append(f":orange-badge[:material/priority_high: {_('An offer waits for your answer')}]")
-    link = cards.row("mine", i, widths, [
+    cards.row("mine", i, widths, [
         render.md_escape(item.institution), label(item.stage, _),
-        format_datetime(item.filed_at, session.lang(), ctx.settings.timezone), " ".join(needs)])
-    link.page_link("pages/dispute.py", label=item.number, query_params={"number": item.number})
+        format_datetime(item.filed_at, session.lang(), ctx.settings.timezone), " ".join(needs)],
+        "pages/dispute.py", item.number, {"number": item.number})
 
 if page.pages > 1:
     pager.numbered("my_disputes", "my_disputes_page", page.page, page.pages,

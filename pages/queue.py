@@ -110,14 +110,13 @@ for i, r in enumerate(page.rows):
                     else _("Due today") if days == 0
                     else _("Due {date}").format(date=format_date(r.next_due_by, lang)))
         badges.append(f":{colour}-badge[{text_due}]")
-    link = cards.row("queue", i, widths, [
+    cards.row("queue", i, widths, [
         f"{render.md_escape(r.institution)}  \n"
         f":gray[{label(r.error_category, _)} · {render.md_escape(r.borrower_name)}]",
         label(r.stage, _),
         render.md_escape(r.handler_name) if r.handler_name else f":gray[{_('Unassigned')}]",
         format_datetime(r.filed_at, lang, tz),
-        " ".join(badges)])
-    link.page_link("pages/workspace.py", label=r.number, query_params={"number": r.number})
+        " ".join(badges)], "pages/workspace.py", r.number, {"number": r.number})
 
 pager.by_cursor("queue", cursors, page.next_cursor,
                 _("Page {page}").format(page=len(cursors)) + " · "

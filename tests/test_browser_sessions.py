@@ -125,3 +125,23 @@ def test_a_link_for_another_role_opens_the_landing_page_not_page_not_found(
     heading(page, _("My disputes"))
     page.reload()
     heading(page, _("My disputes"))
+
+
+def test_the_login_page_loads_the_signed_in_pages_code_before_the_click(number, live_portal,
+                                                                          browser):
+    """ui/preload.py: while the login page waits for the visitor, the browser imports the
+    element files the queue needs, so the click that signs in fetches none of them."""
+    from ui import preload
+
+    files = preload.files()
+    page = browser.page()
+    page.goto(live_portal.url + "/")
+    shown(page, page.get_by_role("tab", name=_("Log in")))
+    page.wait_for_function("fs => fs.every(f => performance.getEntriesByType('resource')"
+                           ".some(e => e.name.endsWith('/' + f)))", arg=list(files))
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    log_in_here(page, Role.STAFF)
+    heading(page, _("Queue"))
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()  # drawn by the preloaded code
+    assert not [u for u in fetched if any(u.endswith("/" + f) for f in files)]  # imported once

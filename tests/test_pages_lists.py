@@ -128,9 +128,11 @@ def test_lists_are_drawn_as_keyed_rows_with_the_phone_stylesheet(replied):
     html = " ".join(str(h.proto.body) for h in at.get("html"))
     assert "st-key-list_head_" in html
     # on a phone each value of a card has its column's title above it
-    assert ('[class*="st-key-list_row_queue_"] [data-testid="stColumn"]:nth-of-type(2) '
+    assert ('[class*="st-key-list_row_queue_"] > [data-testid="stElementContainer"]:nth-child(2) '
             '[data-testid="stMarkdownContainer"] p:nth-of-type(3)::before { content: "处理人";'
             ) in html
+    # the link takes its column's share of the row (3 of 15), the values the rest
+    assert ("flex: 0 0 calc((100% - 1rem) * 3 / 15)") in html
     # a row is its link and one markdown of five values, laid out by the grid of the header
     assert ("grid-template-columns: minmax(0, 3fr) minmax(0, 2fr) minmax(0, 2fr) "
             "minmax(0, 2fr) minmax(0, 3fr)") in html
