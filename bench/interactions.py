@@ -43,7 +43,7 @@ from dispute.i18n import translator  # noqa: E402
 from dispute.vocab import Role  # noqa: E402
 from tests.browser_support import (CHROMIUM, CHROMIUM_ARGS, RUNS, VIEWPORT, Portal,  # noqa: E402
                                    _free_port, _healthy, log_in_here, open_tab, services, settle,
-                                   watch)
+                                   tab_field, watch)
 from tests.conftest import filing_form, make_user  # noqa: E402
 from tests.second_factor import KNOWN_SECRET, ready  # noqa: E402
 
@@ -193,7 +193,7 @@ def sign_ins(browser, url: str, tally: Tally, staff_logins: int) -> None:
         expect(tab).to_be_visible()
         settle(page)
         tab.click()
-        page.get_by_label(_("Email")).first.fill(f"bench-login-{i}-{RUN}@bench.example")
+        tab_field(page, _("Email")).fill(f"bench-login-{i}-{RUN}@bench.example")
         page.get_by_label(_("Password"), exact=True).fill(PASSWORD)
         code = page.get_by_label(_("Code"), exact=True)
         password_step = clicked(page, page.get_by_role("button", name=_("Log in")).click, code)
@@ -213,7 +213,7 @@ def sign_ins(browser, url: str, tally: Tally, staff_logins: int) -> None:
         expect(tab).to_be_visible()
         settle(page)
         tab.click()
-        page.get_by_label(_("Email")).first.fill(f"bench-borrower-{RUN}@bench.example")
+        tab_field(page, _("Email")).fill(f"bench-borrower-{RUN}@bench.example")
         page.get_by_label(_("Password"), exact=True).fill(PASSWORD)
         took = clicked(page, page.get_by_role("button", name=_("Log in")).click,
                        page.get_by_role("heading", name=_("My disputes")))

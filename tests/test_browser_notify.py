@@ -17,7 +17,7 @@ from dispute.i18n import translator
 from dispute.storage import users
 from dispute.vocab import Role
 from tests.browser_support import (ARTIFACTS, Portal, _free_port, browser, data_dir,  # noqa: F401
-                                   press, services, shown, sign_in)
+                                   press, services, shown, sign_in, tab_field)
 from tests.conftest import filing_form, make_user
 from tests.mail_support import parts, to
 
@@ -46,7 +46,7 @@ def test_a_borrower_confirms_their_address_from_the_email_and_may_then_file(
         page.goto(url + "/")
         press(page, page.get_by_role("tab", name=_("Register")), reruns=False)
         page.get_by_label(_("Full name")).fill("李娜")
-        page.get_by_label(_("Email")).nth(1).fill("li.na@example.com")
+        tab_field(page, _("Email")).fill("li.na@example.com")
         page.get_by_label(_("Mobile phone")).fill("13800138000")
         page.get_by_label(_("Password (at least 10 characters)")).fill("a good long password")
         press(page, page.get_by_role("button", name=_("Create account")))
