@@ -174,6 +174,7 @@ MATRIX: tuple[Action, ...] = (
     # assignment
     _case("dispute.assignment.assign", *TEAM),
     _system("dispute.assignment.list_handlers", "F", "Y", "Y", "F"),
+    _system("dispute.assignment.handler_name", "F", "Y", "Y", "F"),  # of a dispute already read
     # deadlines
     _case("dispute.deadlines.service.list_deadlines", *READ),
     _case("dispute.deadlines.service.extend_deadline", *TEAM),

@@ -402,6 +402,12 @@ SPECS: dict[str, Spec] = {
     "assignment.list_handlers": Spec(
         lambda w: assignment.list_handlers(w.ctx, w.actor),
         lambda w, rows: len(rows) == 4 or pytest.fail(rows)),
+    "assignment.handler_name": Spec(
+        lambda w: assignment.handler_name(
+            w.ctx, w.actor, cases.get_dispute(w.ctx, w.people["staff"], w.number)),
+        lambda w, name: name == w.people["legal"].name or pytest.fail(name),
+        prepare=lambda w: assignment.assign(w.ctx, w.people["staff"], w.number,
+                                            w.people["legal"].id) and {}),
     "deadlines.service.list_deadlines": Spec(
         lambda w: deadlines.list_deadlines(w.ctx, w.actor, w.number),
         lambda w, items: "decision" in [d.rule for d in items] or pytest.fail(items),

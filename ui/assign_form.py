@@ -4,26 +4,33 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dispute.assignment import assign, list_handlers
+from dispute.assignment import assign, handler_name, list_handlers
 from dispute.models import Dispute, User
 from ui import forms, render, session
 
+OPEN_KEY = "assign_open"  # the expander's state: tests open it by setting it
+
 
 def show(ctx, user: User, d: Dispute) -> None:
+    """The handler's name, and the form to assign the dispute in an expander that is drawn, and
+    lists the handlers, only while open (the list is read from every account)."""
     _ = session.t()
-    handlers = dict(list_handlers(ctx, user))
-    options = [None, *handlers]
-    current = handlers.get(d.handler_id, _("Unassigned")) if d.handler_id else _("Unassigned")
+    current = handler_name(ctx, user, d) or _("Unassigned")
     st.markdown(f"**{_('Handler')}**: {render.md_escape(current)}")
-    with st.expander(_("Assign")):
+    box = st.expander(_("Assign"), key=OPEN_KEY, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        handlers = dict(list_handlers(ctx, user))
+        options = [None, *handlers]
         choice = st.selectbox(_("Handler"), options, key="assign_handler",
                               index=options.index(d.handler_id) if d.handler_id in options
                               else 0,
                               format_func=lambda v: handlers[v] if v else _("Unassigned"))
-        c1, c2 = st.columns(2)
-        if c1.button(_("Assign"), key="assign_submit"):
+        buttons = st.container(horizontal=True, gap="small")  # wraps in a narrow column
+        if buttons.button(_("Assign"), key="assign_submit"):
             _save(ctx, user, d, choice)
-        if d.handler_id != user.id and c2.button(_("Take it"), key="assign_self"):
+        if d.handler_id != user.id and buttons.button(_("Take it"), key="assign_self"):
             _save(ctx, user, d, user.id)
 
 
