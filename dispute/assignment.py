@@ -32,7 +32,7 @@ def handler_name(ctx: Context, actor: User, d: Dispute) -> str | None:
     require_role(actor, *CASE_ROLES)
     if d.handler_id is None:
         return None
-    return ctx.db.read(lambda tx: users.names(tx, [d.handler_id])).get(d.handler_id)
+    return ctx.db.read(users.names, [d.handler_id]).get(d.handler_id)
 
 
 def assign(ctx: Context, actor: User, number: str, handler_id: UUID | None,
