@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,17 +21,24 @@ from tests.conftest import raw, REPO, pdf_bytes
 from tests.test_cli import run
 
 
-@pytest.fixture
-def portal(tmp_path: Path) -> Path:
-    """A data directory with demo disputes and one more evidence file added by the CLI."""
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def demo_portal(tmp_path_factory) -> Path:
+    """A data directory with demo disputes and one more evidence file added by the CLI, made once
+    per module (about 9 s of real processes) and copied for each test by `portal`."""
+    data = tmp_path_factory.mktemp("backup-demo") / "data"
     made = run(data, "demo", "--cases", "3", "--seed", "3")
     assert made.returncode == 0, made.stderr
-    extra = tmp_path / "statement.pdf"
+    extra = data.parent / "statement.pdf"
     extra.write_bytes(pdf_bytes("added before the backup"))
     added = run(data, "evidence", "add", "DSP-2026-000001", str(extra), "--kind", "statement")
     assert added.returncode == 0, added.stderr
     return data
+
+
+@pytest.fixture
+def portal(demo_portal: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the demo portal (keys, database and store, modes kept)."""
+    return Path(shutil.copytree(demo_portal, tmp_path / "data", symlinks=True))
 
 
 def contents(data: Path, env: dict | None = None) -> dict:

@@ -5,6 +5,7 @@ refused."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,12 +20,19 @@ from dispute.vocab import Role
 from tests.test_cli import run
 
 
-@pytest.fixture
-def embedded(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    """An embedded portal with demo data, made once per module by the CLI (about 9 s)."""
+    data = tmp_path_factory.mktemp("migrate-demo") / "data"
     made = run(data, "demo", "--cases", "4", "--seed", "5")
     assert made.returncode == 0, made.stderr
     return data
+
+
+@pytest.fixture
+def embedded(demo_data: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the demo portal (keys, database and store, modes kept)."""
+    return Path(shutil.copytree(demo_data, tmp_path / "data", symlinks=True))
 
 
 def _rows(db, table: str) -> list[tuple]:
