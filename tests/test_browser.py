@@ -233,6 +233,46 @@ def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_esca
     assert mediation.body == "上海银行业纠纷调解中心"
 
 
+def test_legal_records_two_hearings_one_after_the_other(data_dir, live_portal, browser):
+    """The hearing form is a fragment: leaving its fields reruns the form alone, and a save
+    reruns the whole page. The page's version then moves on, so a second hearing saved straight
+    after the first is accepted (a form left with the version it was drawn with would be
+    refused as stale), and both are in the list above the form."""
+    from datetime import date, timedelta
+
+    with services(data_dir) as ctx:
+        who = people(ctx)
+        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
+        for role, move in ((Role.STAFF, "acknowledge"), (Role.STAFF, "to_mediation"),
+                           (Role.LEGAL, "to_litigation")):
+            workflow.move(ctx, who[role], number, move, FORMS[move])
+
+    legal = browser.page()
+    sign_in(legal, live_portal.url, "legal@example.com", PASSWORD, _, KNOWN_SECRET)
+    shown(legal, legal.get_by_role("heading", name=_("Docket")))
+    press(legal, legal.get_by_role("link", name=number))
+    shown(legal, legal.get_by_role("heading", name=number))
+    workspace_tab(legal, "Mediation and court")
+    box = expander(legal, _("Record a hearing"))
+    press(legal, box.locator("summary"), reruns=False)
+    for i in (1, 2):
+        held = date.today() + timedelta(days=30 + i)
+        settle(legal)
+        box.get_by_role("spinbutton", name="year, " + _("Date")).click()
+        legal.keyboard.type(held.strftime("%Y%m%d"))
+        courtroom = box.get_by_label(_("Courtroom"))
+        courtroom.fill(f"第{i}法庭")
+        # apply it before the click (a blur and a click at once can lose the click under load)
+        after_run(legal, lambda: courtroom.press("Enter"))
+        press(legal, box.get_by_role("button", name=_("Save the hearing")))
+        shown(legal, box.get_by_text(_("Saved."), exact=True))
+        expect(legal.get_by_text(_("This dispute was changed by someone else — reload."),
+                                 exact=False)).to_have_count(0)
+    panel = legal.get_by_role("tabpanel")  # the list above the form, drawn by the page's run
+    for i in (1, 2):
+        expect(panel.get_by_text(f"第{i}法庭", exact=False).first).to_be_visible()
+
+
 def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that_verifies(
         data_dir, live_portal, browser, tmp_path):
     from tests.conftest import upload

@@ -74,7 +74,7 @@ def submit(form_key: str, call: Callable[[], T], done: str | Callable[[T], str],
 
 
 def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str], *,
-             clear: Iterable[str] = (), near: bool = False) -> dict:
+             clear: Iterable[str] = (), near: bool = False, in_fragment: bool = False) -> dict:
     """The keyword arguments of a button that submits in its callback, before the page's run:
     `st.button(..., **forms.on_click(...))`. The click then costs one run of the page instead
     of two (`submit` saves during the click's run, then reruns to show the result).
@@ -83,12 +83,29 @@ def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], 
     runs before the widgets). The user is checked again first, as every run checks it, so a
     session that ended or an account disabled since the page was drawn saves nothing; the
     run that follows shows why. Errors are kept for `errors(form_key)`, drawn by the form.
-    `done` is the message on success, or a function that words it from the values sent."""
-    return {"on_click": _submit_now, "args": (form_key, call, done, tuple(clear), near)}
+    `done` is the message on success, or a function that words it from the values sent.
+    `in_fragment`: the form is drawn by an `st.fragment`, which calls `page_after_save()` first
+    thing: a success then runs the whole page (what the save changed above the form), a refusal
+    only the form."""
+    return {"on_click": _submit_now,
+            "args": (form_key, call, done, tuple(clear), near, in_fragment)}
+
+
+PAGE_RERUN_KEY = "_forms_page_rerun"
+
+
+def page_after_save() -> None:
+    """First thing in a fragment holding a form (`on_click(..., in_fragment=True)`): after a
+    save, run the whole page instead of the fragment alone. Leaving a field of the form (which
+    sends its value) still reruns the form alone: a click on its button, which takes the focus
+    from the last field typed in, costs a run of the form and one of the page, not two of the
+    page."""
+    if st.session_state.pop(PAGE_RERUN_KEY, False):
+        st.rerun(scope="app")
 
 
 def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[], str],
-                clear: tuple[str, ...], near: bool) -> None:
+                clear: tuple[str, ...], near: bool, in_fragment: bool = False) -> None:
     from ui.session import current_user
 
     user = current_user()
@@ -101,6 +118,8 @@ def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[
     flash(done() if callable(done) else done, form_key if near else None)
     for key in clear:
         st.session_state.pop(key, None)
+    if in_fragment:
+        st.session_state[PAGE_RERUN_KEY] = True
 
 
 def now(form_key: str, call: Callable[[], T]) -> T | None:

@@ -151,7 +151,12 @@ def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
                        _("Page {page} of {pages}").format(page=page, pages=pages))
 
 
+@st.fragment
 def _hearing_form(ctx, user, number, version) -> None:
+    """A fragment: leaving one of its fields reruns this form alone, not the whole dispute page
+    (at a million disputes a save was two runs of the page: the last field's, then the
+    button's); a save runs the page, whose list of hearings and version it changed."""
+    forms.page_after_save()
     _ = session.t()
     key = "hearing"
     with st.expander(_("Record a hearing"), expanded=forms.keep_open(key)):
@@ -172,7 +177,8 @@ def _hearing_form(ctx, user, number, version) -> None:
         for field in form:
             render.field_error(errors, field)
         _save_button(_("Save the hearing"), key, {field: f"{key}_{field}" for field in form},
-                     lambda who, values: add_hearing(ctx, who, number, values, version))
+                     lambda who, values: add_hearing(ctx, who, number, values, version),
+                     in_fragment=True)
         forms.confirmation(key)
 
 
@@ -190,7 +196,8 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
         forms.confirmation(key)
 
 
-def _save_button(title: str, key: str, fields: dict[str, str], call) -> None:
+def _save_button(title: str, key: str, fields: dict[str, str], call,
+                 in_fragment: bool = False) -> None:
     """The form's save button. It saves in its callback, before the page's run (one run per
     click instead of a saving run and a rerun), `call(user, values)` with each field's value
     read from its widget's key in `fields`; on success the form comes back empty (nobody
@@ -199,4 +206,4 @@ def _save_button(title: str, key: str, fields: dict[str, str], call) -> None:
     st.button(title, key=f"{key}_submit", **forms.on_click(
         key, lambda who: call(who, {field: st.session_state.get(widget)
                                     for field, widget in fields.items()}),
-        _("Saved."), clear=tuple(fields.values()), near=True))
+        _("Saved."), clear=tuple(fields.values()), near=True, in_fragment=in_fragment))
