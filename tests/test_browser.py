@@ -237,7 +237,8 @@ def test_legal_records_two_hearings_one_after_the_other(data_dir, live_portal, b
     """The hearing form is a fragment: leaving its fields reruns the form alone, and a save
     reruns the whole page. The page's version then moves on, so a second hearing saved straight
     after the first is accepted (a form left with the version it was drawn with would be
-    refused as stale), and both are in the list above the form."""
+    refused as stale), both are in the list above the form, and the form is empty after each
+    save (so nobody saves the same hearing twice)."""
     from datetime import date, timedelta
 
     with services(data_dir) as ctx:
@@ -266,6 +267,7 @@ def test_legal_records_two_hearings_one_after_the_other(data_dir, live_portal, b
         after_run(legal, lambda: courtroom.press("Enter"))
         press(legal, box.get_by_role("button", name=_("Save the hearing")))
         shown(legal, box.get_by_text(_("Saved."), exact=True))
+        expect(courtroom).to_have_value("")  # the saved form comes back empty
         expect(legal.get_by_text(_("This dispute was changed by someone else — reload."),
                                  exact=False)).to_have_count(0)
     panel = legal.get_by_role("tabpanel")  # the list above the form, drawn by the page's run

@@ -117,9 +117,27 @@ def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[
         return
     flash(done() if callable(done) else done, form_key if near else None)
     for key in clear:
-        st.session_state.pop(key, None)
+        if key in st.session_state:
+            st.session_state[key] = _emptied(st.session_state[key])
     if in_fragment:
         st.session_state[PAGE_RERUN_KEY] = True
+
+
+def _emptied(value):
+    """A saved form's field, emptied. Set, not deleted: a widget whose key is only deleted from
+    the session keeps in the browser what was typed (its `persist_state` too), so the saved
+    values came back and the form could be saved twice. Text becomes "", a box unticked, a
+    number 0, a date or time None. Not for a selectbox (its "" is no choice): leave those out
+    of `clear`."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, (int, float)):
+        return 0
+    if isinstance(value, (list, tuple)):
+        return []
+    return None
 
 
 def now(form_key: str, call: Callable[[], T]) -> T | None:

@@ -178,7 +178,7 @@ def _hearing_form(ctx, user, number, version) -> None:
             render.field_error(errors, field)
         _save_button(_("Save the hearing"), key, {field: f"{key}_{field}" for field in form},
                      lambda who, values: add_hearing(ctx, who, number, values, version),
-                     in_fragment=True)
+                     keep=("kind",), in_fragment=True)
         forms.confirmation(key)
 
 
@@ -197,13 +197,15 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
 
 
 def _save_button(title: str, key: str, fields: dict[str, str], call,
-                 in_fragment: bool = False) -> None:
+                 keep: tuple[str, ...] = (), in_fragment: bool = False) -> None:
     """The form's save button. It saves in its callback, before the page's run (one run per
     click instead of a saving run and a rerun), `call(user, values)` with each field's value
     read from its widget's key in `fields`; on success the form comes back empty (nobody
-    records the sitting twice) with the confirmation beside it."""
+    records the sitting twice) with the confirmation beside it, but for the choices in `keep`
+    (a hearing's kind stays as chosen)."""
     _ = session.t()
     st.button(title, key=f"{key}_submit", **forms.on_click(
         key, lambda who: call(who, {field: st.session_state.get(widget)
                                     for field, widget in fields.items()}),
-        _("Saved."), clear=tuple(fields.values()), near=True, in_fragment=in_fragment))
+        _("Saved."), clear=tuple(w for f, w in fields.items() if f not in keep), near=True,
+        in_fragment=in_fragment))
