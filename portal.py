@@ -13,7 +13,7 @@ from dispute.i18n import LANGUAGES
 from dispute import case_reads
 from dispute.vocab import label
 from dispute.notify import inbox
-from ui import scheduler, session
+from ui import forms, scheduler, session
 from ui.session_cookie import handover_script
 from ui.navigation import INBOX, LANDING, aliases, pages_for
 from ui.render import md_escape
@@ -21,6 +21,7 @@ from ui.render import md_escape
 st.set_page_config(page_title="Dispute portal · 争议处理平台", page_icon=":material/gavel:",
                    layout="wide")
 session.init_state()
+forms.clear_saved_forms()  # before any widget is drawn
 _ = session.t()
 try:
     ctx = session.context()

@@ -111,7 +111,8 @@ def _lines_table(lines: AccountLines, _, lang: str) -> None:
 
 
 def _upload(ctx, user, d: Dispute, lines: AccountLines | None, _) -> None:
-    with st.expander(_("Upload or edit the account lines"), expanded=lines is None):
+    with st.expander(_("Upload or edit the account lines"), expanded=lines is None,
+                     key="claim_lines_box"):
         st.caption(_("One row per line, with a header row: {layout}. `line` is charge, payment "
                      "or due; amounts like 50.00; dates like 2026-03-05; Chinese headers and "
                      "values (行, 日期, 类型, 金额 …; 费用/还款/账单) are read too. A bad row is "
@@ -127,7 +128,8 @@ def _upload(ctx, user, d: Dispute, lines: AccountLines | None, _) -> None:
                      disabled=upload is None):
             forms.submit("claim_lines", lambda: import_lines(
                 ctx, user, d.number, upload.getvalue(), expected_version=d.version),
-                _("The account lines were saved."), clear=["claim_text", "claim_computed"])
+                _("The account lines were saved."), clear=["claim_computed"],
+                reset=lambda saved: {"claim_text": to_csv(saved)})
         text = st.text_area(_("Or type or edit the lines here (the same layout)"),
                             value=to_csv(lines) if lines else LAYOUT + "\n", height=220,
                             key="claim_text", persist_state="page")
@@ -135,7 +137,8 @@ def _upload(ctx, user, d: Dispute, lines: AccountLines | None, _) -> None:
             forms.submit("claim_lines", lambda: import_lines(
                 ctx, user, d.number, text.encode("utf-8"), expected_version=d.version,
                 source="page"),
-                _("The account lines were saved."), clear=["claim_text", "claim_computed"])
+                _("The account lines were saved."), clear=["claim_computed"],
+                reset=lambda saved: {"claim_text": to_csv(saved)})
 
 
 def _facts(d: Dispute, lines: AccountLines, _) -> dict[str, Any]:
@@ -167,7 +170,7 @@ def _overrides(lines: AccountLines, currency: str, _, lang: str) -> list[dict[st
     """A person's decision per charge, with its reason; blank keeps the calculator's."""
     out = []
     choices = ["", *(x.value for x in Decision)]
-    with st.expander(_("Override a decision (with a reason)")):
+    with st.expander(_("Override a decision (with a reason)"), key="claim_ov_box"):
         for c in lines.charges:
             key = f"claim_ov_{c.ref}"
             a, b, r = st.columns([2, 1, 3])

@@ -16,9 +16,18 @@ from dispute.vocab import Channel, label
 from ui import forms, render, session
 
 
-CONTACT_FIELDS = ("contact_day", "contact_time", "contact_channel", "contact_agent",
-                  "contact_position", "contact_follow", "contact_summary", "contact_agreement",
-                  "contact_evidence")
+# emptied after a contact is saved; the day, time and channel start again from `_first_values`
+CONTACT_FIELDS = ("contact_agent", "contact_position", "contact_follow", "contact_summary",
+                  "contact_agreement", "contact_evidence")
+
+
+def _first_values(ctx, tz: str) -> dict:
+    """The contact form's day, time and channel when it is first drawn and after a save: today,
+    the minute now in the portal's time zone, by phone."""
+    local_now = ctx.now().astimezone(ZoneInfo(tz))
+    return {"contact_day": ctx.today(),
+            "contact_time": local_now.time().replace(second=0, microsecond=0),
+            "contact_channel": Channel.PHONE.value}
 
 
 def linked_exhibits(entry, items: list) -> list[str]:
@@ -56,11 +65,11 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
         with st.form("contact_form"):
             c1, c2, c3 = st.columns(3)
             # No max_value: the widget would drop a future day silently; the service names it.
-            day = c1.date_input(_("Date"), value=ctx.today(), key="contact_day",
+            first = _first_values(ctx, tz)
+            day = c1.date_input(_("Date"), value=first["contact_day"], key="contact_day",
                                 format="YYYY-MM-DD", persist_state="page")
-            local_now = ctx.now().astimezone(ZoneInfo(tz))
-            at = c2.time_input(_("Time"), value=local_now.time().replace(second=0, microsecond=0),
-                               key="contact_time", persist_state="page")
+            at = c2.time_input(_("Time"), value=first["contact_time"], key="contact_time",
+                               persist_state="page")
             channel = c3.selectbox(_("Channel"), [c.value for c in Channel], key="contact_channel",
                                    format_func=lambda v: label(Channel(v), _), persist_state="page")
             with c1:
@@ -92,7 +101,8 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
                     "agent_position": position, "summary": summary, "agreement": agreement,
                     "follow_up_on": follow, "evidence_ids": linked}
             forms.submit("contact", lambda: add_contact(ctx, user, number, form),
-                         _("Contact saved."), near=True, clear=CONTACT_FIELDS)
+                         _("Contact saved."), near=True, clear=CONTACT_FIELDS,
+                         reset=lambda _r: _first_values(ctx, tz))
         forms.confirmation("contact")
     if is_open:
         demand_form(ctx, user, number)
@@ -101,7 +111,7 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
 def demand_form(ctx, user: User, number: str) -> None:
     """Record a written demand sent to the lender: it restarts the limitation period."""
     _ = session.t()
-    with st.expander(_("Record a written demand sent to the lender")):
+    with st.expander(_("Record a written demand sent to the lender"), key="demand_box"):
         st.caption(_("A written demand (a letter or a lawyer's letter asking the lender to put "
                      "things right) interrupts the limitation period: it runs again in full "
                      "from the day the demand was sent."))

@@ -13,6 +13,7 @@ from dispute.exhibits import Upload, upload_key
 from dispute.vocab import EvidenceKind, label
 from evidence import sniff
 from evidence.types import accepted_labels
+from ui import forms
 from ui.render import field_error, md_escape
 from ui.session import context, t
 
@@ -21,7 +22,7 @@ def evidence_inputs(key: str, errors: Mapping[str, UserError]) -> list[Upload]:
     ctx = context()
     files = st.file_uploader(
         _("Evidence files (up to {mb} MB each)").format(mb=ctx.settings.max_upload_mb),
-        accept_multiple_files=True, key=f"{key}_files",
+        accept_multiple_files=True, key=forms.fresh_key(f"{key}_files"),
         help=_("Accepted: {types}. Up to {mb} MB per file.").format(
             types=", ".join(_(label) for label in accepted_labels()),
             mb=ctx.settings.max_upload_mb))

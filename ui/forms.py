@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import streamlit as st
 
@@ -57,10 +57,14 @@ def attempt(form_key: str, call: Callable[[], T]) -> T | None:
 
 
 def submit(form_key: str, call: Callable[[], T], done: str | Callable[[T], str], *,
-           clear: Iterable[str] = (), near: bool = False) -> None:
+           clear: Iterable[str] = (),
+           reset: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] = {},
+           near: bool = False) -> None:
     """Run `call()`; when it succeeds, keep `done` (or `done(result)`) as the message the page
-    shows after the rerun, forget the widget values in `clear` (the saved form comes back
-    empty, so nobody saves it twice), and rerun. With `near`, the message is for
+    shows after the rerun, empty the widgets in `clear` in that rerun (the saved form comes
+    back empty, so nobody saves it twice; see `clear_saved_forms`), set those in `reset` (or
+    `reset(result)`) to the values given (a field whose fresh value is not the empty one: today,
+    a first choice, the lines just saved), and rerun. With `near`, the message is for
     `confirmation(form_key)`, drawn beside the form, where the user is looking; otherwise for
     the top of the page. On failure the errors are shown (or kept beside their fields) and the
     form keeps what the user typed."""
@@ -68,9 +72,39 @@ def submit(form_key: str, call: Callable[[], T], done: str | Callable[[T], str],
     if not ok:
         return
     flash(done(result) if callable(done) else done, form_key if near else None)
+    pending = st.session_state.setdefault(CLEAR_KEY, {})
+    rounds = st.session_state.get(ROUNDS_KEY, {})
     for key in clear:
-        st.session_state.pop(key, None)
+        if key in rounds:
+            rounds[key] += 1
+        elif key in st.session_state:
+            pending[key] = _emptied(st.session_state[key])
+    pending.update(reset(result) if callable(reset) else reset)
     st.rerun()
+
+
+# The fields of a form saved during the run (`submit`), with their empty values, for the next
+# run to set before they are drawn (portal.py calls `clear_saved_forms` first thing): a widget's
+# value cannot be set once it is drawn in the run, and only deleting its key left in the browser
+# what was typed, which the browser sent back (so the same thing could be saved twice).
+CLEAR_KEY = "_forms_clear"
+
+
+def clear_saved_forms() -> None:
+    """First thing in every run: empty the fields of the form saved in the run before."""
+    for key, value in st.session_state.pop(CLEAR_KEY, {}).items():
+        st.session_state[key] = value
+
+
+ROUNDS_KEY = "_forms_rounds"
+
+
+def fresh_key(key: str) -> str:
+    """The key to draw a widget whose value cannot be set (a file uploader) with: `key` until
+    a form clearing it is saved, then a new one each time, so the widget comes back empty
+    (the browser forgets the files of a widget no longer drawn)."""
+    n = st.session_state.setdefault(ROUNDS_KEY, {}).setdefault(key, 0)
+    return key if n == 0 else f"{key}~{n}"
 
 
 def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str], *,
@@ -176,12 +210,14 @@ def keep_open(form_key: str) -> bool:
     """Whether the expander holding this form should be drawn open: it was submitted on this
     visit to the dispute (or its last submit left a confirmation or errors to read).
 
-    An expander opened by hand closes again when the page's layout above it changes, as after
-    saving one more hearing into the list above it: the confirmation inside it would then go
-    unseen. And it must stay open after that, not only for the run that shows the confirmation:
-    someone recording a second hearing would otherwise see the form fold shut under their hands
-    at the first field that reruns the page (bench/interactions.py found it, saving hearings one
-    after another)."""
+    An expander without a key, opened by hand, closes again when the page's layout above it
+    changes, as after saving one more hearing into the list above it: the confirmation inside it
+    would then go unseen. And it must stay open after that, not only for the run that shows the
+    confirmation: someone recording a second hearing would otherwise see the form fold shut under
+    their hands at the first field that reruns the page (bench/interactions.py found it, saving
+    hearings one after another). The dispute pages' form expanders now have keys too (which
+    keep one opened by hand open when a confirmation above it goes away); this still opens the
+    form used on this visit when its tab is drawn again."""
     return form_key in st.session_state.get(USED_KEY, ()) \
         or f"{FLASH_KEY}__{form_key}" in st.session_state or has_errors(form_key) \
         or f"{form_key}__refused" in st.session_state

@@ -33,7 +33,7 @@ def show(ctx, user: User, d: Dispute) -> None:
         return
     for spec in moves:
         key = f"move_{spec.name}"
-        with st.expander(_(spec.label)):
+        with st.expander(_(spec.label), key=f"{key}_box"):
             st.caption(_(spec.explain))
             errors = forms.errors(key)
             form = {}

@@ -47,7 +47,8 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
     _sittings(p.sessions, lang) if p.sessions else st.caption(_("No sessions yet."))
     if not legal:
         return
-    with st.expander(_("Update the mediation record"), expanded=forms.keep_open("med")):
+    with st.expander(_("Update the mediation record"), expanded=forms.keep_open("med"),
+                     key="med_box"):
         errors = forms.errors("med")
         form = {"body": st.text_input(_("Mediation body"), value=m.body, key="med_body",
                                       persist_state="page"),
@@ -83,7 +84,8 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
         _field(_("Appeal deadline"), format_date(j.appeal_by, lang) if j.appeal_by else None)
     if not legal:
         return
-    with st.expander(_("Update the litigation record"), expanded=forms.keep_open("lit")):
+    with st.expander(_("Update the litigation record"), expanded=forms.keep_open("lit"),
+                     key="lit_box"):
         errors = forms.errors("lit")
         form = {"court": st.text_input(_("Court"), value=lit.court, key="lit_court",
                                        persist_state="page"),
@@ -99,7 +101,8 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
             lambda who, values: update_litigation(ctx, who, number, values, version))
         forms.confirmation("lit")
     _hearing_form(ctx, user, number, version)
-    with st.expander(_("Record the judgment"), expanded=forms.keep_open("judg")):
+    with st.expander(_("Record the judgment"), expanded=forms.keep_open("judg"),
+                     key="judg_box"):
         errors = forms.errors("judg")
         form = {"judgment": st.text_area(_("Judgment"), key="judg_text", persist_state="page"),
                 "judgment_on": st.date_input(_("Judgment date"), value=None, key="judg_on",
@@ -159,7 +162,7 @@ def _hearing_form(ctx, user, number, version) -> None:
     forms.page_after_save()
     _ = session.t()
     key = "hearing"
-    with st.expander(_("Record a hearing"), expanded=forms.keep_open(key)):
+    with st.expander(_("Record a hearing"), expanded=forms.keep_open(key), key=f"{key}_box"):
         errors = forms.errors(key)
         c1, c2, c3 = st.columns(3)
         kinds = [k.value for k in HearingKind]
@@ -184,7 +187,7 @@ def _hearing_form(ctx, user, number, version) -> None:
 
 def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> None:
     _ = session.t()
-    with st.expander(title, expanded=forms.keep_open(key)):
+    with st.expander(title, expanded=forms.keep_open(key), key=f"{key}_box"):
         errors = forms.errors(key)
         form = {"held_on": st.date_input(_("Date"), value=None, key=f"{key}_held_on",
                                          format="YYYY-MM-DD", persist_state="page"),
