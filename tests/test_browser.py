@@ -275,6 +275,45 @@ def test_legal_records_two_hearings_one_after_the_other(data_dir, live_portal, b
         expect(panel.get_by_text(f"第{i}法庭", exact=False).first).to_be_visible()
 
 
+def test_staff_writes_twice_in_each_box_and_every_save_is_listed(data_dir, live_portal,
+                                                                 browser):
+    """The message, note and offer forms are fragments: leaving a field reruns the form
+    alone, and a save runs the whole page, so what was saved is listed at once (the form alone
+    rerun would leave the list as it was), twice in a row, with the form empty after each."""
+    with services(data_dir) as ctx:
+        who = people(ctx)
+        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
+        workflow.move(ctx, who[Role.STAFF], number, "acknowledge", FORMS["acknowledge"])
+
+    staff = browser.page()
+    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
+    shown(staff, staff.get_by_role("heading", name=_("Queue")))
+    open_from_queue(staff, number)
+    for tab, field, button, done, texts in (
+            ("Conversation", "Write a message", "Send", "Message sent.",
+             ("第一条：请提供九月对账单。", "第二条：已收到，谢谢。")),
+            ("Internal notes", "New note", "Add the note", "Note added.",
+             ("内部备注一", "内部备注二")),
+            ("Offers", "Terms in the lender's words", "Record the offer",
+             "The offer was recorded; the borrower can answer it.",
+             ("退还违约金85元", "另减免利息20元"))):
+        workspace_tab(staff, tab)
+        for text in texts:
+            settle(staff)
+            if tab == "Offers":
+                staff.get_by_label(_("Amount refunded or waived")).fill("85.00")
+            box = staff.get_by_label(_(field))
+            box.fill(text)
+            press(staff, staff.get_by_role("button", name=_(button)))
+            shown(staff, staff.get_by_text(_(done), exact=True))
+            expect(box).to_have_value("")  # the saved form comes back empty
+            expect(staff.get_by_text(_("This dispute was changed by someone else — reload."),
+                                     exact=False)).to_have_count(0)
+        panel = staff.get_by_role("tabpanel")
+        for text in texts:  # listed by the page's run
+            expect(panel.get_by_text(text, exact=True)).to_have_count(1)
+
+
 def test_a_form_saved_during_the_run_comes_back_empty(data_dir, live_portal, browser,
                                                       tmp_path):
     """A form saved during the page's run (`forms.submit`, then a rerun) comes back empty in

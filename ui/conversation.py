@@ -49,6 +49,16 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
                         f"({label(m.author_role, _)}) · "
                         f"{format_datetime(m.sent_at, lang, tz)} " + " ".join(badges))
             render.user_text(m.body)
+    _write(ctx, user, number, is_open)
+
+
+@st.fragment
+def _write(ctx, user: User, number: str, is_open: bool) -> None:
+    """The box to write a message, a fragment: leaving its text reruns the box alone, not the
+    whole dispute page (a click on Send, which takes the focus from the text, was two runs of
+    the page); a message sent runs the page, whose conversation and stage it changed."""
+    forms.page_after_save()
+    _ = session.t()
     errors = forms.errors("msg")
     st.text_area(_("Write a message"), key="msg_body", persist_state="page")
     render.field_error(errors, "body")
@@ -63,5 +73,6 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
         "msg", lambda who: send_message(ctx, who, number, {
             "body": st.session_state.get("msg_body", ""), "is_request": asks()}),
         lambda: _("Request for information sent: the dispute now waits on the borrower.")
-        if asks() else _("Message sent."), clear=["msg_body", "msg_request"], near=True))
+        if asks() else _("Message sent."), clear=["msg_body", "msg_request"], near=True,
+        in_fragment=True))
     forms.confirmation("msg")

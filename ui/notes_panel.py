@@ -14,14 +14,7 @@ def show(ctx, user: User, number: str) -> None:
     _ = session.t()
     lang, tz = session.lang(), ctx.settings.timezone
     st.caption(_("Internal notes are never shown to the borrower."))
-    errors = forms.errors("note")
-    st.text_area(_("New note"), key="note_body", persist_state="page")
-    render.field_error(errors, "body")
-    st.button(_("Add the note"), key="note_submit", **forms.on_click(
-        "note", lambda who: add_note(ctx, who, number,
-                                     {"body": st.session_state.get("note_body", "")}),
-        _("Note added."), clear=["note_body"], near=True))
-    forms.confirmation("note")
+    _write(ctx, number)
     notes = list_notes(ctx, user, number)
     if not notes:
         st.info(_("No internal notes yet."))
@@ -30,3 +23,19 @@ def show(ctx, user: User, number: str) -> None:
             st.caption(f"{render.md_escape(n.author_name)} · "
                        f"{format_datetime(n.created_at, lang, tz)}")
             render.user_text(n.body)
+
+
+@st.fragment
+def _write(ctx, number: str) -> None:
+    """The box to write a note, a fragment: leaving its text reruns the box alone; a note added
+    runs the page, which lists it."""
+    forms.page_after_save()
+    _ = session.t()
+    errors = forms.errors("note")
+    st.text_area(_("New note"), key="note_body", persist_state="page")
+    render.field_error(errors, "body")
+    st.button(_("Add the note"), key="note_submit", **forms.on_click(
+        "note", lambda who: add_note(ctx, who, number,
+                                     {"body": st.session_state.get("note_body", "")}),
+        _("Note added."), clear=["note_body"], near=True, in_fragment=True))
+    forms.confirmation("note")

@@ -125,7 +125,13 @@ def _offer_form() -> dict:
             "expires_on": state.get("offer_expires")}
 
 
+@st.fragment
 def _make(ctx, user, number, version) -> None:
+    """The form to record an offer, a fragment: leaving one of its fields reruns the form
+    alone, not the whole dispute page (a click on its button, which takes the focus from the
+    last field, was two runs of the page); an offer recorded runs the page, whose list of
+    offers and version it changed."""
+    forms.page_after_save()
     _ = session.t()
     st.subheader(_("Record an offer from the lender"))
     errors = forms.errors("offer")
@@ -167,6 +173,6 @@ def _make(ctx, user, number, version) -> None:
         "offer", lambda who: make_offer(ctx, who, number, _offer_form(),
                                         expected_version=version),
         _("The offer was recorded; the borrower can answer it."), clear=OFFER_FIELDS,
-        near=True))
+        near=True, in_fragment=True))
     forms.confirmation("offer")
 
