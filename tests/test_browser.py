@@ -417,6 +417,8 @@ def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that
     # in the record on the open tab (the header and the other tabs hold it too, hidden)
     shown(legal, legal.get_by_role("tabpanel").get_by_text("(2026)沪0115民初12345号",
                                                           exact=False).first)
+    expect(case_number).to_have_value("(2026)沪0115民初12345号")  # a record's form keeps it
+    expect(box.get_by_label(_("Court"), exact=True)).to_have_value("上海市浦东新区人民法院")
 
     workspace_tab(legal, "Export")
     press(legal, legal.get_by_role("button", name=_("Make the bundle")), reruns=False)

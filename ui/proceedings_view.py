@@ -47,6 +47,17 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
     _sittings(p.sessions, lang) if p.sessions else st.caption(_("No sessions yet."))
     if not legal:
         return
+    _mediation_form(ctx, number, version, m)
+    _sitting_form("session", _("Record a mediation session"), add_session, ctx, user, number,
+                  version)
+
+
+@st.fragment
+def _mediation_form(ctx, number, version, m) -> None:
+    """The mediation record's form, a fragment (as `_hearing_form`). Its fields show the record
+    and keep what was saved."""
+    forms.page_after_save()
+    _ = session.t()
     with st.expander(_("Update the mediation record"), expanded=forms.keep_open("med"),
                      key="med_box"):
         errors = forms.errors("med")
@@ -62,10 +73,9 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
         _save_button(_("Save the mediation record"), "med", {
             "body": "med_body", "reference": "med_reference", "mediator": "med_mediator",
             "result": "med_result"},
-            lambda who, values: update_mediation(ctx, who, number, values, version))
+            lambda who, values: update_mediation(ctx, who, number, values, version),
+            keep=tuple(form), in_fragment=True)
         forms.confirmation("med")
-    _sitting_form("session", _("Record a mediation session"), add_session, ctx, user, number,
-                  version)
 
 
 def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
@@ -84,6 +94,17 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
         _field(_("Appeal deadline"), format_date(j.appeal_by, lang) if j.appeal_by else None)
     if not legal:
         return
+    _litigation_form(ctx, number, version, lit)
+    _hearing_form(ctx, user, number, version)
+    _judgment_form(ctx, number, version)
+
+
+@st.fragment
+def _litigation_form(ctx, number, version, lit) -> None:
+    """The litigation record's form, a fragment (as `_hearing_form`). Its fields show the
+    record and keep what was saved."""
+    forms.page_after_save()
+    _ = session.t()
     with st.expander(_("Update the litigation record"), expanded=forms.keep_open("lit"),
                      key="lit_box"):
         errors = forms.errors("lit")
@@ -98,9 +119,16 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
             render.field_error(errors, field)
         _save_button(_("Save the litigation record"), "lit", {
             "court": "lit_court", "case_number": "lit_case_number", "filed_on": "lit_filed_on"},
-            lambda who, values: update_litigation(ctx, who, number, values, version))
+            lambda who, values: update_litigation(ctx, who, number, values, version),
+            keep=tuple(form), in_fragment=True)
         forms.confirmation("lit")
-    _hearing_form(ctx, user, number, version)
+
+
+@st.fragment
+def _judgment_form(ctx, number, version) -> None:
+    """The judgment's form, a fragment (as `_hearing_form`)."""
+    forms.page_after_save()
+    _ = session.t()
     with st.expander(_("Record the judgment"), expanded=forms.keep_open("judg"),
                      key="judg_box"):
         errors = forms.errors("judg")
@@ -118,7 +146,8 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
         _save_button(_("Save the judgment"), "judg", {
             "judgment": "judg_text", "judgment_on": "judg_on", "served_on": "judg_served",
             "appeal_by": "judg_appeal"},
-            lambda who, values: record_judgment(ctx, who, number, values, version))
+            lambda who, values: record_judgment(ctx, who, number, values, version),
+            in_fragment=True)
         forms.confirmation("judg")
 
 
@@ -185,7 +214,10 @@ def _hearing_form(ctx, user, number, version) -> None:
         forms.confirmation(key)
 
 
+@st.fragment
 def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> None:
+    """A mediation session's form, a fragment (as `_hearing_form`)."""
+    forms.page_after_save()
     _ = session.t()
     with st.expander(title, expanded=forms.keep_open(key), key=f"{key}_box"):
         errors = forms.errors(key)
@@ -195,7 +227,8 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
         for field in form:
             render.field_error(errors, field)
         _save_button(_("Save"), key, {field: f"{key}_{field}" for field in form},
-                     lambda who, values: call(ctx, who, number, values, version))
+                     lambda who, values: call(ctx, who, number, values, version),
+                     in_fragment=True)
         forms.confirmation(key)
 
 
