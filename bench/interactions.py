@@ -233,6 +233,14 @@ def staff_pass(browser, url: str, tally: Tally, numbers: dict[str, str]) -> None
 
     tally.repeat("open the queue (staff)", open_queue)
 
+    def open_dashboard() -> float:
+        clicked(page, link(page, _("Queue")).click, queue_heading)
+        return clicked(page, link(page, _("Dashboard")).click,
+                       page.get_by_role("heading", name=_("Dashboard")))
+
+    tally.repeat("open the dashboard (staff)", open_dashboard)
+    clicked(page, link(page, _("Queue")).click, queue_heading)
+
     def next_page() -> float:
         took = clicked(page, page.get_by_role("button", name=_("Next")).first.click)
         clicked(page, page.get_by_role("button", name=_("Previous")).first.click)

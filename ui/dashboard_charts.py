@@ -4,6 +4,8 @@ that opens the queue filtered to it (`dispute.dashboard.queue_params`)."""
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import date
 
 import altair as alt
@@ -92,6 +94,32 @@ def bars(chart: str, df: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(chart_bars, text).properties(height=height)
 
 
+def spec(chart: str, df: pd.DataFrame) -> dict:
+    """The chart's Vega-Lite spec, its data inline. Altair builds and checks it once per chart,
+    language and data in this process: built and checked on every run, the seven charts took
+    about 0.7 s of each run of the dashboard (at a million disputes, where the figures' own
+    queries take about 0.1 s), for the same spec as long as the figures do not change."""
+    rows = tuple(tuple(r) for r in df.itertuples(index=False, name=None))
+    return json.loads(_spec_json(chart, session.lang(), tuple(df.columns), rows))
+
+
+@functools.lru_cache(maxsize=256)
+def _spec_json(chart: str, lang: str, columns: tuple, rows: tuple) -> str:
+    df = pd.DataFrame(list(rows), columns=list(columns))
+    made = bars(chart, df).to_dict(validate=False)
+    # Altair's default theme's size for a view with no size of its own; st.altair_chart draws
+    # without a theme, and so does this
+    made.pop("config", None)
+    return json.dumps(made, ensure_ascii=False, default=_json_value)
+
+
+def _json_value(value):
+    """A value of the chart's data as JSON has it: a day as its ISO date."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
 def bars_tooltip(df: pd.DataFrame, value: str, fmt: str) -> list:
     _ = session.t()
     return [alt.Tooltip("name:N", title=" "), alt.Tooltip(f"{value}:Q", format=fmt,
@@ -107,9 +135,9 @@ def show(chart: str, table: Table, title: str, today: date) -> None:
         st.caption(_("Nothing to show for these filters."))
     else:
         clickable = chart != "met_share_by_month"
-        event = st.altair_chart(bars(chart, df), key=f"dashboard_chart_{chart}",
-                                on_select="rerun" if clickable else "ignore",
-                                selection_mode=PICK if clickable else None, width="stretch")
+        event = st.vega_lite_chart(spec(chart, df), key=f"dashboard_chart_{chart}",
+                                   on_select="rerun" if clickable else "ignore",
+                                   selection_mode=PICK if clickable else None, width="stretch")
         picked = (event or {}).get("selection", {}).get(PICK) if clickable else None
         if picked:
             params = queue_params(chart, picked[0].get("value"), today)
