@@ -15,6 +15,7 @@ from dispute.vocab import label
 from evidence import images, preview
 from evidence.names import extension
 from evidence.types import ACCEPTED
+from ui import pager
 from ui.render import md_escape
 from ui.session import context, lang, t
 
@@ -64,8 +65,11 @@ def _pdf_pages(sha256: str, _open: Callable[[], BinaryIO]) -> int | None:
         return preview.pdf_page_count(fh)
 
 
+@st.fragment
 def _pdf(item: EvidenceItem, opener: Callable[[], BinaryIO], _) -> None:
-    """One page of the PDF at a time, with buttons to turn the pages."""
+    """One page of the PDF at a time, with buttons to turn the pages. A fragment, its buttons
+    turning the page in their callbacks: a page turned is one run of this preview, not two
+    runs of the whole dispute page (a button read after the click, then `st.rerun()`)."""
     key = f"pdfpage_{item.id}"
     pages = _pdf_pages(item.sha256, opener) or 1
     page = min(max(st.session_state.get(key, 1), 1), pages)
@@ -78,14 +82,11 @@ def _pdf(item: EvidenceItem, opener: Callable[[], BinaryIO], _) -> None:
              caption=_("Page {page} of {pages}").format(page=page, pages=pages))
     if pages > 1:
         back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
-        if back.button(_("Previous page"), key=f"{key}_prev", disabled=page <= 1,
-                       icon=":material/chevron_left:"):
-            st.session_state[key] = page - 1
-            st.rerun()
-        if forward.button(_("Next page"), key=f"{key}_next", disabled=page >= pages,
-                          icon=":material/chevron_right:"):
-            st.session_state[key] = page + 1
-            st.rerun()
+        back.button(_("Previous page"), key=f"{key}_prev", disabled=page <= 1,
+                    icon=":material/chevron_left:", on_click=pager.turn_to, args=(key, page - 1))
+        forward.button(_("Next page"), key=f"{key}_next", disabled=page >= pages,
+                       icon=":material/chevron_right:", on_click=pager.turn_to,
+                       args=(key, page + 1))
 
 
 def _read(opener: Callable[[], BinaryIO]) -> bytes:

@@ -84,9 +84,7 @@ def _answer(ctx, user, number, version, o: Offer) -> None:
         c1, c2 = st.columns(2)
         for col, answer, text in ((c1, "accepted", _("Accept this offer")),
                                   (c2, "rejected", _("Reject this offer"))):
-            if col.button(text, key=f"{key}_{answer}"):
-                st.session_state[f"{key}_asked"] = answer
-                st.rerun()
+            col.button(text, key=f"{key}_{answer}", on_click=_ask, args=(key, answer))
         return
     intro, consequence, confirm = _ASKS[asked]
     with st.container(border=True):
@@ -103,9 +101,16 @@ def _answer(ctx, user, number, version, o: Offer) -> None:
                                                    {"answer": asked, "note": note},
                                                    expected_version=version),
                          _("Your answer was recorded."), near=True, clear=[f"{key}_note"])
-        if c2.button(_("Cancel"), key=f"{key}_cancel"):
-            st.session_state.pop(f"{key}_asked", None)
-            st.rerun()
+        c2.button(_("Cancel"), key=f"{key}_cancel", on_click=_ask, args=(key, None))
+
+
+def _ask(key: str, answer: str | None) -> None:
+    """Accept's, Reject's and Cancel's callback (one run per click): ask to confirm `answer`,
+    or ask nothing."""
+    if answer is None:
+        st.session_state.pop(f"{key}_asked", None)
+    else:
+        st.session_state[f"{key}_asked"] = answer
 
 
 OFFER_FIELDS = ("offer_refund", "offer_credit", "offer_instalments", "offer_deferral", "offer_note",

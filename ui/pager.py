@@ -17,7 +17,9 @@ from ui import session
 PREVIOUS, NEXT = N_("Previous"), N_("Next")
 
 
-def _set(state_key: str, value: int) -> None:
+def turn_to(state_key: str, value: int) -> None:
+    """A page button's callback: the page kept in `st.session_state[state_key]` becomes
+    `value`."""
     st.session_state[state_key] = value
 
 
@@ -25,10 +27,10 @@ def numbered(key: str, state_key: str, page: int, pages: int, caption: str) -> N
     """For a list paged by number, kept in `st.session_state[state_key]`."""
     _ = session.t()
     left, mid, right = st.columns([1, 2, 1])
-    left.button(_(PREVIOUS), disabled=page <= 1, key=f"{key}_prev", on_click=_set,
+    left.button(_(PREVIOUS), disabled=page <= 1, key=f"{key}_prev", on_click=turn_to,
                 args=(state_key, page - 1))
     mid.caption(caption)
-    right.button(_(NEXT), disabled=page >= pages, key=f"{key}_next", on_click=_set,
+    right.button(_(NEXT), disabled=page >= pages, key=f"{key}_next", on_click=turn_to,
                  args=(state_key, page + 1))
 
 
