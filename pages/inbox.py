@@ -26,11 +26,21 @@ if page.total == 0:
               "My account.") if not unread_only else _("No unread notifications."))
     st.stop()
 
+
+
+def _mark_read(ids: list | None) -> None:
+    """The buttons' callback, before the run that follows (one run per click, and the sidebar's
+    unread count, drawn before this page, is right in it). `ids` None: every notification. The
+    user is read again, as every run reads it: a session that ended since saves nothing."""
+    who = session.current_user()
+    if who is not None:
+        inbox.mark_read(ctx, who, ids)
+
+
 unread = inbox.unread_count(ctx, user)
-if unread and st.button(_("Mark all read ({count})").format(count=unread), key="inbox_all_read",
-                        icon=":material/done_all:"):
-    inbox.mark_read(ctx, user)
-    st.rerun()
+if unread:
+    st.button(_("Mark all read ({count})").format(count=unread), key="inbox_all_read",
+              icon=":material/done_all:", on_click=_mark_read, args=(None,))
 
 target = "pages/dispute.py" if user.role == Role.BORROWER else "pages/workspace.py"
 for item in page.items:
@@ -45,9 +55,9 @@ for item in page.items:
         if item.number:
             row[0].page_link(target, label=_("Open {number}").format(number=item.number),
                              query_params={"number": item.number}, icon=":material/open_in_new:")
-        if not item.read and row[1].button(_("Mark read"), key=f"inbox_read_{item.id}"):
-            inbox.mark_read(ctx, user, [item.id])
-            st.rerun()
+        if not item.read:
+            row[1].button(_("Mark read"), key=f"inbox_read_{item.id}", on_click=_mark_read,
+                          args=([item.id],))
 
 if page.pages > 1:
     pager.numbered("inbox", "inbox_page", page.page, page.pages,

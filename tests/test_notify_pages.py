@@ -154,6 +154,14 @@ def test_the_inbox_lists_marks_read_and_the_sidebar_counts(mail_portal):
     assert not b.exception
     assert f"The handling team needs information on dispute {number}" in texts(b)
     assert inbox.unread_count(mail_portal, borrower) == 1
+    [item_button] = [x for x in b.button if x.key and x.key.startswith("inbox_read_")]
+    item_button.click().run()
+    assert inbox.unread_count(mail_portal, borrower) == 0
+    assert not [x for x in b.button if x.key and x.key.startswith("inbox_")]  # none left
+    assert "Unread" not in texts(b)
+    messages.send_message(mail_portal, staff, number, {"body": "还需要银行流水"})
+    b.run()
+    assert inbox.unread_count(mail_portal, borrower) == 1
     b.button(key="inbox_all_read").click().run()
     assert inbox.unread_count(mail_portal, borrower) == 0
     acc = app(borrower).run()
