@@ -58,7 +58,7 @@ def attempt(form_key: str, call: Callable[[], T]) -> T | None:
 
 def submit(form_key: str, call: Callable[[], T], done: str | Callable[[T], str], *,
            clear: Iterable[str] = (),
-           reset: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] = {},
+           reset: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
            near: bool = False) -> None:
     """Run `call()`; when it succeeds, keep `done` (or `done(result)`) as the message the page
     shows after the rerun, empty the widgets in `clear` in that rerun (the saved form comes
@@ -79,7 +79,7 @@ def submit(form_key: str, call: Callable[[], T], done: str | Callable[[T], str],
             rounds[key] += 1
         elif key in st.session_state:
             pending[key] = _emptied(st.session_state[key])
-    pending.update(reset(result) if callable(reset) else reset)
+    pending.update((reset(result) if callable(reset) else reset) or {})
     st.rerun()
 
 
