@@ -314,6 +314,81 @@ def test_staff_writes_twice_in_each_box_and_every_save_is_listed(data_dir, live_
             expect(panel.get_by_text(text, exact=True)).to_have_count(1)
 
 
+def test_an_offer_refused_as_stale_is_saved_by_the_second_click(data_dir, live_portal,
+                                                                 browser):
+    """The offer form is a fragment, drawn with the dispute's version. When the dispute changed
+    meanwhile (the borrower wrote), the save is refused as stale and the whole page is drawn
+    again: the form keeps what was typed, and the second click saves it. (Had the form alone
+    been rerun, it would have kept the old version and refused every click.)"""
+    with services(data_dir) as ctx:
+        who = people(ctx)
+        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
+        workflow.move(ctx, who[Role.STAFF], number, "acknowledge", FORMS["acknowledge"])
+
+    staff = browser.page()
+    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
+    shown(staff, staff.get_by_role("heading", name=_("Queue")))
+    open_from_queue(staff, number)
+    workspace_tab(staff, "Offers")
+    settle(staff)
+
+    borrower = browser.page()
+    sign_in(borrower, live_portal.url, "wang.fang@example.com", PASSWORD, _)
+    press(borrower, borrower.get_by_role("link", name=number))
+    shown(borrower, borrower.get_by_role("heading", name=number))
+    borrower.get_by_label(_("Write a message")).fill("我已上传银行流水。")
+    press(borrower, borrower.get_by_role("button", name=_("Send")))
+    shown(borrower, borrower.get_by_text(_("Message sent."), exact=True))
+
+    amount = staff.get_by_label(_("Amount refunded or waived"))
+    amount.fill("85.00")
+    record = staff.get_by_role("button", name=_("Record the offer"))
+    press(staff, record)
+    shown(staff, staff.get_by_text(_("This dispute was changed by someone else — reload."),
+                                   exact=False).first)
+    expect(amount).to_have_value("85.00")  # what was typed stays
+    press(staff, record)
+    shown(staff, staff.get_by_text(_("The offer was recorded; the borrower can answer it."),
+                                   exact=True))
+    expect(staff.get_by_role("tabpanel").get_by_text(
+        _("Refund or waiver of {amount}").format(amount="¥85.00"))).to_have_count(1)
+
+
+def test_a_message_sent_after_logging_out_in_another_tab_shows_the_login(data_dir,
+                                                                          live_portal, browser):
+    """The message box is a fragment, whose own runs skip the page's check of the user. A click
+    on Send after the session ended (logged out in another tab) runs the page, which shows the
+    login and why, and sends nothing: not a box that empties itself and says nothing."""
+    from dispute.messages import list_messages
+    from tests.browser_support import watch
+
+    with services(data_dir) as ctx:
+        who = people(ctx)
+        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
+
+    staff = browser.page()
+    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
+    shown(staff, staff.get_by_role("heading", name=_("Queue")))
+    open_from_queue(staff, number)
+    workspace_tab(staff, "Conversation")
+    settle(staff)
+    tab = watch(staff.context.new_page())
+    browser.pages.append(tab)
+    tab.goto(f"{live_portal.url}/workspace?number={number}")
+    shown(tab, tab.get_by_role("heading", name=number))
+    press(tab, tab.get_by_role("button", name=_("Log out")))
+    shown(tab, tab.get_by_text(_("You have logged out.")))
+
+    staff.get_by_label(_("Write a message")).fill("这条消息不应发出")
+    press(staff, staff.get_by_role("button", name=_("Send")))
+    shown(staff, staff.get_by_text(_("You have logged out.")))
+    shown(staff, staff.get_by_role("tab", name=_("Log in")))
+
+    live_portal.stop()  # DuckDB: one process at a time
+    with services(data_dir) as ctx:
+        assert list_messages(ctx, who[Role.STAFF], number) == []
+
+
 def test_a_form_saved_during_the_run_comes_back_empty(data_dir, live_portal, browser,
                                                       tmp_path):
     """A form saved during the page's run (`forms.submit`, then a rerun) comes back empty in

@@ -123,12 +123,13 @@ def _upload(ctx, user, d: Dispute, lines: AccountLines | None, _) -> None:
                            mime="text/csv", key="claim_layout")
         upload = st.file_uploader(
             _("CSV file of the account's lines (CSV or TXT, up to {mb} MB)").format(
-                mb=ctx.settings.max_upload_mb), type=["csv", "txt"], key="claim_csv")
+                mb=ctx.settings.max_upload_mb), type=["csv", "txt"],
+            key=forms.fresh_key("claim_csv"))
         if st.button(_("Save the lines from this file"), key="claim_upload",
                      disabled=upload is None):
             forms.submit("claim_lines", lambda: import_lines(
                 ctx, user, d.number, upload.getvalue(), expected_version=d.version),
-                _("The account lines were saved."), clear=["claim_computed"],
+                _("The account lines were saved."), clear=["claim_csv", "claim_computed"],
                 reset=lambda saved: {"claim_text": to_csv(saved)})
         text = st.text_area(_("Or type or edit the lines here (the same layout)"),
                             value=to_csv(lines) if lines else LAYOUT + "\n", height=220,

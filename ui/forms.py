@@ -134,7 +134,12 @@ def page_after_save() -> None:
     sends its value) still reruns the form alone: a click on its button, which takes the focus
     from the last field typed in, costs a run of the form and one of the page, not two of the
     page."""
-    if st.session_state.pop(PAGE_RERUN_KEY, False):
+    from ui.session import current_user
+
+    # The user is checked as every run of the page checks them: a session that ended (idle,
+    # signed out elsewhere) shows the sign-in page, not a form that silently saves nothing;
+    # and the fragment's own runs count as activity.
+    if st.session_state.pop(PAGE_RERUN_KEY, False) or current_user() is None:
         st.rerun(scope="app")
 
 
@@ -144,10 +149,18 @@ def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[
 
     user = current_user()
     if user is None:
+        if in_fragment:  # the page, not the form alone, shows why
+            st.session_state[PAGE_RERUN_KEY] = True
         return
     _used(form_key)
     ok, _result = _run_now(form_key, lambda: call(user))
     if not ok:
+        if in_fragment and f"{form_key}__refused" in st.session_state:
+            # Refused as a whole (changed by someone else, no longer allowed, closed): the
+            # page is drawn again with the dispute as it is now, so a second click is judged
+            # on the current version, not the one the form was drawn with. The typed values
+            # stay. Refused field by field, the form alone shows its errors.
+            st.session_state[PAGE_RERUN_KEY] = True
         return
     flash(done() if callable(done) else done, form_key if near else None)
     for key in clear:
