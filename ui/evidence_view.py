@@ -17,7 +17,7 @@ from evidence.names import extension
 from evidence.types import ACCEPTED
 from ui import pager
 from ui.render import md_escape
-from ui.session import context, lang, t
+from ui.session import context, lang, recheck_in_fragment, t
 
 
 SHOWN_WIDTH = 420  # px: a preview's width on the page
@@ -70,6 +70,7 @@ def _pdf(item: EvidenceItem, opener: Callable[[], BinaryIO], _) -> None:
     """One page of the PDF at a time, with buttons to turn the pages. A fragment, its buttons
     turning the page in their callbacks: a page turned is one run of this preview, not two
     runs of the whole dispute page (a button read after the click, then `st.rerun()`)."""
+    recheck_in_fragment()
     key = f"pdfpage_{item.id}"
     pages = _pdf_pages(item.sha256, opener) or 1
     page = min(max(st.session_state.get(key, 1), 1), pages)

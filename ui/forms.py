@@ -134,13 +134,11 @@ def page_after_save() -> None:
     sends its value) still reruns the form alone: a click on its button, which takes the focus
     from the last field typed in, costs a run of the form and one of the page, not two of the
     page."""
-    from ui.session import current_user
+    from ui.session import recheck_in_fragment
 
-    # The user is checked as every run of the page checks them: a session that ended (idle,
-    # signed out elsewhere) shows the sign-in page, not a form that silently saves nothing;
-    # and the fragment's own runs count as activity.
-    if st.session_state.pop(PAGE_RERUN_KEY, False) or current_user() is None:
+    if st.session_state.pop(PAGE_RERUN_KEY, False):
         st.rerun(scope="app")
+    recheck_in_fragment()  # not a form that silently saves nothing for a session that ended
 
 
 def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[], str],

@@ -110,6 +110,15 @@ def current_user() -> User | None:
     return checked.user
 
 
+def recheck_in_fragment() -> None:
+    """First thing in an `st.fragment`: its own runs skip portal.py's check of the user. The
+    user is checked as every run of the page checks them (the fragment's runs count as
+    activity), and a session that ended (idle, signed out in another tab, account disabled)
+    runs the whole page, which shows the login and why."""
+    if current_user() is None:
+        st.rerun(scope="app")
+
+
 def _user(ctx: Context, user_id) -> User | None:
     from dispute import accounts
 
