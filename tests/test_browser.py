@@ -176,16 +176,24 @@ def stage_shown(page, stage: Stage):
     return page.locator("strong").filter(has_text=re.compile(f"^{re.escape(label(stage, _))}$"))
 
 
-def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_escalates(
-        data_dir, live_portal, browser):
+def staff_on_a_new_dispute(data_dir, live_portal, browser, acknowledged: bool = False):
+    """A dispute filed by the borrower (acknowledged by staff, if asked), and a staff page
+    signed in and opened on it: (accounts by role, its number, the page)."""
     with services(data_dir) as ctx:
         who = people(ctx)
         number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
-
+        if acknowledged:
+            workflow.move(ctx, who[Role.STAFF], number, "acknowledge", FORMS["acknowledge"])
     staff = browser.page()
     sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
     shown(staff, staff.get_by_role("heading", name=_("Queue")))
     open_from_queue(staff, number)
+    return who, number, staff
+
+
+def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_escalates(
+        data_dir, live_portal, browser):
+    who, number, staff = staff_on_a_new_dispute(data_dir, live_portal, browser)
     make_move(staff, "Acknowledge and start negotiation",
               {"Acknowledgment sent to the borrower": "已收到您的投诉，我们将在15日内答复。"})
     shown(staff, stage_shown(staff, Stage.NEGOTIATION))
@@ -280,15 +288,8 @@ def test_staff_writes_twice_in_each_box_and_every_save_is_listed(data_dir, live_
     """The message, note and offer forms are fragments: leaving a field reruns the form
     alone, and a save runs the whole page, so what was saved is listed at once (the form alone
     rerun would leave the list as it was), twice in a row, with the form empty after each."""
-    with services(data_dir) as ctx:
-        who = people(ctx)
-        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
-        workflow.move(ctx, who[Role.STAFF], number, "acknowledge", FORMS["acknowledge"])
-
-    staff = browser.page()
-    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
-    shown(staff, staff.get_by_role("heading", name=_("Queue")))
-    open_from_queue(staff, number)
+    who, number, staff = staff_on_a_new_dispute(data_dir, live_portal, browser,
+                                                acknowledged=True)
     for tab, field, button, done, texts in (
             ("Conversation", "Write a message", "Send", "Message sent.",
              ("第一条：请提供九月对账单。", "第二条：已收到，谢谢。")),
@@ -320,15 +321,8 @@ def test_an_offer_refused_as_stale_is_saved_by_the_second_click(data_dir, live_p
     meanwhile (the borrower wrote), the save is refused as stale and the whole page is drawn
     again: the form keeps what was typed, and the second click saves it. (Had the form alone
     been rerun, it would have kept the old version and refused every click.)"""
-    with services(data_dir) as ctx:
-        who = people(ctx)
-        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
-        workflow.move(ctx, who[Role.STAFF], number, "acknowledge", FORMS["acknowledge"])
-
-    staff = browser.page()
-    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
-    shown(staff, staff.get_by_role("heading", name=_("Queue")))
-    open_from_queue(staff, number)
+    who, number, staff = staff_on_a_new_dispute(data_dir, live_portal, browser,
+                                                acknowledged=True)
     workspace_tab(staff, "Offers")
     settle(staff)
 
@@ -362,14 +356,7 @@ def test_a_message_sent_after_logging_out_in_another_tab_shows_the_login(data_di
     from dispute.messages import list_messages
     from tests.browser_support import watch
 
-    with services(data_dir) as ctx:
-        who = people(ctx)
-        number = cases.file_dispute(ctx, who[Role.BORROWER], filing_form())
-
-    staff = browser.page()
-    sign_in(staff, live_portal.url, "staff@example.com", PASSWORD, _, KNOWN_SECRET)
-    shown(staff, staff.get_by_role("heading", name=_("Queue")))
-    open_from_queue(staff, number)
+    who, number, staff = staff_on_a_new_dispute(data_dir, live_portal, browser)
     workspace_tab(staff, "Conversation")
     settle(staff)
     tab = watch(staff.context.new_page())

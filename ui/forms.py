@@ -119,8 +119,9 @@ def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], 
     run that follows shows why. Errors are kept for `errors(form_key)`, drawn by the form.
     `done` is the message on success, or a function that words it from the values sent.
     `in_fragment`: the form is drawn by an `st.fragment`, which calls `page_after_save()` first
-    thing: a success then runs the whole page (what the save changed above the form), a refusal
-    only the form."""
+    thing: a success, a refusal of the save as a whole (stale, not allowed) and a session that
+    ended run the whole page (what the save changed above the form, the dispute as it is now,
+    the login); a refusal field by field runs only the form."""
     return {"on_click": _submit_now,
             "args": (form_key, call, done, tuple(clear), near, in_fragment)}
 
