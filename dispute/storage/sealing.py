@@ -97,18 +97,24 @@ def opened(keys: SealingKeys, row: dict[str, Any] | None,
     if row is None:
         return None
     for name, spec in fields.items():
-        field, id_column = spec[0], spec[1]
-        owner_column = spec[2] if len(spec) > 2 else id_column
         value = row[name]
         if value is None:
             continue
+        field = spec[0]
+        row_id = row[spec[1]]
+        owner = row[spec[2]] if len(spec) > 2 else row_id
         if memo is None:
-            row[name] = open_text(keys, value, field, row[id_column], row[owner_column])
+            row[name] = open_text(keys, value, field, row_id, owner)
             continue
-        seen = (value, field, row[id_column], row[owner_column])
-        if seen not in memo:
-            memo[seen] = open_text(keys, value, field, row[id_column], row[owner_column])
-        row[name] = memo[seen]
+        # Keyed by the sealed text alone (cheaper to hash than its row's ids); a hit counts only
+        # for the same field, row and owner, so a value copied into another row is still opened,
+        # and refused, there.
+        hit = memo.get(value)
+        if hit is not None and hit[0] is field and hit[1] == row_id and hit[2] == owner:
+            row[name] = hit[3]
+            continue
+        row[name] = open_text(keys, value, field, row_id, owner)
+        memo[value] = (field, row_id, owner, row[name])
     for name in drop:
         row.pop(name, None)
     return row
