@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from dispute import assignment, cases, corrections, dashboard, erasure, workflow
+from dispute import assignment, cases, corrections, dashboard, erasure, notes, workflow
 from dispute.storage import dashboard_counts, dashboard_time, deadlines, disputes
 from dispute.storage.migrate import _statements, available
 from tests.conftest import filing_form
@@ -337,3 +337,37 @@ def test_lender_decisions_met_and_missed_inside_and_before_the_window(ctx, peopl
         assert (quick.headline.met, quick.headline.missed) == (1, 1), f
         months = quick.met_share_by_month.rows
         assert (sum(row[1] for row in months), sum(row[2] for row in months)) == (2, 2), f
+
+
+def test_a_write_that_moves_no_deadline_leaves_their_rows_and_stays_in_step(ctx, people):
+    """A note changes no deadline: the refresh at its commit writes only the rows' refresh time
+    (on DuckDB the same rows, by their row ids, not deleted and inserted again) and the kept
+    tables stay in step; a move that does change them (closing meets the lender's decision)
+    still rewrites them."""
+    staff, _legal, (wang, _li) = people
+    number = cases.file_dispute(ctx, wang, filing_form(institution=CMB))
+    dispute_id = ctx.db.read(lambda tx: disputes.by_number(tx, number))["id"]
+    columns = "rule, party, label, start_on, due_by, met_on, paused, warn_from"
+
+    def rows():
+        order = ", rowid" if ctx.db.backend == "duckdb" else ""
+        return ctx.db.read(lambda tx: tx.execute(
+            f"SELECT {columns}{order}, refreshed_at FROM deadlines WHERE dispute_id = ? "
+            "ORDER BY rule", (dispute_id,)).rows)
+
+    before = rows()
+    assert before  # a filing has its deadlines
+    ctx.clock.now += timedelta(hours=1)
+    notes.add_note(ctx, staff, number, {"body": "借款人来电，已解释自动扣款失败的原因"})
+    after = rows()
+    assert [r[:-1] for r in after] == [r[:-1] for r in before]  # same values (and row ids)
+    assert all(r[-1] == ctx.clock.now.replace(tzinfo=None) or r[-1] == ctx.clock.now
+               for r in after)  # refreshed now
+    assert_in_step(ctx, staff, ZONES[:1])
+
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    workflow.move(ctx, staff, number, "close", FORMS["close"])
+    moved = rows()
+    assert [r[:len(columns.split(", "))] for r in moved] != \
+        [r[:len(columns.split(", "))] for r in before]  # the decision is met now
+    assert_in_step(ctx, staff, ZONES[:1])
