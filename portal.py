@@ -8,7 +8,7 @@ out), and starts the notification scheduler once per process (ui/scheduler.py)."
 import streamlit as st
 
 from dispute import accounts
-from dispute.errors import DatabaseLocked, DatabaseUnavailable
+from dispute.errors import UserError
 from dispute.i18n import LANGUAGES
 from dispute import case_reads
 from dispute.vocab import label
@@ -25,7 +25,7 @@ forms.clear_saved_forms()  # before any widget is drawn
 _ = session.t()
 try:
     ctx = session.context()
-except (DatabaseLocked, DatabaseUnavailable) as exc:  # DuckDB file held, PostgreSQL down
+except UserError as exc:  # DuckDB file held, PostgreSQL down, a key file or folder wrong
     st.error(exc.render(_))
     st.stop()
 scheduler.ensure_started(ctx)

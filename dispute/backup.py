@@ -134,7 +134,7 @@ def _write_snapshot(ctx: Context, out: Path, with_keys: bool) -> dict[str, Any]:
         total += dest.stat().st_size
     if ctx.settings.erasure_ledger.exists():
         shutil.copyfile(ctx.settings.erasure_ledger, out / LEDGER)
-    sealing = person_keys.sealing_dir(ctx.settings.data_dir)
+    sealing = ctx.settings.sealing_keys_dir
     if sealing.is_dir():
         shutil.copytree(sealing, out / person_keys.DIR_NAME,
                         ignore=shutil.ignore_patterns(".tmp-*"))
@@ -264,7 +264,7 @@ def _restore_postgresql(settings: Settings, source: Path, manifest: dict[str, An
             os.chmod(dest, 0o600)
     sealing_source = source / person_keys.DIR_NAME
     if sealing_source.is_dir():  # each person's key and the name index's, wrapped
-        sealing = person_keys.sealing_dir(settings.data_dir)
+        sealing = settings.sealing_keys_dir
         sealing.mkdir(parents=True, exist_ok=True, mode=0o700)
         for key_file in sorted(p for p in sealing_source.rglob("*") if p.is_file()):
             dest = sealing / key_file.relative_to(sealing_source)

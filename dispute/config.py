@@ -46,6 +46,8 @@ class Settings:
     session_idle_minutes: int = 30
     database_url: str | None = field(default=None, repr=False)  # DISPUTE_DATABASE_URL
     evidence_dir: Path | None = None  # DISPUTE_EVIDENCE_DIR: a store several processes mount
+    # DISPUTE_SEALING_DIR: the per-person keys, which every process must share (dispute/person_keys.py)
+    sealing_dir_path: Path | None = None
 
     @property
     def backend(self) -> str:
@@ -70,6 +72,14 @@ class Settings:
     @property
     def store_dir(self) -> Path:
         return self.evidence_dir or self.data_dir / "evidence"
+
+    @property
+    def sealing_keys_dir(self) -> Path:
+        """Each person's key and the name index's: one folder for every portal process, since a
+        person's values are sealed under the one key a process finds (or makes) there."""
+        from dispute.person_keys import sealing_dir  # the folder's name is that module's
+
+        return self.sealing_dir_path or sealing_dir(self.data_dir)
 
     @property
     def erasure_ledger(self) -> Path:
@@ -115,6 +125,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=url,
         evidence_dir=Path(env["DISPUTE_EVIDENCE_DIR"]).resolve()
         if env.get("DISPUTE_EVIDENCE_DIR") else None,
+        sealing_dir_path=Path(env["DISPUTE_SEALING_DIR"]).resolve()
+        if env.get("DISPUTE_SEALING_DIR") else None,
         smtp_url=smtp_url,
         smtp_ca_file=env.get("DISPUTE_SMTP_CA_FILE") or None,
         mail_from=env.get("DISPUTE_MAIL_FROM") or None,

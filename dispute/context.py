@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 from dispute.config import Settings, load_settings
 from dispute.storage import Database, UnitOfWork, evidence, open_database
 from dispute.storage.migrate import migrate
-from dispute.storage.sealing import (legacy_key_ids, reindex_names, reseal_all, seal_emails,
-                                     upgrade_done)
+from dispute.storage.sealing import (check_sealing_folder, legacy_key_ids, reindex_names,
+                                     reseal_all, seal_emails, upgrade_done)
 from dispute.deadlines.calendar import calendar_for
 from dispute.deadlines.recount import recount_on_calendar_change
 from dispute.deadlines.store import Calendars, refresh_all, refresh_deadlines
 from dispute.keys import Keyring, open_keyring
 from dispute.export_area import sweep_export_areas
 from dispute.notify import outbox
-from dispute.person_keys import SealingKeys, sealing_dir, wrapping_ids
+from dispute.person_keys import SealingKeys, wrapping_ids
 from evidence.sharing import on_network_filesystem
 from evidence.store import GRACE_SECONDS, EvidenceStore, key_ids_in
 
@@ -93,8 +93,10 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
         applied = migrate(db)
         keys = open_keyring(db, settings.data_dir, settings.data_key,
                             in_use=lambda: key_ids_in_use(db, settings))
-        sealing = SealingKeys(sealing_dir(settings.data_dir), keys)
+        sealing = SealingKeys(settings.sealing_keys_dir, keys)
         db.keys = sealing
+        if settings.backend == "postgresql":  # other processes share the database: and the keys?
+            check_sealing_folder(db, sealing)
         if not sealing.index_exists() and db.read(upgrade_done):
             sealing.index()  # the index key file was lost: a new one, and every name re-indexed
             reindex_names(db, sealing)
@@ -126,7 +128,7 @@ def open_context(settings: Settings | None = None, calendars: Calendars | None =
 
 def key_ids_in_use(db: Database, settings: Settings) -> set[str]:
     """Ids of the portal keys some stored ciphertext names: key files, evidence, old fields."""
-    return (wrapping_ids(sealing_dir(settings.data_dir))
+    return (wrapping_ids(settings.sealing_keys_dir)
             | key_ids_in(settings.store_dir / "objects") | db.read(legacy_key_ids))
 
 

@@ -11,7 +11,10 @@ The blind index of names has a key of its own too (`index`), made once and never
 rotation of the portal key only re-wraps it, so existing names are still found (finding 12).
 
 Layout, under `<data dir>/sealing-keys/`: `people/<user id>.wrapped`, `people/<user id>.erased`
-(a tombstone: the time of erasure, no personal data) and `index.wrapped`. A key file holds
+(a tombstone: the time of erasure, no personal data), `index.wrapped` and `erasures.stamp`
+(replaced at every erasure: other portal processes sharing the folder then forget the keys
+they hold, within `RECHECK_SECONDS`, and an erased person's key is looked up, and refused,
+again). A key file holds
 `wk1:` + base64url of: version (1) | portal key id (4) | nonce (12) | AES-GCM of the secret under
 the portal key's "sealing-key/wrap/v1" subkey, with the header and the file's name authenticated
 (a person's key copied to another person's file does not open).
@@ -23,6 +26,7 @@ import base64
 import os
 import tempfile
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Final
@@ -37,6 +41,10 @@ from dispute.i18n import N_
 from dispute.keys import KEY_BYTES, KEY_ID_BYTES, DataKey, KeyProblem, Keyring
 
 DIR_NAME: Final = "sealing-keys"
+STAMP: Final = "erasures.stamp"
+# How stale another process's erasure may be here: a process keeps the keys it has opened, and
+# checks the stamp (one stat) at most this often before handing one out.
+RECHECK_SECONDS: Final = 1.0
 INDEX: Final = "index"
 _PREFIX = "wk1:"
 _VERSION = 1
@@ -60,12 +68,16 @@ class SealingKeys:
         self._cache: dict[str, DataKey] = {}
         self._rings: dict[str, Keyring] = {}  # the keyring of each key in _cache, made once
         self._lock = threading.Lock()
+        self.recheck_every = RECHECK_SECONDS
+        self._stamp = self._read_stamp()
+        self._checked = time.monotonic()
 
     # -- a person's key -------------------------------------------------------------------
     def person(self, owner: UUID | str, *, create: bool = False) -> Keyring:
         """The keyring (one key) that seals `owner`'s data; made on first use when `create`.
         PersonErased when it was destroyed; KeyProblem when it is missing."""
         name = str(owner) if isinstance(owner, UUID) else str(UUID(str(owner)))
+        self._forget_if_erased_elsewhere()
         ring = self._rings.get(name)  # a page opens dozens of values: no new keyring for each
         if ring is None:
             with self._lock:  # made under the lock, so `destroy` cannot leave one behind
@@ -91,6 +103,7 @@ class SealingKeys:
             if not tomb.exists():
                 _write_atomic(tomb, at.isoformat() + "\n")
             if not path.exists():
+                self._tell_other_processes()  # a crash may have come between unlink and stamp
                 return False
             size = path.stat().st_size
             with path.open("r+b") as fh:
@@ -99,7 +112,42 @@ class SealingKeys:
                 os.fsync(fh.fileno())
             path.unlink()
             fsync_path(path.parent)
+            self._tell_other_processes()
         return True
+
+    # -- several processes ----------------------------------------------------------------
+    def _tell_other_processes(self) -> None:
+        """A new stamp file (a new inode: replaced, never edited) after a key is destroyed. This
+        process sees the new stamp too and drops its keys at its next look: had it adopted the
+        stamp as seen, another process's erasure stamped just before would go unnoticed here."""
+        _write_atomic(self.root / STAMP, f"{time.time_ns()} {os.getpid()}\n", replace=True)
+
+    def _read_stamp(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self.root / STAMP)
+        except FileNotFoundError:
+            return None
+        return found.st_ino, found.st_mtime_ns
+
+    def _forget_if_erased_elsewhere(self) -> None:
+        """Every held key dropped (the index's kept) when another process sharing this folder
+        destroyed a key since the last look: the erased person's is then refused here too, the
+        others are read again from their files as they are needed. Looked at most every
+        `recheck_every` seconds."""
+        now = time.monotonic()
+        if now - self._checked < self.recheck_every:
+            return
+        self._checked = now
+        stamp = self._read_stamp()
+        if stamp == self._stamp:
+            return
+        with self._lock:
+            index = self._cache.get(INDEX)
+            self._cache.clear()
+            self._rings.clear()
+            if index is not None:
+                self._cache[INDEX] = index
+            self._stamp = stamp
 
     # -- the name index's key -------------------------------------------------------------
     def index(self) -> Keyring:

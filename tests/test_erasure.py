@@ -214,3 +214,55 @@ def test_erasure_run_carries_out_requests_whose_hold_ended(settings, tmp_path):
     ctx = open_context(dataclasses.replace(settings))
     assert accounts.get_user(ctx, wang.id).name == ERASED
     ctx.db.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_another_portal_process_stops_opening_an_erased_persons_data(settings):
+    """Several portal processes share the database and the data folder: one that had opened
+    王芳's name (and so holds her key) shows it erased once another process erased her, within
+    its recheck interval (set to 0 here), and 李雷's data still opens there."""
+    ctx, staff, wang, li, mine, theirs = _erasable_world(settings)
+    other = open_context(settings)
+    other.clock = Clock()
+    try:
+        assert cases.get_dispute(other, staff, mine).borrower_name == WANG["name"]
+        assert cases.get_dispute(other, staff, mine).account_ref == WANG_ACCOUNT
+        ctx.clock.now = NOW + timedelta(days=5 * 366)
+        assert erasure.request_erasure(ctx, wang).erased_at is not None
+        other.sealing.recheck_every = 0
+        assert cases.get_dispute(other, staff, mine).borrower_name == ERASED
+        assert cases.get_dispute(other, staff, mine).account_ref == ERASED
+        assert cases.get_dispute(other, staff, theirs).account_ref == LI_ACCOUNT
+        assert accounts.get_user(other, li.id).name == LI["name"]
+    finally:
+        other.db.close()
+        ctx.db.close()
+
+
+def test_a_key_held_here_is_dropped_after_erasures_by_two_other_processes(tmp_path):
+    """Three holders of one sealing folder (three processes). A and B each erase a person while
+    C holds both keys; A also erased right after B's stamp, so A adopting its own stamp as seen
+    would have hidden B's erasure from A. Every holder then refuses both people and still opens
+    a third person's key, read again from its file."""
+    from datetime import datetime, timezone
+    from uuid import uuid4
+
+    from dispute.keys import Keyring
+    from dispute.person_keys import PersonErased, SealingKeys
+
+    portal = Keyring.generate()
+    a, b, c = (SealingKeys(tmp_path, portal) for _ in range(3))
+    first, second, kept = uuid4(), uuid4(), uuid4()
+    kept_secret = a.person(kept, create=True).current.secret
+    for holder in (a, b, c):
+        for person in (first, second):
+            holder.person(person, create=True)
+    at = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    b.destroy(second, at)
+    a.destroy(first, at)
+    for holder in (a, b, c):
+        holder.recheck_every = 0
+        for person in (first, second):
+            with pytest.raises(PersonErased):
+                holder.person(person)
+        assert holder.person(kept).current.secret == kept_secret

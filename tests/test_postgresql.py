@@ -263,3 +263,63 @@ def test_the_healthz_route_answers_for_postgresql(tmp_path, pg_url, monkeypatch)
     status, report = ask("postgresql://portal@127.0.0.1:1/dispute")
     assert status == 503 and report["database"] == "unavailable"
     assert "127.0.0.1" not in json.dumps(report)  # where the database is stays private
+
+
+def _machine(tmp_path: Path, url: str, name: str, first: Settings, **shared) -> Settings:
+    """Another machine's settings: a data folder of its own with the data key copied into it
+    (README, "From one process to several"), the same database and store, and whatever else
+    `shared` names (the sealing keys folder)."""
+    data = tmp_path / name
+    data.mkdir(mode=0o700)
+    key = first.data_dir / "dispute.key"
+    (data / "dispute.key").write_bytes(key.read_bytes())
+    os.chmod(data / "dispute.key", 0o600)
+    return Settings(data_dir=data, max_upload_mb=2, timezone="Asia/Shanghai", database_url=url,
+                    evidence_dir=first.store_dir, **shared)
+
+
+def test_machines_sharing_the_sealing_folder_open_each_others_people(tmp_path, pg_url):
+    """Two machines, each with its own data folder, one database, one store and one sealing
+    keys folder (DISPUTE_SEALING_DIR): a person registered on either is opened, and found by
+    name, on the other."""
+    from dispute import accounts
+    from dispute.storage import users
+
+    first = _settings(tmp_path, pg_url)
+    a = open_context(first)
+    b = open_context(_machine(tmp_path, pg_url, "b", first,
+                              sealing_dir_path=first.sealing_keys_dir))
+    try:
+        wang = make_user(a, name="王芳", email="wang@example.com")
+        li = make_user(b, name="李雷", email="li@example.com")
+        assert accounts.get_user(b, wang.id).name == "王芳"
+        assert accounts.get_user(a, li.id).name == "李雷"
+        assert a.db.read(users.borrower_ids_named, "李雷") == [li.id]
+        assert b.db.read(users.borrower_ids_named, "王芳") == [wang.id]
+    finally:
+        a.db.close()
+        b.db.close()
+
+
+def test_a_machine_with_a_sealing_folder_of_its_own_is_refused_at_start(tmp_path, pg_url):
+    """A second machine started without DISPUTE_SEALING_DIR (its own, empty sealing keys
+    folder) would make keys of its own: it is refused at start, with what to set, and the
+    database is left as it was."""
+    from dispute.storage.sealing import WrongSealingFolder
+
+    first = _settings(tmp_path, pg_url)
+    a = open_context(first)
+    try:
+        make_user(a, name="王芳", email="wang@example.com")
+        users_before = raw(a.db, "SELECT id, name, name_idx FROM users ORDER BY id").rows
+    finally:
+        a.db.close()
+    with pytest.raises(WrongSealingFolder) as refused:
+        open_context(_machine(tmp_path, pg_url, "b", first))
+    assert "DISPUTE_SEALING_DIR" in str(refused.value)
+    again = open_context(first)
+    try:
+        assert raw(again.db, "SELECT id, name, name_idx FROM users ORDER BY id").rows \
+            == users_before
+    finally:
+        again.db.close()

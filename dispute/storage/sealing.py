@@ -27,6 +27,7 @@ from uuid import UUID
 
 from dispute.errors import UserError
 from dispute.i18n import N_
+from dispute.keys import KeyProblem
 from dispute.person_keys import PersonErased, SealingKeys
 from dispute.sealed import blind_index, seal, unseal, unseal_v1
 
@@ -239,6 +240,44 @@ def reindex_names(db, keys: SealingKeys) -> int:
     if rows:
         db.write(write)
     return len(rows)
+
+
+def newest_indexed_user(tx) -> dict[str, Any] | None:
+    """The account made last whose name is indexed (not erased): what a start checks its sealing
+    keys folder against (`check_sealing_folder`)."""
+    return tx.execute("SELECT id, name, name_idx FROM users WHERE name_idx IS NOT NULL "
+                      "ORDER BY created_at DESC, id DESC LIMIT 1").first()
+
+
+class WrongSealingFolder(UserError):
+    """The sealing keys folder is not the one the database's names were sealed with."""
+
+
+def check_sealing_folder(db, keys: SealingKeys) -> None:
+    """Refuse to start on a sealing keys folder other portal processes do not share. Every
+    process over one database must read the same folder (DISPUTE_SEALING_DIR): one that made its
+    own keys would seal new people's data under keys the others cannot find, and index names
+    under an index key of its own. The newest account's name must open here, and its index
+    token must be the one this folder's index key gives."""
+    row = db.read(newest_indexed_user) if db.read(upgrade_done) else None
+    if row is None:  # no one yet, or names still in clear until the upgrade at this start
+        return
+    try:
+        name = open_text(keys, row["name"], USER_NAME, row["id"], row["id"])
+    except KeyProblem:
+        name = None
+    except NotSealed:  # written behind the portal's back: said where it is shown, not here
+        return
+    if name == ERASED:
+        return
+    if name is None or not keys.index_exists() or name_index(keys, name) != row["name_idx"]:
+        raise WrongSealingFolder(N_(
+            "The sealing keys folder {path} is not the one this database's personal data was "
+            "sealed with (the key of account {account} is missing there, or the name index key "
+            "differs). Every portal process of one database must use the same folder: set "
+            "DISPUTE_SEALING_DIR to the folder the others use (on several machines, a shared "
+            "mount), or restore this folder from the backup."),
+            path=str(keys.root), account=str(row["id"]))
 
 
 def legacy_key_ids(tx) -> set[str]:
