@@ -27,7 +27,6 @@ if page.total == 0:
     st.stop()
 
 
-
 def _mark_read(ids: list | None) -> None:
     """The buttons' callback, before the run that follows (one run per click, and the sidebar's
     unread count, drawn before this page, is right in it). `ids` None: every notification. The

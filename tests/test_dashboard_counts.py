@@ -147,7 +147,8 @@ def test_a_write_rolled_back_leaves_the_kept_tables(ctx, people):
         row = disputes.by_number(uow, number)
         disputes.touch(uow, row["id"], row["version"], row["filed_at"], stage="closed",
                        resolution="withdrawn", institution=CITI)
-        deadlines.replace(uow, row["id"], [], row["filed_at"], None)  # lender, open tables
+        deadlines.replace(uow, row["id"], [], row["filed_at"], None,  # lender, open tables
+                          was_due_by=row["next_due_by"])
         assert dashboard_counts.grouped(uow) != before  # changed inside the write…
         raise RuntimeError("refused late")
 

@@ -63,7 +63,8 @@ def refresh_deadlines(uow: UnitOfWork, dispute_id: UUID, now: datetime, tz: str,
          "paused_days": d.paused_days, "extensions_used": d.extensions_used,
          "extensions_allowed": d.extensions_allowed,
          "calendar_limited": bool(d.uncovered_years), "warn_from": d.warn_from}
-        for d in found], now, nearest.due_by if nearest else None)
+        for d in found], now, nearest.due_by if nearest else None,
+        was_due_by=row["next_due_by"])
     return found
 
 

@@ -259,7 +259,7 @@ def check_sealing_folder(db, keys: SealingKeys) -> None:
     own keys would seal new people's data under keys the others cannot find, and index names
     under an index key of its own. The newest account's name must open here, and its index
     token must be the one this folder's index key gives."""
-    row = db.read(newest_indexed_user) if db.read(upgrade_done) else None
+    row = db.read(lambda tx: newest_indexed_user(tx) if upgrade_done(tx) else None)
     if row is None:  # no one yet, or names still in clear until the upgrade at this start
         return
     try:
