@@ -193,3 +193,34 @@ def test_legal_hears_of_a_hearing_and_the_borrower_of_their_own_limits_and_the_c
                if i.kind == "own_limit"]
     assert limit.title.startswith(f"Borrower's request for re-examination on dispute {number}")
     assert limit.lines == ("6 days left. The dispute page explains how the date was counted.",)
+
+
+def test_a_filing_tells_the_whole_team_each_item_whole(mail_ctx, people):
+    """Every staff and legal member hears of a new dispute (written in one statement): each item
+    with its recipient, kind, dispute, number, filer, time and delivery; a mail queued only for
+    the one who wants new disputes at once; nobody disabled, no borrower."""
+    import json
+
+    team = [make_user(mail_ctx, role, name=f"成员{i}", email=f"team{i}@example.com")
+            for i, role in enumerate([Role.STAFF, Role.LEGAL, Role.STAFF, Role.STAFF])]
+    inbox.set_preferences(mail_ctx, team[0], {"new_dispute": "immediately"})
+    ctx_admin = make_user(mail_ctx, Role.ADMIN, name="管理员", email="admin@example.com")
+    mail_ctx.db.write(users.update, team[3].id, disabled=True)
+    number = cases.file_dispute(mail_ctx, people["borrower"], filing_form())
+    items = raw(mail_ctx.db, "SELECT n.*, d.id AS the_dispute FROM notifications n "
+                             "JOIN disputes d ON d.number = n.number").dicts()
+    told = {i["user_id"]: i for i in items}
+    assert set(told) == {people["staff"].id, team[0].id, team[1].id, team[2].id}
+    assert ctx_admin.id not in told and team[3].id not in told
+    for item in items:
+        assert (item["kind"], item["number"], item["dispute_id"]) == (
+            "new_dispute", number, item["the_dispute"])
+        assert item["actor_id"] == people["borrower"].id and item["read_at"] is None
+        assert item["created_at"] == mail_ctx.now()
+        assert json.loads(item["params"]) == json.loads(items[0]["params"])
+    assert told[team[0].id]["delivery"] == "immediately" and told[team[0].id]["mail_id"]
+    assert {told[u]["delivery"] for u in told if u != team[0].id} == {"digest"}
+    assert all(told[u]["mail_id"] is None for u in told if u != team[0].id)
+    mailed = raw(mail_ctx.db, "SELECT id FROM mails").dicts()
+    assert [m["id"] for m in mailed] == [told[team[0].id]["mail_id"]]
+    assert len(items) == len({i["id"] for i in items}) == 4

@@ -77,7 +77,7 @@ def notify(uow: UnitOfWork, settings: Settings, now: datetime, found: Iterable[N
     found = list(found)
     people = rows.recipients(uow, [n.user_id for n in found])
     prefs = rows.prefs_of(uow, people)
-    written = 0
+    written: list[dict[str, Any]] = []
     for n in found:
         who = people.get(n.user_id)
         if who is None or who["disabled"] or Role(who["role"]) not in BY_NAME[n.kind].roles:
@@ -93,12 +93,12 @@ def notify(uow: UnitOfWork, settings: Settings, now: datetime, found: Iterable[N
             content["list_unsubscribe"] = footer.unsubscribe[0][1]
             mail_id = queue_mail(uow, settings, user_id=n.user_id, to=who["email"],
                                  purpose="notification", content=content, lang=lang, now=now)
-        rows.insert(uow, item_id=uuid.uuid4(), user_id=n.user_id, kind=n.kind,
-                    dispute_id=dispute_id, number=number,
-                    params=json.dumps(params, ensure_ascii=False, default=str),
-                    actor_id=actor_id, delivery=mode.value, created_at=now, mail_id=mail_id)
-        written += 1
-    return written
+        written.append({"id": uuid.uuid4(), "user_id": n.user_id, "kind": n.kind,
+                        "params": json.dumps(params, ensure_ascii=False, default=str),
+                        "delivery": mode.value, "mail_id": mail_id})
+    rows.insert_many(uow, written, dispute_id=dispute_id, number=number, actor_id=actor_id,
+                     created_at=now)
+    return len(written)
 
 
 def on_commit(uow: UnitOfWork, settings: Settings, now: datetime) -> None:

@@ -4,19 +4,31 @@ make a reminder or a digest happen once (`notify_once`)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 from uuid import UUID
 
 from dispute.storage.sealing import open_email
 
 
-def insert(tx, *, item_id: UUID, user_id: UUID, kind: str, dispute_id: UUID | None,
-           number: str | None, params: str, actor_id: UUID | None, delivery: str,
-           created_at: datetime, mail_id: UUID | None = None) -> None:
+def insert_many(tx, items: Sequence[Mapping[str, Any]], *, dispute_id: UUID | None,
+                number: str | None, actor_id: UUID | None, created_at: datetime) -> None:
+    """The inbox items one unit of work writes about one dispute, in one statement: each item's
+    `id`, `user_id`, `kind`, `params`, `delivery` and `mail_id` as arrays unnested side by side.
+    A filing tells every staff and legal member; one INSERT each cost 0.7 ms on DuckDB, about
+    270 ms of a filing in a book with 400 of them (bench/queue.py, writes)."""
+    if not items:
+        return
+    columns = ("id", "user_id", "kind", "params", "delivery", "mail_id")
+    arrays = [[None if item.get(c) is None else str(item[c]) for item in items] for c in columns]
     tx.execute("INSERT INTO notifications (id, user_id, kind, dispute_id, number, params, "
-               "actor_id, delivery, created_at, mail_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               (item_id, user_id, kind, dispute_id, number, params, actor_id, delivery,
-                created_at, mail_id))
+               "actor_id, delivery, created_at, mail_id) SELECT CAST(i AS UUID), "
+               "CAST(u AS UUID), k, CAST(? AS UUID), ?, p, CAST(? AS UUID), d, ?, "
+               "CAST(m AS UUID) FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS i, "
+               "unnest(CAST(? AS VARCHAR[])) AS u, unnest(CAST(? AS VARCHAR[])) AS k, "
+               "unnest(CAST(? AS VARCHAR[])) AS p, unnest(CAST(? AS VARCHAR[])) AS d, "
+               "unnest(CAST(? AS VARCHAR[])) AS m) x",
+               (None if dispute_id is None else str(dispute_id), number,
+                None if actor_id is None else str(actor_id), created_at, *arrays))
 
 
 def page(tx, user_id: UUID, limit: int, offset: int, unread_only: bool = False
