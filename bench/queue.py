@@ -190,6 +190,9 @@ def cases(ctx: Context, staff: User, legal: User, deep: int) -> list[Case]:
         q("search: one character 费 (frequent)", "search", text="费"),
         q("search: Chinese phrase 征信报告", "search", text="征信报告"),
         q("search: English phrase 'credit report'", "search", text="credit report"),
+        # Past the index's longest terms: checked on the candidates holding all their terms.
+        q("search: five characters 征信报告上", "search", text="征信报告上"),
+        q("search: three words 'my credit report'", "search", text="my credit report"),
         q("search: no match (不存在)", "search", text="不存在的词语"),
         q("search: no match (English zzyzx)", "search", text="zzyzx"),
         q("search + stage = filed", "search", text="征信", stage="filed"),
@@ -413,7 +416,7 @@ def main() -> None:
                 pg.db.write(lambda uow: [uow.execute(f"DROP INDEX {i}") for i in SEARCH_INDEXES])
                 counts = copy_to_postgresql(ctx.db, pg.db, data_dir,
                                             (*TABLES, "search_terms", "search_words",
-                                             "search_term_stages"))
+                                             "search_pairs", "search_term_stages"))
                 pg.db.write(lambda uow: [uow.execute(f"CREATE INDEX {i} ON search_terms ({c})")
                                          for i, c in SEARCH_INDEXES.items()])
                 print(f"copied into PostgreSQL in {time.perf_counter() - started:.1f} s "

@@ -128,7 +128,7 @@ def queue(ctx: Context, actor: User, f: QueueFilter, after: Cursor | None = None
 
 def reindex(ctx: Context) -> int:
     """Build the search's text index again from every description (an operator's command,
-    `python -m dispute search reindex`; migration 0018 did it once). The writes keep the index
+    `python -m dispute search reindex`; migration 0027 did it once). The writes keep the index
     up to date, so this is for repair, in one transaction: searches see the old index or the
     new one, never half of it. Returns the disputes indexed."""
     return ctx.db.write(search_index.rebuild)

@@ -48,6 +48,11 @@ QUERIES = [
     # words found through longer vocabulary words.
     "自动还款", "还款和自动", "credit report", "Report Credit", "还款 自动", "fee credit",
     "征信报告编号", "REDIT REPOR", "OAN-2026", "oan, redit", "epor sai",
+    # Three and four CJK characters (one term each), five (its four-character pieces); two
+    # words with one space (a pair, whole or parts of its words), three words, two spaces.
+    "征信报", "信报告", "报告上出", "逾期记录", "一笔不属", "报告上出现", "自动还款失败", "信用卡被盗",
+    "late fee", "Late Fee", "autopay failed", "utopay faile", "credit limit", "said: credit",
+    "the wrong account", "wrong  account", "Kelvin K", "und kelvin", "nobody told me",
 ]
 
 
@@ -124,23 +129,23 @@ def test_a_search_in_a_large_share_of_the_book_is_counted_by_a_scan(ctx, book, m
     """Its rarest group's postings reaching the backend's share of the disputes, a search's
     counts read every description instead of checking its candidates one by one."""
     staff, _, _ = book
-    f = QueueFilter(text="征信报告")
-    q = ctx.db.read(search_index.lookup, "征信报告")
-    assert not q.common   # 信报 in 2 of 26 disputes: below 10,000
+    f = QueueFilter(text="征信报告上")
+    q = ctx.db.read(search_index.lookup, "征信报告上")
+    assert not q.common   # 信报告上 in 2 of 26 disputes: below 10,000
     resolved = queue_rows.Resolved(actor_id=staff.id, today=date(2026, 12, 1), text_index=q)
     assert "search_terms" in queue_rows.count_statement(f, resolved, ctx.db.backend)[0]
     before = queue(ctx, staff, f)
     book_size = sum(queue(ctx, staff, QueueFilter()).counts.values())
     assert book_size == 2 * len(DESCRIPTIONS)
-    every_share_common(monkeypatch, 2.5 / book_size)   # at most 2 postings: 信报's 2 reach it
-    q = ctx.db.read(search_index.lookup, "征信报告")
-    assert q.common and q.checked[0] == ("信报",)
+    every_share_common(monkeypatch, 2.5 / book_size)   # at most 2 postings: 信报告上's 2 reach it
+    q = ctx.db.read(search_index.lookup, "征信报告上")
+    assert q.common and q.checked[0] == ("信报告上",)
     resolved = queue_rows.Resolved(actor_id=staff.id, today=date(2026, 12, 1), text_index=q)
     sql, params = queue_rows.count_statement(f, resolved, ctx.db.backend)
-    assert "search_terms" not in sql and "征信报告" in params
+    assert "search_terms" not in sql and "征信报告上" in params
     assert queue(ctx, staff, f) == before
-    every_share_common(monkeypatch, 3.5 / book_size)   # 3 postings: 信报's 2 do not
-    assert not ctx.db.read(search_index.lookup, "征信报告").common
+    every_share_common(monkeypatch, 3.5 / book_size)   # 3 postings: 信报告上's 2 do not
+    assert not ctx.db.read(search_index.lookup, "征信报告上").common
 
 
 def test_searches_use_the_index(ctx, book):
@@ -161,7 +166,8 @@ def test_filing_and_correcting_keep_the_index(ctx, book):
     corrections.correct_filing(ctx, people[7 % 3], number, filing_form(
         description="扣款重复 Duplicate debit", discovered_on=date(2026, 9, 10)))
     assert set(ctx.db.read(search_index.terms_of, dispute_id)) == {
-        "扣", "款", "重", "复", "扣款", "款重", "重复", "duplicate", "debit"}
+        "扣", "款", "重", "复", "扣款", "款重", "重复", "扣款重", "款重复", "扣款重复",
+        "duplicate", "debit", "duplicate debit"}
     assert [r.number for r in queue(ctx, staff, QueueFilter(text="款重")).rows] == [number]
     assert number not in {r.number for r in queue(ctx, staff,
                                                   QueueFilter(text="gebühr")).rows}
@@ -186,11 +192,14 @@ def test_rebuild_gives_the_index_the_writes_kept(ctx, book):
     counted = raw(ctx.db, "SELECT term, stage, n FROM search_term_stages WHERE n > 0 "
                           "ORDER BY 1, 2").rows
     words = raw(ctx.db, "SELECT term, plain FROM search_words ORDER BY 1").rows
+    pairs = raw(ctx.db, "SELECT term, plain FROM search_pairs ORDER BY 1").rows
+    assert ("kelvin k", False) in [tuple(p) for p in pairs]   # the Kelvin sign: not plain
     assert ctx.db.write(search_index.rebuild) == len(DESCRIPTIONS) * 2
     assert raw(ctx.db, "SELECT dispute_id, term FROM search_terms ORDER BY 1, 2").rows == kept
     assert raw(ctx.db, "SELECT term, stage, n FROM search_term_stages ORDER BY 1, 2").rows == \
         counted
     assert raw(ctx.db, "SELECT term, plain FROM search_words ORDER BY 1").rows == words
+    assert raw(ctx.db, "SELECT term, plain FROM search_pairs ORDER BY 1").rows == pairs
 
 
 def test_the_migration_indexes_disputes_filed_before_it(ctx, book):
@@ -198,9 +207,11 @@ def test_the_migration_indexes_disputes_filed_before_it(ctx, book):
     expected = queue(ctx, staff, QueueFilter(text="征信")).total
     ctx.db.write(lambda uow: (uow.execute("DROP TABLE search_terms"),
                               uow.execute("DROP TABLE search_words"),
+                              uow.execute("DROP TABLE search_pairs"),
                               uow.execute("DROP TABLE search_term_stages"),
-                              uow.execute("DELETE FROM schema_migrations WHERE version = 18")))
-    assert migrate.migrate(ctx.db) == ["0018_search_index.sql"]
+                              uow.execute("DELETE FROM schema_migrations "
+                                          "WHERE version IN (18, 27)")))
+    assert migrate.migrate(ctx.db) == ["0018_search_index.sql", "0027_search_pairs.sql"]
     assert ctx.db.read(search_index.count) > 0
     assert queue(ctx, staff, QueueFilter(text="征信")).total == expected == 4
 
@@ -208,30 +219,51 @@ def test_the_migration_indexes_disputes_filed_before_it(ctx, book):
 def test_plan_of_a_search():
     assert plan("征信") == plan("征信").__class__(("征信",), (), True)
     assert plan("征").terms == ("征",) and plan("征").exact
-    assert plan("征信报告").terms == ("信报", "征信", "报告") and not plan("征信报告").exact
+    assert plan("征信报告").terms == ("征信报告",) and plan("征信报告").exact
+    assert plan("报告上出现").terms == ("告上出现", "报告上出") and not plan("报告上出现").exact
     assert plan("Late").words == ("late",) and not plan("Late").exact
     assert plan("Straße").words == ("strasse",)   # wider than the literal check, which decides
-    assert not plan("late fee").exact and plan("late fee").words == ("fee", "late")
+    fee = plan("Late Fee")
+    assert not fee.exact and fee.pair and fee.pairs == ("late fee",) and fee.words == ()
+    assert not plan("late  fee").pair and plan("late  fee").words == ("fee", "late")
+    assert not plan("Straße x").pair and plan("Straße x").pairs == ("strasse x",)
+    three = plan("nobody told me")
+    assert not three.pair and three.pairs == ("nobody told", "told me") and three.words == ()
     assert not plan("征 信").exact and plan("征 信").terms == ("信", "征")
     assert plan("!?") is None
     long = plan("征信报告上出现了一笔不属于我的逾期记录 credit report lists")
-    assert len(long.terms) + len(long.words) == 8 and not long.exact
-    assert set(long.words) == {"credit", "report", "lists"}
+    assert len(long.terms) + len(long.words) + len(long.pairs) == 8 and not long.exact
+    assert set(long.pairs) == {"credit report", "report lists"} and long.words == ()
+
+
+def test_terms_of_a_description():
+    """CJK pieces of one to four characters, folded words, and folded pairs of words with one
+    space between them (not across punctuation, two spaces or CJK)."""
+    assert terms("征信报告") == {"征", "信", "报", "告", "征信", "信报", "报告", "征信报",
+                                 "信报告", "征信报告"}
+    assert "征信报告上" not in terms("征信报告上") and "信报告上" in terms("征信报告上")
+    assert terms("My Credit report, late  fee 征信 ok") == {
+        "my", "credit", "report", "late", "fee", "ok", "征", "信", "征信",
+        "my credit", "credit report"}
 
 
 def test_exact_searches_take_the_postings_alone(ctx, book):
-    """One or two CJK characters and one ASCII word are answered by the postings with no literal
-    check; a phrase is checked on the candidates holding all its terms."""
+    """One to four CJK characters, one ASCII word and two ASCII words with a space are answered
+    by the postings with no literal check; a longer phrase is checked on the candidates holding
+    all its terms."""
     staff, _, numbers = book
     planted = ctx.db.read(disputes.id_by_number, numbers[9])  # "Customer service keeps …"
     ctx.db.write(lambda uow: uow.execute(
         "INSERT INTO search_terms (dispute_id, term) VALUES (?, '征信'), (?, '征'), "
-        "(?, 'autopay'), (?, '信报')", (planted, planted, planted, planted)))
+        "(?, 'autopay'), (?, '征信报告'), (?, '信报告上'), (?, 'credit report')",
+        (planted,) * 6))
     found = lambda text: {r.number for r in queue(ctx, staff, QueueFilter(text=text)).rows}
     assert numbers[9] in found("征信") and numbers[9] in found("征")
-    assert numbers[9] in found("AutoPay")
-    assert numbers[9] not in found("征信报告")             # checked: the text has no 征信报告
+    assert numbers[9] in found("AutoPay") and numbers[9] in found("征信报告")
+    assert numbers[9] in found("Credit Report")
+    assert numbers[9] not in found("征信报告上")           # checked: the text has no 征信报告上
     assert numbers[9] not in found("autopay 失败")
+    assert numbers[9] not in found("my credit report")
 
 
 def test_candidates_hold_every_term_of_the_search(ctx, book):
@@ -240,22 +272,31 @@ def test_candidates_hold_every_term_of_the_search(ctx, book):
     phrase; terms each held but never together find nothing without a literal check."""
     staff, _, numbers = book
     found = lambda text: {r.number for r in queue(ctx, staff, QueueFilter(text=text)).rows}
-    assert numbers[1] in found("自动还款") and numbers[12] not in found("自动还款")
+    assert numbers[1] in found("自动还款失败") and numbers[12] not in found("自动还款")
     first = ctx.db.read(disputes.id_by_number, numbers[1])
-    q = ctx.db.read(search_index.lookup, "自动还款")
-    assert len(q.checked) == 3 and q.checked[0] != ("还款",)   # 还款 (in 6) is not the rarest
+    q = ctx.db.read(search_index.lookup, "自动还款失败")
+    assert q.checked == (("动还款失",), ("自动还款",), ("还款失败",))  # each in 2: in order
     ctx.db.write(lambda uow: uow.execute(
-        "DELETE FROM search_terms WHERE dispute_id = ? AND term = '还款'", (first,)))
-    assert numbers[1] not in found("自动还款")
-    assert ctx.db.read(search_index.lookup, "fee credit").checked  # both held, never together
-    assert queue(ctx, staff, QueueFilter(text="fee credit")).total == 0
-    assert ctx.db.read(search_index.lookup, "征信不存") == search_index.IndexQuery()  # no 不存
+        "DELETE FROM search_terms WHERE dispute_id = ? AND term = '还款失败'", (first,)))
+    assert numbers[1] not in found("自动还款失败")
+    assert ctx.db.read(search_index.lookup, "fee, credit").checked  # both held, never together
+    assert queue(ctx, staff, QueueFilter(text="fee, credit")).total == 0
+    assert ctx.db.read(search_index.lookup, "fee credit") == search_index.IndexQuery()  # no pair
+    assert ctx.db.read(search_index.lookup, "征信不存在") == search_index.IndexQuery()
 
 
 def test_lookup_chooses_the_rarest_term_and_plain_words(ctx, book):
-    q = ctx.db.read(search_index.lookup, "征信报告")   # every term, the rarest first
-    assert q.exact == () and q.checked == (("信报",), ("征信",), ("报告",))  # in 2, 4, 4
+    q = ctx.db.read(search_index.lookup, "报告上出现了")   # every term, the rarest first
+    assert q.exact == () and set(q.checked) == {("报告上出",), ("告上出现",), ("上出现了",)}
     assert ctx.db.read(search_index.lookup, "征信") == search_index.IndexQuery(exact=("征信",))
+    assert ctx.db.read(search_index.lookup, "征信报告") == search_index.IndexQuery(
+        exact=("征信报告",))
+    assert ctx.db.read(search_index.lookup, "redit repor") == search_index.IndexQuery(
+        exact=("credit report",))
+    assert ctx.db.read(search_index.lookup, "late fee").exact == ("late fee",)
+    assert ctx.db.read(search_index.lookup, "credit error") == search_index.IndexQuery()
+    kelvin = ctx.db.read(search_index.lookup, "kelvin k")   # the Kelvin sign: checked
+    assert kelvin.exact == () and kelvin.checked == (("kelvin k",),)
     fee = ctx.db.read(search_index.lookup, "fee")
     assert set(fee.exact) == {"fee"} and fee.checked == ()
     assert ctx.db.read(search_index.lookup, "gebühr") is not None

@@ -12,7 +12,9 @@ from dispute.storage import search_index
 
 # Steps a migration takes in Python after its SQL, in the same transaction: filling what the new
 # tables index from the rows already there (the text index from the descriptions filed before it).
-AFTER = {18: search_index.rebuild}
+# 0018 made the text index and 0027 changed its terms: one build, after 0027, serves a database
+# coming from before either (the build writes 0027's table too).
+AFTER = {27: search_index.rebuild}
 
 
 def available(backend: str) -> list[tuple[int, str, str]]:

@@ -1,15 +1,18 @@
-"""The queue's text index: `search_terms` (one row per dispute and term of its description) and
-`search_words` (every word the index has seen, for a search's word that is part of a longer one,
-with whether every spelling of it was ASCII).
+"""The queue's text index: `search_terms` (one row per dispute and term of its description),
+`search_words` and `search_pairs` (every word, and every two words with a space between them,
+the index has seen, for a search's word that is part of a longer one, with whether every
+spelling of it was ASCII).
 
 Written by `disputes.insert` and `disputes.touch` in the transaction that writes the description,
 so the index is never behind the text, even after a crash. The terms are dispute/search_text.py's.
-`rebuild` fills it from scratch (migration 0018, `python -m dispute search reindex`).
+`rebuild` fills it from scratch (migration 0027, which replaced 0018's terms with longer ones;
+`python -m dispute search reindex`).
 
 How a search uses it (`lookup`, before the queue's statements are built; figures measured by
 bench/queue.py, README's performance section):
-- Exact where the index is exact: one or two CJK characters, or one ASCII word, are answered by
-  postings alone, with no literal check on descriptions.
+- Exact where the index is exact: one to four CJK characters (征, 征信, 征信报告), one ASCII
+  word, or two ASCII words with a space between them ("credit report"), are answered by postings
+  alone, with no literal check on descriptions, and their counts per stage are kept.
 - Elsewhere (phrases, parts of words with other text, longer CJK strings) the candidates are
   the disputes holding **every** term of the search (for a word, one of the vocabulary words
   containing it), and the literal check runs on those only. The terms are intersected rarest
@@ -42,11 +45,13 @@ bench/queue.py, README's performance section):
   key, and the counts per stage read every description instead, in one pass (a parallel scan on
   PostgreSQL), which costs less there (dispute/storage/queue.py `count_statement`).
 - What stays proportional to the matches: the counts per stage of a search the index cannot
-  answer exactly. A phrase in a third of the book is in a third of the book: its exact count
-  needs each candidate's text checked, as the postings hold no positions (a dispute holding
-  征信, 信报 and 报告 need not hold 征信报告), and a count kept per phrase cannot be, for a
-  phrase nobody has searched before. Positions in the postings would make the check a merge of
-  postings, but about as many rows (every occurrence, not every dispute) to read.
+  answer exactly (five CJK characters or more, three words or more, words and CJK mixed, a
+  search with punctuation). Its exact count needs each candidate's text checked, as the postings
+  hold no positions (a dispute holding 征信报告 and 报告上出 need not hold 征信报告上出), and a
+  count kept per phrase cannot be, for a phrase nobody has searched before. The longer terms
+  move that edge out to where most searches are: a Chinese search of up to four characters and
+  an English one of up to two words is one term (migration 0027: about twice the postings of
+  characters and bigrams alone; README's performance section has the write cost).
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 from uuid import UUID
 
-from dispute.search_text import SEPARATOR, caseless, plan, terms, words
+from dispute.search_text import SEPARATOR, caseless, pairs, plan, terms, words
 
 _BATCH = 5_000  # disputes per statement in a rebuild
 _SORT_ROWS = 4_000_000  # postings sorted at once in a rebuild: its memory, whatever the book
@@ -88,30 +93,48 @@ class IndexQuery:
     common: bool = False  # the rarest group of `checked` is in a large share of the book
 
 
-def _add_words(tx, vocab: dict[str, bool]) -> None:
-    """Words into the vocabulary; a word seen once in a spelling not ASCII stays not plain (the
-    update writes only then, so concurrent filings do not conflict on common words)."""
+# The vocabularies a search's words and pairs are looked up in (dispute/search_text.py).
+WORDS, PAIRS = "search_words", "search_pairs"
+
+
+def _add_words(tx, vocab: dict[str, bool], table: str = WORDS) -> None:
+    """Words (or pairs) into a vocabulary; an entry seen once in a spelling not ASCII stays not
+    plain (the update writes only then, so concurrent filings do not conflict on common words)."""
     if vocab:
         items = sorted(vocab.items())
-        tx.execute("INSERT INTO search_words (term, plain) SELECT t, p FROM "
+        tx.execute(f"INSERT INTO {table} (term, plain) SELECT t, p FROM "
                    "(SELECT unnest(CAST(? AS VARCHAR[])) AS t, "
                    "unnest(CAST(? AS BOOLEAN[])) AS p) x ON CONFLICT (term) "
-                   "DO UPDATE SET plain = FALSE WHERE search_words.plain AND NOT excluded.plain",
+                   f"DO UPDATE SET plain = FALSE WHERE {table}.plain AND NOT excluded.plain",
                    ([t for t, _ in items], [p for _, p in items]))
 
 
-def _insert(tx, rows: Sequence[tuple[UUID, str]], table: str = "search_terms") -> dict[str, bool]:
+def _add_vocabularies(tx, vocab: dict[str, dict[str, bool]]) -> None:
+    for table in (WORDS, PAIRS):
+        _add_words(tx, vocab[table], table)
+
+
+def _union(into: dict[str, dict[str, bool]], found: dict[str, dict[str, bool]]) -> None:
+    """Entries of `found` added to `into`, per vocabulary; plain only if plain in both."""
+    for table, entries in found.items():
+        kept = into.setdefault(table, {})
+        for entry, plain in entries.items():
+            kept[entry] = kept.get(entry, True) and plain
+
+
+def _insert(tx, rows: Sequence[tuple[UUID, str]],
+            table: str = "search_terms") -> dict[str, dict[str, bool]]:
     """Many (dispute, description) pairs in one statement: one string of terms per dispute,
     the disputes as two arrays unnested side by side and the terms split in SQL (one round trip
-    however many terms, and few Python objects for the driver to convert). Returns the words."""
-    ids, joined, vocab = [], [], {}
+    however many terms, and few Python objects for the driver to convert). Returns the words
+    and pairs seen, per vocabulary."""
+    ids, joined, vocab = [], [], {WORDS: {}, PAIRS: {}}
     for dispute_id, text in rows:
         ts = terms(text)
         if ts:
             ids.append(str(dispute_id))
             joined.append(SEPARATOR.join(ts))
-            for word, plain in words(text).items():
-                vocab[word] = vocab.get(word, True) and plain
+            _union(vocab, {WORDS: words(text), PAIRS: pairs(text)})
     if ids:
         tx.execute(f"INSERT INTO {table} (dispute_id, term) "
                    f"SELECT CAST(i AS UUID), unnest({_SPLIT[tx.backend]}) FROM "
@@ -136,7 +159,7 @@ def _count(tx, deltas: dict[tuple[str, str], int]) -> None:
 def index(tx, dispute_id: UUID, description: str, stage: str) -> None:
     """Index a new description (a filing): its terms, its words in the vocabulary, and one more
     dispute in `stage` for each of its terms."""
-    _add_words(tx, _insert(tx, [(dispute_id, description)]))
+    _add_vocabularies(tx, _insert(tx, [(dispute_id, description)]))
     _count(tx, {(t, stage): 1 for t in terms(description)})
 
 
@@ -148,7 +171,7 @@ def reindex(tx, dispute_id: UUID, old_text: str, old_stage: str, text: str,
     old_stage, stage = getattr(old_stage, "value", old_stage), getattr(stage, "value", stage)
     if text != old_text:
         tx.execute("DELETE FROM search_terms WHERE dispute_id = ?", (dispute_id,))
-        _add_words(tx, _insert(tx, [(dispute_id, text)]))
+        _add_vocabularies(tx, _insert(tx, [(dispute_id, text)]))
     deltas: dict[tuple[str, str], int] = {}
     for t in terms(old_text):
         deltas[(t, old_stage)] = deltas.get((t, old_stage), 0) - 1
@@ -200,10 +223,11 @@ def _bytes(setting: str) -> float:
 def _rebuild(tx) -> int:
     tx.execute("DELETE FROM search_terms")
     tx.execute("DELETE FROM search_words")
+    tx.execute("DELETE FROM search_pairs")
     tx.execute("DELETE FROM search_term_stages")
     tx.execute("CREATE TEMP TABLE search_rebuild (dispute_id UUID NOT NULL, "
                "term VARCHAR NOT NULL)")
-    vocab: dict[str, bool] = {}
+    vocab: dict[str, dict[str, bool]] = {WORDS: {}, PAIRS: {}}
     done, last = 0, None
     while True:
         batch = tx.execute("SELECT id, description FROM disputes"
@@ -211,8 +235,7 @@ def _rebuild(tx) -> int:
                            ((last,) if last else ()) + (_BATCH,)).rows
         if not batch:
             break
-        for word, plain in _insert(tx, batch, "search_rebuild").items():
-            vocab[word] = vocab.get(word, True) and plain
+        _union(vocab, _insert(tx, batch, "search_rebuild"))
         done, last = done + len(batch), batch[-1][0]
     lo, rows = None, 0
     per_term = tx.execute("SELECT term, count(*) FROM search_rebuild GROUP BY term "
@@ -229,7 +252,7 @@ def _rebuild(tx) -> int:
                "FROM search_rebuild r JOIN disputes d ON d.id = r.dispute_id "
                "GROUP BY r.term, d.stage")
     tx.execute("DROP TABLE search_rebuild")
-    _add_words(tx, vocab)
+    _add_vocabularies(tx, vocab)
     return done
 
 
@@ -252,18 +275,19 @@ def lookup(tx, text: str) -> IndexQuery | None:
     if p.exact:
         return IndexQuery(exact=p.terms)
     choices: list[tuple[str, ...]] = [(t,) for t in p.terms]
-    for word in p.words:  # letters and digits only: nothing LIKE would read as a wildcard
-        found = tx.execute("SELECT term, plain FROM search_words WHERE term LIKE ? "
-                           "ORDER BY term LIMIT ?", (f"%{word}%", _MAX_WORDS + 1)).rows
-        if not found:
-            return IndexQuery()  # no description has a word containing it
-        if len(found) > _MAX_WORDS:
-            continue  # too wide to narrow anything down
-        if p.word:
-            other = tuple(t for t, plain in found if not plain)
-            return IndexQuery(exact=tuple(t for t, plain in found if plain),
-                              checked=(other,) if other else ())
-        choices.append(tuple(t for t, _ in found))
+    for table, entries, alone in ((WORDS, p.words, p.word), (PAIRS, p.pairs, p.pair)):
+        for entry in entries:  # letters, digits, a space: nothing LIKE would read as a wildcard
+            found = tx.execute(f"SELECT term, plain FROM {table} WHERE term LIKE ? "
+                               "ORDER BY term LIMIT ?", (f"%{entry}%", _MAX_WORDS + 1)).rows
+            if not found:
+                return IndexQuery()  # no description has a word (pair) containing it
+            if len(found) > _MAX_WORDS:
+                continue  # too wide to narrow anything down
+            if alone:
+                other = tuple(t for t, plain in found if not plain)
+                return IndexQuery(exact=tuple(t for t, plain in found if plain),
+                                  checked=(other,) if other else ())
+            choices.append(tuple(t for t, _ in found))
     if not choices:
         return None
     if len(choices) == 1:
