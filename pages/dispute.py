@@ -47,15 +47,16 @@ def _withdraw() -> None:
     st.warning(_("Withdrawing closes the dispute. Staff can reopen it only for a reason "
                  "such as a settlement that was not honoured."))
     errors = forms.errors("withdraw")
-    reason = st.text_area(_("Why are you withdrawing?"), key="withdraw_reason",
-                          persist_state="page")
+    st.text_area(_("Why are you withdrawing?"), key="withdraw_reason", persist_state="page")
     render.field_error(errors, "reason")
     sure = st.checkbox(_("Yes, I want to withdraw dispute {number}.").format(number=d.number),
                        key="withdraw_confirm")
-    if st.button(_("Withdraw the dispute"), disabled=not sure, key="withdraw_submit"):
-        forms.submit("withdraw", lambda: move_dispute(
-            ctx, user, d.number, "withdraw", {"reason": reason}, expected_version=d.version),
-            _("Dispute {number} was withdrawn.").format(number=d.number))
+    st.button(_("Withdraw the dispute"), disabled=not sure, key="withdraw_submit",
+              **forms.on_click("withdraw", lambda who: move_dispute(
+                  ctx, who, d.number, "withdraw",
+                  {"reason": st.session_state.get("withdraw_reason", "")},
+                  expected_version=d.version),
+                  _("Dispute {number} was withdrawn.").format(number=d.number)))
 
 
 names = [_("Conversation"), _("Offers"), _("What the error cost"), _("Evidence"),

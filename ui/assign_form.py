@@ -28,13 +28,16 @@ def show(ctx, user: User, d: Dispute) -> None:
                               else 0,
                               format_func=lambda v: handlers[v] if v else _("Unassigned"))
         buttons = st.container(horizontal=True, gap="small")  # wraps in a narrow column
-        if buttons.button(_("Assign"), key="assign_submit"):
-            _save(ctx, user, d, choice)
-        if d.handler_id != user.id and buttons.button(_("Take it"), key="assign_self"):
-            _save(ctx, user, d, user.id)
+        buttons.button(_("Assign"), key="assign_submit", **_save(
+            ctx, d, lambda who: st.session_state.get("assign_handler")))
+        if d.handler_id != user.id:
+            buttons.button(_("Take it"), key="assign_self", **_save(ctx, d, lambda who: who.id))
 
 
-def _save(ctx, user, d, handler_id) -> None:
+def _save(ctx, d, handler_of) -> dict:
+    """A button that saves the assignment in its callback (one run per click): to the handler
+    chosen, or to whoever clicks."""
     _ = session.t()
-    forms.submit("assign", lambda: assign(ctx, user, d.number, handler_id,
-                                          expected_version=d.version), _("Assignment saved."))
+    return forms.on_click("assign", lambda who: assign(ctx, who, d.number, handler_of(who),
+                                                       expected_version=d.version),
+                          _("Assignment saved."))

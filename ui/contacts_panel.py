@@ -66,46 +66,53 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
             c1, c2, c3 = st.columns(3)
             # No max_value: the widget would drop a future day silently; the service names it.
             first = _first_values(ctx, tz)
-            day = c1.date_input(_("Date"), value=first["contact_day"], key="contact_day",
-                                format="YYYY-MM-DD", persist_state="page")
-            at = c2.time_input(_("Time"), value=first["contact_time"], key="contact_time",
-                               persist_state="page")
-            channel = c3.selectbox(_("Channel"), [c.value for c in Channel], key="contact_channel",
-                                   format_func=lambda v: label(Channel(v), _), persist_state="page")
+            c1.date_input(_("Date"), value=first["contact_day"], key="contact_day",
+                          format="YYYY-MM-DD", persist_state="page")
+            c2.time_input(_("Time"), value=first["contact_time"], key="contact_time",
+                          persist_state="page")
+            c3.selectbox(_("Channel"), [c.value for c in Channel], key="contact_channel",
+                         format_func=lambda v: label(Channel(v), _), persist_state="page")
             with c1:
                 render.field_error(errors, "contacted_at")
-            agent = c1.text_input(_("Agent's name or ID"), key="contact_agent",
-                                  persist_state="page")
+            c1.text_input(_("Agent's name or ID"), key="contact_agent", persist_state="page")
             with c1:
                 render.field_error(errors, "agent_name")
-            position = c2.text_input(_("Agent's position"), key="contact_position",
-                                     persist_state="page")
+            c2.text_input(_("Agent's position"), key="contact_position", persist_state="page")
             with c2:
                 render.field_error(errors, "agent_position")
-            follow = c3.date_input(_("Follow-up date"), value=None, key="contact_follow",
-                                   format="YYYY-MM-DD", persist_state="page")
-            summary = st.text_area(_("What was said"), key="contact_summary", persist_state="page")
+            c3.date_input(_("Follow-up date"), value=None, key="contact_follow",
+                          format="YYYY-MM-DD", persist_state="page")
+            st.text_area(_("What was said"), key="contact_summary", persist_state="page")
             render.field_error(errors, "summary")
-            agreement = st.text_area(_("What was agreed (if anything)"), key="contact_agreement",
-                                     persist_state="page")
-            linked = st.multiselect(_("Linked evidence"), [str(i.id) for i in items],
-                                    placeholder=_("Choose one or more"),
-                                    key="contact_evidence", format_func=lambda v: next(
-                                        f"{i.exhibit} {i.original_name}" for i in items
-                                        if str(i.id) == v), persist_state="page")
-            submitted = st.form_submit_button(_("Save contact"), type="primary",
-                                              key="contact_submit")
-        if submitted:
-            when = datetime.combine(day, at, tzinfo=ZoneInfo(tz))
-            form = {"contacted_at": when, "channel": channel, "agent_name": agent,
-                    "agent_position": position, "summary": summary, "agreement": agreement,
-                    "follow_up_on": follow, "evidence_ids": linked}
-            forms.submit("contact", lambda: add_contact(ctx, user, number, form),
-                         _("Contact saved."), near=True, clear=CONTACT_FIELDS,
-                         reset=lambda _r: _first_values(ctx, tz))
+            st.text_area(_("What was agreed (if anything)"), key="contact_agreement",
+                         persist_state="page")
+            st.multiselect(_("Linked evidence"), [str(i.id) for i in items],
+                           placeholder=_("Choose one or more"), key="contact_evidence",
+                           format_func=lambda v: next(f"{i.exhibit} {i.original_name}"
+                                                      for i in items if str(i.id) == v),
+                           persist_state="page")
+            st.form_submit_button(_("Save contact"), type="primary", key="contact_submit",
+                                  **forms.on_click(
+                                      "contact", lambda who: add_contact(
+                                          ctx, who, number, _contact_form(tz)),
+                                      _("Contact saved."), near=True, clear=CONTACT_FIELDS,
+                                      reset=lambda: _first_values(ctx, tz)))
         forms.confirmation("contact")
     if is_open:
         demand_form(ctx, user, number)
+
+
+def _contact_form(tz: str) -> dict:
+    """The contact form's values, read in its button's callback (a form's values are in the
+    session by then)."""
+    got = st.session_state.get
+    day, at = got("contact_day"), got("contact_time")
+    return {"contacted_at": datetime.combine(day, at, tzinfo=ZoneInfo(tz))
+            if day is not None and at is not None else None,
+            "channel": got("contact_channel"), "agent_name": got("contact_agent", ""),
+            "agent_position": got("contact_position", ""), "summary": got("contact_summary", ""),
+            "agreement": got("contact_agreement", ""), "follow_up_on": got("contact_follow"),
+            "evidence_ids": got("contact_evidence", [])}
 
 
 def demand_form(ctx, user: User, number: str) -> None:
@@ -116,13 +123,13 @@ def demand_form(ctx, user: User, number: str) -> None:
                      "things right) interrupts the limitation period: it runs again in full "
                      "from the day the demand was sent."))
         errors = forms.errors("demand")
-        sent_on = st.date_input(_("Sent on"), value=None, key="demand_sent_on",
-                                format="YYYY-MM-DD", persist_state="page")
+        st.date_input(_("Sent on"), value=None, key="demand_sent_on", format="YYYY-MM-DD",
+                      persist_state="page")
         render.field_error(errors, "sent_on")
-        note = st.text_input(_("What was sent (optional)"), key="demand_note", persist_state="page")
-        if st.button(_("Record the demand"), key="demand_submit"):
-            forms.submit("demand", lambda: record_demand(ctx, user, number,
-                                                         {"sent_on": sent_on, "note": note}),
-                         _("The demand was recorded."), near=True,
-                         clear=["demand_sent_on", "demand_note"])
+        st.text_input(_("What was sent (optional)"), key="demand_note", persist_state="page")
+        st.button(_("Record the demand"), key="demand_submit", **forms.on_click(
+            "demand", lambda who: record_demand(ctx, who, number, {
+                "sent_on": st.session_state.get("demand_sent_on"),
+                "note": st.session_state.get("demand_note", "")}),
+            _("The demand was recorded."), near=True, clear=["demand_sent_on", "demand_note"]))
         forms.confirmation("demand")

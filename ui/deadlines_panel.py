@@ -96,22 +96,26 @@ def _actions(ctx, user: User, d: Dispute, dl: Deadline) -> None:
     key = f"dl_{dl.rule}"
     errors = forms.errors(key)
     c1, c2 = st.columns(2)
-    reason = c1.text_input(_("Reason"), key=f"{key}_reason")
-    approver = c2.text_input(_("Approved by (for an extension)"), key=f"{key}_approver")
+    c1.text_input(_("Reason"), key=f"{key}_reason")
+    c2.text_input(_("Approved by (for an extension)"), key=f"{key}_approver")
     render.field_error(errors, "reason")
     render.field_error(errors, "approver")
+
+    def reason() -> dict:  # read in the button's callback, before the widgets are drawn again
+        return {"reason": st.session_state.get(f"{key}_reason", "")}
+
     b1, b2, b3 = st.columns(3)
-    calls = []
-    if dl.extensions_used < dl.extensions_allowed and b1.button(
-            _("Extend"), key=f"{key}_extend"):
-        calls.append(lambda: extend_deadline(ctx, user, d.number, dl.rule,
-                                             {"reason": reason, "approver": approver},
-                                             d.version))
-    if not dl.paused and b2.button(_("Pause"), key=f"{key}_pause"):
-        calls.append(lambda: pause_deadline(ctx, user, d.number, dl.rule, {"reason": reason},
-                                            d.version))
-    if dl.paused and b3.button(_("Resume"), key=f"{key}_resume"):
-        calls.append(lambda: resume_deadline(ctx, user, d.number, dl.rule, {"reason": reason},
-                                             d.version))
-    for call in calls:
-        forms.submit(key, call, _("Saved."))
+    if dl.extensions_used < dl.extensions_allowed:
+        b1.button(_("Extend"), key=f"{key}_extend", **forms.on_click(
+            key, lambda who: extend_deadline(
+                ctx, who, d.number, dl.rule,
+                reason() | {"approver": st.session_state.get(f"{key}_approver", "")},
+                d.version), _("Saved.")))
+    if not dl.paused:
+        b2.button(_("Pause"), key=f"{key}_pause", **forms.on_click(
+            key, lambda who: pause_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
+            _("Saved.")))
+    if dl.paused:
+        b3.button(_("Resume"), key=f"{key}_resume", **forms.on_click(
+            key, lambda who: resume_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
+            _("Saved.")))

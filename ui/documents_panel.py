@@ -124,18 +124,25 @@ def _sent_form(ctx, user: User, d: Dispute, doc: KeptDocument) -> None:
     key = f"sent_{doc.id}"
     with st.expander(_("I sent this letter"), key=f"{key}_box"):
         errors = forms.errors(key)
-        sent_on = st.date_input(_("Sent on"), value=None, key=f"{key}_on", persist_state="page")
+        st.date_input(_("Sent on"), value=None, key=f"{key}_on", persist_state="page")
         field_error(errors, "sent_on")
-        channel = st.selectbox(_("How it was sent"), list(SentVia), key=f"{key}_channel",
-                               format_func=lambda v: _(SENT_VIA_LABELS[v]), persist_state="page")
-        proof = st.text_input(_("Proof: postal tracking number, or how you can show it was "
-                                "sent"), key=f"{key}_proof", persist_state="page")
+        st.selectbox(_("How it was sent"), list(SentVia), key=f"{key}_channel",
+                     format_func=lambda v: _(SENT_VIA_LABELS[v]), persist_state="page")
+        st.text_input(_("Proof: postal tracking number, or how you can show it was sent"),
+                      key=f"{key}_proof", persist_state="page")
         field_error(errors, "proof")
         st.caption(_("A written demand restarts the limitation period from the day it was "
                      "sent."))
-        if st.button(_("Record that I sent it"), key=f"{key}_submit"):
-            forms.submit(key, lambda: record_demand(ctx, user, d.number, {
-                "sent_on": sent_on, "channel": channel, "proof": proof, "document": doc.id}),
-                lambda _r: _("Recorded: sent on {date}.").format(
-                    date=format_date(sent_on, lang())),
-                clear=[f"{key}_on", f"{key}_proof"])
+        got = st.session_state.get
+        sent = {}  # the day recorded, for the confirmation (the field is emptied after)
+
+        def record(who):
+            sent["on"] = got(f"{key}_on")
+            return record_demand(ctx, who, d.number, {
+                "sent_on": sent["on"], "channel": got(f"{key}_channel"),
+                "proof": got(f"{key}_proof", ""), "document": doc.id})
+
+        st.button(_("Record that I sent it"), key=f"{key}_submit", **forms.on_click(
+            key, record, lambda: _("Recorded: sent on {date}.").format(
+                date=format_date(sent["on"], lang())),
+            clear=[f"{key}_on", f"{key}_proof"]))

@@ -45,17 +45,16 @@ def details_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
     with st.expander(_("What {exhibit} proves and its source").format(exhibit=item.exhibit),
                      key=f"{key}_box"):
         errors = forms.errors(key)
-        proves = st.text_area(_("What it proves"), value=item.proves or "", key=f"{key}_proves",
-                              help=_("The fact this exhibit shows, as the evidence list states "
-                                     "it, e.g. the lender debited the payment twice."),
-                                     persist_state="page")
+        st.text_area(_("What it proves"), value=item.proves or "", key=f"{key}_proves",
+                     help=_("The fact this exhibit shows, as the evidence list states it, e.g. "
+                            "the lender debited the payment twice."), persist_state="page")
         field_error(errors, "proves")
-        source = st.text_input(_("Source of the evidence"), value=item.source or "",
-                               key=f"{key}_source",
-                               help=_("Where it comes from, e.g. the lender's monthly statement, "
-                                      "a screenshot of the banking app."), persist_state="page")
+        st.text_input(_("Source of the evidence"), value=item.source or "", key=f"{key}_source",
+                      help=_("Where it comes from, e.g. the lender's monthly statement, a "
+                             "screenshot of the banking app."), persist_state="page")
         field_error(errors, "source")
-        if st.button(_("Save"), key=f"{key}_submit"):
-            forms.submit(key, lambda: describe_exhibit(ctx, user, number, item.id, {
-                "proves": proves, "source": source}),
-                _("Saved for {exhibit}.").format(exhibit=item.exhibit))
+        st.button(_("Save"), key=f"{key}_submit", **forms.on_click(
+            key, lambda who: describe_exhibit(ctx, who, number, item.id, {
+                "proves": st.session_state.get(f"{key}_proves", ""),
+                "source": st.session_state.get(f"{key}_source", "")}),
+            _("Saved for {exhibit}.").format(exhibit=item.exhibit)))

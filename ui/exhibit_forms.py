@@ -19,20 +19,22 @@ def correct_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
             exhibit=item.exhibit), key=f"{key}_box"):
         errors = forms.errors(key)
         kinds = [k.value for k in EvidenceKind]
-        kind = st.selectbox(_("Kind of evidence"), kinds, index=kinds.index(item.kind.value),
-                            format_func=lambda v: label(EvidenceKind(v), _), key=f"{key}_kind",
-                            persist_state="page")
-        description = st.text_input(_("What it shows"), value=item.description,
-                                    key=f"{key}_desc", persist_state="page")
+        st.selectbox(_("Kind of evidence"), kinds, index=kinds.index(item.kind.value),
+                     format_func=lambda v: label(EvidenceKind(v), _), key=f"{key}_kind",
+                     persist_state="page")
+        st.text_input(_("What it shows"), value=item.description, key=f"{key}_desc",
+                      persist_state="page")
         field_error(errors, "description")
-        recorded = st.date_input(_("Date it records"), value=item.recorded_on,
-                                 key=f"{key}_date", format="YYYY-MM-DD", persist_state="page")
+        st.date_input(_("Date it records"), value=item.recorded_on, key=f"{key}_date",
+                      format="YYYY-MM-DD", persist_state="page")
         field_error(errors, "recorded_on")
         st.caption(_("The earlier values stay in the timeline."))
-        if st.button(_("Save the correction"), key=f"{key}_submit"):
-            forms.submit(key, lambda: correct_exhibit(ctx, user, number, item.id, {
-                "kind": kind, "description": description, "recorded_on": recorded}),
-                _("{exhibit} corrected.").format(exhibit=item.exhibit))
+        got = st.session_state.get
+        st.button(_("Save the correction"), key=f"{key}_submit", **forms.on_click(
+            key, lambda who: correct_exhibit(ctx, who, number, item.id, {
+                "kind": got(f"{key}_kind"), "description": got(f"{key}_desc"),
+                "recorded_on": got(f"{key}_date")}),
+            _("{exhibit} corrected.").format(exhibit=item.exhibit)))
 
 
 def withdraw_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
@@ -43,13 +45,14 @@ def withdraw_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
         st.caption(_("A withdrawn exhibit is kept, with its file, for the record: it stays on "
                      "this page and in bundles, marked withdrawn with your reason. This cannot "
                      "be undone."))
-        reason = st.text_area(_("Why it is withdrawn"), key=f"{key}_reason", height=80,
-                              persist_state="page")
+        st.text_area(_("Why it is withdrawn"), key=f"{key}_reason", height=80,
+                     persist_state="page")
         field_error(errors, "reason")
         sure = st.checkbox(_("Withdraw {exhibit} ({name})").format(
             exhibit=item.exhibit, name=item.original_name), key=f"{key}_sure")
-        if st.button(_("Withdraw the exhibit"), key=f"{key}_submit", disabled=not sure):
-            forms.submit(key, lambda: withdraw_exhibit(ctx, user, number, item.id,
-                                                       {"reason": reason}),
-                         _("{exhibit} withdrawn.").format(exhibit=item.exhibit),
-                         clear=[f"{key}_reason", f"{key}_sure"])
+        st.button(_("Withdraw the exhibit"), key=f"{key}_submit", disabled=not sure,
+                  **forms.on_click(key, lambda who: withdraw_exhibit(
+                      ctx, who, number, item.id,
+                      {"reason": st.session_state.get(f"{key}_reason", "")}),
+                      _("{exhibit} withdrawn.").format(exhibit=item.exhibit),
+                      clear=[f"{key}_reason", f"{key}_sure"]))

@@ -108,7 +108,8 @@ def fresh_key(key: str) -> str:
 
 
 def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str], *,
-             clear: Iterable[str] = (), near: bool = False, in_fragment: bool = False) -> dict:
+             clear: Iterable[str] = (), reset: Callable[[], Mapping[str, Any]] | None = None,
+             near: bool = False, in_fragment: bool = False) -> dict:
     """The keyword arguments of a button that submits in its callback, before the page's run:
     `st.button(..., **forms.on_click(...))`. The click then costs one run of the page instead
     of two (`submit` saves during the click's run, then reruns to show the result).
@@ -118,12 +119,13 @@ def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], 
     session that ended or an account disabled since the page was drawn saves nothing; the
     run that follows shows why. Errors are kept for `errors(form_key)`, drawn by the form.
     `done` is the message on success, or a function that words it from the values sent.
-    `in_fragment`: the form is drawn by an `st.fragment`, which calls `page_after_save()` first
+    `clear` and `reset` as for `submit` (a callback may set a widget's value: it runs before
+    the widget is drawn). `in_fragment`: the form is drawn by an `st.fragment`, which calls `page_after_save()` first
     thing: a success, a refusal of the save as a whole (stale, not allowed) and a session that
     ended run the whole page (what the save changed above the form, the dispute as it is now,
     the login); a refusal field by field runs only the form."""
     return {"on_click": _submit_now,
-            "args": (form_key, call, done, tuple(clear), near, in_fragment)}
+            "args": (form_key, call, done, tuple(clear), near, in_fragment, reset)}
 
 
 PAGE_RERUN_KEY = "_forms_page_rerun"
@@ -143,7 +145,8 @@ def page_after_save() -> None:
 
 
 def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[], str],
-                clear: tuple[str, ...], near: bool, in_fragment: bool = False) -> None:
+                clear: tuple[str, ...], near: bool, in_fragment: bool = False,
+                reset: Callable[[], Mapping[str, Any]] | None = None) -> None:
     from ui.session import current_user
 
     user = current_user()
@@ -162,9 +165,14 @@ def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[
             st.session_state[PAGE_RERUN_KEY] = True
         return
     flash(done() if callable(done) else done, form_key if near else None)
+    rounds = st.session_state.get(ROUNDS_KEY, {})
     for key in clear:
-        if key in st.session_state:
+        if key in rounds:  # a file uploader: drawn again under a new key (`fresh_key`)
+            rounds[key] += 1
+        elif key in st.session_state:
             st.session_state[key] = _emptied(st.session_state[key])
+    for key, value in (reset() if reset else {}).items():
+        st.session_state[key] = value
     if in_fragment:
         st.session_state[PAGE_RERUN_KEY] = True
 

@@ -36,24 +36,31 @@ def show(ctx, user: User, d: Dispute) -> None:
         with st.expander(_(spec.label), key=f"{key}_box"):
             st.caption(_(spec.explain))
             errors = forms.errors(key)
-            form = {}
-            for field in spec.record.model_fields:
+            fields = list(spec.record.model_fields)
+            for field in fields:
                 title = _(FIELD_LABELS[field])
                 if field == "resolution":
                     choices = [r.value for r in Resolution if r != Resolution.WITHDRAWN]
-                    form[field] = st.selectbox(title, choices, index=None, key=f"{key}_{field}",
-                                               format_func=lambda v: label(Resolution(v), _),
-                                               placeholder=_("Choose…"))
+                    st.selectbox(title, choices, index=None, key=f"{key}_{field}",
+                                 format_func=lambda v: label(Resolution(v), _),
+                                 placeholder=_("Choose…"))
                 elif field in SHORT:
-                    form[field] = st.text_input(title, key=f"{key}_{field}")
+                    st.text_input(title, key=f"{key}_{field}")
                 else:
-                    form[field] = st.text_area(title, key=f"{key}_{field}")
+                    st.text_area(title, key=f"{key}_{field}")
                 render.field_error(errors, field)
             sure = True
             if spec.name in CONFIRM:
                 sure = st.checkbox(_("Yes, close dispute {number}.").format(number=d.number),
                                    key=f"{key}_confirm")
-            if st.button(_(spec.label), key=f"{key}_submit", type="primary", disabled=not sure):
-                forms.submit(key, lambda: move(ctx, user, d.number, spec.name, form,
-                                               expected_version=d.version),
-                             _("Done: {move}.").format(move=_(spec.label)))
+            st.button(_(spec.label), key=f"{key}_submit", type="primary", disabled=not sure,
+                      **forms.on_click(key, _mover(ctx, d, spec.name, key, fields),
+                                       _("Done: {move}.").format(move=_(spec.label))))
+
+
+def _mover(ctx, d: Dispute, name: str, key: str, fields: list[str]):
+    """The move's call for its button's callback: the fields read from the session by key (a
+    callback runs before the widgets are drawn again)."""
+    return lambda who: move(ctx, who, d.number, name,
+                            {f: st.session_state.get(f"{key}_{f}") for f in fields},
+                            expected_version=d.version)

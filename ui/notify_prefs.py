@@ -23,14 +23,16 @@ def notification_preferences(ctx: Context, user: User) -> None:
         st.caption(_("Every notification is in your inbox. Choose which also come by email."))
     modes = list(Mode)
     with st.form("prefs_form"):
-        choices = {}
+        kinds = []
         for kind, mode in inbox.preferences(ctx, user):
-            choices[kind.name] = st.radio(_(kind.label), modes, index=modes.index(mode),
-                                          format_func=lambda m: _(MODE_LABELS[m]),
-                                          horizontal=True, key=f"prefs_{kind.name}").value
-        if st.form_submit_button(_("Save my choices"), type="primary"):
-            forms.submit("prefs", lambda: inbox.set_preferences(ctx, user, choices),
-                         _("Your notification choices were saved."))
+            kinds.append(kind.name)
+            st.radio(_(kind.label), modes, index=modes.index(mode),
+                     format_func=lambda m: _(MODE_LABELS[m]), horizontal=True,
+                     key=f"prefs_{kind.name}")
+        st.form_submit_button(_("Save my choices"), type="primary", **forms.on_click(
+            "prefs", lambda who: inbox.set_preferences(
+                ctx, who, {k: st.session_state[f"prefs_{k}"].value for k in kinds}),
+            _("Your notification choices were saved.")))
     if flash := st.session_state.pop(forms.FLASH_KEY, None):
         st.success(flash)
 

@@ -92,15 +92,18 @@ def _answer(ctx, user, number, version, o: Offer) -> None:
         for line in terms_text(o, _, session.lang()):
             st.markdown(f"- {render.md_escape(line)}")
         st.caption(_(consequence))
-        note = st.text_input(_("A note with your answer (optional)"), key=f"{key}_note",
-                             persist_state="page")
+        st.text_input(_("A note with your answer (optional)"), key=f"{key}_note",
+                      persist_state="page")
         c1, c2 = st.columns(2)
-        if c1.button(_(confirm), key=f"{key}_confirm", type="primary"):
+
+        def answer(who):
             st.session_state.pop(f"{key}_asked", None)
-            forms.submit(key, lambda: answer_offer(ctx, user, number, o.id,
-                                                   {"answer": asked, "note": note},
-                                                   expected_version=version),
-                         _("Your answer was recorded."), near=True, clear=[f"{key}_note"])
+            return answer_offer(ctx, who, number, o.id,
+                                {"answer": asked, "note": st.session_state.get(f"{key}_note", "")},
+                                expected_version=version)
+
+        c1.button(_(confirm), key=f"{key}_confirm", type="primary", **forms.on_click(
+            key, answer, _("Your answer was recorded."), near=True, clear=[f"{key}_note"]))
         c2.button(_("Cancel"), key=f"{key}_cancel", on_click=_ask, args=(key, None))
 
 

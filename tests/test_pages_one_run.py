@@ -1,0 +1,144 @@
+"""Forms that save in their button's callback (issue 17: no `st.rerun()` where a callback does
+the same in one run), through the pages (AppTest): each click saves, shows its confirmation and
+empties what it should, and the page is not run a second time by `st.rerun()` to show it. A
+form that saved during the page's run and then called `st.rerun()` would fail here."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit
+
+from dispute import cases, workflow
+from dispute.contacts import list_contacts
+from dispute.deadlines import service as deadlines
+from dispute.exhibits import list_evidence
+from dispute.notify import inbox
+from dispute.notify.kinds import Mode
+from dispute.vocab import Stage
+from tests.conftest import filing_form, make_user, pdf_bytes, upload
+from tests.test_pages import app, portal, texts  # noqa: F401  (portal is a fixture)
+from tests.test_workflow import FORMS
+from tests.test_workflow_pages import case, open_page  # noqa: F401  (case is a fixture)
+from ui.assign_form import OPEN_KEY
+
+
+@pytest.fixture
+def reruns(monkeypatch) -> list:
+    """Every `st.rerun()` the pages call from now on (each still reruns)."""
+    calls = []
+    real = streamlit.rerun
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("scope", "app"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "rerun", counted)
+    return calls
+
+
+def test_a_stage_move_saves_in_one_run(case, reruns):
+    ctx, number, _, staff, _ = case
+    at = open_page(staff, "pages/workspace.py", number)
+    at.button(key="move_acknowledge_submit").click().run()
+    assert "This field is required." in texts(at)              # refused, nothing saved
+    assert cases.get_dispute(ctx, staff, number).stage == Stage.FILED
+    at.text_area(key="move_acknowledge_acknowledgment").input("已受理，五个工作日内答复")
+    at.button(key="move_acknowledge_submit").click().run()
+    assert not at.exception
+    assert cases.get_dispute(ctx, staff, number).stage == Stage.NEGOTIATION
+    assert "Done: Acknowledge and start negotiation." in texts(at)
+    assert reruns == []
+
+
+def test_taking_a_dispute_saves_in_one_run(case, reruns):
+    ctx, number, _, staff, _ = case
+    at = open_page(staff, "pages/workspace.py", number)
+    at.session_state[OPEN_KEY] = True  # as a click on the expander does
+    at.run()
+    at.button(key="assign_self").click().run()
+    assert not at.exception and "Assignment saved." in texts(at)
+    assert cases.get_dispute(ctx, staff, number).handler_id == staff.id
+    assert reruns == []
+
+
+def test_pausing_and_resuming_a_deadline_save_in_one_run_each(case, reruns):
+    ctx, number, _, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    at = open_page(staff, "pages/workspace.py", number, tab="Deadlines")
+    rule = next(k.key.removeprefix("dl_").removesuffix("_pause") for k in at.button
+                if k.key and k.key.startswith("dl_") and k.key.endswith("_pause"))
+    at.button(key=f"dl_{rule}_pause").click().run()
+    assert "Please correct the fields marked below." in texts(at)  # no reason: refused
+    assert not next(d for d in deadlines.list_deadlines(ctx, staff, number)
+                    if d.rule == rule).paused
+    at.text_input(key=f"dl_{rule}_reason").input("等待外部评估")
+    at.button(key=f"dl_{rule}_pause").click().run()
+    assert not at.exception and "Saved." in texts(at)
+    assert next(d for d in deadlines.list_deadlines(ctx, staff, number) if d.rule == rule).paused
+    at.button(key=f"dl_{rule}_resume").click().run()
+    assert not at.exception
+    assert not next(d for d in deadlines.list_deadlines(ctx, staff, number)
+                    if d.rule == rule).paused
+    assert reruns == []
+
+
+def test_a_contact_and_a_written_demand_save_in_one_run_each(case, reruns):
+    ctx, number, borrower, _, _ = case
+    at = open_page(borrower, "pages/dispute.py", number, tab="Contact log")
+    at.text_input(key="contact_agent").input("工号 8812")
+    at.text_input(key="contact_position").input("客服主管")
+    at.text_area(key="contact_summary").input("承认扣款失败")
+    at.button(key="contact_submit").click().run()
+    assert not at.exception and "Contact saved." in texts(at)
+    assert [e.agent_name for e in list_contacts(ctx, borrower, number)] == ["工号 8812"]
+    assert at.text_input(key="contact_agent").value == ""       # emptied for the next one
+    assert at.date_input(key="contact_day").value == ctx.today()  # and today again
+
+    at.button(key="demand_submit").click().run()                 # no date: refused
+    assert not at.exception and "The demand was recorded." not in texts(at)
+    at.date_input(key="demand_sent_on").set_value(ctx.today())
+    at.text_input(key="demand_note").input("律师函")
+    at.button(key="demand_submit").click().run()
+    assert not at.exception and "The demand was recorded." in texts(at)
+    assert at.date_input(key="demand_sent_on").value is None
+    assert reruns == []
+
+
+def test_an_exhibits_details_correction_and_withdrawal_save_in_one_run_each(portal, reruns):
+    borrower = make_user(portal)
+    number = cases.file_dispute(portal, borrower, filing_form(), [upload("a.pdf", pdf_bytes())])
+    [item] = list_evidence(portal, borrower, number)
+    at = open_page(borrower, "pages/dispute.py", number, tab="Evidence")
+    at.text_area(key=f"exd_{item.id}_proves").input("银行重复扣款")
+    at.button(key=f"exd_{item.id}_submit").click().run()
+    assert not at.exception and f"Saved for {item.exhibit}." in texts(at)
+    at.text_input(key=f"exc_{item.id}_desc").input("三月账单（更正）")
+    at.button(key=f"exc_{item.id}_submit").click().run()
+    assert not at.exception and f"{item.exhibit} corrected." in texts(at)
+    at.text_area(key=f"exw_{item.id}_reason").input("上传错了文件")
+    at.checkbox(key=f"exw_{item.id}_sure").check().run()
+    at.button(key=f"exw_{item.id}_submit").click().run()
+    assert not at.exception and f"{item.exhibit} withdrawn." in texts(at)
+    [after] = list_evidence(portal, borrower, number)
+    assert after.proves == "银行重复扣款" and after.description == "三月账单（更正）"
+    assert after.withdrawn_at is not None
+    assert reruns == []
+
+
+def test_withdrawing_a_dispute_and_saving_notification_choices_take_one_run(case, reruns):
+    ctx, number, borrower, _, _ = case
+    at = open_page(borrower, "pages/dispute.py", number, tab="Withdraw")
+    at.text_area(key="withdraw_reason").input("银行已经更正")
+    at.checkbox(key="withdraw_confirm").check().run()
+    at.button(key="withdraw_submit").click().run()
+    assert not at.exception and f"Dispute {number} was withdrawn." in texts(at)
+    assert cases.get_dispute(ctx, borrower, number).stage == Stage.CLOSED
+
+    acc = app(borrower).run()
+    acc.switch_page("pages/account.py").run()
+    acc.radio(key="prefs_offer").set_value(Mode.PORTAL)
+    acc.button(key="FormSubmitter:prefs_form-Save my choices").click().run()
+    assert not acc.exception and "Your notification choices were saved." in texts(acc)
+    assert dict((k.name, m.value) for k, m in inbox.preferences(ctx, borrower))["offer"] \
+        == "portal"
+    assert reruns == []
