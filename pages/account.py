@@ -25,9 +25,7 @@ st.markdown(f"**{_('Member since')}:** "
             f"{format_datetime(user.created_at, session.lang(), session.context().settings.timezone)}")
 
 with st.expander(_("Correct my details")):
-    if profile_form(user):
-        st.session_state["account_flash"] = N_("Your details were saved.")
-        st.rerun()
+    profile_form(user, "account_flash")
 
 ctx = session.context()
 if user.role != Role.ADMIN:

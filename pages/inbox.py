@@ -17,8 +17,9 @@ unread_only = st.toggle(_("Unread only"), key="inbox_unread_only")
 page = inbox.inbox(ctx, user, page=page_no, page_size=20, lang=session.lang(),
                    unread_only=unread_only)
 if page.total == 0 and page_no > 1:  # the last item of a later page was marked read
-    st.session_state["inbox_page"] = 1
-    st.rerun()
+    st.session_state["inbox_page"] = page_no = 1
+    page = inbox.inbox(ctx, user, page=1, page_size=20, lang=session.lang(),
+                       unread_only=unread_only)
 
 if page.total == 0:
     st.info(_("Nothing here yet. When something happens on your disputes — a message, an offer, "

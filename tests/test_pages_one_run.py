@@ -8,13 +8,13 @@ from __future__ import annotations
 import pytest
 import streamlit
 
-from dispute import cases, workflow
+from dispute import accounts, cases, workflow
 from dispute.contacts import list_contacts
 from dispute.deadlines import service as deadlines
 from dispute.exhibits import list_evidence
 from dispute.notify import inbox
 from dispute.notify.kinds import Mode
-from dispute.vocab import Stage
+from dispute.vocab import Role, Stage
 from tests.conftest import filing_form, make_user, pdf_bytes, upload
 from tests.test_pages import app, portal, texts  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
@@ -141,4 +141,43 @@ def test_withdrawing_a_dispute_and_saving_notification_choices_take_one_run(case
     assert not acc.exception and "Your notification choices were saved." in texts(acc)
     assert dict((k.name, m.value) for k, m in inbox.preferences(ctx, borrower))["offer"] \
         == "portal"
+    assert reruns == []
+
+
+def test_showing_a_masked_number_takes_one_run(case, reruns):
+    ctx, number, _, staff, _ = case
+    at = open_page(staff, "pages/workspace.py", number)
+    key = f"unmask_{number}"
+    at.button(key=f"{key}_submit").click().run()                  # no reason: refused
+    assert not at.exception and "6225880212345678" not in texts(at).replace(" ", "")
+    at.text_input(key=f"{key}_reason").input("核对银行回函")
+    at.button(key=f"{key}_submit").click().run()
+    assert not at.exception
+    assert any("6225880212345678" in m.value.replace(" ", "") for m in at.markdown
+               if "**Account**:" in m.value)
+    assert reruns == []
+
+
+def test_my_details_and_an_administrators_changes_take_one_run_each(portal, reruns):
+    from tests.test_pages_accounts import _manage
+
+    user = make_user(portal)
+    at = app(user).run()
+    at.switch_page("pages/account.py").run()
+    at.text_input(key="profile_name").input("王小芳")
+    at.selectbox(key="profile_language").set_value("zh_CN")
+    at.button(key="profile_submit").click().run()
+    assert not at.exception
+    assert "您的信息已保存。" in texts(at)  # in the language just chosen
+    assert "王小芳" in texts(at)
+
+    admin = make_user(portal, Role.ADMIN, email="admin@example.com")
+    staff = make_user(portal, Role.STAFF, email="staff@example.com")
+    at = _manage(portal, admin, staff)
+    at.selectbox(key=f"acct_role_{staff.id}").select("legal").run()
+    at.button(key="acct_role_save").click().run()
+    assert not at.exception and accounts.get_user(portal, staff.id).role == Role.LEGAL
+    at.checkbox(key=f"acct_sure_{staff.id}").check().run()
+    at.button(key="acct_disable").click().run()
+    assert accounts.get_user(portal, staff.id).disabled
     assert reruns == []

@@ -11,7 +11,7 @@ from dispute.context import Context
 from dispute.errors import UserError
 from dispute.models import User
 from dispute.vocab import Role, label
-from ui import render, session
+from ui import forms, render, session
 
 
 def _run(call) -> object | None:
@@ -32,29 +32,30 @@ def manage_account(ctx: Context, admin: User, shown: list[User]) -> None:
                           format_func=lambda i: f"{by_id[i].name} · {by_id[i].email}")
     target = by_id[picked]
     role_col, state_col, reset_col = st.columns(3)
+    forms.errors("acct")  # a refused change, from the buttons' callbacks below
 
     with role_col:
         roles = [r.value for r in Role]
         role = st.selectbox(_("Role"), roles, index=roles.index(target.role.value),
                             format_func=lambda v: label(Role(v), _), key=f"acct_role_{picked}")
-        if st.button(_("Change role"), key="acct_role_save", disabled=role == target.role.value):
-            if _run(lambda: account_admin.change_role(ctx, admin, target.id, role)):
-                st.rerun()
+        st.button(_("Change role"), key="acct_role_save", disabled=role == target.role.value,
+                  **forms.on_click("acct", lambda who: account_admin.change_role(
+                      ctx, who, target.id, st.session_state[f"acct_role_{picked}"]), None))
 
     with state_col:
         if target.disabled:
             st.caption(_("This account is disabled."))
-            if st.button(_("Enable account"), key="acct_enable"):
-                if _run(lambda: account_admin.set_disabled(ctx, admin, target.id, False)):
-                    st.rerun()
+            st.button(_("Enable account"), key="acct_enable", **forms.on_click(
+                "acct", lambda who: account_admin.set_disabled(ctx, who, target.id, False),
+                None))
         else:
             # the consequence beside, not in, the checkbox: a long label is cut to one line
             st.caption(_("A disabled user is logged out and cannot log in until the account "
                          "is enabled again."))
             sure = st.checkbox(_("Yes, disable this account"), key=f"acct_sure_{picked}")
-            if st.button(_("Disable account"), key="acct_disable", disabled=not sure):
-                if _run(lambda: account_admin.set_disabled(ctx, admin, target.id, True)):
-                    st.rerun()
+            st.button(_("Disable account"), key="acct_disable", disabled=not sure,
+                      **forms.on_click("acct", lambda who: account_admin.set_disabled(
+                          ctx, who, target.id, True), None))
 
     with reset_col:
         if st.button(_("Reset password"), key="acct_reset"):

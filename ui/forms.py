@@ -107,7 +107,7 @@ def fresh_key(key: str) -> str:
     return key if n == 0 else f"{key}~{n}"
 
 
-def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str], *,
+def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str] | None, *,
              clear: Iterable[str] = (), reset: Callable[[], Mapping[str, Any]] | None = None,
              near: bool = False, in_fragment: bool = False) -> dict:
     """The keyword arguments of a button that submits in its callback, before the page's run:
@@ -118,8 +118,8 @@ def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], 
     runs before the widgets). The user is checked again first, as every run checks it, so a
     session that ended or an account disabled since the page was drawn saves nothing; the
     run that follows shows why. Errors are kept for `errors(form_key)`, drawn by the form.
-    `done` is the message on success, or a function that words it from the values sent.
-    `clear` and `reset` as for `submit` (a callback may set a widget's value: it runs before
+    `done` is the message on success, or a function that words it from the values sent (None:
+    the result shows itself). `clear` and `reset` as for `submit` (a callback may set a widget's value: it runs before
     the widget is drawn). `in_fragment`: the form is drawn by an `st.fragment`, which calls `page_after_save()` first
     thing: a success, a refusal of the save as a whole (stale, not allowed) and a session that
     ended run the whole page (what the save changed above the form, the dispute as it is now,
@@ -144,7 +144,7 @@ def page_after_save() -> None:
     recheck_in_fragment()  # not a form that silently saves nothing for a session that ended
 
 
-def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[], str],
+def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[], str] | None,
                 clear: tuple[str, ...], near: bool, in_fragment: bool = False,
                 reset: Callable[[], Mapping[str, Any]] | None = None) -> None:
     from ui.session import current_user
@@ -164,7 +164,8 @@ def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[
             # stay. Refused field by field, the form alone shows its errors.
             st.session_state[PAGE_RERUN_KEY] = True
         return
-    flash(done() if callable(done) else done, form_key if near else None)
+    if done is not None:
+        flash(done() if callable(done) else done, form_key if near else None)
     rounds = st.session_state.get(ROUNDS_KEY, {})
     for key in clear:
         if key in rounds:  # a file uploader: drawn again under a new key (`fresh_key`)

@@ -58,9 +58,8 @@ def code_step(user: User) -> None:
     with st.form("code_form", clear_on_submit=True):
         st.text_input(_("Code"), key="login_code", max_chars=20, autocomplete="one-time-code")
         st.form_submit_button(_("Continue"), type="primary", on_click=_check_code)
-    if st.button(_("Cancel and log in again"), key="code_cancel"):
-        st.session_state.pop(PENDING_KEY, None)
-        st.rerun()
+    st.button(_("Cancel and log in again"), key="code_cancel",
+              on_click=lambda: st.session_state.pop(PENDING_KEY, None))
     forms.errors("code")
 
 
@@ -126,11 +125,15 @@ def show_new_codes() -> bool:
     st.warning(_("Your recovery codes. Each signs you in once without your phone. Save them "
                  "somewhere safe now: they are shown only this once."))
     st.code("\n".join(codes), language=None)
-    if st.button(_("I have saved my recovery codes"), key="codes_saved", type="primary"):
-        st.session_state.pop(CODES_KEY, None)
-        st.session_state.pop(RENEWED_KEY, None)
-        st.rerun()
+    st.button(_("I have saved my recovery codes"), key="codes_saved", type="primary",
+              on_click=_codes_saved)
     return True
+
+
+def _codes_saved() -> None:
+    """The button's callback: the codes leave the page in the run it starts."""
+    st.session_state.pop(CODES_KEY, None)
+    st.session_state.pop(RENEWED_KEY, None)
 
 
 def required_setup(user: User) -> None:

@@ -19,14 +19,17 @@ def show(ctx, user: User, d: Dispute) -> None:
     with st.expander(_("Show a number in full")):
         errors = forms.errors(key)
         choices = {"account_ref": _("Account"), "borrower_phone": _("Borrower's phone")}
-        field = st.selectbox(_("Which"), list(choices), format_func=choices.get,
-                             key=f"{key}_field")
-        reason = st.text_input(_("Why you need it (recorded in the audit log)"),
-                               key=f"{key}_reason")
+        st.selectbox(_("Which"), list(choices), format_func=choices.get, key=f"{key}_field")
+        st.text_input(_("Why you need it (recorded in the audit log)"), key=f"{key}_reason")
         render.field_error(errors, "reason")
-        if st.button(_("Show"), key=f"{key}_submit"):
-            value = forms.attempt(key, lambda: unmask(ctx, user, d.number,
-                                                     {"field": field, "reason": reason}))
-            if value is not None:
-                st.session_state[key] = {**shown, field: value}
-                st.rerun()
+        st.button(_("Show"), key=f"{key}_submit", **forms.on_click(
+            key, lambda who: _unmask(ctx, who, d.number, key), None))
+
+
+def _unmask(ctx, who: User, number: str, key: str) -> str:
+    """The button's call (in its callback): the value, kept in the session for this page."""
+    field = st.session_state.get(f"{key}_field")
+    value = unmask(ctx, who, number, {"field": field,
+                                      "reason": st.session_state.get(f"{key}_reason", "")})
+    st.session_state[key] = {**st.session_state.get(key, {}), field: value}
+    return value
