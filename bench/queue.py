@@ -67,7 +67,7 @@ PAGE = 25
 # The throwaway cluster's settings beyond tests/pg_support.py's (durability off, as there):
 # the memory a small real server would be given, so a million rows are read from memory.
 PG_OPTIONS = "-c shared_buffers=512MB -c effective_cache_size=2GB -c work_mem=32MB"
-SEARCH_INDEXES = {"search_terms_term": "term, dispute_id", "search_terms_dispute": "dispute_id"}
+SEARCH_INDEXES = search_index.PG_INDEXES
 PG_SIZE = "SELECT pg_database_size(current_database())"
 
 

@@ -14,7 +14,7 @@ from dispute.storage import search_index
 # tables index from the rows already there (the text index from the descriptions filed before it).
 # 0018 made the text index and 0027 changed its terms: one build, after 0027, serves a database
 # coming from before either (the build writes 0027's table too).
-AFTER = {27: search_index.rebuild}
+AFTER = {27: search_index.rebuild_in_migration}
 
 
 def available(backend: str) -> list[tuple[int, str, str]]:
