@@ -4,7 +4,8 @@ A Streamlit process runs every session's script under one interpreter, so the CP
 takes bounds how many clicks a second one process serves (bench/load.py measures that over the
 wire). This runs the portal's script in-process with Streamlit's AppTest on demo data and times
 the script thread alone (`time.thread_time`) for: a staff page-turn in the queue, and adding an
-internal note on a dispute's workspace (the note's run and the plain rerun after it). With
+internal note on a dispute's workspace (the note's run and the plain rerun after it), and
+pausing or resuming a deadline there (a save in the button's callback: one run per click). With
 `--profile` it prints cProfile's top functions for each, which is how the slow parts were found
 (see README, Performance).
 
@@ -42,6 +43,7 @@ class ScriptClock:
         from dispute.case_reads import one_page_run
 
         self.cpu: list[float] = []
+        self.runs, self.inside = 0, False
         self.profile: cProfile.Profile | None = None
         self.on = False
         run, clock = script_runner.ScriptRunner._run_script, self
@@ -52,15 +54,28 @@ class ScriptClock:
             began = time.thread_time()
             if clock.profile is not None:
                 clock.profile.enable()
+            clock.inside = True
             try:
                 with one_page_run():
                     return run(runner, *args, **kwargs)
             finally:
+                clock.inside = False
                 if clock.profile is not None:
                     clock.profile.disable()
                 clock.cpu.append(time.thread_time() - began)
 
         script_runner.ScriptRunner._run_script = timed
+        # A click's `st.rerun()` runs the script again inside the same `_run_script` call (a
+        # loop there), which installs its event loop once per run: counted, so a click that
+        # costs two runs shows as two.
+        install = script_runner.ScriptRunner._install_event_loop
+
+        def counted(runner, *args, **kwargs):
+            if clock.on and clock.inside:  # not the script thread's own, before its first run
+                clock.runs += 1
+            return install(runner, *args, **kwargs)
+
+        script_runner.ScriptRunner._install_event_loop = counted
         compiled: dict = {}
         get = script_cache.ScriptCache.get_bytecode
 
@@ -73,14 +88,14 @@ class ScriptClock:
 
     def measure(self, label: str, action, runs: int, profile: bool) -> None:
         action()  # warm-up: imports, caches
-        self.cpu, self.on = [], True
+        self.cpu, self.runs, self.on = [], 0, True
         self.profile = cProfile.Profile() if profile else None
         for _ in range(runs):
             action()
         self.on = False
         ms = sorted(c * 1000 for c in self.cpu)
-        print(f"{label}: {len(ms)} script runs, CPU per run median {ms[len(ms) // 2]:.1f} ms, "
-              f"mean {sum(ms) / len(ms):.1f} ms", flush=True)
+        print(f"{label}: {runs} clicks, {self.runs} script runs, CPU per click median "
+              f"{ms[len(ms) // 2]:.1f} ms, mean {sum(ms) / len(ms):.1f} ms", flush=True)
         if self.profile is not None:
             pstats.Stats(self.profile).sort_stats("cumulative").print_stats(r"/work|dispute|ui/",
                                                                              30)
@@ -99,7 +114,7 @@ def main() -> int:
 
     from dispute import demo
     from dispute.vocab import Role
-    from tests.conftest import make_user
+    from tests.conftest import make_user, open_tab
     from tests.second_factor import ready
     from ui import session
 
@@ -131,6 +146,7 @@ def main() -> int:
     ws.switch_page("pages/workspace.py")
     ws.query_params["number"] = number
     ws.run()
+    open_tab(ws, "Internal notes")  # a dispute's page draws only its open tab
     notes = iter(range(10**6))
 
     def add_note() -> None:
@@ -139,6 +155,24 @@ def main() -> int:
 
     clock.measure(f"workspace {number}: add a note (staff)", add_note, args.runs, args.profile)
     clock.measure(f"workspace {number}: rerun (staff)", ws.run, args.runs, args.profile)
+
+    number = ctx.db.read(lambda tx: tx.execute(  # the decision's clock runs, and may pause
+        "SELECT min(number) FROM disputes WHERE stage = 'filed'").scalar())
+    ws.query_params["number"] = number
+    open_tab(ws, "Deadlines")
+    rule = next(b.key.removeprefix("dl_").removesuffix("_pause") for b in ws.button
+                if b.key and b.key.startswith("dl_") and b.key.endswith("_pause"))
+
+    def pause_or_resume() -> None:  # a deadline's button: a save, as a stage move or a contact
+        ws.text_input(key=f"dl_{rule}_reason").input("等待外部评估结果")
+        paused = any(b.key == f"dl_{rule}_resume" for b in ws.button)
+        ws.button(key=f"dl_{rule}_{'resume' if paused else 'pause'}").click().run()
+        if ws.error:  # a refused click is not the run measured here
+            raise SystemExit(f"the deadline's {'resume' if paused else 'pause'} was refused: "
+                             f"{ws.error[0].value}")
+
+    clock.measure(f"workspace {number}: pause or resume a deadline (staff)", pause_or_resume,
+                  args.runs, args.profile)
     if ws.exception or at.exception:
         raise SystemExit(f"the page failed: {ws.exception or at.exception}")
     return 0

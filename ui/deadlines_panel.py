@@ -111,7 +111,7 @@ def _actions(ctx, user: User, d: Dispute, dl: Deadline) -> None:
                 ctx, who, d.number, dl.rule,
                 reason() | {"approver": st.session_state.get(f"{key}_approver", "")},
                 d.version), _("Saved.")))
-    if not dl.paused:
+    if not dl.paused and user.role in dl.pause_roles:  # the law lets only some rules pause
         b2.button(_("Pause"), key=f"{key}_pause", **forms.on_click(
             key, lambda who: pause_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
             _("Saved.")))

@@ -70,6 +70,9 @@ class Deadline:
     calendar_note: Phrase | None
     uncovered_years: tuple[int, ...]
     warn_from: date | None = None
+    # The roles that may pause it by hand (the rule's `pause_roles`): a page offers Pause only
+    # to them, not a button that is always refused.
+    pause_roles: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -336,7 +339,8 @@ def deadline_for(rule: Rule, facts: Mapping[str, Any], events: Sequence[Occurren
                     extensions_used=len(extensions), extensions_allowed=len(rule.extensions),
                     paused=paused_now, paused_days=paused_days, explanation=tuple(lines),
                     calendar_note=calendar_note(count.uncovered_years),
-                    uncovered_years=count.uncovered_years, warn_from=warn)
+                    uncovered_years=count.uncovered_years, warn_from=warn,
+                    pause_roles=tuple(rule.pause_roles))
 
 
 def compute_deadlines(facts: Mapping[str, Any], events: Sequence[Occurrence], rulebook: Rulebook,
