@@ -56,3 +56,24 @@ def test_a_disabled_handler_is_still_named_but_can_no_longer_be_chosen(case):
     at.run()
     assert not at.exception
     assert "陈律师" not in at.selectbox(key="assign_handler").options
+
+
+def test_the_choice_follows_the_dispute_after_it_changed(case):
+    """The handler box showed "Unassigned" after an acknowledgment made the user the handler
+    (a widget keeps its value by its key): it now starts again from the dispute's handler."""
+    from dispute import workflow
+    from tests.test_workflow import FORMS
+
+    ctx, number, _, staff, legal = case
+    at = open_page(staff, "pages/workspace.py", number)
+    at.session_state[OPEN_KEY] = True
+    at.run()
+    assert at.selectbox(key="assign_handler").value is None
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])  # staff now handles it
+    at.run()
+    assert at.selectbox(key="assign_handler").value == staff.id
+    at.selectbox(key="assign_handler").set_value(legal.id).run()     # a pick not yet saved stays
+    assert at.selectbox(key="assign_handler").value == legal.id
+    at.button(key="assign_submit").click().run()
+    assert not at.exception and cases.get_dispute(ctx, staff, number).handler_id == legal.id
+    assert at.selectbox(key="assign_handler").value == legal.id

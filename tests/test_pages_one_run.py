@@ -71,16 +71,23 @@ def test_pausing_and_resuming_a_deadline_save_in_one_run_each(case, reruns):
     assert {r for r in running if f"dl_{r}_pause" in keys} == \
         {r for r, d in running.items() if "staff" in d.pause_roles} != set(running)
     rule = next(r for r in running if f"dl_{r}_pause" in keys)
+    # a rule with no action open to staff (no extension left, no pause) draws no empty fields
+    idle = [r for r, d in running.items() if "staff" not in d.pause_roles
+            and d.extensions_used >= d.extensions_allowed]
+    assert idle and not [r for r in idle if f"dl_{r}_reason" in
+                         {t.key for t in at.text_input if t.key}]
     at.button(key=f"dl_{rule}_pause").click().run()
     assert "Please correct the fields marked below." in texts(at)  # no reason: refused
     assert not next(d for d in deadlines.list_deadlines(ctx, staff, number)
                     if d.rule == rule).paused
     at.text_input(key=f"dl_{rule}_reason").input("等待外部评估")
     at.button(key=f"dl_{rule}_pause").click().run()
-    assert not at.exception and "Saved." in texts(at)
+    assert not at.exception and f"{running[rule].label}: paused." in texts(at)
+    assert at.text_input(key=f"dl_{rule}_reason").value == ""    # emptied after the save
     assert next(d for d in deadlines.list_deadlines(ctx, staff, number) if d.rule == rule).paused
+    at.text_input(key=f"dl_{rule}_reason").input("评估结果已收到")
     at.button(key=f"dl_{rule}_resume").click().run()
-    assert not at.exception
+    assert not at.exception and f"{running[rule].label}: running again." in texts(at)
     assert not next(d for d in deadlines.list_deadlines(ctx, staff, number)
                     if d.rule == rule).paused
     assert reruns == []

@@ -92,30 +92,41 @@ def show(ctx, user: User, d: Dispute) -> None:
 
 
 def _actions(ctx, user: User, d: Dispute, dl: Deadline) -> None:
+    """Extend, pause and resume, each offered only where it can succeed: an extension left,
+    a rule the law lets this role pause, a pause made by hand (a pause while the borrower is
+    asked for information ends when they answer). No action open: no fields either."""
     _ = session.t()
     key = f"dl_{dl.rule}"
+    can_extend = dl.extensions_used < dl.extensions_allowed
+    can_pause = not dl.paused and user.role in dl.pause_roles
+    can_resume = dl.paused_by_hand
+    if not (can_extend or can_pause or can_resume):
+        return
     errors = forms.errors(key)
     c1, c2 = st.columns(2)
     c1.text_input(_("Reason"), key=f"{key}_reason")
-    c2.text_input(_("Approved by (for an extension)"), key=f"{key}_approver")
     render.field_error(errors, "reason")
-    render.field_error(errors, "approver")
+    if can_extend:
+        c2.text_input(_("Approved by (for an extension)"), key=f"{key}_approver")
+        render.field_error(errors, "approver")
+    fields = [f"{key}_reason", f"{key}_approver"]  # emptied after a save
 
     def reason() -> dict:  # read in the button's callback, before the widgets are drawn again
         return {"reason": st.session_state.get(f"{key}_reason", "")}
 
-    b1, b2, b3 = st.columns(3)
-    if dl.extensions_used < dl.extensions_allowed:
-        b1.button(_("Extend"), key=f"{key}_extend", **forms.on_click(
+    buttons = st.container(horizontal=True, gap="small")
+    if can_extend:
+        buttons.button(_("Extend"), key=f"{key}_extend", **forms.on_click(
             key, lambda who: extend_deadline(
                 ctx, who, d.number, dl.rule,
                 reason() | {"approver": st.session_state.get(f"{key}_approver", "")},
-                d.version), _("Saved.")))
-    if not dl.paused and user.role in dl.pause_roles:  # the law lets only some rules pause
-        b2.button(_("Pause"), key=f"{key}_pause", **forms.on_click(
+                d.version), _("{deadline}: extended.").format(deadline=_(dl.label)),
+            clear=fields))
+    if can_pause:
+        buttons.button(_("Pause"), key=f"{key}_pause", **forms.on_click(
             key, lambda who: pause_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
-            _("Saved.")))
-    if dl.paused:
-        b3.button(_("Resume"), key=f"{key}_resume", **forms.on_click(
+            _("{deadline}: paused.").format(deadline=_(dl.label)), clear=fields))
+    if can_resume:
+        buttons.button(_("Resume"), key=f"{key}_resume", **forms.on_click(
             key, lambda who: resume_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
-            _("Saved.")))
+            _("{deadline}: running again.").format(deadline=_(dl.label)), clear=fields))

@@ -73,6 +73,8 @@ class Deadline:
     # The roles that may pause it by hand (the rule's `pause_roles`): a page offers Pause only
     # to them, not a button that is always refused.
     pause_roles: tuple[str, ...] = ()
+    paused_by_hand: bool = False  # paused by staff (only that can be resumed by hand), not
+    # only while the borrower is asked for information
 
     @property
     def is_open(self) -> bool:
@@ -303,6 +305,7 @@ def deadline_for(rule: Rule, facts: Mapping[str, Any], events: Sequence[Occurren
     extra = sum(int(e.payload.get("days", 0)) for e in extensions)
 
     spans = _manual_spans(rule.name, later, tz, horizon)
+    paused_by_hand = met is None and any(still for _, _, still in spans)
     if rule.pauses_on_borrower:
         spans += _waiting_spans(later, tz, horizon)
     spans = [(a, min(b, horizon), still) for a, b, still in spans]
@@ -340,7 +343,7 @@ def deadline_for(rule: Rule, facts: Mapping[str, Any], events: Sequence[Occurren
                     paused=paused_now, paused_days=paused_days, explanation=tuple(lines),
                     calendar_note=calendar_note(count.uncovered_years),
                     uncovered_years=count.uncovered_years, warn_from=warn,
-                    pause_roles=tuple(rule.pause_roles))
+                    pause_roles=tuple(rule.pause_roles), paused_by_hand=paused_by_hand)
 
 
 def compute_deadlines(facts: Mapping[str, Any], events: Sequence[Occurrence], rulebook: Rulebook,
