@@ -37,6 +37,19 @@ specs = pages_for(role, needs_setup=needs_setup)
 unread = inbox.unread_count(ctx, user) if user is not None else 0
 
 
+LANG_SHOWN_KEY = "_lang_shown"  # the language the sidebar's box was last set to
+
+
+def _switch_language() -> None:
+    """The language box's callback: the run it starts is drawn in the language chosen (one run,
+    not a run and a rerun), which a signed-in user keeps for their next visit."""
+    choice = st.session_state["lang_select"]
+    st.session_state[session.LANG_KEY] = st.session_state[LANG_SHOWN_KEY] = choice
+    who = session.current_user()
+    if who is not None:
+        accounts.set_language(session.context(), who, choice)
+
+
 def _title(spec) -> str:
     """The page's name; the inbox's with its unread count."""
     if spec.path == INBOX.path and unread:
@@ -58,13 +71,13 @@ with st.sidebar:
     if (handover := session.pending_handover()) is not None:  # just signed in: get the cookie
         st.html(handover_script(handover), unsafe_allow_javascript=True)
     st.markdown(f"### {_('Dispute portal')}")
-    choice = st.selectbox("语言 / Language", list(LANGUAGES), format_func=LANGUAGES.get,
-                          index=list(LANGUAGES).index(session.lang()), key="lang_select")
-    if choice != session.lang():
-        st.session_state[session.LANG_KEY] = choice
-        if user is not None:
-            accounts.set_language(ctx, user, choice)
-        st.rerun()
+    # The box shows the session's language. When that changed elsewhere (My account's form
+    # saves it in its button's callback), the box's kept value is set to it before it is drawn,
+    # or the box would keep showing the old one.
+    if st.session_state.get(LANG_SHOWN_KEY) != session.lang():
+        st.session_state["lang_select"] = st.session_state[LANG_SHOWN_KEY] = session.lang()
+    st.selectbox("语言 / Language", list(LANGUAGES), format_func=LANGUAGES.get,
+                 key="lang_select", on_change=_switch_language)
     if user is not None:
         st.caption(f"{md_escape(user.name)} · {label(user.role, _)}")
         if st.button(_("Log out"), key="logout", icon=":material/logout:"):

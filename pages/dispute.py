@@ -25,8 +25,10 @@ with st.container():
     deadlines_panel.borrower_summary(ctx, user, d)
 is_open = d.stage != Stage.CLOSED
 
-requests = conversation.open_requests(ctx, user, d.number)
-pending = [o for o in list_offers(ctx, user, d.number) if o.status == OfferStatus.PROPOSED]
+# A closed dispute waits on nobody: no request or offer to answer is announced.
+requests = conversation.open_requests(ctx, user, d.number) if is_open else []
+pending = [o for o in list_offers(ctx, user, d.number)
+           if o.status == OfferStatus.PROPOSED] if is_open else []
 with st.container():
     if requests:
         st.warning(_("The handling team asked you for information. Reply in the conversation "

@@ -173,14 +173,16 @@ def test_my_details_and_an_administrators_changes_take_one_run_each(portal, reru
     from tests.test_pages_accounts import _manage
 
     user = make_user(portal)
-    at = app(user).run()
+    at = app(user, lang="en").run()
     at.switch_page("pages/account.py").run()
+    assert at.title[0].value == "My account"
     at.text_input(key="profile_name").input("王小芳")
     at.selectbox(key="profile_language").set_value("zh_CN")
     at.button(key="profile_submit").click().run()
     assert not at.exception
     assert "您的信息已保存。" in texts(at)  # in the language just chosen
-    assert "王小芳" in texts(at)
+    assert "王小芳" in texts(at) and at.title[0].value == "我的账户"
+    assert accounts.get_user(portal, user.id).language == "zh_CN"
 
     admin = make_user(portal, Role.ADMIN, email="admin@example.com")
     staff = make_user(portal, Role.STAFF, email="staff@example.com")
@@ -192,3 +194,87 @@ def test_my_details_and_an_administrators_changes_take_one_run_each(portal, reru
     at.button(key="acct_disable").click().run()
     assert accounts.get_user(portal, staff.id).disabled
     assert reruns == []
+
+
+def test_the_sidebar_follows_a_language_chosen_on_my_account(portal, reruns):
+    """My account saves a language in its button's callback; the sidebar's box, which kept
+    its old value by its key, put the old language back at the next run (found in a browser;
+    AppTest's switch_page runs a page without portal.py's sidebar, so this sets the session's
+    language as that callback does)."""
+    from ui import session
+
+    user = make_user(portal)
+    at = app(user, lang="en").run()
+    assert at.title[0].value == "My disputes"
+    at.session_state[session.LANG_KEY] = "zh_CN"
+    at.run()
+    at.run()
+    assert at.title[0].value == "我的争议" and at.selectbox(key="lang_select").value == "zh_CN"
+    at.selectbox(key="lang_select").select("en").run()  # the box itself: one run
+    assert at.title[0].value == "My disputes"
+    assert accounts.get_user(portal, user.id).language == "en"
+    assert reruns == []
+
+
+def test_a_refused_answer_to_an_offer_says_why_and_keeps_the_box_open(case, reruns):
+    from dispute.contacts import add_contact
+    from dispute.offers import list_offers, make_offer
+
+    ctx, number, borrower, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    make_offer(ctx, staff, number, {"refund_minor": "85.00", "credit_correction": True})
+    [offer] = list_offers(ctx, staff, number)
+    at = open_page(borrower, "pages/dispute.py", number, tab="Offers")
+    key = f"offer_{offer.id}"
+    at.button(key=f"{key}_accepted").click().run()
+    at.text_input(key=f"{key}_note").input("同意")
+    add_contact(ctx, borrower, number, {  # the dispute changes meanwhile (another tab)
+        "contacted_at": ctx.now(), "channel": "phone", "agent_name": "工号 8812",
+        "agent_position": "客服主管", "summary": "询问进度"})
+    at.button(key=f"{key}_confirm").click().run()
+    assert not at.exception
+    assert "This dispute was changed by someone else" in texts(at)
+    assert at.text_input(key=f"{key}_note").value == "同意"          # the box stays, as typed
+    assert list_offers(ctx, staff, number)[0].status.value == "proposed"
+    at.button(key=f"{key}_confirm").click().run()                    # judged on the new version
+    assert not at.exception and "Your answer was recorded." in texts(at)
+    assert list_offers(ctx, staff, number)[0].status.value == "accepted"
+    assert reruns == []
+
+
+def test_a_refused_assignment_says_why(case):
+    ctx, number, _, staff, legal = case
+    at = open_page(staff, "pages/workspace.py", number)
+    at.session_state[OPEN_KEY] = True
+    at.run()
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])  # changed meanwhile
+    at.button(key="assign_self").click().run()
+    assert not at.exception and "This dispute was changed by someone else" in texts(at)
+
+
+def test_a_closed_dispute_announces_nothing_to_answer(case):
+    from dispute import messages
+    from dispute.offers import make_offer
+
+    ctx, number, borrower, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    make_offer(ctx, staff, number, {"refund_minor": "85.00", "credit_correction": True})
+    messages.send_message(ctx, staff, number, {"body": "请上传账单", "is_request": True})
+    at = open_page(borrower, "pages/dispute.py", number)
+    assert "You have an offer to answer: see Offers." in texts(at)
+    workflow.move(ctx, borrower, number, "withdraw", {"reason": "银行已经更正"})
+    at.run()
+    assert "You have an offer to answer" not in texts(at)
+    assert "The handling team asked you for information" not in texts(at)
+
+
+def test_an_unmasked_phone_number_is_shown_as_it_is(case):
+    ctx, number, _, staff, _ = case
+    at = open_page(staff, "pages/workspace.py", number)
+    key = f"unmask_{number}"
+    at.selectbox(key=f"{key}_field").set_value("borrower_phone")
+    at.text_input(key=f"{key}_reason").input("回电核实借款人身份")
+    at.button(key=f"{key}_submit").click().run()
+    [line] = [m.value for m in at.markdown if "**Borrower's phone**:" in m.value]
+    assert texts(at).count("+86 138 0013 8000") >= 1 and "`" not in line
+    assert at.text_input(key=f"{key}_reason").value == ""  # emptied: the next needs its own

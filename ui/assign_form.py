@@ -22,6 +22,7 @@ def show(ctx, user: User, d: Dispute) -> None:
     if not box.open:
         return
     with box:
+        forms.errors("assign")  # a refusal from the buttons' callbacks (stale, no change)
         handlers = dict(list_handlers(ctx, user))
         options = [None, *handlers]
         # The choice starts at the current handler, and again whenever the dispute changed

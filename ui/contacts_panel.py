@@ -65,11 +65,12 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
         with st.form("contact_form"):
             c1, c2, c3 = st.columns(3)
             # No max_value: the widget would drop a future day silently; the service names it.
-            first = _first_values(ctx, tz)
-            c1.date_input(_("Date"), value=first["contact_day"], key="contact_day",
-                          format="YYYY-MM-DD", persist_state="page")
-            c2.time_input(_("Time"), value=first["contact_time"], key="contact_time",
-                          persist_state="page")
+            # The first values go in through the session, as a save's fresh ones do (a widget
+            # given a value both ways draws Streamlit's warning).
+            for field, value in _first_values(ctx, tz).items():
+                st.session_state.setdefault(field, value)
+            c1.date_input(_("Date"), key="contact_day", format="YYYY-MM-DD", persist_state="page")
+            c2.time_input(_("Time"), key="contact_time", persist_state="page")
             c3.selectbox(_("Channel"), [c.value for c in Channel], key="contact_channel",
                          format_func=lambda v: label(Channel(v), _), persist_state="page")
             with c1:

@@ -101,14 +101,17 @@ def _actions(ctx, user: User, d: Dispute, dl: Deadline) -> None:
     can_pause = not dl.paused and user.role in dl.pause_roles
     can_resume = dl.paused_by_hand
     if not (can_extend or can_pause or can_resume):
+        forms.confirmation(key)  # the last extension, just granted
         return
     errors = forms.errors(key)
     c1, c2 = st.columns(2)
-    c1.text_input(_("Reason"), key=f"{key}_reason")
-    render.field_error(errors, "reason")
+    with c1:
+        st.text_input(_("Reason"), key=f"{key}_reason")
+        render.field_error(errors, "reason")
     if can_extend:
-        c2.text_input(_("Approved by (for an extension)"), key=f"{key}_approver")
-        render.field_error(errors, "approver")
+        with c2:
+            st.text_input(_("Approved by (for an extension)"), key=f"{key}_approver")
+            render.field_error(errors, "approver")
     fields = [f"{key}_reason", f"{key}_approver"]  # emptied after a save
 
     def reason() -> dict:  # read in the button's callback, before the widgets are drawn again
@@ -121,12 +124,14 @@ def _actions(ctx, user: User, d: Dispute, dl: Deadline) -> None:
                 ctx, who, d.number, dl.rule,
                 reason() | {"approver": st.session_state.get(f"{key}_approver", "")},
                 d.version), _("{deadline}: extended.").format(deadline=_(dl.label)),
-            clear=fields))
+            clear=fields, near=True))
     if can_pause:
         buttons.button(_("Pause"), key=f"{key}_pause", **forms.on_click(
             key, lambda who: pause_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
-            _("{deadline}: paused.").format(deadline=_(dl.label)), clear=fields))
+            _("{deadline}: paused.").format(deadline=_(dl.label)), clear=fields, near=True))
     if can_resume:
         buttons.button(_("Resume"), key=f"{key}_resume", **forms.on_click(
             key, lambda who: resume_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
-            _("{deadline}: running again.").format(deadline=_(dl.label)), clear=fields))
+            _("{deadline}: running again.").format(deadline=_(dl.label)), clear=fields,
+            near=True))
+    forms.confirmation(key)

@@ -22,6 +22,7 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
         st.info(_("No evidence yet."))
     for item in items:
         show_exhibit(user, number, item)
+        exhibit_forms.withdrawn_confirmation(item)
         if is_open and user.role in (Role.BORROWER, Role.LEGAL) and item.withdrawn_at is None:
             details_form(ctx, user, number, item)
         if may_change(user, item, is_open):
@@ -57,4 +58,5 @@ def details_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
             key, lambda who: describe_exhibit(ctx, who, number, item.id, {
                 "proves": st.session_state.get(f"{key}_proves", ""),
                 "source": st.session_state.get(f"{key}_source", "")}),
-            _("Saved for {exhibit}.").format(exhibit=item.exhibit)))
+            _("Saved for {exhibit}.").format(exhibit=item.exhibit), near=True))
+        forms.confirmation(key)

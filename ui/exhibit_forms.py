@@ -34,7 +34,8 @@ def correct_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
             key, lambda who: correct_exhibit(ctx, who, number, item.id, {
                 "kind": got(f"{key}_kind"), "description": got(f"{key}_desc"),
                 "recorded_on": got(f"{key}_date")}),
-            _("{exhibit} corrected.").format(exhibit=item.exhibit)))
+            _("{exhibit} corrected.").format(exhibit=item.exhibit), near=True))
+        forms.confirmation(key)
 
 
 def withdraw_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
@@ -55,4 +56,10 @@ def withdraw_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
                       ctx, who, number, item.id,
                       {"reason": st.session_state.get(f"{key}_reason", "")}),
                       _("{exhibit} withdrawn.").format(exhibit=item.exhibit),
-                      clear=[f"{key}_reason", f"{key}_sure"]))
+                      clear=[f"{key}_reason", f"{key}_sure"], near=True))
+
+
+def withdrawn_confirmation(item: EvidenceItem) -> None:
+    """The withdrawal's message, beside the exhibit: its form is no longer drawn once it is
+    withdrawn."""
+    forms.confirmation(f"exw_{item.id}")

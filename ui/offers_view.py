@@ -92,15 +92,18 @@ def _answer(ctx, user, number, version, o: Offer) -> None:
         for line in terms_text(o, _, session.lang()):
             st.markdown(f"- {render.md_escape(line)}")
         st.caption(_(consequence))
+        errors = forms.errors(key)  # a refusal (changed meanwhile, a note too long) shows here
         st.text_input(_("A note with your answer (optional)"), key=f"{key}_note",
                       persist_state="page")
+        render.field_error(errors, "note")
         c1, c2 = st.columns(2)
 
         def answer(who):
-            st.session_state.pop(f"{key}_asked", None)
-            return answer_offer(ctx, who, number, o.id,
+            done = answer_offer(ctx, who, number, o.id,
                                 {"answer": asked, "note": st.session_state.get(f"{key}_note", "")},
                                 expected_version=version)
+            st.session_state.pop(f"{key}_asked", None)  # only once answered: a refusal keeps
+            return done                                 # the box, and what was typed, open
 
         c1.button(_(confirm), key=f"{key}_confirm", type="primary", **forms.on_click(
             key, answer, _("Your answer was recorded."), near=True, clear=[f"{key}_note"]))

@@ -15,7 +15,7 @@ def show(ctx, user: User, d: Dispute) -> None:
     shown = st.session_state.get(key, {})
     for field, value in shown.items():
         title = _("Account") if field == "account_ref" else _("Borrower's phone")
-        st.markdown(f"**{title}**: `{render.md_escape(value)}`")
+        st.markdown(f"**{title}**: {render.md_escape(value)}")
     with st.expander(_("Show a number in full")):
         errors = forms.errors(key)
         choices = {"account_ref": _("Account"), "borrower_phone": _("Borrower's phone")}
@@ -23,7 +23,7 @@ def show(ctx, user: User, d: Dispute) -> None:
         st.text_input(_("Why you need it (recorded in the audit log)"), key=f"{key}_reason")
         render.field_error(errors, "reason")
         st.button(_("Show"), key=f"{key}_submit", **forms.on_click(
-            key, lambda who: _unmask(ctx, who, d.number, key), None))
+            key, lambda who: _unmask(ctx, who, d.number, key), None, clear=[f"{key}_reason"]))
 
 
 def _unmask(ctx, who: User, number: str, key: str) -> str:
