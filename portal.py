@@ -30,6 +30,7 @@ except UserError as exc:  # DuckDB file held, PostgreSQL down, a key file or fol
     st.stop()
 scheduler.ensure_started(ctx)
 user = session.current_user()
+_ = session.t()  # a session restored from the browser's cookie brings its user's language
 
 role = user.role if user else None
 needs_setup = user is None and accounts.needs_setup(ctx)

@@ -68,7 +68,8 @@ def test_the_choice_follows_the_dispute_after_it_changed(case):
     at = open_page(staff, "pages/workspace.py", number)
     at.session_state[OPEN_KEY] = True
     at.run()
-    assert at.selectbox(key="assign_handler").value is None
+    box = at.selectbox(key="assign_handler")
+    assert box.value == "" and box.index == 0 and box.options[0] == "Unassigned"  # not blank
     workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])  # staff now handles it
     at.run()
     assert at.selectbox(key="assign_handler").value == staff.id

@@ -145,3 +145,29 @@ def test_the_login_page_loads_the_signed_in_pages_code_before_the_click(number, 
     heading(page, _("Queue"))
     expect(page.get_by_test_id("stMetric").first).to_be_visible()  # drawn by the preloaded code
     assert not [u for u in fetched if any(u.endswith("/" + f) for f in files)]  # imported once
+
+
+@pytest.fixture
+def english_borrower(number, data_dir) -> str:
+    """The borrower chose English on an earlier visit (the browser here asks for Chinese)."""
+    from dispute import accounts
+
+    with services(data_dir) as ctx:
+        borrower = accounts.authenticate(ctx, EMAILS[Role.BORROWER], PASSWORD)
+        accounts.set_language(ctx, borrower, "en")
+    return number
+
+
+def test_a_reload_draws_the_whole_page_in_the_users_language(english_borrower, live_portal,
+                                                             browser):
+    """A session restored from the cookie takes its user's language before the sidebar is
+    drawn: the first page after a reload had the page in English and the sidebar (its links,
+    Log out) still in the browser's Chinese, until the next click."""
+    page = browser.page()
+    page.goto(live_portal.url + "/")
+    log_in_here(page, Role.BORROWER)                     # the login page: the browser's language
+    heading(page, "My disputes")
+    page.reload()
+    heading(page, "My disputes")
+    shown(page, page.get_by_role("button", name="Log out"))
+    expect(page.get_by_role("button", name=_("Log out"))).to_have_count(0)

@@ -167,7 +167,7 @@ def test_the_inbox_lists_marks_read_and_the_sidebar_counts(mail_portal):
     acc = app(borrower).run()
     acc.switch_page("pages/account.py").run()
     assert not acc.exception
-    acc.radio(key="prefs_offer").set_value(Mode.PORTAL)
+    acc.radio(key="prefs_en_offer").set_value(Mode.PORTAL)
     acc.button(key="FormSubmitter:prefs_form-Save my choices").click().run()
     assert dict((k.name, m.value) for k, m in inbox.preferences(mail_portal, borrower))["offer"] \
         == "portal"

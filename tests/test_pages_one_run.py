@@ -147,7 +147,7 @@ def test_withdrawing_a_dispute_and_saving_notification_choices_take_one_run(case
 
     acc = app(borrower).run()
     acc.switch_page("pages/account.py").run()
-    acc.radio(key="prefs_offer").set_value(Mode.PORTAL)
+    acc.radio(key="prefs_en_offer").set_value(Mode.PORTAL)
     acc.button(key="FormSubmitter:prefs_form-Save my choices").click().run()
     assert not acc.exception and "Your notification choices were saved." in texts(acc)
     assert dict((k.name, m.value) for k, m in inbox.preferences(ctx, borrower))["offer"] \

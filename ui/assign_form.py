@@ -10,6 +10,7 @@ from ui import forms, render, session
 
 OPEN_KEY = "assign_open"  # the expander's state: tests open it by setting it
 SEEN_KEY = "_assign_seen"  # the dispute and version the choice was set from
+UNASSIGNED = ""  # the choice "Unassigned" (a None value would draw as no choice at all)
 
 
 def show(ctx, user: User, d: Dispute) -> None:
@@ -24,7 +25,7 @@ def show(ctx, user: User, d: Dispute) -> None:
     with box:
         forms.errors("assign")  # a refusal from the buttons' callbacks (stale, no change)
         handlers = dict(list_handlers(ctx, user))
-        options = [None, *handlers]
+        options = [UNASSIGNED, *handlers]
         # The choice starts at the current handler, and again whenever the dispute changed
         # (an assignment, or an acknowledgment that made the user its handler): a widget's
         # value is kept by its key, and would otherwise show a handler the dispute no longer has.
@@ -32,12 +33,13 @@ def show(ctx, user: User, d: Dispute) -> None:
         if st.session_state.get(SEEN_KEY) != seen \
                 or st.session_state.get("assign_handler") not in options:
             st.session_state[SEEN_KEY] = seen
-            st.session_state["assign_handler"] = d.handler_id if d.handler_id in options else None
+            st.session_state["assign_handler"] = d.handler_id if d.handler_id in options \
+                else UNASSIGNED
         st.selectbox(_("Handler"), options, key="assign_handler",
                      format_func=lambda v: handlers[v] if v else _("Unassigned"))
         buttons = st.container(horizontal=True, gap="small")  # wraps in a narrow column
         buttons.button(_("Assign"), key="assign_submit", **_save(
-            ctx, d, lambda who: st.session_state.get("assign_handler")))
+            ctx, d, lambda who: st.session_state.get("assign_handler") or None))
         if d.handler_id != user.id:
             buttons.button(_("Take it"), key="assign_self", **_save(ctx, d, lambda who: who.id))
 

@@ -22,16 +22,18 @@ def notification_preferences(ctx: Context, user: User) -> None:
     else:
         st.caption(_("Every notification is in your inbox. Choose which also come by email."))
     modes = list(Mode)
+    # Keyed by the language too: the browser keeps a radio's choice by its words, which a
+    # language switch changes, and drew none of them chosen until the next click.
+    keys = {}
     with st.form("prefs_form"):
-        kinds = []
         for kind, mode in inbox.preferences(ctx, user):
-            kinds.append(kind.name)
+            keys[kind.name] = f"prefs_{session.lang()}_{kind.name}"
             st.radio(_(kind.label), modes, index=modes.index(mode),
                      format_func=lambda m: _(MODE_LABELS[m]), horizontal=True,
-                     key=f"prefs_{kind.name}")
+                     key=keys[kind.name])
         st.form_submit_button(_("Save my choices"), type="primary", **forms.on_click(
             "prefs", lambda who: inbox.set_preferences(
-                ctx, who, {k: st.session_state[f"prefs_{k}"].value for k in kinds}),
+                ctx, who, {k: st.session_state[key].value for k, key in keys.items()}),
             _("Your notification choices were saved.")))
     if flash := st.session_state.pop(forms.FLASH_KEY, None):
         st.success(flash)

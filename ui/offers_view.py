@@ -40,7 +40,7 @@ def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
         st.info(_("No offers yet."))
     for o in offers:
         with st.container(border=True):
-            status = _(YOUR_TURN) if user.role == Role.BORROWER and \
+            status = _(YOUR_TURN) if user.role == Role.BORROWER and is_open and \
                 o.status == OfferStatus.PROPOSED else label_status(o.status, _)
             st.markdown(f"**{status}** · {render.md_escape(o.made_by_name)} · "
                         f"{format_datetime(o.made_at, lang, tz)}")
