@@ -113,25 +113,21 @@ def _actions(ctx, user: User, d: Dispute, dl: Deadline) -> None:
             st.text_input(_("Approved by (for an extension)"), key=f"{key}_approver")
             render.field_error(errors, "approver")
     fields = [f"{key}_reason", f"{key}_approver"]  # emptied after a save
-
-    def reason() -> dict:  # read in the button's callback, before the widgets are drawn again
-        return {"reason": st.session_state.get(f"{key}_reason", "")}
-
     buttons = st.container(horizontal=True, gap="small")
     if can_extend:
         buttons.button(_("Extend"), key=f"{key}_extend", **forms.on_click(
-            key, lambda who: extend_deadline(
-                ctx, who, d.number, dl.rule,
-                reason() | {"approver": st.session_state.get(f"{key}_approver", "")},
-                d.version), _("{deadline}: extended.").format(deadline=_(dl.label)),
-            clear=fields, near=True))
+            key, lambda who: extend_deadline(ctx, who, d.number, dl.rule,
+                                             forms.values(key, "reason", "approver"), d.version),
+            _("{deadline}: extended.").format(deadline=_(dl.label)), clear=fields, near=True))
     if can_pause:
         buttons.button(_("Pause"), key=f"{key}_pause", **forms.on_click(
-            key, lambda who: pause_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
+            key, lambda who: pause_deadline(ctx, who, d.number, dl.rule,
+                                            forms.values(key, "reason"), d.version),
             _("{deadline}: paused.").format(deadline=_(dl.label)), clear=fields, near=True))
     if can_resume:
         buttons.button(_("Resume"), key=f"{key}_resume", **forms.on_click(
-            key, lambda who: resume_deadline(ctx, who, d.number, dl.rule, reason(), d.version),
+            key, lambda who: resume_deadline(ctx, who, d.number, dl.rule,
+                                             forms.values(key, "reason"), d.version),
             _("{deadline}: running again.").format(deadline=_(dl.label)), clear=fields,
             near=True))
     forms.confirmation(key)

@@ -133,16 +133,14 @@ def _sent_form(ctx, user: User, d: Dispute, doc: KeptDocument) -> None:
         field_error(errors, "proof")
         st.caption(_("A written demand restarts the limitation period from the day it was "
                      "sent."))
-        got = st.session_state.get
-        sent = {}  # the day recorded, for the confirmation (the field is emptied after)
 
         def record(who):
-            sent["on"] = got(f"{key}_on")
+            form = forms.values(key, "on", "channel", "proof")
             return record_demand(ctx, who, d.number, {
-                "sent_on": sent["on"], "channel": got(f"{key}_channel"),
-                "proof": got(f"{key}_proof", ""), "document": doc.id})
+                "sent_on": form["on"], "channel": form["channel"], "proof": form["proof"],
+                "document": doc.id})
 
         st.button(_("Record that I sent it"), key=f"{key}_submit", **forms.on_click(
-            key, record, lambda: _("Recorded: sent on {date}.").format(
-                date=format_date(sent["on"], lang())),
+            key, record, lambda: _("Recorded: sent on {date}.").format(  # worded before the
+                date=format_date(st.session_state[f"{key}_on"], lang())),  # fields are emptied
             clear=[f"{key}_on", f"{key}_proof"]))

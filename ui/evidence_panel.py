@@ -55,8 +55,7 @@ def details_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
                              "screenshot of the banking app."), persist_state="page")
         field_error(errors, "source")
         st.button(_("Save"), key=f"{key}_submit", **forms.on_click(
-            key, lambda who: describe_exhibit(ctx, who, number, item.id, {
-                "proves": st.session_state.get(f"{key}_proves", ""),
-                "source": st.session_state.get(f"{key}_source", "")}),
+            key, lambda who: describe_exhibit(ctx, who, number, item.id,
+                                              forms.values(key, "proves", "source")),
             _("Saved for {exhibit}.").format(exhibit=item.exhibit), near=True))
         forms.confirmation(key)

@@ -53,8 +53,7 @@ def withdraw_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
             exhibit=item.exhibit, name=item.original_name), key=f"{key}_sure")
         st.button(_("Withdraw the exhibit"), key=f"{key}_submit", disabled=not sure,
                   **forms.on_click(key, lambda who: withdraw_exhibit(
-                      ctx, who, number, item.id,
-                      {"reason": st.session_state.get(f"{key}_reason", "")}),
+                      ctx, who, number, item.id, forms.values(key, "reason")),
                       _("{exhibit} withdrawn.").format(exhibit=item.exhibit),
                       clear=[f"{key}_reason", f"{key}_sure"], near=True))
 

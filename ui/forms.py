@@ -119,13 +119,21 @@ def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], 
     session that ended or an account disabled since the page was drawn saves nothing; the
     run that follows shows why. Errors are kept for `errors(form_key)`, drawn by the form.
     `done` is the message on success, or a function that words it from the values sent (None:
-    the result shows itself). `clear` and `reset` as for `submit` (a callback may set a widget's value: it runs before
-    the widget is drawn). `in_fragment`: the form is drawn by an `st.fragment`, which calls `page_after_save()` first
+    the result shows itself). `clear` and `reset` as for `submit` (a callback may set a
+    widget's value: it runs before the widget is drawn). `values()` reads the form's fields.
+    `in_fragment`: the form is drawn by an `st.fragment`, which calls `page_after_save()` first
     thing: a success, a refusal of the save as a whole (stale, not allowed) and a session that
     ended run the whole page (what the save changed above the form, the dispute as it is now,
     the login); a refusal field by field runs only the form."""
     return {"on_click": _submit_now,
             "args": (form_key, call, done, tuple(clear), near, in_fragment, reset)}
+
+
+def values(prefix: str, *fields: str) -> dict[str, Any]:
+    """A form's values as its button's callback reads them, `{field: value}` from the widgets
+    keyed `{prefix}_{field}` (a callback runs before the widgets are drawn again, so their
+    values are read from the session, not returned by the widgets)."""
+    return {f: st.session_state.get(f"{prefix}_{f}") for f in fields}
 
 
 PAGE_RERUN_KEY = "_forms_page_rerun"

@@ -61,6 +61,5 @@ def show(ctx, user: User, d: Dispute) -> None:
 def _mover(ctx, d: Dispute, name: str, key: str, fields: list[str]):
     """The move's call for its button's callback: the fields read from the session by key (a
     callback runs before the widgets are drawn again)."""
-    return lambda who: move(ctx, who, d.number, name,
-                            {f: st.session_state.get(f"{key}_{f}") for f in fields},
+    return lambda who: move(ctx, who, d.number, name, forms.values(key, *fields),
                             expected_version=d.version)

@@ -37,8 +37,8 @@ def profile_form(user: User, flash_key: str) -> None:
 
 
 def _save(user: User, flash_key: str) -> User:
-    values = {f: st.session_state.get(f"{PREFIX}_{f}") for f in ("name", "phone", "language")}
-    changed = profile.update_profile(session.context(), user, values)
+    changed = profile.update_profile(session.context(), user,
+                                     forms.values(PREFIX, "name", "phone", "language"))
     session.sign_in(changed)  # takes the new language for this session
     st.session_state[flash_key] = N_("Your details were saved.")
     return changed

@@ -28,8 +28,7 @@ def show(ctx, user: User, d: Dispute) -> None:
 
 def _unmask(ctx, who: User, number: str, key: str) -> str:
     """The button's call (in its callback): the value, kept in the session for this page."""
-    field = st.session_state.get(f"{key}_field")
-    value = unmask(ctx, who, number, {"field": field,
-                                      "reason": st.session_state.get(f"{key}_reason", "")})
-    st.session_state[key] = {**st.session_state.get(key, {}), field: value}
+    form = forms.values(key, "field", "reason")
+    value = unmask(ctx, who, number, form)
+    st.session_state[key] = {**st.session_state.get(key, {}), form["field"]: value}
     return value
