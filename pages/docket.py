@@ -30,15 +30,16 @@ st.download_button(_("Hearings calendar (ICS)"), key="docket_ics", icon=":materi
 
 widths = [2, 2, 3, 3, 2]
 cards.stylesheet()  # a card per dispute on a phone
-cards.header("docket", widths, [_("Number"), _("Stage"), _("Mediation"), _("Court"),
-                                _("Next sitting")])
-for i, r in enumerate(rows):
-    cards.row("docket", i, widths, [
-        f"{label(r.stage, _)}  \n:gray[{render.md_escape(r.institution)}]",
-        render.md_escape(" · ".join(x for x in (r.mediation_body, r.mediation_reference) if x)),
-        render.md_escape(" · ".join(x for x in (r.court, r.case_number) if x)),
-        format_date(r.next_sitting_on, lang)],
-        "pages/workspace.py", r.number, {"number": r.number})
+with cards.table("docket", widths, [_("Number"), _("Stage"), _("Mediation"), _("Court"),
+                                    _("Next sitting")]):
+    for r in rows:
+        cards.row([
+            f"{label(r.stage, _)}  \n:gray[{render.md_escape(r.institution)}]",
+            render.md_escape(" · ".join(x for x in (r.mediation_body, r.mediation_reference)
+                                        if x)),
+            render.md_escape(" · ".join(x for x in (r.court, r.case_number) if x)),
+            format_date(r.next_sitting_on, lang)],
+            "pages/workspace.py", r.number, {"number": r.number})
 
 pages = page_count(total, 25)
 if pages > 1:

@@ -24,18 +24,21 @@ if page.total == 0:
 
 cards.stylesheet()
 widths = [2, 3, 2, 2, 3]
-cards.header("mine", widths, [_("Number"), _("Institution"), _("Stage"), _("Filed on"),
-                              _("Needs you")])
-for i, item in enumerate(page.items):
-    needs = []
-    if item.action_needed and item.information_requested:
-        needs.append(f":orange-badge[:material/priority_high: {_('Information requested from you')}]")
-    if item.action_needed and item.offer_waiting:
-        needs.append(f":orange-badge[:material/priority_high: {_('An offer waits for your answer')}]")
-    cards.row("mine", i, widths, [
-        render.md_escape(item.institution), label(item.stage, _),
-        format_datetime(item.filed_at, session.lang(), ctx.settings.timezone), " ".join(needs)],
-        "pages/dispute.py", item.number, {"number": item.number})
+with cards.table("mine", widths, [_("Number"), _("Institution"), _("Stage"), _("Filed on"),
+                                  _("Needs you")]):
+    for item in page.items:
+        needs = []
+        if item.action_needed and item.information_requested:
+            needs.append(f":orange-badge[:material/priority_high: "
+                         f"{_('Information requested from you')}]")
+        if item.action_needed and item.offer_waiting:
+            needs.append(f":orange-badge[:material/priority_high: "
+                         f"{_('An offer waits for your answer')}]")
+        cards.row([
+            render.md_escape(item.institution), label(item.stage, _),
+            format_datetime(item.filed_at, session.lang(), ctx.settings.timezone),
+            " ".join(needs)],
+            "pages/dispute.py", item.number, {"number": item.number})
 
 if page.pages > 1:
     pager.numbered("my_disputes", "my_disputes_page", page.page, page.pages,
