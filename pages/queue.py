@@ -33,8 +33,12 @@ def choice(col, title, values: dict, key):
     return col.selectbox(title, list(values), key=key, format_func=lambda v: values[v])
 
 
+def choices(enum) -> dict[str, str]:
+    return {"": _("All"), **{v.value: label(v, _) for v in enum}}
+
+
 def enum_choice(col, title, enum, key):
-    values = {"": _("All"), **{v.value: label(v, _) for v in enum}}
+    values = choices(enum)
     return col.selectbox(title, list(values), key=key, format_func=lambda v: values[v],
                          persist_state="page") or None
 
@@ -57,13 +61,20 @@ waiting = choice(c3, _("Conversation"), WAITING, "queue_waiting")
 sort = choice(c4, _("Sort"), SORTS, "queue_sort")
 # Drawn only while open (on_change="rerun"): closed, its nine widgets and their layout cost
 # the browser on every click; their values are kept for the page (persist_state) and read
-# from the session instead, and a caption under it says which of them are set.
+# from the session instead, and a caption under it says which of them are set. A link that
+# sets one of them opens it (queue_links), so the widgets show and hold what the link set.
+state = st.session_state
+for key, enum in (("queue_product", Product), ("queue_category", ErrorCategory)):
+    if state.get(key) and state[key] not in choices(enum):
+        del state[key]  # a hand-edited or stale link's value: no such choice, no filter
 more = st.expander(_("More filters"), key="queue_more", on_change="rerun")
 if more.open:
     with more:
         c1, c2, c3 = st.columns(3)
         known = known_institutions(str(ctx.settings.data_dir), ctx, user)
+        # a link may name an institution the cached list does not have yet: kept, not dropped
         names = {"": _("All"), **{n: n for n in known}}
+        names.setdefault(state.get("queue_institution") or "", state.get("queue_institution"))
         c1.selectbox(_("Institution"), list(names), key="queue_institution",
                      format_func=lambda v: names[v], persist_state="page")
         enum_choice(c2, _("Product"), Product, "queue_product")
@@ -74,20 +85,19 @@ if more.open:
         c2.date_input(_("Filed until"), value=None, key="queue_to", format="YYYY-MM-DD",
                       persist_state="page")
         c3.checkbox(_("Overdue only"), key="queue_overdue", persist_state="page")
-state = st.session_state
 institution = state.get("queue_institution") or ""
 product, category = state.get("queue_product") or None, state.get("queue_category") or None
 filed_from, filed_to = state.get("queue_from"), state.get("queue_to")
 overdue = bool(state.get("queue_overdue"))
 if not more.open:
-    set_aside = [institution, product and label(Product(product), _),
-                 category and label(ErrorCategory(category), _),
+    set_aside = [institution, product and choices(Product)[product],
+                 category and choices(ErrorCategory)[category],
                  filed_from and _("filed from {date}").format(date=format_date(filed_from, lang)),
                  filed_to and _("filed until {date}").format(date=format_date(filed_to, lang)),
                  overdue and _("overdue only")]
     if any(set_aside):
         st.caption(_("More filters set: {filters}.").format(
-            filters=", ".join(render.md_escape(x) for x in set_aside if x)))
+            filters=_(", ").join(render.md_escape(x) for x in set_aside if x)))
 
 form = {"stage": stage, "assigned": assigned, "institution": institution, "product": product,
         "error_category": category, "filed_from": filed_from, "filed_to": filed_to,

@@ -7,6 +7,8 @@ Every step waits for an element (`expect`), never for time."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -143,7 +145,8 @@ def test_the_login_page_loads_the_signed_in_pages_code_before_the_click(number, 
     page.on("request", lambda r: fetched.append(r.url))
     log_in_here(page, Role.STAFF)
     heading(page, _("Queue"))
-    expect(page.get_by_test_id("stMetric").first).to_be_visible()  # drawn by the preloaded code
+    expect(page.get_by_role("link", name=re.compile(r"^DSP-")).first).to_be_visible()  # a page
+    # link, drawn by the preloaded code
     assert not [u for u in fetched if any(u.endswith("/" + f) for f in files)]  # imported once
 
 

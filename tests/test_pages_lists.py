@@ -111,7 +111,7 @@ def test_a_dashboard_link_filters_the_queue_until_show_all(replied):
 
 def test_the_folded_filters_apply_unseen_and_say_so(portal):
     """"More filters" draws its widgets only while open; folded, what they hold still filters
-    the queue, and a caption says what it holds."""
+    the queue, and a caption says what it holds. A link that sets one opens it."""
     borrower = make_user(portal)
     staff = make_user(portal, Role.STAFF, email="staff@example.com", name="李静")
     cmb = cases.file_dispute(portal, borrower, filing_form())
@@ -120,14 +120,19 @@ def test_the_folded_filters_apply_unseen_and_say_so(portal):
     assert not [s for s in at.selectbox if s.key == "queue_institution"]  # folded: not drawn
     at.query_params["institution"] = "Barclays"  # the dashboard's bar links here
     at.run()
+    assert at.selectbox(key="queue_institution").value == "Barclays"  # opened, showing it
     links = [link.label for link in at.get("page_link")]
     assert barclays in links and cmb not in links
+
+    at.session_state["queue_more"] = False  # folded: still applied, and said
+    at.run()
+    assert not [s for s in at.selectbox if s.key == "queue_institution"]
     assert "More filters set: Barclays." in texts(at)
     at.text_input(key="queue_text").input("Autopay").run()  # another run, still folded
     links = [link.label for link in at.get("page_link")]
     assert barclays in links and cmb not in links
 
-    at.session_state["queue_more"] = True  # unfolded: the widget shows what it holds
+    at.session_state["queue_more"] = True
     at.run()
     assert at.selectbox(key="queue_institution").value == "Barclays"
     assert "More filters set" not in texts(at)
@@ -137,6 +142,29 @@ def test_the_folded_filters_apply_unseen_and_say_so(portal):
     at.run()
     assert "More filters set: overdue only." in texts(at)
     assert not [link.label for link in at.get("page_link") if link.label.startswith("DSP-")]
+
+
+def test_a_link_to_the_queue_with_a_value_it_cannot_offer(portal):
+    """A hand-edited or stale link: an unknown error category is no filter (and no error); an
+    institution missing from the cached choices is kept as a choice, not dropped."""
+    borrower = make_user(portal)
+    staff = make_user(portal, Role.STAFF, email="staff@example.com", name="李静")
+    number = cases.file_dispute(portal, borrower, filing_form())
+    at = open_page(staff, "pages/queue.py", lang="zh_CN")
+    at.query_params["category"] = "bogus"
+    at.run()
+    assert not at.exception
+    assert number in [link.label for link in at.get("page_link")]
+    assert at.selectbox(key="queue_category").value == ""  # "All"
+    at.query_params["institution"] = "Nonexistent Bank"
+    at.query_params["filed_from"] = "2026-01-01"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="queue_institution").value == "Nonexistent Bank"
+    assert number not in [link.label for link in at.get("page_link")]
+    at.session_state["queue_more"] = False
+    at.run()
+    assert "已设置的更多筛选条件：Nonexistent Bank、提交日期自 2026年1月1日。" in texts(at)
 
 
 def test_one_dispute_is_one_dispute(replied):

@@ -11,6 +11,8 @@ import streamlit as st
 # query parameter → the queue widget's key
 WIDGETS = {"stage": "queue_stage", "institution": "queue_institution",
            "category": "queue_category", "filed_from": "queue_from", "filed_to": "queue_to"}
+# the ones under the queue's "More filters", drawn only while it is open
+MORE, MORE_KEY = ("institution", "category", "filed_from", "filed_to"), "queue_more"
 # filters with no widget of their own: kept in the session, shown with a way to clear them
 HIDDEN = {"due_on": "queue_due_on", "open": "queue_open_only"}
 DATES = {"filed_from", "filed_to", "due_on"}
@@ -27,6 +29,8 @@ def apply(params) -> None:
         value = _value(name, raw)
         if value is not None:
             st.session_state[WIDGETS.get(name) or HIDDEN[name]] = value
+    if any(name in MORE for name in given):
+        st.session_state[MORE_KEY] = True  # open, so the link's filter shows in its widget
     for name in given:
         del params[name]
 
