@@ -7,7 +7,7 @@ from dispute.i18n import format_date, format_datetime
 from dispute.queue import QueueFilter, institutions, queue
 from dispute.validation import parse
 from dispute.vocab import ErrorCategory, Product, Stage, label
-from ui import cards, queue_links, pager, render, session, signed_in
+from ui import cards, forms, queue_links, pager, render, session, signed_in
 
 _ = session.t()
 ngettext = session.nt()
@@ -30,7 +30,8 @@ def known_institutions(data_dir: str, _ctx, _user) -> list[str]:
 
 
 def choice(col, title, values: dict, key):
-    return col.selectbox(title, list(values), key=key, format_func=lambda v: values[v])
+    return col.selectbox(title, list(values), key=forms.by_language(key),
+                         format_func=lambda v: values[v])
 
 
 def choices(enum) -> dict[str, str]:
@@ -55,7 +56,7 @@ if linked:
 
 text = st.text_input(_("Search by number, borrower name or description"), key="queue_text")
 c1, c2, c3, c4 = st.columns(4)
-stage = enum_choice(c1, _("Stage"), Stage, "queue_stage")
+stage = enum_choice(c1, _("Stage"), Stage, forms.by_language("queue_stage"))
 assigned = choice(c2, _("Handler"), ASSIGNED, "queue_assigned")
 waiting = choice(c3, _("Conversation"), WAITING, "queue_waiting")
 sort = choice(c4, _("Sort"), SORTS, "queue_sort")
@@ -96,7 +97,7 @@ if not more.open:
                  filed_to and _("filed until {date}").format(date=format_date(filed_to, lang)),
                  overdue and _("overdue only")]
     if any(set_aside):
-        st.caption(_("More filters set: {filters}.").format(
+        st.caption(_("More filters set: {filters}").format(
             filters=_(", ").join(render.md_escape(x) for x in set_aside if x)))
 
 form = {"stage": stage, "assigned": assigned, "institution": institution, "product": product,

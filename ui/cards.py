@@ -34,6 +34,7 @@ BORDER = "1px solid rgba(49, 51, 63, 0.2)"
 
 _CSS = f"""<style>
 [class*="st-key-list_"] [data-testid="stMarkdownContainer"] p {{ margin: 0; }}
+[class*="st-key-list_"] .stMarkdownBadge {{ white-space: normal !important; }}  /* not cut */
 [class*="st-key-list_counts_"] [data-testid="stMarkdownContainer"] {{
   display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); column-gap: {GAP};
   padding-bottom: 0.75rem;

@@ -107,6 +107,25 @@ def fresh_key(key: str) -> str:
     return key if n == 0 else f"{key}~{n}"
 
 
+def by_language(key: str) -> str:
+    """The key to draw a choice box with in the session's language: `key@<language>`. The
+    browser keeps a box's choice by its words, so after a language switch a box kept by one
+    key went on showing the old language's words for its choice. The choice itself is carried
+    over: drawn for the first time in a language, the box takes what it held under another
+    language's key (still in the session during the run that switches)."""
+    from dispute.i18n import LANGUAGES
+    from ui import session
+
+    lang = session.lang()
+    mine, state = f"{key}@{lang}", st.session_state
+    if mine not in state:
+        for other in LANGUAGES:
+            if other != lang and f"{key}@{other}" in state:
+                state[mine] = state[f"{key}@{other}"]
+                break
+    return mine
+
+
 def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str] | None, *,
              clear: Iterable[str] = (), reset: Callable[[], Mapping[str, Any]] | None = None,
              near: bool = False, in_fragment: bool = False) -> dict:

@@ -8,9 +8,13 @@ from datetime import date
 
 import streamlit as st
 
+from ui import forms
+
 # query parameter → the queue widget's key
 WIDGETS = {"stage": "queue_stage", "institution": "queue_institution",
            "category": "queue_category", "filed_from": "queue_from", "filed_to": "queue_to"}
+# the boxes drawn in the session's language (ui/forms.by_language)
+BY_LANGUAGE = ("stage",)
 # the ones under the queue's "More filters", drawn only while it is open
 MORE, MORE_KEY = ("institution", "category", "filed_from", "filed_to"), "queue_more"
 # filters with no widget of their own: kept in the session, shown with a way to clear them
@@ -23,12 +27,14 @@ def apply(params) -> None:
     given = {k: params.get(k) for k in (*WIDGETS, *HIDDEN) if params.get(k)}
     if not given:
         return
-    for key in (*WIDGETS.values(), *HIDDEN.values()):
-        st.session_state.pop(key, None)   # a link replaces the filters, it does not add to them
+    for key in (*WIDGETS.values(), *HIDDEN.values()):  # a link replaces the filters
+        for kept in [k for k in st.session_state if k == key or k.startswith(f"{key}@")]:
+            del st.session_state[kept]
     for name, raw in given.items():
         value = _value(name, raw)
         if value is not None:
-            st.session_state[WIDGETS.get(name) or HIDDEN[name]] = value
+            key = WIDGETS.get(name) or HIDDEN[name]
+            st.session_state[forms.by_language(key) if name in BY_LANGUAGE else key] = value
     if any(name in MORE for name in given):
         st.session_state[MORE_KEY] = True  # open, so the link's filter shows in its widget
     for name in given:
