@@ -65,9 +65,6 @@ sort = choice(c4, _("Sort"), SORTS, "queue_sort")
 # from the session instead, and a caption under it says which of them are set. A link that
 # sets one of them opens it (queue_links), so the widgets show and hold what the link set.
 state = st.session_state
-for key, enum in (("queue_product", Product), ("queue_category", ErrorCategory)):
-    if state.get(key) and state[key] not in choices(enum):
-        del state[key]  # a hand-edited or stale link's value: no such choice, no filter
 more = st.expander(_("More filters"), key="queue_more", on_change="rerun")
 if more.open:
     with more:
@@ -122,7 +119,7 @@ if not first.rows:
     st.info(_("No dispute matches these filters."))
     st.stop()
 
-WIDTHS = [3, 3, 2, 2, 2, 3]  # the number and the badges fit without being cut
+WIDTHS = [3, 3, 2, 2, 2, 3]  # the number fits; a long badge wraps
 
 
 def badges(r, today) -> str:

@@ -155,6 +155,10 @@ def test_a_link_to_the_queue_with_a_value_it_cannot_offer(portal):
     at.run()
     assert not at.exception
     assert number in [link.label for link in at.get("page_link")]
+    assert not [s for s in at.selectbox if s.key == "queue_category"]  # nothing to show: folded
+    assert "更多筛选条件：" not in texts(at)
+    at.session_state["queue_more"] = True
+    at.run()
     assert at.selectbox(key="queue_category").value == ""  # "All"
     at.query_params["institution"] = "Nonexistent Bank"
     at.query_params["filed_from"] = "2026-01-01"

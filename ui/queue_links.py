@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from dispute.vocab import ErrorCategory, Stage
 from ui import forms
 
 # query parameter → the queue widget's key
@@ -20,6 +21,7 @@ MORE, MORE_KEY = ("institution", "category", "filed_from", "filed_to"), "queue_m
 # filters with no widget of their own: kept in the session, shown with a way to clear them
 HIDDEN = {"due_on": "queue_due_on", "open": "queue_open_only"}
 DATES = {"filed_from", "filed_to", "due_on"}
+CHOICES = {"stage": {s.value for s in Stage}, "category": {c.value for c in ErrorCategory}}
 
 
 def apply(params) -> None:
@@ -32,11 +34,12 @@ def apply(params) -> None:
             del st.session_state[kept]
     for name, raw in given.items():
         value = _value(name, raw)
-        if value is not None:
-            key = WIDGETS.get(name) or HIDDEN[name]
-            st.session_state[forms.by_language(key) if name in BY_LANGUAGE else key] = value
-    if any(name in MORE for name in given):
-        st.session_state[MORE_KEY] = True  # open, so the link's filter shows in its widget
+        if value is None:  # a hand-edited or stale link's value: no such choice, no filter
+            continue
+        key = WIDGETS.get(name) or HIDDEN[name]
+        st.session_state[forms.by_language(key) if name in BY_LANGUAGE else key] = value
+        if name in MORE:
+            st.session_state[MORE_KEY] = True  # open, so the filter shows in its widget
     for name in given:
         del params[name]
 
@@ -57,6 +60,9 @@ def clear_hidden() -> None:
 
 
 def _value(name: str, raw: str):
+    """The filter's value from the link's text; None for one the queue cannot offer."""
+    if name in CHOICES:
+        return raw if raw in CHOICES[name] else None
     if name in DATES:
         try:
             return date.fromisoformat(raw)
