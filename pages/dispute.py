@@ -4,6 +4,7 @@ actions open to them (correct the filing while it is new, withdraw)."""
 
 import streamlit as st
 
+from dispute.deadlines.service import list_deadlines
 from dispute.offers import OfferStatus, list_offers
 from dispute.timeline import timeline
 from dispute.vocab import Stage
@@ -17,18 +18,26 @@ _ = session.t()
 user = signed_in.require_user()
 ctx = session.context()
 d = case_page.open_dispute("pages/my_disputes.py", _("Back to my disputes"))
+
+
+def around(d) -> tuple:
+    """What this page draws around its tabs: the dispute's facts, its deadlines, and whether a
+    request or an offer waits on the borrower (a closed dispute waits on nobody)."""
+    is_open = d.stage != Stage.CLOSED
+    return (case_page.facts(d), tuple(list_deadlines(ctx, user, d.number)),
+            is_open and bool(conversation.open_requests(ctx, user, d.number)),
+            is_open and any(o.status == OfferStatus.PROPOSED
+                            for o in list_offers(ctx, user, d.number)))
+
+
+drawn = around(d)
+_facts, deadlines, requests, pending = drawn
 # Every part above the tabs that comes and goes has a fixed slot (a container), so the tabs keep
 # their place and the open tab stays open after a rerun.
 case_header.stage_line(d)
 case_header.stage_explained(d)
 with st.container():
-    deadlines_panel.borrower_summary(ctx, user, d)
-is_open = d.stage != Stage.CLOSED
-
-# A closed dispute waits on nobody: no request or offer to answer is announced.
-requests = conversation.open_requests(ctx, user, d.number) if is_open else []
-pending = [o for o in list_offers(ctx, user, d.number)
-           if o.status == OfferStatus.PROPOSED] if is_open else []
+    deadlines_panel.borrower_summary(ctx, user, d, list(deadlines))
 with st.container():
     if requests:
         st.warning(_("The handling team asked you for information. Reply in the conversation "
@@ -42,8 +51,8 @@ with st.container():
     export_panel.borrower_bundle_button(ctx, user, d.number)
 
 
-def _withdraw() -> None:
-    if not is_open:
+def _withdraw(d) -> None:
+    if d.stage == Stage.CLOSED:
         st.info(_("This dispute is closed."))
         return
     st.warning(_("Withdrawing closes the dispute. Staff can reopen it only for a reason "
@@ -67,7 +76,11 @@ if d.stage == Stage.FILED:
     names.append(_("Correct my filing"))
 names.append(_("Withdraw"))
 name, panel = lazy_tabs.show(names, key="dispute_tab")
-with panel:
+
+
+def draw(d) -> None:
+    """The open tab's panel (a fragment: see ui/case_page.tab_panel)."""
+    is_open = d.stage != Stage.CLOSED
     if name == _("Conversation"):
         conversation.show(ctx, user, d.number, is_open)
     elif name == _("Offers"):
@@ -87,4 +100,8 @@ with panel:
     elif name == _("Correct my filing"):
         correction_form.show(ctx, user, d)
     elif name == _("Withdraw"):
-        _withdraw()
+        _withdraw(d)
+
+
+with panel:
+    case_page.tab_panel(d, around, draw, drawn)

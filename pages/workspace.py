@@ -23,7 +23,6 @@ if d.waiting_on_borrower:
 elif d.borrower_replied:
     info.append(_("The borrower replied"))
 st.caption(" · ".join(render.md_escape(i) for i in info))
-is_open = d.stage != Stage.CLOSED
 
 left, right = st.columns([3, 1])
 with right:
@@ -40,7 +39,11 @@ names = [_("Timeline"), _("Deadlines"), _("Conversation"), _("Offers"), _("What 
 if user.role == Role.LEGAL:
     names.append(_("Export"))
 name, panel = lazy_tabs.show(names, key="workspace_tab")
-with panel:
+
+
+def draw(d) -> None:
+    """The open tab's panel (a fragment: see ui/case_page.tab_panel)."""
+    is_open = d.stage != Stage.CLOSED
     if name == _("Timeline"):
         timeline_view.show(timeline(ctx, user, d.number))
     elif name == _("Deadlines"):
@@ -66,3 +69,7 @@ with panel:
                      "signed manifest and a SHA256SUMS file. Its cover says how to check it with "
                      "sha256sum and OpenSSL, and gives the fingerprint of the portal's key."))
         export_panel.legal_export_panel(ctx, user, d.number)
+
+
+with panel:
+    case_page.tab_panel(d, case_page.facts, draw)

@@ -154,6 +154,7 @@ class Runs:
 
     def __init__(self, page) -> None:
         self.finished = 0
+        self.fragment_alone: list[bool] = []  # per run counted: whether a fragment ran alone
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _frame(self, payload) -> None:
@@ -169,6 +170,8 @@ class Runs:
         if msg.WhichOneof("type") == "script_finished" and \
                 msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             self.finished += 1
+            self.fragment_alone.append(
+                msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
 RUNS: dict = {}  # page → its Runs

@@ -30,8 +30,8 @@ from dispute.i18n import translator
 from dispute.offers import OfferStatus, list_offers
 from dispute.proceedings import get_proceedings
 from dispute.vocab import Role, Stage, label
-from tests.browser_support import (EXPORT_TIMEOUT_MS, after_run, browser,  # noqa: F401
-                                   data_dir,
+from tests.browser_support import (EXPORT_TIMEOUT_MS, RUNS, after_run,  # noqa: F401
+                                   browser, data_dir,
                                    live_portal, open_tab, press, services, settle, shown,
                                    sign_in, tab_field)
 from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
@@ -242,11 +242,11 @@ def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_esca
 
 
 def test_legal_records_two_hearings_one_after_the_other(data_dir, live_portal, browser):
-    """The hearing form is a fragment: leaving its fields reruns the form alone, and a save
-    reruns the whole page. The page's version then moves on, so a second hearing saved straight
-    after the first is accepted (a form left with the version it was drawn with would be
-    refused as stale), both are in the list above the form, and the form is empty after each
-    save (so nobody saves the same hearing twice)."""
+    """The hearing form is part of the tab's panel, a fragment that reads the dispute again on
+    each of its runs: a second hearing saved straight after the first is accepted (a form left
+    with the version it was drawn with would be refused as stale), both are in the list above
+    the form, and the form is empty after each save (so nobody saves the same hearing
+    twice)."""
     from datetime import date, timedelta
 
     with services(data_dir) as ctx:
@@ -285,9 +285,9 @@ def test_legal_records_two_hearings_one_after_the_other(data_dir, live_portal, b
 
 def test_staff_writes_twice_in_each_box_and_every_save_is_listed(data_dir, live_portal,
                                                                  browser):
-    """The message, note and offer forms are fragments: leaving a field reruns the form
-    alone, and a save runs the whole page, so what was saved is listed at once (the form alone
-    rerun would leave the list as it was), twice in a row, with the form empty after each."""
+    """The message, note and offer forms are part of the tab's panel: a save runs the panel,
+    list and form, so what was saved is listed at once (the form alone rerun would leave the
+    list as it was), twice in a row, with the form empty after each."""
     who, number, staff = staff_on_a_new_dispute(data_dir, live_portal, browser,
                                                 acknowledged=True)
     for tab, field, button, done, texts in (
@@ -315,12 +315,58 @@ def test_staff_writes_twice_in_each_box_and_every_save_is_listed(data_dir, live_
             expect(panel.get_by_text(text, exact=True)).to_have_count(1)
 
 
+def test_a_save_in_a_tab_runs_the_tab_alone_unless_it_changed_the_page_around_it(
+        data_dir, live_portal, browser):
+    """A dispute's open tab is a fragment (ui/case_page.tab_panel). An offer recorded runs the
+    tab alone (the run Streamlit reports is a fragment's) and lists the offer; the page around
+    it is not drawn again, yet its forms expect the version the save made: a stage move just
+    after is accepted, not refused as stale. A request for information makes the dispute wait
+    on the borrower, which the page shows above the tabs: that save runs the whole page."""
+    who, number, staff = staff_on_a_new_dispute(data_dir, live_portal, browser,
+                                                acknowledged=True)
+    runs = RUNS[staff]
+    # The move's form filled first: its button's click below is then the page's first news of
+    # it, and the move is judged on the version the page's forms expect at that moment.
+    move = expander(staff, _("Escalate to mediation"))
+    press(staff, move.locator("summary"), reruns=False)
+    move.get_by_label(_("Reason"), exact=True).fill("银行拒绝退还违约金")
+    body = move.get_by_label(_("Mediation body"), exact=True)
+    body.fill("上海银行业纠纷调解中心")
+    after_run(staff, lambda: body.press("Enter"))
+    workspace_tab(staff, "Offers")
+    staff.get_by_label(_("Amount refunded or waived")).fill("85.00")
+    staff.get_by_label(_("Terms in the lender's words")).fill("退还违约金85元")
+    press(staff, staff.get_by_role("button", name=_("Record the offer")))
+    shown(staff, staff.get_by_text(_("The offer was recorded; the borrower can answer it.")))
+    assert runs.fragment_alone[-1], "the offer's save ran the whole page"
+    expect(staff.get_by_role("tabpanel").get_by_text("退还违约金85元", exact=True)) \
+        .to_have_count(1)
+    press(staff, move.get_by_role("button", name=_("Escalate to mediation")))
+    expect(staff.get_by_text(_("This dispute was changed by someone else — reload."),
+                             exact=False)).to_have_count(0)
+    shown(staff, staff.get_by_text(_("Done: {move}.").format(move=_("Escalate to mediation"))))
+    shown(staff, stage_shown(staff, Stage.MEDIATION))
+
+    # the line under the stage: "Borrower: … · Waiting on the borrower"
+    waiting = staff.get_by_text(re.compile(re.escape(" · " + _("Waiting on the borrower")) + "$"))
+    expect(waiting).to_have_count(0)
+    workspace_tab(staff, "Conversation")
+    staff.get_by_label(_("Write a message")).fill("请提供九月对账单。")
+    staff.get_by_text(_("This is a request for information (the dispute waits on the borrower "
+                        "until they reply or upload)")).click()
+    press(staff, staff.get_by_role("button", name=_("Send")))
+    shown(staff, staff.get_by_text(_("Request for information sent: the dispute now waits on "
+                                     "the borrower.")))
+    assert not runs.fragment_alone[-1], "the request ran the tab alone"
+    expect(waiting.first).to_be_visible()
+
+
 def test_an_offer_refused_as_stale_is_saved_by_the_second_click(data_dir, live_portal,
                                                                  browser):
-    """The offer form is a fragment, drawn with the dispute's version. When the dispute changed
-    meanwhile (the borrower wrote), the save is refused as stale and the whole page is drawn
-    again: the form keeps what was typed, and the second click saves it. (Had the form alone
-    been rerun, it would have kept the old version and refused every click.)"""
+    """The offer form is drawn with the dispute's version. When the dispute changed meanwhile
+    (the borrower wrote), the save is refused as stale and the whole page is drawn again: the
+    form keeps what was typed, and the second click saves it. (Had a form been left with the
+    old version, it would have refused every click.)"""
     who, number, staff = staff_on_a_new_dispute(data_dir, live_portal, browser,
                                                 acknowledged=True)
     workspace_tab(staff, "Offers")

@@ -48,6 +48,8 @@ def _save(ctx, d, handler_of) -> dict:
     """A button that saves the assignment in its callback (one run per click): to the handler
     chosen, or to whoever clicks."""
     _ = session.t()
+    from ui import case_page  # (case_page imports the gate, which imports the forms)
+
     return forms.on_click("assign", lambda who: assign(ctx, who, d.number, handler_of(who),
-                                                       expected_version=d.version),
+                                                       expected_version=case_page.version(d)),
                           _("Assignment saved."))

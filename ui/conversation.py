@@ -52,12 +52,11 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
     _write(ctx, user, number, is_open)
 
 
-@st.fragment
 def _write(ctx, user: User, number: str, is_open: bool) -> None:
-    """The box to write a message, a fragment: leaving its text reruns the box alone, not the
-    whole dispute page (a click on Send, which takes the focus from the text, was two runs of
-    the page); a message sent runs the page, whose conversation and stage it changed."""
-    forms.page_after_save()
+    """The box to write a message: a message sent is one run of the tab's panel, which shows it
+    in the conversation, or of the whole page when it changed what the page draws around the
+    tabs (a request for information makes the dispute wait on the borrower;
+    ui/case_page.tab_panel)."""
     _ = session.t()
     errors = forms.errors("msg")
     st.text_area(_("Write a message"), key="msg_body", persist_state="page")

@@ -39,10 +39,12 @@ def _explain(dl: Deadline, _) -> None:
         st.warning(render.md_escape(dl.calendar_note.render(_)))
 
 
-def borrower_summary(ctx, user: User, d: Dispute) -> None:
-    """'The lender must answer by …' and the borrower's own time limits, with warnings."""
+def borrower_summary(ctx, user: User, d: Dispute,
+                     deadlines: list[Deadline] | None = None) -> None:
+    """'The lender must answer by …' and the borrower's own time limits, with warnings (from
+    `deadlines`, when the page read them already)."""
     _, lang, today = session.t(), session.lang(), ctx.today()
-    for dl in list_deadlines(ctx, user, d.number):
+    for dl in list_deadlines(ctx, user, d.number) if deadlines is None else deadlines:
         if dl.met_on is not None:
             continue
         note = f" {render.md_escape(dl.calendar_note.render(_))}" if dl.calendar_note else ""

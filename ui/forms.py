@@ -140,10 +140,11 @@ def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], 
     `done` is the message on success, or a function that words it from the values sent (None:
     the result shows itself). `clear` and `reset` as for `submit` (a callback may set a
     widget's value: it runs before the widget is drawn). `values()` reads the form's fields.
-    `in_fragment`: the form is drawn by an `st.fragment`, which calls `page_after_save()` first
-    thing: a success, a refusal of the save as a whole (stale, not allowed) and a session that
-    ended run the whole page (what the save changed above the form, the dispute as it is now,
-    the login); a refusal field by field runs only the form."""
+    `in_fragment`: the form is drawn in a dispute's tab panel, a fragment that calls
+    `page_after_save()` first thing: a refusal of the save as a whole (stale, not allowed) and a
+    session that ended run the whole page (the dispute as it is now, the login); a success or a
+    refusal field by field runs the panel alone, unless the save changed what the page draws
+    around it (ui/case_page.tab_panel)."""
     return {"on_click": _submit_now,
             "args": (form_key, call, done, tuple(clear), near, in_fragment, reset)}
 
@@ -158,17 +159,15 @@ def values(prefix: str, *fields: str) -> dict[str, Any]:
 PAGE_RERUN_KEY = "_forms_page_rerun"
 
 
-def page_after_save() -> None:
-    """First thing in a fragment holding a form (`on_click(..., in_fragment=True)`): after a
-    save, run the whole page instead of the fragment alone. Leaving a field of the form (which
-    sends its value) still reruns the form alone: a click on its button, which takes the focus
-    from the last field typed in, costs a run of the form and one of the page, not two of the
-    page."""
+def page_after_save() -> User:
+    """First thing in a run of the fragment holding forms (`on_click(..., in_fragment=True)`:
+    a dispute's tab panel, ui/case_page.tab_panel): the whole page runs instead when a save was
+    refused as a whole or the session ended. Returns the user."""
     from ui.session import recheck_in_fragment
 
     if st.session_state.pop(PAGE_RERUN_KEY, False):
         st.rerun(scope="app")
-    recheck_in_fragment()  # not a form that silently saves nothing for a session that ended
+    return recheck_in_fragment()  # not a form that silently saves nothing for an ended session
 
 
 def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[], str] | None,
@@ -201,8 +200,6 @@ def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[
             st.session_state[key] = _emptied(st.session_state[key])
     for key, value in (reset() if reset else {}).items():
         st.session_state[key] = value
-    if in_fragment:
-        st.session_state[PAGE_RERUN_KEY] = True
 
 
 def _emptied(value):

@@ -61,5 +61,7 @@ def show(ctx, user: User, d: Dispute) -> None:
 def _mover(ctx, d: Dispute, name: str, key: str, fields: list[str]):
     """The move's call for its button's callback: the fields read from the session by key (a
     callback runs before the widgets are drawn again)."""
+    from ui import case_page  # (case_page imports the gate, which imports the forms)
+
     return lambda who: move(ctx, who, d.number, name, forms.values(key, *fields),
-                            expected_version=d.version)
+                            expected_version=case_page.version(d))

@@ -25,11 +25,9 @@ def show(ctx, user: User, number: str) -> None:
             render.user_text(n.body)
 
 
-@st.fragment
 def _write(ctx, number: str) -> None:
-    """The box to write a note, a fragment: leaving its text reruns the box alone; a note added
-    runs the page, which lists it."""
-    forms.page_after_save()
+    """The box to write a note: a note added is one run of the tab's panel, which lists it
+    (ui/case_page.tab_panel)."""
     _ = session.t()
     errors = forms.errors("note")
     st.text_area(_("New note"), key="note_body", persist_state="page")

@@ -136,13 +136,9 @@ def _offer_form() -> dict:
             "expires_on": state.get("offer_expires")}
 
 
-@st.fragment
 def _make(ctx, user, number, version) -> None:
-    """The form to record an offer, a fragment: leaving one of its fields reruns the form
-    alone, not the whole dispute page (a click on its button, which takes the focus from the
-    last field, was two runs of the page); an offer recorded runs the page, whose list of
-    offers and version it changed."""
-    forms.page_after_save()
+    """The form to record an offer: a save is one run of the tab's panel, which lists the new
+    offer (ui/case_page.tab_panel)."""
     _ = session.t()
     st.subheader(_("Record an offer from the lender"))
     errors = forms.errors("offer")

@@ -52,11 +52,8 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
                   version)
 
 
-@st.fragment
 def _mediation_form(ctx, number, version, m) -> None:
-    """The mediation record's form, a fragment (as `_hearing_form`). Its fields show the record
-    and keep what was saved."""
-    forms.page_after_save()
+    """The mediation record's form. Its fields show the record and keep what was saved."""
     _ = session.t()
     with st.expander(_("Update the mediation record"), expanded=forms.keep_open("med"),
                      key="med_box"):
@@ -99,11 +96,8 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
     _judgment_form(ctx, number, version)
 
 
-@st.fragment
 def _litigation_form(ctx, number, version, lit) -> None:
-    """The litigation record's form, a fragment (as `_hearing_form`). Its fields show the
-    record and keep what was saved."""
-    forms.page_after_save()
+    """The litigation record's form. Its fields show the record and keep what was saved."""
     _ = session.t()
     with st.expander(_("Update the litigation record"), expanded=forms.keep_open("lit"),
                      key="lit_box"):
@@ -124,10 +118,8 @@ def _litigation_form(ctx, number, version, lit) -> None:
         forms.confirmation("lit")
 
 
-@st.fragment
 def _judgment_form(ctx, number, version) -> None:
-    """The judgment's form, a fragment (as `_hearing_form`)."""
-    forms.page_after_save()
+    """The judgment's form."""
     _ = session.t()
     with st.expander(_("Record the judgment"), expanded=forms.keep_open("judg"),
                      key="judg_box"):
@@ -183,12 +175,10 @@ def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
                        _("Page {page} of {pages}").format(page=page, pages=pages))
 
 
-@st.fragment
 def _hearing_form(ctx, user, number, version) -> None:
-    """A fragment: leaving one of its fields reruns this form alone, not the whole dispute page
-    (at a million disputes a save was two runs of the page: the last field's, then the
-    button's); a save runs the page, whose list of hearings and version it changed."""
-    forms.page_after_save()
+    """The form to record a hearing. Like every form in a dispute's tab, it is part of the tab's
+    panel, which runs alone for a click inside it (ui/case_page.tab_panel): a save is one run of
+    the panel, which draws the list of hearings with the new one."""
     _ = session.t()
     key = "hearing"
     with st.expander(_("Record a hearing"), expanded=forms.keep_open(key), key=f"{key}_box"):
@@ -214,10 +204,8 @@ def _hearing_form(ctx, user, number, version) -> None:
         forms.confirmation(key)
 
 
-@st.fragment
 def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> None:
-    """A mediation session's form, a fragment (as `_hearing_form`)."""
-    forms.page_after_save()
+    """A mediation session's form (as `_hearing_form`)."""
     _ = session.t()
     with st.expander(title, expanded=forms.keep_open(key), key=f"{key}_box"):
         errors = forms.errors(key)

@@ -110,13 +110,15 @@ def current_user() -> User | None:
     return checked.user
 
 
-def recheck_in_fragment() -> None:
+def recheck_in_fragment() -> User:
     """First thing in an `st.fragment`: its own runs skip portal.py's check of the user. The
     user is checked as every run of the page checks them (the fragment's runs count as
     activity), and a session that ended (idle, signed out in another tab, account disabled)
-    runs the whole page, which shows the login and why."""
-    if current_user() is None:
+    runs the whole page, which shows the login and why. Returns the user."""
+    user = current_user()
+    if user is None:
         st.rerun(scope="app")
+    return user
 
 
 def _user(ctx: Context, user_id) -> User | None:
