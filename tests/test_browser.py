@@ -325,6 +325,7 @@ def test_a_save_in_a_tab_runs_the_tab_alone_unless_it_changed_the_page_around_it
     who, number, staff = staff_on_a_new_dispute(data_dir, live_portal, browser,
                                                 acknowledged=True)
     runs = RUNS[staff]
+    press(staff, expander(staff, _("Assign")).locator("summary"))  # drawn once opened
     # The move's form filled first: its button's click below is then the page's first news of
     # it, and the move is judged on the version the page's forms expect at that moment.
     move = expander(staff, _("Escalate to mediation"))
@@ -341,6 +342,17 @@ def test_a_save_in_a_tab_runs_the_tab_alone_unless_it_changed_the_page_around_it
     assert runs.fragment_alone[-1], "the offer's save ran the whole page"
     expect(staff.get_by_role("tabpanel").get_by_text("退还违约金85元", exact=True)) \
         .to_have_count(1)
+    # A handler chosen after that save stays chosen (the box used to reset its choice at every
+    # new version of the dispute) and is saved.
+    assign = expander(staff, _("Assign"))
+    settle(staff)
+    handler = assign.get_by_role("combobox")
+    handler.scroll_into_view_if_needed()
+    handler.click()
+    expect(staff.get_by_role("option").first).to_be_visible()
+    after_run(staff, staff.get_by_role("option", name="陈律师").click)
+    press(staff, assign.get_by_role("button", name=_("Assign"), exact=True))
+    shown(staff, staff.get_by_text(_("Assignment saved.")))
     press(staff, move.get_by_role("button", name=_("Escalate to mediation")))
     expect(staff.get_by_text(_("This dispute was changed by someone else — reload."),
                              exact=False)).to_have_count(0)

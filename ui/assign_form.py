@@ -26,10 +26,12 @@ def show(ctx, user: User, d: Dispute) -> None:
         forms.errors("assign")  # a refusal from the buttons' callbacks (stale, no change)
         handlers = dict(list_handlers(ctx, user))
         options = [UNASSIGNED, *handlers]
-        # The choice starts at the current handler, and again whenever the dispute changed
+        # The choice starts at the current handler, and again whenever the handler changed
         # (an assignment, or an acknowledgment that made the user its handler): a widget's
         # value is kept by its key, and would otherwise show a handler the dispute no longer has.
-        seen = (d.number, d.version)
+        # Not at every new version: a save in the open tab (which runs the tab alone) would
+        # then undo the choice made after it.
+        seen = (d.number, d.handler_id)
         if st.session_state.get(SEEN_KEY) != seen \
                 or st.session_state.get("assign_handler") not in options:
             st.session_state[SEEN_KEY] = seen
