@@ -52,8 +52,7 @@ def tab_panel(d: Dispute, around: Callable[[Dispute], object],
     of the whole page: a saved hearing, offer or message shows in its list in one short run.
     When the dispute changed what the page drew around the tabs (`around(d)`, by default the
     value it returned for the page's own run; `drawn`, when the page has it already), or a
-    message waits for the top of the page, or the save was refused as a whole, or the session
-    ended, the whole page runs instead. The forms outside the panel take the version it last
+    message waits for the top of the page, or the session ended, the whole page runs instead. The forms outside the panel take the version it last
     read (`version`)."""
     st.session_state[SEEN_KEY] = (d.number, around(d) if drawn is None else drawn, d.version)
     _panel(d.number, around, draw, d)
@@ -64,7 +63,6 @@ def _panel(number: str, around, draw, page_d: Dispute) -> None:
     if _fragment_run():
         draw(_read_again(number, around))
     else:  # the page's own run has just read the dispute and drawn what a save changed
-        st.session_state.pop(forms.PAGE_RERUN_KEY, None)
         draw(page_d)
 
 
@@ -78,7 +76,7 @@ def _fragment_run() -> bool:
 def _read_again(number: str, around) -> Dispute:
     """The dispute for a run of the panel alone, or a run of the whole page when the panel
     alone would leave something on the page out of date (see `tab_panel`)."""
-    user = forms.page_after_save()  # a refusal as a whole, an ended session: the whole page
+    user = session.recheck_in_fragment()  # an ended session: the whole page, with the login
     if forms.FLASH_KEY in st.session_state:
         st.rerun(scope="app")
     seen = st.session_state.get(SEEN_KEY)

@@ -72,6 +72,5 @@ def _write(ctx, user: User, number: str, is_open: bool) -> None:
         "msg", lambda who: send_message(ctx, who, number, {
             "body": st.session_state.get("msg_body", ""), "is_request": asks()}),
         lambda: _("Request for information sent: the dispute now waits on the borrower.")
-        if asks() else _("Message sent."), clear=["msg_body", "msg_request"], near=True,
-        in_fragment=True))
+        if asks() else _("Message sent."), clear=["msg_body", "msg_request"], near=True))
     forms.confirmation("msg")

@@ -128,7 +128,7 @@ def by_language(key: str) -> str:
 
 def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str] | None, *,
              clear: Iterable[str] = (), reset: Callable[[], Mapping[str, Any]] | None = None,
-             near: bool = False, in_fragment: bool = False) -> dict:
+             near: bool = False) -> dict:
     """The keyword arguments of a button that submits in its callback, before the page's run:
     `st.button(..., **forms.on_click(...))`. The click then costs one run of the page instead
     of two (`submit` saves during the click's run, then reruns to show the result).
@@ -140,13 +140,12 @@ def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], 
     `done` is the message on success, or a function that words it from the values sent (None:
     the result shows itself). `clear` and `reset` as for `submit` (a callback may set a
     widget's value: it runs before the widget is drawn). `values()` reads the form's fields.
-    `in_fragment`: the form is drawn in a dispute's tab panel, a fragment that calls
-    `page_after_save()` first thing: a refusal of the save as a whole (stale, not allowed) and a
-    session that ended run the whole page (the dispute as it is now, the login); a success or a
-    refusal field by field runs the panel alone, unless the save changed what the page draws
-    around it (ui/case_page.tab_panel)."""
+    In a dispute's tab, the run after the click is the tab's, which reads the dispute again
+    (so a second click after a refusal as stale is judged on the current version) and runs the
+    whole page instead when the session ended or the dispute changed around the tab
+    (ui/case_page.tab_panel)."""
     return {"on_click": _submit_now,
-            "args": (form_key, call, done, tuple(clear), near, in_fragment, reset)}
+            "args": (form_key, call, done, tuple(clear), near, reset)}
 
 
 def values(prefix: str, *fields: str) -> dict[str, Any]:
@@ -156,39 +155,17 @@ def values(prefix: str, *fields: str) -> dict[str, Any]:
     return {f: st.session_state.get(f"{prefix}_{f}") for f in fields}
 
 
-PAGE_RERUN_KEY = "_forms_page_rerun"
-
-
-def page_after_save() -> User:
-    """First thing in a run of the fragment holding forms (`on_click(..., in_fragment=True)`:
-    a dispute's tab panel, ui/case_page.tab_panel): the whole page runs instead when a save was
-    refused as a whole or the session ended. Returns the user."""
-    from ui.session import recheck_in_fragment
-
-    if st.session_state.pop(PAGE_RERUN_KEY, False):
-        st.rerun(scope="app")
-    return recheck_in_fragment()  # not a form that silently saves nothing for an ended session
-
-
 def _submit_now(form_key: str, call: Callable[[User], T], done: str | Callable[[], str] | None,
-                clear: tuple[str, ...], near: bool, in_fragment: bool = False,
+                clear: tuple[str, ...], near: bool,
                 reset: Callable[[], Mapping[str, Any]] | None = None) -> None:
     from ui.session import current_user
 
-    user = current_user()
-    if user is None:
-        if in_fragment:  # the page, not the form alone, shows why
-            st.session_state[PAGE_RERUN_KEY] = True
+    user = current_user(forget=False)
+    if user is None:  # the run of the page that follows forgets the session, shows the login
         return
     _used(form_key)
     ok, _result = _run_now(form_key, lambda: call(user))
-    if not ok:
-        if in_fragment and f"{form_key}__refused" in st.session_state:
-            # Refused as a whole (changed by someone else, no longer allowed, closed): the
-            # page is drawn again with the dispute as it is now, so a second click is judged
-            # on the current version, not the one the form was drawn with. The typed values
-            # stay. Refused field by field, the form alone shows its errors.
-            st.session_state[PAGE_RERUN_KEY] = True
+    if not ok:  # kept for the form to draw; the typed values stay
         return
     if done is not None:
         flash(done() if callable(done) else done, form_key if near else None)

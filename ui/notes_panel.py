@@ -35,5 +35,5 @@ def _write(ctx, number: str) -> None:
     st.button(_("Add the note"), key="note_submit", **forms.on_click(
         "note", lambda who: add_note(ctx, who, number,
                                      {"body": st.session_state.get("note_body", "")}),
-        _("Note added."), clear=["note_body"], near=True, in_fragment=True))
+        _("Note added."), clear=["note_body"], near=True))
     forms.confirmation("note")

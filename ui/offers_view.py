@@ -180,6 +180,6 @@ def _make(ctx, user, number, version) -> None:
         "offer", lambda who: make_offer(ctx, who, number, _offer_form(),
                                         expected_version=version),
         _("The offer was recorded; the borrower can answer it."), clear=OFFER_FIELDS,
-        near=True, in_fragment=True))
+        near=True))
     forms.confirmation("offer")
 

@@ -71,7 +71,7 @@ def _mediation_form(ctx, number, version, m) -> None:
             "body": "med_body", "reference": "med_reference", "mediator": "med_mediator",
             "result": "med_result"},
             lambda who, values: update_mediation(ctx, who, number, values, version),
-            keep=tuple(form), in_fragment=True)
+            keep=tuple(form))
         forms.confirmation("med")
 
 
@@ -114,7 +114,7 @@ def _litigation_form(ctx, number, version, lit) -> None:
         _save_button(_("Save the litigation record"), "lit", {
             "court": "lit_court", "case_number": "lit_case_number", "filed_on": "lit_filed_on"},
             lambda who, values: update_litigation(ctx, who, number, values, version),
-            keep=tuple(form), in_fragment=True)
+            keep=tuple(form))
         forms.confirmation("lit")
 
 
@@ -138,8 +138,7 @@ def _judgment_form(ctx, number, version) -> None:
         _save_button(_("Save the judgment"), "judg", {
             "judgment": "judg_text", "judgment_on": "judg_on", "served_on": "judg_served",
             "appeal_by": "judg_appeal"},
-            lambda who, values: record_judgment(ctx, who, number, values, version),
-            in_fragment=True)
+            lambda who, values: record_judgment(ctx, who, number, values, version))
         forms.confirmation("judg")
 
 
@@ -200,7 +199,7 @@ def _hearing_form(ctx, user, number, version) -> None:
             render.field_error(errors, field)
         _save_button(_("Save the hearing"), key, {field: f"{key}_{field}" for field in form},
                      lambda who, values: add_hearing(ctx, who, number, values, version),
-                     keep=("kind",), in_fragment=True)
+                     keep=("kind",))
         forms.confirmation(key)
 
 
@@ -215,13 +214,12 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
         for field in form:
             render.field_error(errors, field)
         _save_button(_("Save"), key, {field: f"{key}_{field}" for field in form},
-                     lambda who, values: call(ctx, who, number, values, version),
-                     in_fragment=True)
+                     lambda who, values: call(ctx, who, number, values, version))
         forms.confirmation(key)
 
 
 def _save_button(title: str, key: str, fields: dict[str, str], call,
-                 keep: tuple[str, ...] = (), in_fragment: bool = False) -> None:
+                 keep: tuple[str, ...] = ()) -> None:
     """The form's save button. It saves in its callback, before the page's run (one run per
     click instead of a saving run and a rerun), `call(user, values)` with each field's value
     read from its widget's key in `fields`; on success the form comes back empty (nobody
@@ -231,5 +229,4 @@ def _save_button(title: str, key: str, fields: dict[str, str], call,
     st.button(title, key=f"{key}_submit", **forms.on_click(
         key, lambda who: call(who, {field: st.session_state.get(widget)
                                     for field, widget in fields.items()}),
-        _("Saved."), clear=tuple(w for f, w in fields.items() if f not in keep), near=True,
-        in_fragment=in_fragment))
+        _("Saved."), clear=tuple(w for f, w in fields.items() if f not in keep), near=True))

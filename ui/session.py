@@ -75,7 +75,7 @@ def nt():
     return plural_translator(lang())
 
 
-def current_user() -> User | None:
+def current_user(forget: bool = True) -> User | None:
     """The signed-in user, re-checked each run so a disabled or reset account stops at once and
     an idle session expires; every run counts as activity. A Streamlit session that holds no
     session yet takes the one of the browser's cookie. Inside the page portal.py runs, the
@@ -102,7 +102,8 @@ def current_user() -> User | None:
         st.session_state[SESSION_KEY] = session_id
     checked = session_store.check(ctx, session_id)
     if checked.user is None:
-        _forget(checked.ended, notify=not restored)
+        if forget:
+            _forget(checked.ended, notify=not restored)
         return None
     st.session_state[USER_KEY] = checked.user.id
     if restored and checked.user.language in LANGUAGES:
@@ -114,8 +115,11 @@ def recheck_in_fragment() -> User:
     """First thing in an `st.fragment`: its own runs skip portal.py's check of the user. The
     user is checked as every run of the page checks them (the fragment's runs count as
     activity), and a session that ended (idle, signed out in another tab, account disabled)
-    runs the whole page, which shows the login and why. Returns the user."""
-    user = current_user()
+    runs the whole page, which shows the login and why. Returns the user. The session is
+    forgotten by that run of the page, not by the fragment's: cleared during a fragment's run,
+    with the widgets outside it not drawn, the page's run that followed failed (the language
+    box's callback found its value gone). The ended session keeps its reason for that run."""
+    user = current_user(forget=False)
     if user is None:
         st.rerun(scope="app")
     return user
