@@ -119,6 +119,7 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
     shown(page, page.get_by_text("招商银行信用卡中心"))
 
     live_portal.stop()  # DuckDB: one process at a time
+    assert not (data_dir / "dispute.duckdb.wal").exists(), "the stopped portal folded its log"
     with services(data_dir) as ctx:
         borrower = accounts.authenticate(ctx, "zhang.wei@example.com", "a good long password")
         items = list_evidence(ctx, borrower, filed)

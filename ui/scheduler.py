@@ -10,13 +10,21 @@ import streamlit as st
 
 from dispute.context import Context
 from dispute.notify.scheduler import Scheduler
+from ui import server_stop
 
 
 @st.cache_resource(show_spinner=False)
 def _started(data_dir: str, _ctx: Context) -> Scheduler:
     scheduler = Scheduler(_ctx)
-    scheduler.start_thread()
+    thread = scheduler.start_thread()
+    server_stop.on_stop(lambda: _stop(scheduler, thread))  # before the database closes
     return scheduler
+
+
+def _stop(scheduler: Scheduler, thread) -> None:
+    """At the server's stop: let a run under way finish its writes before the database closes."""
+    scheduler.halt()
+    thread.join(timeout=30)
 
 
 def ensure_started(ctx: Context) -> None:

@@ -20,6 +20,7 @@ from dispute.context import Context, open_context
 from dispute.i18n import (LANGUAGES, N_, Translate, pick_language, plural_translator,
                           translator)
 from dispute.models import User
+from ui import server_stop
 from ui.session_cookie import COOKIE
 
 USER_KEY = "user_id"
@@ -40,8 +41,11 @@ _NOTICES = {
 
 @st.cache_resource(show_spinner=False)
 def _context(data_dir: str) -> Context:
-    """One service context (one DuckDB connection) per data directory for the whole process."""
-    return open_context(load_settings())
+    """One service context (one DuckDB connection) per data directory for the whole process,
+    closed when the server stops (ui/server_stop.py)."""
+    ctx = open_context(load_settings())
+    server_stop.on_stop(ctx.db.close)
+    return ctx
 
 
 def context() -> Context:

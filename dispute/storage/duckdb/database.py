@@ -13,6 +13,7 @@ back aware (tzinfo UTC), so nothing above the storage layer converts them.
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import re
@@ -32,6 +33,7 @@ from dispute.storage.conflict import WriteConflict
 from dispute.storage.rows import Rows
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 _TIMESTAMP = "TIMESTAMP"
 
@@ -145,22 +147,42 @@ class Database:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        try:
-            self._conn = duckdb.connect(str(path))
-        except duckdb.IOException as exc:
-            match = _LOCK_HOLDER.search(str(exc))
-            if match:
-                raise DatabaseLocked(
-                    N_("The database {path} is in use by another program (PID {pid}), most "
-                       "likely the running portal; stop it, or use the portal instead."),
-                    path=str(path), pid=match.group(2)) from None
-            raise
+        log_left = _log_path(path).exists()
+        self._conn = _connect(path)
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self.keys: Any = None  # the keyring, once open (dispute/context.py)
         # Runs inside every write that changed a dispute, just before COMMIT (the context
         # recomputes those disputes' deadlines here, so no service can forget to).
         self.before_commit: Callable[[UnitOfWork], None] | None = None
+        if log_left:
+            try:
+                self._fold_log_left()
+            except BaseException:
+                self._conn.close()
+                raise
+
+    def _fold_log_left(self) -> None:
+        """The last process stopped without folding its write-ahead log into the file (it was
+        killed, or crashed): fold it now, at start, not at some later write.
+
+        DuckDB 2.0 replays the log's rows at once but an index's changes only when the index
+        is first used. Replaying an index's deletes can fail for good ("Attempted to
+        dereference shared_ptr that is NULL!", met once on a million-dispute book after a
+        killed run): from then on every write to that table and every CHECKPOINT fails. The
+        rows are intact and an index holds nothing its table does not, so the indexes are then
+        built again from their tables, in one transaction, and the log folded."""
+        try:
+            self._conn.execute("CHECKPOINT")
+            return
+        except duckdb.Error as exc:
+            _log.warning("Folding the write-ahead log of %s failed (%s); building its indexes "
+                         "again from their tables.", self.path, str(exc).splitlines()[0])
+        self._conn.close()  # the failed CHECKPOINT invalidated this database instance
+        self._conn = _connect(self.path)
+        rebuild_indexes(self._conn)
+        self._conn.execute("CHECKPOINT")
+        _log.warning("Indexes of %s built again; its write-ahead log is folded.", self.path)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
@@ -215,4 +237,48 @@ class Database:
                 os.fsync(out.fileno())
 
     def close(self) -> None:
-        self._conn.close()
+        """Fold the write-ahead log into the file, then close: the next start has no log to
+        replay (see `_fold_log_left` for why a replayed log is worth avoiding)."""
+        with self._write_lock:
+            try:
+                self._conn.execute("CHECKPOINT")
+            except duckdb.Error as exc:  # the log stays; the next start folds it
+                _log.warning("Could not fold the write-ahead log of %s at close: %s",
+                             self.path, str(exc).splitlines()[0])
+            self._conn.close()
+
+
+def _log_path(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        match = _LOCK_HOLDER.search(str(exc))
+        if match:
+            raise DatabaseLocked(
+                N_("The database {path} is in use by another program (PID {pid}), most "
+                   "likely the running portal; stop it, or use the portal instead."),
+                path=str(path), pid=match.group(2)) from None
+        raise
+
+
+def rebuild_indexes(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop every index made by CREATE INDEX and create it again from its own statement, in
+    one transaction; the names, in order. Dropping an index discards what DuckDB had yet to
+    replay into it, and creating it reads the table."""
+    found = conn.execute("SELECT index_name, sql FROM duckdb_indexes() "
+                         "WHERE database_name = current_database() AND sql IS NOT NULL "
+                         "ORDER BY table_name, index_name").fetchall()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        for name, sql in found:
+            conn.execute(f'DROP INDEX "{name}"')
+            conn.execute(sql)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return [name for name, _ in found]
