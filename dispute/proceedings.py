@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 from dispute import event_kinds as ek
 from dispute import events
 from dispute.access import require_role
-from dispute.case_rows import case_for, row_for_write, touch
+from dispute.case_rows import case_for, open_row_for_write, touch
 from dispute.context import Context
 from dispute.storage import UnitOfWork
 from dispute.storage import proceedings as proceeding_rows
@@ -150,12 +150,13 @@ def _add_sitting(ctx, actor, number, form, expected_version, record, kind) -> No
 def _write(ctx: Context, actor: User, number: str, expected_version: int | None, record: str,
            kind: str, payload: dict[str, Any],
            change: Callable[[UnitOfWork, uuid.UUID, datetime], None]) -> None:
-    """One change to a record legal keeps: the record must exist (the dispute went through that
-    stage), then the change, the version bump and the event, together."""
+    """One change to a record legal keeps: the dispute must be open (a closed one is reopened
+    first, like every other record of it) and the record must exist (the dispute went through
+    that stage), then the change, the version bump and the event, together."""
     require_role(actor, Role.LEGAL)
 
     def write(uow: UnitOfWork) -> None:
-        row = row_for_write(uow, actor, number, expected_version)
+        row = open_row_for_write(uow, actor, number, expected_version)
         if not proceeding_rows.exists(uow, record, row["id"]):
             raise UserError(N_("Dispute {number} has not been escalated to {stage}."),
                             number=number, stage=Listing([N_("Mediation") if record == "mediation"

@@ -94,7 +94,7 @@ def draw(d) -> None:
     elif name == _("Timeline"):
         timeline_view.show(timeline(ctx, user, d.number))
     elif name == _("Mediation and court"):
-        proceedings_view.show(ctx, user, d.number, d.version)
+        proceedings_view.show(ctx, user, d.number, d.version, is_open)
     elif name == _("Documents"):
         documents_panel.show(ctx, user, d, is_open)
     elif name == _("Correct my filing"):

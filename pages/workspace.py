@@ -59,7 +59,7 @@ def draw(d) -> None:
     elif name == _("Contact log"):
         contacts_panel.show(ctx, user, d.number, is_open)
     elif name == _("Mediation and court"):
-        proceedings_view.show(ctx, user, d.number, d.version)
+        proceedings_view.show(ctx, user, d.number, d.version, is_open)
     elif name == _("Documents"):
         documents_panel.show(ctx, user, d, is_open)
     elif name == _("Internal notes"):

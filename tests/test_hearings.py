@@ -202,3 +202,40 @@ def test_a_long_list_of_hearings_is_paged_from_the_next_one(court):
     at.button(key=f"hearings_{number}_prev").click().run()
     assert rooms() == [str(i) for i in range(0, 10)]
     assert len(at.get("download_button")) == 10
+
+
+COURT_FORMS = ["Update the mediation record", "Record a mediation session",
+               "Update the litigation record", "Record a hearing", "Record the judgment"]
+
+
+def test_a_closed_dispute_takes_no_court_record_until_it_is_reopened(court):
+    """Like its offers, contacts and evidence: a closed dispute's mediation and court records
+    are read-only (the service refuses, changing nothing; legal's tab draws no forms) until
+    the dispute is reopened."""
+    from dispute.errors import UserError
+    from dispute.proceedings import record_judgment, update_litigation
+
+    ctx, number, borrower, staff, legal = court
+    workflow.move(ctx, legal, number, "close", {"resolution": "monetary_relief",
+                                                "summary": "判决后已退还违约金"})
+    events = raw(ctx.db, "SELECT count(*) FROM events").scalar()
+    for write in (lambda: add_hearing(ctx, legal, number, {"held_on": date(2026, 12, 15),
+                                                           "kind": "trial"}),
+                  lambda: update_litigation(ctx, legal, number, {"court": "朝阳区人民法院"}),
+                  lambda: record_judgment(ctx, legal, number, {"judgment": "驳回",
+                                                               "judgment_on": ctx.today()})):
+        with pytest.raises(UserError, match="closed"):
+            write()
+    assert raw(ctx.db, "SELECT count(*) FROM events").scalar() == events
+    assert get_proceedings(ctx, legal, number).hearings == []
+
+    at = open_page(legal, "pages/workspace.py", number, lang="en", tab="Mediation and court")
+    assert not at.exception
+    assert "Litigation" in [h.value for h in at.subheader]
+    assert not {e.label for e in at.expander} & set(COURT_FORMS), "no form on a closed dispute"
+
+    workflow.move(ctx, staff, number, "reopen", {"reason": "判决未履行"})
+    at = open_page(legal, "pages/workspace.py", number, lang="en", tab="Mediation and court")
+    assert [e.label for e in at.expander if e.label in COURT_FORMS] == COURT_FORMS
+    add_hearing(ctx, legal, number, {"held_on": date(2026, 12, 15), "kind": "trial"})
+    assert len(get_proceedings(ctx, legal, number).hearings) == 1

@@ -18,13 +18,15 @@ def _field(title: str, value: str | None) -> None:
     st.markdown(f"**{title}**: {render.md_escape(value) if value else '—'}")
 
 
-def show(ctx, user: User, number: str, version: int) -> None:
+def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
+    """The records; legal's forms only while the dispute is open (a closed one takes no
+    change until it is reopened)."""
     _ = session.t()
     p = get_proceedings(ctx, user, number)
     if p.mediation is None and p.litigation is None:
         st.info(_("The dispute has not gone to mediation or court."))
         return
-    legal = user.role == Role.LEGAL
+    legal = user.role == Role.LEGAL and is_open
     if p.mediation:
         _mediation(ctx, user, number, version, p, legal)
     if p.litigation:
