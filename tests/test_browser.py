@@ -32,7 +32,7 @@ from dispute.proceedings import get_proceedings
 from dispute.vocab import Role, Stage, label
 from tests.browser_support import (EXPORT_TIMEOUT_MS, RUNS, after_run,  # noqa: F401
                                    browser, data_dir,
-                                   live_portal, open_tab, press, services, settle, shown,
+                                   leave_for, live_portal, open_tab, press, services, settle, shown,
                                    sign_in, tab_field)
 from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
 from tests.second_factor import KNOWN_SECRET, ready
@@ -271,6 +271,7 @@ def test_legal_records_two_hearings_one_after_the_other(data_dir, live_portal, b
         box.get_by_role("spinbutton", name="year, " + _("Date")).click()
         legal.keyboard.type(held.strftime("%Y%m%d"))
         courtroom = box.get_by_label(_("Courtroom"))
+        leave_for(legal, courtroom)
         courtroom.fill(f"第{i}法庭")
         # apply it before the click (a blur and a click at once can lose the click under load)
         after_run(legal, lambda: courtroom.press("Enter"))
@@ -470,6 +471,7 @@ def test_a_form_saved_during_the_run_comes_back_empty(data_dir, live_portal, bro
     box.get_by_role("spinbutton", name="year, " + _("Sent on")).click()
     borrower.keyboard.type(sent.strftime("%Y%m%d"))
     note = box.get_by_label(_("What was sent (optional)"))
+    leave_for(borrower, note)
     note.fill("律师函，挂号信寄出")
     # apply it before the click (a blur and a click at once can lose the click under load)
     after_run(borrower, lambda: note.press("Enter"))
