@@ -9,6 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
+from dispute import case_reads
 from dispute.cases import get_dispute
 from dispute.errors import UserError
 from dispute.models import Dispute
@@ -61,7 +62,10 @@ def tab_panel(d: Dispute, around: Callable[[Dispute], object],
 @st.fragment
 def _panel(number: str, around, draw, page_d: Dispute) -> None:
     if _fragment_run():
-        draw(_read_again(number, around))
+        # portal.py opens the page run's scope of rows read once; the panel's own run opens its
+        # own, or each panel's service read the dispute again (five reads in an offer's save)
+        with case_reads.one_page_run():
+            draw(_read_again(number, around))
     else:  # the page's own run has just read the dispute and drawn what a save changed
         draw(page_d)
 

@@ -83,7 +83,9 @@ def current_user(forget: bool = True) -> User | None:
     """The signed-in user, re-checked each run so a disabled or reset account stops at once and
     an idle session expires; every run counts as activity. A Streamlit session that holds no
     session yet takes the one of the browser's cookie. Inside the page portal.py runs, the
-    user portal.py checked at the start of this run (`hold_for_page`): once per run is enough."""
+    user portal.py checked at the start of this run (`hold_for_page`): once per run is enough.
+    So is the user found here, for the rest of the run (a fragment's run, which portal.py does
+    not start, and the callback of the click that started it)."""
     held = st.session_state.get(RUN_USER_KEY)
     if held is not None and held[0] is _this_run():
         return held[1]
@@ -112,6 +114,7 @@ def current_user(forget: bool = True) -> User | None:
     st.session_state[USER_KEY] = checked.user.id
     if restored and checked.user.language in LANGUAGES:
         st.session_state[LANG_KEY] = checked.user.language
+    hold_for_page(checked.user)  # a button's callback and the fragment run it starts: one check
     return checked.user
 
 
@@ -136,11 +139,15 @@ def _user(ctx: Context, user_id) -> User | None:
 
 
 def _this_run() -> object | None:
-    """An object Streamlit makes anew for each script run (the run context's element cursors),
-    or None where there is no run. Held by reference, so a later run's cannot be the same."""
+    """An object Streamlit makes anew for each script run, or None where there is no run. Held
+    by reference, so a later run's cannot be the same. The run context's fragment coordinator:
+    made by each run's reset and kept through it, callbacks and a fragment's run included (the
+    element cursors, used before, are replaced by a copy when a fragment runs alone, so the
+    click's callback and the fragment's run it started checked the session twice)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    return getattr(get_script_run_ctx(), "cursors", None)
+    run = get_script_run_ctx()
+    return getattr(run, "parallel_coordinator", None) or getattr(run, "cursors", None)
 
 
 def hold_for_page(user: User | None) -> None:
