@@ -65,7 +65,7 @@ sort = choice(c4, _("Sort"), SORTS, "queue_sort")
 # from the session instead, and a caption under it says which of them are set. A link that
 # sets one of them opens it (queue_links), so the widgets show and hold what the link set.
 state = st.session_state
-more = st.expander(_("More filters"), key=forms.labelled("queue_more"), on_change="rerun")
+more = st.expander(_("More filters"), key="queue_more", on_change="rerun")
 if more.open:
     with more:
         c1, c2, c3 = st.columns(3)

@@ -289,30 +289,3 @@ def test_the_pdf_preview_turns_the_pages(portal):
     assert at.image[0].captions == ["Page 3 of 3"]
     assert at.image[0].value != image.value  # another picture
     assert at.button(key=next_key).disabled
-
-
-def test_open_expanders_stay_open_across_a_language_switch(replied):
-    """Streamlit names a stateful expander's state after its label: switched to Chinese, an
-    open "More filters" (and a dispute's open "Assign") was drawn as a new expander, folded."""
-    staff, _, closed = replied
-    at = open_page(staff, "pages/queue.py")
-    at.session_state["queue_more"] = True
-    at.run()
-    assert [s for s in at.selectbox if s.key == "queue_institution"]
-    at.session_state["lang"] = "zh_CN"  # what the sidebar's language box sets
-    at.run()
-    assert not at.exception
-    assert "更多筛选条件" in [e.label for e in at.expander]
-    assert [s for s in at.selectbox if s.key == "queue_institution"], "still open"
-    at.session_state["lang"] = "en"
-    at.run()
-    assert [s for s in at.selectbox if s.key == "queue_institution"], "and back"
-
-    at = open_page(staff, "pages/workspace.py", closed)
-    at.session_state["assign_open"] = True
-    at.run()
-    assert [s for s in at.selectbox if s.key == "assign_handler"]
-    at.session_state["lang"] = "zh_CN"
-    at.run()
-    assert "分派" in [e.label for e in at.expander]
-    assert [s for s in at.selectbox if s.key == "assign_handler"], "still open"

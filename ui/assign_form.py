@@ -19,7 +19,7 @@ def show(ctx, user: User, d: Dispute) -> None:
     _ = session.t()
     current = handler_name(ctx, user, d) or _("Unassigned")
     st.markdown(f"**{_('Handler')}**: {render.md_escape(current)}")
-    box = st.expander(_("Assign"), key=forms.labelled(OPEN_KEY), on_change="rerun")
+    box = st.expander(_("Assign"), key=OPEN_KEY, on_change="rerun")
     if not box.open:
         return
     with box:

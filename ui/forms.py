@@ -126,25 +126,6 @@ def by_language(key: str) -> str:
     return mine
 
 
-LABELLED_KEY = "_forms_labelled"  # key: the language its expander was last drawn in
-
-
-def labelled(key: str) -> str:
-    """`key`, for a stateful expander (`on_change="rerun"`) whose label is in the session's
-    language. Streamlit names such an expander's state after its label too: after a language
-    switch it was a new expander, drawn folded, and an open "More filters" shut itself. Drawn
-    in another language than last time, its state is set again through the session (still
-    the old expander's during this run), which the expander under its new label then takes."""
-    from ui import session
-
-    lang, state = session.lang(), st.session_state
-    drawn_in = state.setdefault(LABELLED_KEY, {})
-    if drawn_in.get(key, lang) != lang and key in state:
-        state[key] = state[key]
-    drawn_in[key] = lang
-    return key
-
-
 def on_click(form_key: str, call: Callable[[User], T], done: str | Callable[[], str] | None, *,
              clear: Iterable[str] = (), reset: Callable[[], Mapping[str, Any]] | None = None,
              near: bool = False) -> dict:
