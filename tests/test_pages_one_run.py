@@ -272,9 +272,12 @@ def test_an_unmasked_phone_number_is_shown_as_it_is(case):
     ctx, number, _, staff, _ = case
     at = open_page(staff, "pages/workspace.py", number)
     key = f"unmask_{number}"
-    at.selectbox(key=f"{key}_field").set_value("borrower_phone")
+    at.selectbox(key=f"{key}_field@en").set_value("borrower_phone").run()
+    at.session_state["lang"] = "zh_CN"  # what the sidebar's language box sets: the choice
+    at.run()                            # is carried to the box in the new language's words
+    assert at.selectbox(key=f"{key}_field@zh_CN").value == "borrower_phone"
     at.text_input(key=f"{key}_reason").input("回电核实借款人身份")
     at.button(key=f"{key}_submit").click().run()
-    [line] = [m.value for m in at.markdown if "**Borrower's phone**:" in m.value]
+    [line] = [m.value for m in at.markdown if "**借款人电话**:" in m.value]
     assert texts(at).count("+86 138 0013 8000") >= 1 and "`" not in line
     assert at.text_input(key=f"{key}_reason").value == ""  # emptied: the next needs its own

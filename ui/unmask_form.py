@@ -19,16 +19,21 @@ def show(ctx, user: User, d: Dispute) -> None:
     with st.expander(_("Show a number in full")):
         errors = forms.errors(key)
         choices = {"account_ref": _("Account"), "borrower_phone": _("Borrower's phone")}
-        st.selectbox(_("Which"), list(choices), format_func=choices.get, key=f"{key}_field")
+        # keyed by language: the browser keeps a box's choice by its words, so after a switch
+        # one key showed "账户" in English and sent those words back as the choice
+        field_key = forms.by_language(f"{key}_field")
+        st.selectbox(_("Which"), list(choices), format_func=choices.get, key=field_key)
         st.text_input(_("Why you need it (recorded in the audit log)"), key=f"{key}_reason")
         render.field_error(errors, "reason")
         st.button(_("Show"), key=f"{key}_submit", **forms.on_click(
-            key, lambda who: _unmask(ctx, who, d.number, key), None, clear=[f"{key}_reason"]))
+            key, lambda who: _unmask(ctx, who, d.number, key, field_key), None,
+            clear=[f"{key}_reason"]))
 
 
-def _unmask(ctx, who: User, number: str, key: str) -> str:
+def _unmask(ctx, who: User, number: str, key: str, field_key: str) -> str:
     """The button's call (in its callback): the value, kept in the session for this page."""
-    form = forms.values(key, "field", "reason")
+    form = {"field": st.session_state.get(field_key),
+            "reason": st.session_state.get(f"{key}_reason")}
     value = unmask(ctx, who, number, form)
     st.session_state[key] = {**st.session_state.get(key, {}), form["field"]: value}
     return value
