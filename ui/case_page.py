@@ -53,8 +53,8 @@ def tab_panel(d: Dispute, around: Callable[[Dispute], object],
     of the whole page: a saved hearing, offer or message shows in its list in one short run.
     When the dispute changed what the page drew around the tabs (`around(d)`, by default the
     value it returned for the page's own run; `drawn`, when the page has it already), or a
-    message waits for the top of the page, or the session ended, the whole page runs instead. The forms outside the panel take the version it last
-    read (`version`)."""
+    message waits for the top of the page, or the session ended, the whole page runs instead.
+    The forms outside the panel take the version it last read (`version`)."""
     st.session_state[SEEN_KEY] = (d.number, around(d) if drawn is None else drawn, d.version)
     _panel(d.number, around, draw, d)
 

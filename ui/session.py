@@ -147,7 +147,8 @@ def _this_run() -> object | None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     run = get_script_run_ctx()
-    return getattr(run, "parallel_coordinator", None) or getattr(run, "cursors", None)
+    found = getattr(run, "parallel_coordinator", None)
+    return found if found is not None else getattr(run, "cursors", None)
 
 
 def hold_for_page(user: User | None) -> None:
