@@ -15,7 +15,7 @@ from dispute.exhibits import list_evidence
 from dispute.notify import inbox
 from dispute.notify.kinds import Mode
 from dispute.vocab import Role, Stage
-from tests.conftest import filing_form, make_user, pdf_bytes, upload
+from tests.conftest import DISPUTE_TABS, filing_form, make_user, open_tab, pdf_bytes, upload
 from tests.test_pages import app, portal, texts  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
 from tests.test_workflow_pages import case, open_page  # noqa: F401  (case is a fixture)
@@ -281,3 +281,25 @@ def test_an_unmasked_phone_number_is_shown_as_it_is(case):
     [line] = [m.value for m in at.markdown if "**借款人电话**:" in m.value]
     assert texts(at).count("+86 138 0013 8000") >= 1 and "`" not in line
     assert at.text_input(key=f"{key}_reason").value == ""  # emptied: the next needs its own
+
+
+@pytest.mark.parametrize("page, who", [("pages/workspace.py", 3), ("pages/dispute.py", 2)])
+def test_the_open_tab_stays_open_when_the_language_changes(case, page, who):
+    """Streamlit keeps the open tab by its label: a language switch used to open the first tab
+    again, so someone reading the court records lost their place."""
+    from dispute.i18n import translator
+
+    user = case[who]
+    at = open_page(user, page, case[1], tab="Offers")
+    assert at.session_state[DISPUTE_TABS[page]] == "Offers"
+    at.session_state["lang"] = "zh_CN"
+    at.run()
+    assert not at.exception
+    offers = translator("zh_CN")("Offers")
+    assert offers != "Offers"
+    assert at.session_state[DISPUTE_TABS[page]] == offers
+    assert [t.label for t in at.tabs if t.label == offers]
+    open_tab(at, "Timeline", page)  # and a tab chosen afterwards is kept as before
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.session_state[DISPUTE_TABS[page]] == "Timeline"
