@@ -390,6 +390,13 @@ def open_tab(at, name: str, page: str = "pages/workspace.py"):
     return at.run()
 
 
+def open_form(at, form_key: str):
+    """Open the expander of a dispute tab's form (ui/forms.form_box) under AppTest, as a click
+    on it does, and run: a folded form's fields are not drawn."""
+    at.session_state[f"{form_key}_box"] = True
+    return at.run()
+
+
 def each_tab(at, page: str = "pages/workspace.py"):
     """Run a dispute page under AppTest once with each of its tabs open; yields the page's text
     of every run (for checks that must hold on the whole page, such as what a borrower never

@@ -31,7 +31,7 @@ from dispute.offers import OfferStatus, list_offers
 from dispute.proceedings import get_proceedings
 from dispute.vocab import Role, Stage, label
 from tests.browser_support import (EXPORT_TIMEOUT_MS, RUNS, after_run,  # noqa: F401
-                                   browser, data_dir,
+                                   browser, data_dir, expanders_still,
                                    leave_for, live_portal, open_tab, press, services, settle, shown,
                                    sign_in, tab_field)
 from tests.conftest import SHARED_FIXTURES, filing_form, make_user, pdf_bytes
@@ -149,6 +149,13 @@ def expander(page, title: str):
         has=page.locator("summary", has_text=title))
 
 
+def open_form(page, box) -> None:
+    """Open the expander `box` of a form in a dispute's tab: its fields are drawn by the run
+    that the click starts (ui/forms.form_box), then the box stops growing."""
+    press(page, box.locator("summary"))
+    expanders_still(page)
+
+
 def make_move(page, move: str, fields: dict[str, str], is_open: bool = False) -> None:
     """Open the move's expander among the Actions (unless it `is_open`), fill its fields, press
     its button, and wait for the confirmation."""
@@ -264,7 +271,7 @@ def test_legal_records_two_hearings_one_after_the_other(data_dir, live_portal, b
     shown(legal, legal.get_by_role("heading", name=number))
     workspace_tab(legal, "Mediation and court")
     box = expander(legal, _("Record a hearing"))
-    press(legal, box.locator("summary"), reruns=False)
+    open_form(legal, box)
     for i in (1, 2):
         held = date.today() + timedelta(days=30 + i)
         settle(legal)
@@ -530,7 +537,7 @@ def test_legal_goes_to_court_records_the_case_number_and_downloads_a_bundle_that
 
     workspace_tab(legal, "Mediation and court")
     box = expander(legal, _("Update the litigation record"))
-    press(legal, box.locator("summary"), reruns=False)
+    open_form(legal, box)
     case_number = box.get_by_label(_("Case number"), exact=True)
     case_number.fill("(2026)沪0115民初12345号")
     # apply it before the click (a blur and a click at once can lose the click under load)

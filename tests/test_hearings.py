@@ -14,7 +14,7 @@ from dispute.errors import Forbidden, InvalidInput, NotFound
 from dispute.hearing_calendar import docket_calendar, hearing_calendar
 from dispute.proceedings import add_hearing, get_proceedings
 from dispute.vocab import HearingKind, Role
-from tests.conftest import filing_form, make_user, open_tab, raw
+from tests.conftest import filing_form, make_user, open_form, open_tab, raw
 from tests.test_pages import portal  # noqa: F401  (a fixture)
 from tests.test_workflow import FORMS
 from tests.test_workflow_pages import open_page, texts
@@ -120,6 +120,8 @@ def test_legal_records_a_hearing_on_the_workspace_and_gets_its_calendar(court):
     ctx, number, borrower, _staff, legal = court
     at = open_page(legal, "pages/workspace.py", number, lang="zh_CN", tab="Mediation and court")
     assert not at.exception
+    assert "hearing_kind" not in at.session_state  # folded: the form's fields are not drawn
+    open_form(at, "hearing")
     at.selectbox(key="hearing_kind").set_value("judgment")
     at.date_input(key="hearing_held_on").set_value(date(2026, 12, 15))
     at.time_input(key="hearing_starts_at").set_value(time(14, 30))
@@ -164,7 +166,8 @@ def test_a_hearing_without_a_date_is_refused_beside_the_field_and_keeps_what_was
     beside the field and leaves the typed values in the form; a save on a dispute changed by
     someone else since the page was drawn is refused with the reload message."""
     ctx, number, _borrower, staff, legal = court
-    at = open_page(legal, "pages/workspace.py", number, tab="Mediation and court")
+    at = open_form(open_page(legal, "pages/workspace.py", number, tab="Mediation and court"),
+                   "hearing")
     at.text_input(key="hearing_courtroom").input("Courtroom 5")
     at.button(key="hearing_submit").click().run()
     assert not at.exception

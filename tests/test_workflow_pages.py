@@ -10,7 +10,7 @@ from dispute.messages import send_message
 from dispute.notes import add_note
 from dispute.offers import OfferStatus, list_offers, make_offer
 from dispute.vocab import Role, Stage
-from tests.conftest import each_tab, filing_form, make_user, open_tab
+from tests.conftest import each_tab, filing_form, make_user, open_form, open_tab
 from tests.test_pages import app, portal, texts  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
 
@@ -127,6 +127,7 @@ def test_the_docket_and_the_workspace_show_mediation_to_legal(case):
             "{ display: none; }") in html  # the header line, on a phone
     at = open_page(legal, "pages/workspace.py", number, lang="zh_CN", tab="Mediation and court")
     assert not at.exception
+    open_form(at, "med")
     at.text_input(key="med_reference").input("沪银调〔2026〕118号")
     at.button(key="med_submit").click().run()
     assert not at.exception

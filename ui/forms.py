@@ -245,6 +245,17 @@ def keep_open(form_key: str) -> bool:
         or f"{form_key}__refused" in st.session_state
 
 
+def form_box(title: str, form_key: str):
+    """The expander holding a form, or None while it is folded: its fields are drawn only while
+    it is open (`on_change="rerun"`; opening it runs the tab, about 50 ms). Folded forms' fields
+    cost every run of their panel their elements (legal's court tab has five forms, about thirty
+    widgets), though nobody sees them. Kept by `{form_key}_box`; open whenever `keep_open`
+    says (tests open one by setting that key to True, as a click does)."""
+    box = st.expander(title, expanded=keep_open(form_key), key=f"{form_key}_box",
+                      on_change="rerun")
+    return box if box.open else None
+
+
 def visiting(number: str) -> None:
     """A dispute's page is drawn for `number`: the forms used on another dispute are no longer
     kept open."""

@@ -57,8 +57,10 @@ def _mediation(ctx, user, number, version, p: Proceedings, legal: bool) -> None:
 def _mediation_form(ctx, number, version, m) -> None:
     """The mediation record's form. Its fields show the record and keep what was saved."""
     _ = session.t()
-    with st.expander(_("Update the mediation record"), expanded=forms.keep_open("med"),
-                     key="med_box"):
+    box = forms.form_box(_("Update the mediation record"), "med")
+    if box is None:
+        return
+    with box:
         errors = forms.errors("med")
         form = {"body": st.text_input(_("Mediation body"), value=m.body, key="med_body",
                                       persist_state="page"),
@@ -101,8 +103,10 @@ def _litigation(ctx, user, number, version, p: Proceedings, legal: bool) -> None
 def _litigation_form(ctx, number, version, lit) -> None:
     """The litigation record's form. Its fields show the record and keep what was saved."""
     _ = session.t()
-    with st.expander(_("Update the litigation record"), expanded=forms.keep_open("lit"),
-                     key="lit_box"):
+    box = forms.form_box(_("Update the litigation record"), "lit")
+    if box is None:
+        return
+    with box:
         errors = forms.errors("lit")
         form = {"court": st.text_input(_("Court"), value=lit.court, key="lit_court",
                                        persist_state="page"),
@@ -123,8 +127,10 @@ def _litigation_form(ctx, number, version, lit) -> None:
 def _judgment_form(ctx, number, version) -> None:
     """The judgment's form."""
     _ = session.t()
-    with st.expander(_("Record the judgment"), expanded=forms.keep_open("judg"),
-                     key="judg_box"):
+    box = forms.form_box(_("Record the judgment"), "judg")
+    if box is None:
+        return
+    with box:
         errors = forms.errors("judg")
         form = {"judgment": st.text_area(_("Judgment"), key="judg_text", persist_state="page"),
                 "judgment_on": st.date_input(_("Judgment date"), value=None, key="judg_on",
@@ -182,7 +188,10 @@ def _hearing_form(ctx, user, number, version) -> None:
     the panel, which draws the list of hearings with the new one."""
     _ = session.t()
     key = "hearing"
-    with st.expander(_("Record a hearing"), expanded=forms.keep_open(key), key=f"{key}_box"):
+    box = forms.form_box(_("Record a hearing"), key)
+    if box is None:
+        return
+    with box:
         errors = forms.errors(key)
         c1, c2, c3 = st.columns(3)
         kinds = [k.value for k in HearingKind]
@@ -208,7 +217,10 @@ def _hearing_form(ctx, user, number, version) -> None:
 def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> None:
     """A mediation session's form (as `_hearing_form`)."""
     _ = session.t()
-    with st.expander(title, expanded=forms.keep_open(key), key=f"{key}_box"):
+    box = forms.form_box(title, key)
+    if box is None:
+        return
+    with box:
         errors = forms.errors(key)
         form = {"held_on": st.date_input(_("Date"), value=None, key=f"{key}_held_on",
                                          format="YYYY-MM-DD", persist_state="page"),
