@@ -381,10 +381,14 @@ def legal_pass(browser, url: str, tally: Tally, numbers: dict[str, str]) -> None
     def hearing(i=[0]) -> float:
         i[0] += 1
         open_tab(page, _("Mediation and court"))
-        if box.locator("details").get_attribute("open") is None:
-            box.locator("summary").click()
-        held = day + timedelta(days=i[0])
         runs = RUNS[page]
+        if box.locator("details").get_attribute("open") is None:
+            before = runs.finished
+            box.locator("summary").click()  # the form's fields are drawn by the run it starts
+            while runs.finished <= before:
+                page.wait_for_timeout(5)
+            settle(page)
+        held = day + timedelta(days=i[0])
         before = runs.finished
         box.get_by_role("spinbutton", name="year, " + _("Date")).click()
         page.keyboard.type(held.strftime("%Y%m%d"))

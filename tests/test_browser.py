@@ -161,7 +161,7 @@ def make_move(page, move: str, fields: dict[str, str], is_open: bool = False) ->
     its button, and wait for the confirmation."""
     box = expander(page, _(move))
     if not is_open:
-        press(page, box.locator("summary"), reruns=False)
+        open_form(page, box)
     for title, value in fields.items():
         box.get_by_label(_(title), exact=True).fill(value)
     press(page, box.get_by_role("button", name=_(move)))
@@ -229,7 +229,7 @@ def test_staff_acknowledges_records_an_offer_the_borrower_rejects_and_staff_esca
     workspace_tab(staff, "Offers")
     shown(staff, staff.get_by_text(_("Rejected"), exact=True))
     box = expander(staff, _("Escalate to mediation"))
-    press(staff, box.locator("summary"), reruns=False)
+    open_form(staff, box)
     press(staff, box.get_by_role("button", name=_("Escalate to mediation")))
     shown(staff, box.get_by_text(_("This field is required.")).first)
     make_move(staff, "Escalate to mediation",
@@ -338,7 +338,7 @@ def test_a_save_in_a_tab_runs_the_tab_alone_unless_it_changed_the_page_around_it
     # The move's form filled first: its button's click below is then the page's first news of
     # it, and the move is judged on the version the page's forms expect at that moment.
     move = expander(staff, _("Escalate to mediation"))
-    press(staff, move.locator("summary"), reruns=False)
+    open_form(staff, move)
     move.get_by_label(_("Reason"), exact=True).fill("银行拒绝退还违约金")
     body = move.get_by_label(_("Mediation body"), exact=True)
     body.fill("上海银行业纠纷调解中心")

@@ -15,7 +15,8 @@ from dispute.exhibits import list_evidence
 from dispute.notify import inbox
 from dispute.notify.kinds import Mode
 from dispute.vocab import Role, Stage
-from tests.conftest import DISPUTE_TABS, filing_form, make_user, open_tab, pdf_bytes, upload
+from tests.conftest import (DISPUTE_TABS, filing_form, make_user, open_form, open_tab,
+                            pdf_bytes, upload)
 from tests.test_pages import app, portal, texts  # noqa: F401  (portal is a fixture)
 from tests.test_workflow import FORMS
 from tests.test_workflow_pages import case, open_page  # noqa: F401  (case is a fixture)
@@ -39,10 +40,17 @@ def reruns(monkeypatch) -> list:
 def test_a_stage_move_saves_in_one_run(case, reruns):
     ctx, number, _, staff, _ = case
     at = open_page(staff, "pages/workspace.py", number)
+    assert "move_acknowledge_submit" not in at.session_state  # folded: its fields not drawn
+    open_form(at, "move_acknowledge")
     at.button(key="move_acknowledge_submit").click().run()
     assert "This field is required." in texts(at)              # refused, nothing saved
     assert cases.get_dispute(ctx, staff, number).stage == Stage.FILED
-    at.text_area(key="move_acknowledge_acknowledgment").input("已受理，五个工作日内答复")
+    at.text_area(key="move_acknowledge_acknowledgment").input("已受理，五个工作日内答复").run()
+    at.session_state["move_acknowledge_box"] = False  # folded and opened again: still typed
+    at.run()
+    assert "move_acknowledge_submit" not in [b.key for b in at.button]
+    open_form(at, "move_acknowledge")
+    assert at.text_area(key="move_acknowledge_acknowledgment").value == "已受理，五个工作日内答复"
     at.button(key="move_acknowledge_submit").click().run()
     assert not at.exception
     assert cases.get_dispute(ctx, staff, number).stage == Stage.NEGOTIATION

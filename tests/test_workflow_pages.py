@@ -44,7 +44,7 @@ def test_staff_finds_the_dispute_in_the_queue_and_acknowledges_it(case):
     at.text_input(key="queue_text").input("no such words").run()
     assert "No dispute matches these filters." in texts(at)
 
-    at = open_page(staff, "pages/workspace.py", number)
+    at = open_form(open_page(staff, "pages/workspace.py", number), "move_acknowledge")
     assert not at.exception
     at.button(key="move_acknowledge_submit").click().run()
     assert "This field is required." in texts(at)

@@ -33,7 +33,10 @@ def show(ctx, user: User, d: Dispute) -> None:
         return
     for spec in moves:
         key = f"move_{spec.name}"
-        with st.expander(_(spec.label), key=f"{key}_box"):
+        box = forms.form_box(_(spec.label), key)
+        if box is None:
+            continue
+        with box:
             st.caption(_(spec.explain))
             errors = forms.errors(key)
             fields = list(spec.record.model_fields)
@@ -43,11 +46,11 @@ def show(ctx, user: User, d: Dispute) -> None:
                     choices = [r.value for r in Resolution if r != Resolution.WITHDRAWN]
                     st.selectbox(title, choices, index=None, key=f"{key}_{field}",
                                  format_func=lambda v: label(Resolution(v), _),
-                                 placeholder=_("Choose…"))
+                                 placeholder=_("Choose…"), persist_state="page")
                 elif field in SHORT:
-                    st.text_input(title, key=f"{key}_{field}")
+                    st.text_input(title, key=f"{key}_{field}", persist_state="page")
                 else:
-                    st.text_area(title, key=f"{key}_{field}")
+                    st.text_area(title, key=f"{key}_{field}", persist_state="page")
                 render.field_error(errors, field)
             sure = True
             if spec.name in CONFIRM:
