@@ -13,7 +13,7 @@ from dispute import cases, event_kinds as ek
 from dispute.documents.kept import list_documents, open_document
 from dispute.exhibits import list_evidence
 from dispute.vocab import Role
-from tests.conftest import raw, filing_form, make_user, pdf_bytes, upload
+from tests.conftest import raw, filing_form, make_user, open_form, pdf_bytes, upload
 from tests.test_pages import portal, texts  # noqa: F401  (portal is a fixture)
 from tests.test_workflow_pages import open_page
 
@@ -55,6 +55,7 @@ def test_the_borrower_makes_a_pdf_keeps_it_and_records_that_it_was_sent(case, tm
     assert (tmp_path / "page1.png").stat().st_size > 1000
 
     key = f"sent_{doc.id}"
+    open_form(at, key)
     at.button(key=f"{key}_submit").click().run()
     assert not at.exception and demands(ctx) == []                   # no date: refused
     at.date_input(key=f"{key}_on").set_value(ctx.today())
@@ -94,7 +95,8 @@ def test_legal_makes_a_docx_on_the_workspace_and_staff_sees_the_empty_state(case
 def test_the_borrower_records_what_an_exhibit_proves_and_its_source(case):
     ctx, number, borrower, _, _ = case
     item = list_evidence(ctx, borrower, number)[0]
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence")
+    at = open_form(open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence"),
+                   f"exd_{item.id}")
     at.text_area(key=f"exd_{item.id}_proves").input("被告重复扣款")
     at.text_input(key=f"exd_{item.id}_source").input("银行对账单")
     at.button(key=f"exd_{item.id}_submit").click().run()

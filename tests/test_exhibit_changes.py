@@ -18,8 +18,8 @@ from dispute.exhibits import attach_evidence, list_evidence
 from dispute.timeline import timeline
 from dispute.vocab import EvidenceKind, Role
 from evidence import sniff
-from tests.conftest import (NO_FIXTURES, SHARED_FIXTURES, filing_form, image_claiming, make_user, pdf_bytes,
-                            png_bytes, upload)
+from tests.conftest import (NO_FIXTURES, SHARED_FIXTURES, filing_form, image_claiming, make_user,
+                            open_form, pdf_bytes, png_bytes, upload)
 from tests.test_pages import portal  # noqa: F401  (a fixture)
 from tests.test_workflow_pages import open_page, texts
 
@@ -125,7 +125,8 @@ def test_a_withdrawn_exhibit_keeps_its_bytes_and_is_marked_in_the_bundle(case, t
 def test_the_borrower_corrects_then_withdraws_an_exhibit_on_the_page(case):
     ctx, number, borrower, staff, _legal, item = case
     key = f"exc_{item.id}"
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence")
+    at = open_form(open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence"),
+                   key)
     assert not at.exception
     at.selectbox(key=f"{key}_kind").set_value("screenshot")
     at.text_input(key=f"{key}_desc").input("短信截图")
@@ -138,8 +139,9 @@ def test_the_borrower_corrects_then_withdraws_an_exhibit_on_the_page(case):
     assert "已更正证据的类型、说明或日期" in page
     assert "通话录音 → 短信或聊天截图" in page  # the earlier kind, kept in the timeline
 
-    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence")
     wkey = f"exw_{item.id}"
+    at = open_form(open_page(borrower, "pages/dispute.py", number, lang="zh_CN", tab="Evidence"),
+                   wkey)
     assert at.button(key=f"{wkey}_submit").disabled  # until confirmed
     at.text_area(key=f"{wkey}_reason").input("传错了文件")
     at.checkbox(key=f"{wkey}_sure").check().run()

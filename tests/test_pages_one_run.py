@@ -128,6 +128,10 @@ def test_an_exhibits_details_correction_and_withdrawal_save_in_one_run_each(port
     number = cases.file_dispute(portal, borrower, filing_form(), [upload("a.pdf", pdf_bytes())])
     [item] = list_evidence(portal, borrower, number)
     at = open_page(borrower, "pages/dispute.py", number, tab="Evidence")
+    assert f"exd_{item.id}_proves" not in at.session_state  # folded: the fields not drawn
+    for form in ("exd", "exc", "exw"):
+        at.session_state[f"{form}_{item.id}_box"] = True
+    at.run()
     at.text_area(key=f"exd_{item.id}_proves").input("银行重复扣款")
     at.button(key=f"exd_{item.id}_submit").click().run()
     assert not at.exception and f"Saved for {item.exhibit}." in texts(at)

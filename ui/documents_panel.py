@@ -122,7 +122,10 @@ def _sent_form(ctx, user: User, d: Dispute, doc: KeptDocument) -> None:
     period from the day it was sent."""
     _ = t()
     key = f"sent_{doc.id}"
-    with st.expander(_("I sent this letter"), key=f"{key}_box"):
+    box = forms.form_box(_("I sent this letter"), key)
+    if box is None:
+        return
+    with box:
         errors = forms.errors(key)
         st.date_input(_("Sent on"), value=None, key=f"{key}_on", persist_state="page")
         field_error(errors, "sent_on")

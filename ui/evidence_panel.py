@@ -43,8 +43,11 @@ def details_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
     """What the exhibit proves (证明目的) and its source (证据来源), for the evidence list."""
     _ = session.t()
     key = f"exd_{item.id}"
-    with st.expander(_("What {exhibit} proves and its source").format(exhibit=item.exhibit),
-                     key=f"{key}_box"):
+    box = forms.form_box(_("What {exhibit} proves and its source").format(exhibit=item.exhibit),
+                         key)
+    if box is None:
+        return
+    with box:
         errors = forms.errors(key)
         st.text_area(_("What it proves"), value=item.proves or "", key=f"{key}_proves",
                      help=_("The fact this exhibit shows, as the evidence list states it, e.g. "

@@ -15,8 +15,11 @@ from ui.render import field_error
 def correct_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
     _ = session.t()
     key = f"exc_{item.id}"
-    with st.expander(_("Correct the kind, description or date of {exhibit}").format(
-            exhibit=item.exhibit), key=f"{key}_box"):
+    box = forms.form_box(_("Correct the kind, description or date of {exhibit}").format(
+        exhibit=item.exhibit), key)
+    if box is None:
+        return
+    with box:
         errors = forms.errors(key)
         kinds = [k.value for k in EvidenceKind]
         st.selectbox(_("Kind of evidence"), kinds, index=kinds.index(item.kind.value),
@@ -41,7 +44,10 @@ def correct_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
 def withdraw_form(ctx, user: User, number: str, item: EvidenceItem) -> None:
     _ = session.t()
     key = f"exw_{item.id}"
-    with st.expander(_("Withdraw {exhibit}").format(exhibit=item.exhibit), key=f"{key}_box"):
+    box = forms.form_box(_("Withdraw {exhibit}").format(exhibit=item.exhibit), key)
+    if box is None:
+        return
+    with box:
         errors = forms.errors(key)
         st.caption(_("A withdrawn exhibit is kept, with its file, for the record: it stays on "
                      "this page and in bundles, marked withdrawn with your reason. This cannot "
