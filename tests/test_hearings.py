@@ -242,3 +242,19 @@ def test_a_closed_dispute_takes_no_court_record_until_it_is_reopened(court):
     assert [e.label for e in at.expander if e.label in COURT_FORMS] == COURT_FORMS
     add_hearing(ctx, legal, number, {"held_on": date(2026, 12, 15), "kind": "trial"})
     assert len(get_proceedings(ctx, legal, number).hearings) == 1
+
+
+def test_a_folded_court_form_keeps_what_was_typed_across_a_language_switch(court):
+    """The court forms draw their fields only while open (ui/forms.form_box). A language switch
+    folds the box (Streamlit names its state after its label); opened again, it holds what was
+    typed, and the tab is still the court's."""
+    ctx, number, _borrower, _staff, legal = court
+    at = open_form(open_page(legal, "pages/workspace.py", number, tab="Mediation and court"),
+                   "hearing")
+    at.text_input(key="hearing_courtroom").input("第五法庭").run()
+    at.session_state["lang"] = "zh_CN"
+    at.run()
+    assert not at.exception and "调解与诉讼" in [t.label for t in at.tabs]
+    assert "诉讼" in [h.value for h in at.subheader]  # the court tab, in the new language
+    open_form(at, "hearing")
+    assert at.text_input(key="hearing_courtroom").value == "第五法庭"
