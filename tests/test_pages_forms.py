@@ -196,3 +196,29 @@ def test_a_refused_offer_saves_nothing_and_keeps_the_form(case):
     assert at.text_input(key="offer_refund").value == "12.345"
     assert at.text_area(key="offer_note").value == "退还违约金"
     assert list_offers(ctx, staff, number) == []
+
+
+def test_a_long_list_of_offers_is_drawn_a_page_at_a_time_and_a_new_one_shows_first(case):
+    """Every offer drawn costs the tab's runs its elements: ten a page, newest first; an offer
+    recorded from a later page turns the list back to the first, where it is."""
+    from ui.offers_view import OFFERS_PER_PAGE
+
+    ctx, number, _, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    for i in range(OFFERS_PER_PAGE + 2):
+        make_offer(ctx, staff, number, {"refund_minor": f"{i + 1}.00", "note": f"第{i}号方案"})
+    at = open_page(staff, "pages/workspace.py", number, tab="Offers")
+
+    def shown() -> list[str]:
+        return [m.value for m in at.markdown if "第" in m.value and "号方案" in m.value]
+
+    assert len(shown()) == OFFERS_PER_PAGE and "第11号方案" in shown()[0]  # newest first
+    assert "Page 1 of 2" in texts(at)
+    at.button(key=f"offers_{number}_next").click().run()
+    assert [("第1号方案" in s, "第0号方案" in s) for s in shown()] == [(True, False),
+                                                                   (False, True)]
+    at.text_input(key="offer_refund").input("99.00")
+    at.text_area(key="offer_note").input("第12号方案")
+    at.button(key="offer_submit").click().run()
+    assert not at.exception and "Page 1 of 2" in texts(at)
+    assert "第12号方案" in shown()[0]

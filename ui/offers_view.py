@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import streamlit as st
 
@@ -12,8 +13,9 @@ from dispute.i18n import N_, format_amount_input, format_date, format_datetime, 
 from dispute.models import User
 from dispute.offers import (STATUS_LABELS, YOUR_TURN, Offer, OfferStatus, answer_offer,
                            list_offers, make_offer)
+from dispute.pagination import bounds, page_count
 from dispute.vocab import Currency, Role, label
-from ui import forms, render, session
+from ui import forms, pager, render, session
 
 
 def terms_text(o: Offer, _, lang: str) -> list[str]:
@@ -32,13 +34,25 @@ def terms_text(o: Offer, _, lang: str) -> list[str]:
     return lines
 
 
+OFFERS_PER_PAGE = 10
+
+
+def _page_key(number: str) -> str:
+    return f"offers_page_{number}"
+
+
 def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
+    """The offers, newest first, a page at a time (every offer costs the browser its own
+    elements on every run of the tab), then staff's and legal's form for a new one."""
     _ = session.t()
     lang, tz = session.lang(), ctx.settings.timezone
     offers = list_offers(ctx, user, number)
     if not offers:
         st.info(_("No offers yet."))
-    for o in offers:
+    pages = page_count(len(offers), OFFERS_PER_PAGE)
+    page = min(max(1, st.session_state.get(_page_key(number), 1)), pages)
+    limit, offset = bounds(page, OFFERS_PER_PAGE)
+    for o in offers[offset:offset + limit]:
         with st.container(border=True):
             status = _(YOUR_TURN) if user.role == Role.BORROWER and is_open and \
                 o.status == OfferStatus.PROPOSED else label_status(o.status, _)
@@ -55,6 +69,9 @@ def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
             if user.role == Role.BORROWER and o.status == OfferStatus.PROPOSED and is_open:
                 _answer(ctx, user, number, version, o)
             forms.confirmation(f"offer_{o.id}")
+    if pages > 1:
+        pager.numbered(f"offers_{number}", _page_key(number), page, pages,
+                       _("Page {page} of {pages}").format(page=page, pages=pages))
     if user.role in (Role.STAFF, Role.LEGAL) and is_open:
         _make(ctx, user, number, version)
 
@@ -177,9 +194,15 @@ def _make(ctx, user, number, version) -> None:
                   min_value=date(2000, 1, 1), format="YYYY-MM-DD", persist_state="page")
     render.field_error(errors, "expires_on")
     st.button(_("Record the offer"), key="offer_submit", type="primary", **forms.on_click(
-        "offer", lambda who: make_offer(ctx, who, number, _offer_form(),
-                                        expected_version=version),
+        "offer", lambda who: _record(ctx, who, number, version),
         _("The offer was recorded; the borrower can answer it."), clear=OFFER_FIELDS,
         near=True))
     forms.confirmation("offer")
 
+
+def _record(ctx, who: User, number: str, version: int) -> UUID:
+    """The form's save: the new offer is the newest, so the list turns back to its first page
+    to show it."""
+    made = make_offer(ctx, who, number, _offer_form(), expected_version=version)
+    st.session_state.pop(_page_key(number), None)
+    return made
