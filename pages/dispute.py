@@ -92,7 +92,7 @@ def draw(d) -> None:
     elif name == _("Contact log"):
         contacts_panel.show(ctx, user, d.number, is_open)
     elif name == _("Timeline"):
-        timeline_view.show(timeline(ctx, user, d.number))
+        timeline_view.show(timeline(ctx, user, d.number), d.number)
     elif name == _("Mediation and court"):
         proceedings_view.show(ctx, user, d.number, d.version, is_open)
     elif name == _("Documents"):

@@ -45,7 +45,7 @@ def draw(d) -> None:
     """The open tab's panel (a fragment: see ui/case_page.tab_panel)."""
     is_open = d.stage != Stage.CLOSED
     if name == _("Timeline"):
-        timeline_view.show(timeline(ctx, user, d.number))
+        timeline_view.show(timeline(ctx, user, d.number), d.number)
     elif name == _("Deadlines"):
         deadlines_panel.show(ctx, user, d)
     elif name == _("Conversation"):

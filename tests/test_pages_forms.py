@@ -222,3 +222,26 @@ def test_a_long_list_of_offers_is_drawn_a_page_at_a_time_and_a_new_one_shows_fir
     at.button(key="offer_submit").click().run()
     assert not at.exception and "Page 1 of 2" in texts(at)
     assert "第12号方案" in shown()[0]
+
+
+def test_a_long_timeline_is_drawn_a_page_at_a_time_newest_first(case):
+    """The timeline is the tab a staff member's dispute opens on: a long history is drawn 25
+    events a page, newest first, the filing on the last page."""
+    from ui.timeline_view import EVENTS_PER_PAGE
+
+    ctx, number, _, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    for i in range(EVENTS_PER_PAGE):
+        make_offer(ctx, staff, number, {"refund_minor": f"{i + 1}.00"})
+    at = open_page(staff, "pages/workspace.py", number, tab="Timeline")
+
+    def events() -> list[str]:
+        return [m.value for m in at.markdown  # who · when: not the header's facts
+                if m.value.startswith("**") and m.value.count(" · ") == 2
+                and str(ctx.now().year) in m.value]
+
+    assert len(events()) == EVENTS_PER_PAGE and "Page 1 of 2" in texts(at)
+    assert "Offer made" in events()[0] and not any("Dispute filed" in e for e in events())
+    at.button(key=f"timeline_{number}_next").click().run()
+    assert not at.exception and "Page 2 of 2" in texts(at)
+    assert "Dispute filed" in events()[-1] and len(events()) == 3  # filed, moved, assigned

@@ -7,9 +7,10 @@ import streamlit as st
 from dispute import event_kinds as ek
 from dispute import event_words
 from dispute.i18n import format_datetime
+from dispute.pagination import bounds, page_count
 from dispute.timeline import TimelineEntry
 from dispute.vocab import label
-from ui import render, session
+from ui import pager, render, session
 
 
 def _detail(entry: TimelineEntry, _, lang: str = "en") -> str:
@@ -20,16 +21,29 @@ def _detail(entry: TimelineEntry, _, lang: str = "en") -> str:
     return event_words.detail(entry.kind, entry.payload, _, lang)
 
 
-def show(entries: list[TimelineEntry]) -> None:
+EVENTS_PER_PAGE = 25
+
+
+def show(entries: list[TimelineEntry], number: str) -> None:
+    """The events of dispute `number`, newest first, a page at a time: a long history drawn
+    whole cost the browser its elements on every run of the tab, and the timeline is the tab a
+    dispute opens on."""
     _ = session.t()
     lang, tz = session.lang(), session.context().settings.timezone
     if not entries:
         st.info(_("Nothing has happened yet."))
         return
-    for entry in reversed(entries):
+    state_key = f"timeline_page_{number}"
+    pages = page_count(len(entries), EVENTS_PER_PAGE)
+    page = min(max(1, st.session_state.get(state_key, 1)), pages)
+    limit, offset = bounds(page, EVENTS_PER_PAGE)
+    for entry in list(reversed(entries))[offset:offset + limit]:
         who = entry.actor_name or _("System")
         role = f" ({label(entry.actor_role, _)})" if entry.actor_role else ""
         line = (f"**{event_words.label(entry.kind, _)}** · {render.md_escape(who)}{role} · "
                 f"{format_datetime(entry.occurred_at, lang, tz)}")
         detail = _detail(entry, _, lang)
         st.markdown(line + (f"  \n{render.md_escape(detail)}" if detail else ""))
+    if pages > 1:
+        pager.numbered(f"timeline_{number}", state_key, page, pages,
+                       _("Page {page} of {pages}").format(page=page, pages=pages))
