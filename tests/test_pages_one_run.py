@@ -315,3 +315,23 @@ def test_the_open_tab_stays_open_when_the_language_changes(case, page, who):
     at.session_state["lang"] = "en"
     at.run()
     assert at.session_state[DISPUTE_TABS[page]] == "Timeline"
+
+
+def test_a_move_done_leaves_its_form_empty_for_the_next_time_it_is_offered(case):
+    """A move's fields are kept for the page while its box is folded; once the move is done
+    they are emptied, so closing again after a reopening starts from an empty form."""
+    ctx, number, _, staff, _ = case
+    workflow.move(ctx, staff, number, "acknowledge", FORMS["acknowledge"])
+    at = open_form(open_page(staff, "pages/workspace.py", number), "move_close")
+    at.selectbox(key="move_close_resolution").set_value("monetary_relief")
+    at.text_area(key="move_close_summary").input("已退还违约金")
+    at.checkbox(key="move_close_confirm").check().run()
+    at.button(key="move_close_submit").click().run()
+    assert not at.exception and cases.get_dispute(ctx, staff, number).stage == Stage.CLOSED
+    open_form(at, "move_reopen")
+    at.text_area(key="move_reopen_reason").input("银行未执行退款").run()
+    at.button(key="move_reopen_submit").click().run()
+    assert cases.get_dispute(ctx, staff, number).stage == Stage.NEGOTIATION
+    open_form(at, "move_close")
+    assert at.text_area(key="move_close_summary").value == ""
+    assert at.selectbox(key="move_close_resolution").value is None

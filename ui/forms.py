@@ -247,10 +247,12 @@ def keep_open(form_key: str) -> bool:
 
 def form_box(title: str, form_key: str):
     """The expander holding a form, or None while it is folded: its fields are drawn only while
-    it is open (`on_change="rerun"`; opening it runs the tab, about 50 ms). Folded forms' fields
-    cost every run of their panel their elements (legal's court tab has five forms, about thirty
-    widgets), though nobody sees them. Kept by `{form_key}_box`; open whenever `keep_open`
-    says (tests open one by setting that key to True, as a click does)."""
+    it is open (`on_change="rerun"`: opening one runs what holds it, a dispute's tab or, for a
+    stage move, the page). Folded forms' fields cost every run their elements though nobody
+    sees them (legal's court tab has five forms, about thirty widgets). The fields should keep
+    their values for the page (`persist_state="page"`), or folding a box would lose what was
+    typed. Kept by `{form_key}_box`; open whenever `keep_open` says (tests open one by setting
+    that key to True, as a click does)."""
     box = st.expander(title, expanded=keep_open(form_key), key=f"{form_key}_box",
                       on_change="rerun")
     return box if box.open else None

@@ -58,7 +58,17 @@ def show(ctx, user: User, d: Dispute) -> None:
                                    key=f"{key}_confirm")
             st.button(_(spec.label), key=f"{key}_submit", type="primary", disabled=not sure,
                       **forms.on_click(key, _mover(ctx, d, spec.name, key, fields),
-                                       _("Done: {move}.").format(move=_(spec.label))))
+                                       _("Done: {move}.").format(move=_(spec.label)),
+                                       **_emptied_after(key, fields)))
+
+
+def _emptied_after(key: str, fields: list[str]) -> dict:
+    """A move done empties its fields, which are kept for the page (`persist_state`): the same
+    move offered again later on this visit (a close after a reopen) starts empty. The choice
+    of a resolution goes back to none (a selectbox is reset, not cleared)."""
+    choices = {f"{key}_{f}": None for f in fields if f == "resolution"}
+    return {"clear": [f"{key}_{f}" for f in fields if f != "resolution"],
+            "reset": (lambda: choices) if choices else None}
 
 
 def _mover(ctx, d: Dispute, name: str, key: str, fields: list[str]):
