@@ -172,6 +172,9 @@ def test_a_hearing_without_a_date_is_refused_beside_the_field_and_keeps_what_was
     at.button(key="hearing_submit").click().run()
     assert not at.exception
     assert "This field is required." in texts(at)
+    [date_column] = [c for c in at.columns if [d for d in c.date_input
+                                                if d.key == "hearing_held_on"]]
+    assert ["This field is required" in m.value for m in date_column.markdown] == [True]
     assert at.text_input(key="hearing_courtroom").value == "Courtroom 5"
     assert get_proceedings(ctx, legal, number).hearings == []
 

@@ -33,6 +33,17 @@ def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
         _litigation(ctx, user, number, version, p, legal)
 
 
+def _checked(errors: dict, field: str, value, where=None):
+    """`value`, read from the widget just drawn, with `field`'s error right under that widget
+    (in its column, `where`), not under the form's last field."""
+    if where is None:
+        render.field_error(errors, field)
+    else:
+        with where:
+            render.field_error(errors, field)
+    return value
+
+
 def _sittings(items, lang) -> None:
     for s in items:
         st.markdown(f"- **{format_date(s.held_on, lang)}** {render.md_escape(s.notes)}")
@@ -62,15 +73,14 @@ def _mediation_form(ctx, number, version, m) -> None:
         return
     with box:
         errors = forms.errors("med")
-        form = {"body": st.text_input(_("Mediation body"), value=m.body, key="med_body",
-                                      persist_state="page"),
+        form = {"body": _checked(errors, "body", st.text_input(
+                    _("Mediation body"), value=m.body, key="med_body", persist_state="page")),
                 "reference": st.text_input(_("Reference number"), value=m.reference,
                                            key="med_reference", persist_state="page"),
                 "mediator": st.text_input(_("Mediator"), value=m.mediator, key="med_mediator",
                                           persist_state="page"),
                 "result": st.text_area(_("Result"), value=m.result, key="med_result",
                                        persist_state="page")}
-        render.field_error(errors, "body")
         _save_button(_("Save the mediation record"), "med", {
             "body": "med_body", "reference": "med_reference", "mediator": "med_mediator",
             "result": "med_result"},
@@ -108,15 +118,14 @@ def _litigation_form(ctx, number, version, lit) -> None:
         return
     with box:
         errors = forms.errors("lit")
-        form = {"court": st.text_input(_("Court"), value=lit.court, key="lit_court",
-                                       persist_state="page"),
-                "case_number": st.text_input(_("Case number"), value=lit.case_number,
-                                             key="lit_case_number", persist_state="page"),
-                "filed_on": st.date_input(_("Filed in court on"), value=lit.filed_on, key="lit_filed_on",
-                                          max_value=ctx.today(), format="YYYY-MM-DD",
-                                          persist_state="page")}
-        for field in form:
-            render.field_error(errors, field)
+        form = {"court": _checked(errors, "court", st.text_input(
+                    _("Court"), value=lit.court, key="lit_court", persist_state="page")),
+                "case_number": _checked(errors, "case_number", st.text_input(
+                    _("Case number"), value=lit.case_number, key="lit_case_number",
+                    persist_state="page")),
+                "filed_on": _checked(errors, "filed_on", st.date_input(
+                    _("Filed in court on"), value=lit.filed_on, key="lit_filed_on",
+                    max_value=ctx.today(), format="YYYY-MM-DD", persist_state="page"))}
         _save_button(_("Save the litigation record"), "lit", {
             "court": "lit_court", "case_number": "lit_case_number", "filed_on": "lit_filed_on"},
             lambda who, values: update_litigation(ctx, who, number, values, version),
@@ -132,17 +141,17 @@ def _judgment_form(ctx, number, version) -> None:
         return
     with box:
         errors = forms.errors("judg")
-        form = {"judgment": st.text_area(_("Judgment"), key="judg_text", persist_state="page"),
-                "judgment_on": st.date_input(_("Judgment date"), value=None, key="judg_on",
-                                             max_value=ctx.today(), format="YYYY-MM-DD",
-                                             persist_state="page"),
-                "served_on": st.date_input(_("Served on"), value=None, key="judg_served",
-                                           max_value=ctx.today(), format="YYYY-MM-DD",
-                                           persist_state="page"),
-                "appeal_by": st.date_input(_("Appeal deadline"), value=None, key="judg_appeal",
-                                           format="YYYY-MM-DD", persist_state="page")}
-        for field in form:
-            render.field_error(errors, field)
+        _checked(errors, "judgment", st.text_area(_("Judgment"), key="judg_text",
+                                                  persist_state="page"))
+        _checked(errors, "judgment_on", st.date_input(
+            _("Judgment date"), value=None, key="judg_on", max_value=ctx.today(),
+            format="YYYY-MM-DD", persist_state="page"))
+        _checked(errors, "served_on", st.date_input(
+            _("Served on"), value=None, key="judg_served", max_value=ctx.today(),
+            format="YYYY-MM-DD", persist_state="page"))
+        _checked(errors, "appeal_by", st.date_input(
+            _("Appeal deadline"), value=None, key="judg_appeal", format="YYYY-MM-DD",
+            persist_state="page"))
         _save_button(_("Save the judgment"), "judg", {
             "judgment": "judg_text", "judgment_on": "judg_on", "served_on": "judg_served",
             "appeal_by": "judg_appeal"},
@@ -195,19 +204,20 @@ def _hearing_form(ctx, user, number, version) -> None:
         errors = forms.errors(key)
         c1, c2, c3 = st.columns(3)
         kinds = [k.value for k in HearingKind]
-        form = {"kind": c1.selectbox(_("Kind of sitting"), kinds, key=f"{key}_kind",
-                                     format_func=lambda v: label(HearingKind(v), _),
-                                     persist_state="page"),
-                "held_on": c2.date_input(_("Date"), value=None, key=f"{key}_held_on",
-                                         format="YYYY-MM-DD", persist_state="page"),
-                "starts_at": c3.time_input(_("Time (court's local time)"), value=None,
-                                           key=f"{key}_starts_at", step=900, persist_state="page"),
-                "courtroom": st.text_input(_("Courtroom"), key=f"{key}_courtroom",
-                                           placeholder=_("e.g. Courtroom 3, 5th floor"),
-                                           persist_state="page"),
-                "notes": st.text_area(_("Notes"), key=f"{key}_notes", persist_state="page")}
-        for field in form:
-            render.field_error(errors, field)
+        form = {"kind": _checked(errors, "kind", c1.selectbox(
+                    _("Kind of sitting"), kinds, key=f"{key}_kind",
+                    format_func=lambda v: label(HearingKind(v), _), persist_state="page"), c1),
+                "held_on": _checked(errors, "held_on", c2.date_input(
+                    _("Date"), value=None, key=f"{key}_held_on", format="YYYY-MM-DD",
+                    persist_state="page"), c2),
+                "starts_at": _checked(errors, "starts_at", c3.time_input(
+                    _("Time (court's local time)"), value=None, key=f"{key}_starts_at",
+                    step=900, persist_state="page"), c3),
+                "courtroom": _checked(errors, "courtroom", st.text_input(
+                    _("Courtroom"), key=f"{key}_courtroom",
+                    placeholder=_("e.g. Courtroom 3, 5th floor"), persist_state="page")),
+                "notes": _checked(errors, "notes", st.text_area(
+                    _("Notes"), key=f"{key}_notes", persist_state="page"))}
         _save_button(_("Save the hearing"), key, {field: f"{key}_{field}" for field in form},
                      lambda who, values: add_hearing(ctx, who, number, values, version),
                      keep=("kind",))
@@ -222,11 +232,11 @@ def _sitting_form(key: str, title: str, call, ctx, user, number, version) -> Non
         return
     with box:
         errors = forms.errors(key)
-        form = {"held_on": st.date_input(_("Date"), value=None, key=f"{key}_held_on",
-                                         format="YYYY-MM-DD", persist_state="page"),
-                "notes": st.text_area(_("Notes"), key=f"{key}_notes", persist_state="page")}
-        for field in form:
-            render.field_error(errors, field)
+        form = {"held_on": _checked(errors, "held_on", st.date_input(
+                    _("Date"), value=None, key=f"{key}_held_on", format="YYYY-MM-DD",
+                    persist_state="page")),
+                "notes": _checked(errors, "notes", st.text_area(
+                    _("Notes"), key=f"{key}_notes", persist_state="page"))}
         _save_button(_("Save"), key, {field: f"{key}_{field}" for field in form},
                      lambda who, values: call(ctx, who, number, values, version))
         forms.confirmation(key)
