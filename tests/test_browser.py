@@ -72,6 +72,9 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
         make_user(ctx, Role.ADMIN, email="admin@example.com")
     files = evidence_files(tmp_path)
     page = browser.page()
+    elsewhere = []  # the browser asks nothing of other hosts (the tab's icon once did)
+    page.on("request", lambda r: None if r.url.startswith((live_portal.url, "data:", "blob:"))
+            else elsewhere.append(r.url))
     page.goto(live_portal.url + "/")
     press(page, page.get_by_role("tab", name=_("Register")), reruns=False)
     page.get_by_label(_("Full name")).fill("张伟")
@@ -117,6 +120,7 @@ def test_borrower_registers_in_chinese_and_files_a_dispute_with_three_exhibits(
     press(page, page.get_by_role("link", name=_("My disputes")))
     shown(page, page.get_by_role("link", name=filed))
     shown(page, page.get_by_text("招商银行信用卡中心"))
+    assert elsewhere == []
 
     live_portal.stop()  # DuckDB: one process at a time
     assert not (data_dir / "dispute.duckdb.wal").exists(), "the stopped portal folded its log"
