@@ -13,7 +13,6 @@ from dispute.i18n import N_, format_amount_input, format_date, format_datetime, 
 from dispute.models import User
 from dispute.offers import (STATUS_LABELS, YOUR_TURN, Offer, OfferStatus, answer_offer,
                            list_offers, make_offer)
-from dispute.pagination import bounds, page_count
 from dispute.vocab import Currency, Role, label
 from ui import forms, pager, render, session
 
@@ -49,10 +48,8 @@ def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
     offers = list_offers(ctx, user, number)
     if not offers:
         st.info(_("No offers yet."))
-    pages = page_count(len(offers), OFFERS_PER_PAGE)
-    page = min(max(1, st.session_state.get(_page_key(number), 1)), pages)
-    limit, offset = bounds(page, OFFERS_PER_PAGE)
-    for o in offers[offset:offset + limit]:
+    shown, page, pages = pager.page_of(offers, _page_key(number), OFFERS_PER_PAGE)
+    for o in shown:
         with st.container(border=True):
             status = _(YOUR_TURN) if user.role == Role.BORROWER and is_open and \
                 o.status == OfferStatus.PROPOSED else label_status(o.status, _)
@@ -70,8 +67,7 @@ def show(ctx, user: User, number: str, version: int, is_open: bool) -> None:
                 _answer(ctx, user, number, version, o)
             forms.confirmation(f"offer_{o.id}")
     if pages > 1:
-        pager.numbered(f"offers_{number}", _page_key(number), page, pages,
-                       _("Page {page} of {pages}").format(page=page, pages=pages))
+        pager.numbered(f"offers_{number}", _page_key(number), page, pages)
     if user.role in (Role.STAFF, Role.LEGAL) and is_open:
         _make(ctx, user, number, version)
 

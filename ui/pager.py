@@ -7,14 +7,17 @@ runs again; the page then draws the new page at once. (A button read after the c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 import streamlit as st
 
 from dispute.i18n import N_
+from dispute.pagination import bounds, page_count
 from ui import session
 
 PREVIOUS, NEXT = N_("Previous"), N_("Next")
+PAGE_OF = N_("Page {page} of {pages}")
+T = TypeVar("T")
 
 
 def turn_to(state_key: str, value: int) -> None:
@@ -23,9 +26,22 @@ def turn_to(state_key: str, value: int) -> None:
     st.session_state[state_key] = value
 
 
-def numbered(key: str, state_key: str, page: int, pages: int, caption: str) -> None:
-    """For a list paged by number, kept in `st.session_state[state_key]`."""
+def page_of(items: Sequence[T], state_key: str, per_page: int) -> tuple[Sequence[T], int, int]:
+    """For a list read whole and drawn a page at a time: the items of the page kept in
+    `st.session_state[state_key]` (the first when none is kept, the last when the list is
+    now shorter), that page's number and how many pages there are."""
+    pages = page_count(len(items), per_page)
+    page = min(max(1, st.session_state.get(state_key, 1)), pages)
+    limit, offset = bounds(page, per_page)
+    return items[offset:offset + limit], page, pages
+
+
+def numbered(key: str, state_key: str, page: int, pages: int, caption: str | None = None) -> None:
+    """For a list paged by number, kept in `st.session_state[state_key]`; the caption says
+    "Page 2 of 5" unless another is given."""
     _ = session.t()
+    if caption is None:
+        caption = _(PAGE_OF).format(page=page, pages=pages)
     left, mid, right = st.columns([1, 2, 1])
     left.button(_(PREVIOUS), disabled=page <= 1, key=f"{key}_prev", on_click=turn_to,
                 args=(state_key, page - 1))

@@ -6,7 +6,6 @@ import streamlit as st
 
 from dispute.i18n import format_date
 from dispute.models import User
-from dispute.pagination import bounds, page_count
 from dispute.proceedings import (Proceedings, add_hearing, add_session, get_proceedings,
                                  record_judgment, update_litigation, update_mediation)
 from dispute import hearing_calendar
@@ -168,14 +167,12 @@ def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
     opening on the page of the next hearing from today."""
     _ = session.t()
     state_key = f"hearings_page_{number}"
-    pages = page_count(len(p.hearings), HEARINGS_PER_PAGE)
     if state_key not in st.session_state:
         upcoming = next((i for i, h in enumerate(p.hearings) if h.held_on >= ctx.today()),
                         len(p.hearings) - 1)
         st.session_state[state_key] = upcoming // HEARINGS_PER_PAGE + 1
-    page = min(max(1, st.session_state[state_key]), pages)
-    limit, offset = bounds(page, HEARINGS_PER_PAGE)
-    for h in p.hearings[offset:offset + limit]:
+    shown, page, pages = pager.page_of(p.hearings, state_key, HEARINGS_PER_PAGE)
+    for h in shown:
         left, right = st.columns([4, 1])  # room for the button's whole label
         when = format_date(h.held_on, lang) + (f" {h.starts_at:%H:%M}" if h.starts_at else "")
         where = f" · {render.md_escape(h.courtroom)}" if h.courtroom else ""
@@ -187,8 +184,7 @@ def _hearings(ctx, user, number, p: Proceedings, lang: str) -> None:
             file_name=hearing_calendar.file_name(number, {"held_on": h.held_on}),
             mime=hearing_calendar.MEDIA_TYPE, on_click="ignore")
     if pages > 1:
-        pager.numbered(f"hearings_{number}", state_key, page, pages,
-                       _("Page {page} of {pages}").format(page=page, pages=pages))
+        pager.numbered(f"hearings_{number}", state_key, page, pages)
 
 
 def _hearing_form(ctx, user, number, version) -> None:

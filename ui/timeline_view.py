@@ -7,7 +7,6 @@ import streamlit as st
 from dispute import event_kinds as ek
 from dispute import event_words
 from dispute.i18n import format_datetime
-from dispute.pagination import bounds, page_count
 from dispute.timeline import TimelineEntry
 from dispute.vocab import label
 from ui import pager, render, session
@@ -34,10 +33,8 @@ def show(entries: list[TimelineEntry], number: str) -> None:
         st.info(_("Nothing has happened yet."))
         return
     state_key = f"timeline_page_{number}"
-    pages = page_count(len(entries), EVENTS_PER_PAGE)
-    page = min(max(1, st.session_state.get(state_key, 1)), pages)
-    limit, offset = bounds(page, EVENTS_PER_PAGE)
-    for entry in list(reversed(entries))[offset:offset + limit]:
+    shown, page, pages = pager.page_of(entries[::-1], state_key, EVENTS_PER_PAGE)
+    for entry in shown:
         who = entry.actor_name or _("System")
         role = f" ({label(entry.actor_role, _)})" if entry.actor_role else ""
         line = (f"**{event_words.label(entry.kind, _)}** · {render.md_escape(who)}{role} · "
@@ -45,5 +42,4 @@ def show(entries: list[TimelineEntry], number: str) -> None:
         detail = _detail(entry, _, lang)
         st.markdown(line + (f"  \n{render.md_escape(detail)}" if detail else ""))
     if pages > 1:
-        pager.numbered(f"timeline_{number}", state_key, page, pages,
-                       _("Page {page} of {pages}").format(page=page, pages=pages))
+        pager.numbered(f"timeline_{number}", state_key, page, pages)
