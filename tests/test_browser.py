@@ -477,7 +477,7 @@ def test_a_form_saved_during_the_run_comes_back_empty(data_dir, live_portal, bro
     expect(agent).to_have_value("")
     settle(borrower)
     box = expander(borrower, _("Record a written demand sent to the lender"))
-    press(borrower, box.locator("summary"), reruns=False)
+    open_form(borrower, box)
     sent = date.today() - timedelta(days=3)
     box.get_by_role("spinbutton", name="year, " + _("Sent on")).click()
     borrower.keyboard.type(sent.strftime("%Y%m%d"))

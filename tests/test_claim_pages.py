@@ -10,7 +10,7 @@ import pytest
 
 from dispute import cases, claims, workflow
 from dispute.vocab import Role
-from tests.conftest import filing_form, make_user
+from tests.conftest import filing_form, make_user, open_form
 from tests.test_claim_cli import LINES
 from tests.test_claims import BAD, FACTS
 from tests.test_pages import portal, texts  # noqa: F401  (portal is a fixture)
@@ -47,8 +47,11 @@ def test_staff_type_the_lines_work_it_out_override_and_save(case):
 
     at.date_input(key="claim_paid_on").set_value(FACTS["paid_on"])
     at.date_input(key="claim_credited_on").set_value(FACTS["credited_on"])
+    assert not [s for s in at.selectbox if s.key == "claim_ov_5_decision"]  # folded: not drawn
+    at = open_form(at, "claim_ov")
     at.selectbox(key="claim_ov_5_decision").set_value("keep").run()
     at.text_input(key="claim_ov_5_reason").input("the borrower agreed it was theirs")
+    at.session_state["claim_ov_box"] = False  # folded again: the override still counts
     at.button(key="claim_compute").click().run()
     assert not at.exception
     assert "Total to refund: ¥116.25" in texts(at)
@@ -83,6 +86,7 @@ def test_the_borrower_sees_the_panel_and_the_saved_calculation(case):
     claims.save_calculation(ctx, staff, number, FACTS)
     at = open_page(borrower, "pages/dispute.py", number, tab="What the error cost")
     assert not at.exception
+    assert not [a for a in at.text_area if a.key == "claim_text"]  # lines saved: folded
     assert "Saved calculation: ¥141.25 to refund, by 李静" in texts(at)
     at.button(key="claim_compute").click().run()
     assert "Total to refund: ¥141.25" in texts(at)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dispute import account_admin, accounts, cases
 from dispute import event_kinds as ek
 from dispute.vocab import Role
-from tests.conftest import raw, NOW, Clock, filing_form, make_user
+from tests.conftest import raw, NOW, Clock, filing_form, make_user, open_form
 from tests.second_factor import ready
 from tests.test_pages import TIMEOUT, app, portal, texts  # noqa: F401  (portal is a fixture)
 
@@ -129,7 +129,7 @@ def test_after_a_reset_the_user_must_choose_a_password_before_anything_else(port
 def test_a_user_changes_their_password_on_my_account(portal, clock):
     user = make_user(portal)
     at = app(user).run()
-    at.switch_page("pages/account.py").run()
+    open_form(at.switch_page("pages/account.py").run(), "changepw")
     at.text_input(key="changepw_current").input("correct horse battery")
     at.text_input(key="changepw_new").input("another good password")
     at.text_input(key="changepw_repeat").input("another good password")

@@ -113,6 +113,8 @@ def test_a_contact_and_a_written_demand_save_in_one_run_each(case, reruns):
     assert at.text_input(key="contact_agent").value == ""       # emptied for the next one
     assert at.date_input(key="contact_day").value == ctx.today()  # and today again
 
+    assert not [b for b in at.button if b.key == "demand_submit"]  # folded: no fields drawn
+    at = open_form(at, "demand")
     at.button(key="demand_submit").click().run()                 # no date: refused
     assert not at.exception and "The demand was recorded." not in texts(at)
     at.date_input(key="demand_sent_on").set_value(ctx.today())
@@ -169,8 +171,10 @@ def test_withdrawing_a_dispute_and_saving_notification_choices_take_one_run(case
 
 def test_showing_a_masked_number_takes_one_run(case, reruns):
     ctx, number, _, staff, _ = case
-    at = open_page(staff, "pages/workspace.py", number)
     key = f"unmask_{number}"
+    at = open_page(staff, "pages/workspace.py", number)
+    assert not [b for b in at.button if b.key == f"{key}_submit"]  # folded: no fields drawn
+    at = open_form(at, key)
     at.button(key=f"{key}_submit").click().run()                  # no reason: refused
     assert not at.exception and "6225880212345678" not in texts(at).replace(" ", "")
     at.text_input(key=f"{key}_reason").input("核对银行回函")
@@ -188,6 +192,8 @@ def test_my_details_and_an_administrators_changes_take_one_run_each(portal, reru
     at = app(user, lang="en").run()
     at.switch_page("pages/account.py").run()
     assert at.title[0].value == "My account"
+    assert not [t for t in at.text_input if t.key == "profile_name"]  # folded: not drawn
+    open_form(at, "profile")
     at.text_input(key="profile_name").input("王小芳")
     at.selectbox(key="profile_language").set_value("zh_CN")
     at.button(key="profile_submit").click().run()
@@ -282,11 +288,12 @@ def test_a_closed_dispute_announces_nothing_to_answer(case):
 
 def test_an_unmasked_phone_number_is_shown_as_it_is(case):
     ctx, number, _, staff, _ = case
-    at = open_page(staff, "pages/workspace.py", number)
     key = f"unmask_{number}"
+    at = open_form(open_page(staff, "pages/workspace.py", number), key)
     at.selectbox(key=f"{key}_field@en").set_value("borrower_phone").run()
     at.session_state["lang"] = "zh_CN"  # what the sidebar's language box sets: the choice
-    at.run()                            # is carried to the box in the new language's words
+    at.run()                            # is carried to the box in the new language's words,
+    assert [e.label for e in at.expander if e.label == "显示完整号码"]  # and the box stays open
     assert at.selectbox(key=f"{key}_field@zh_CN").value == "borrower_phone"
     at.text_input(key=f"{key}_reason").input("回电核实借款人身份")
     at.button(key=f"{key}_submit").click().run()

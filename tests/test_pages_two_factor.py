@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dispute import accounts, two_factor
 from dispute.vocab import Role
-from tests.conftest import make_user
+from tests.conftest import make_user, open_form
 from tests.second_factor import code_now, enrol
 from tests.test_pages import app, button, finish_two_step_setup, portal, texts  # noqa: F401
 from tests.test_pages_accounts import log_in
@@ -72,6 +72,8 @@ def test_a_borrower_may_turn_it_on_from_my_account(portal):
     assert at.title[0].value == "My disputes"  # no set-up forced on borrowers
     at.switch_page("pages/account.py").run()
     assert "Off." in texts(at)
+    assert not at.image and "two_step_secret" not in at.session_state  # folded: no QR, no secret
+    open_form(at, "setup2fa")
     codes = finish_two_step_setup(at)
     assert "Recovery codes left: 10." in texts(at)
     # next sign-in: password, then a recovery code
@@ -104,6 +106,7 @@ def test_my_account_makes_new_recovery_codes_once_confirmed_and_shows_them_once(
     at = app(staff).run()
     at.switch_page("pages/account.py").run()
     assert "Turn off two-step sign-in" not in texts(at)  # required for staff
+    open_form(at, "renew2fa")
     at.text_input(key="renew2fa_confirm").input("not the password")
     button(at, "Make new recovery codes").click().run()
     assert "neither your current password nor the code" in texts(at) and not at.code
@@ -126,7 +129,7 @@ def test_a_borrower_turns_it_off_after_ticking_the_box_and_confirming(portal):
     borrower = make_user(portal)
     enrol(portal, borrower)
     at = app(borrower).run()
-    at.switch_page("pages/account.py").run()
+    open_form(at.switch_page("pages/account.py").run(), "off2fa")
     off = next(b for b in at.button if b.label == "Turn off two-step sign-in")
     assert off.disabled  # not before ticking the box
     at.checkbox(key="off2fa_sure").check().run()

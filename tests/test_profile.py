@@ -12,7 +12,7 @@ from dispute import event_kinds as ek
 from dispute.errors import InvalidInput, UserError
 from dispute.storage import users
 from dispute.vocab import Role
-from tests.conftest import make_user, raw
+from tests.conftest import make_user, open_form, raw
 from tests.test_pages import app, portal, texts  # noqa: F401  (portal is a fixture)
 
 
@@ -77,7 +77,7 @@ def test_nothing_changed_says_so(ctx):
 def test_a_borrower_corrects_their_details_on_my_account(portal):
     user = make_user(portal)
     at = app(user).run()
-    at.switch_page("pages/account.py").run()
+    open_form(at.switch_page("pages/account.py").run(), "profile")
     at.text_input(key="profile_name").input("王小芳")
     at.text_input(key="profile_phone").input("+86 139 2222 3333")
     at.selectbox(key="profile_language").set_value("en")
@@ -91,7 +91,7 @@ def test_a_borrower_corrects_their_details_on_my_account(portal):
 def test_a_bad_phone_on_my_account_shows_beside_the_field(portal):
     user = make_user(portal)
     at = app(user).run()
-    at.switch_page("pages/account.py").run()
+    open_form(at.switch_page("pages/account.py").run(), "profile")
     at.text_input(key="profile_phone").input("call me")
     at.button(key="profile_submit").click().run()
     assert not at.exception, at.exception

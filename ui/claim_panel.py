@@ -111,8 +111,11 @@ def _lines_table(lines: AccountLines, _, lang: str) -> None:
 
 
 def _upload(ctx, user, d: Dispute, lines: AccountLines | None, _) -> None:
-    with st.expander(_("Upload or edit the account lines"), expanded=lines is None,
-                     key="claim_lines_box"):
+    box = forms.form_box(_("Upload or edit the account lines"), "claim_lines",
+                         open_at_first=lines is None)
+    if box is None:  # folded: its file box, buttons and the lines as text are not drawn
+        return
+    with box:
         st.caption(_("One row per line, with a header row: {layout}. `line` is charge, payment "
                      "or due; amounts like 50.00; dates like 2026-03-05; Chinese headers and "
                      "values (行, 日期, 类型, 金额 …; 费用/还款/账单) are read too. A bad row is "
@@ -168,29 +171,42 @@ def _charge_text(lines: AccountLines, ref: str, _) -> str:
 
 
 def _overrides(lines: AccountLines, currency: str, _, lang: str) -> list[dict[str, Any]]:
-    """A person's decision per charge, with its reason; blank keeps the calculator's."""
+    """A person's decision per charge, with its reason; blank keeps the calculator's. The
+    fields (three a charge) are drawn only while their box is open; their values are kept for
+    the page and read from the session either way."""
+    box = forms.form_box(_("Override a decision (with a reason)"), "claim_ov")
+    if box is not None:
+        with box:
+            _override_fields(lines, _, lang)
+    got = st.session_state.get
     out = []
-    choices = ["", *(x.value for x in Decision)]
-    with st.expander(_("Override a decision (with a reason)"), key="claim_ov_box"):
-        for c in lines.charges:
-            key = f"claim_ov_{c.ref}"
-            a, b, r = st.columns([2, 1, 3])
-            decision = a.selectbox(
-                _charge_text(lines, c.ref, _) + " · " + format_money(c.amount_minor,
-                                                                    c.currency.value, lang),
-                choices, key=f"{key}_decision",
-                format_func=lambda v: _(DECISION_LABELS[Decision(v)]) if v
-                else _("The calculator's decision"), persist_state="page")
-            amount = b.text_input(_("Part refunded"), key=f"{key}_amount",
-                                  disabled=decision != Decision.PART.value, persist_state="page")
-            reason = r.text_input(_("Reason"), key=f"{key}_reason", disabled=not decision,
-                                  persist_state="page")
-            if decision:
-                item: dict[str, Any] = {"ref": c.ref, "decision": decision, "reason": reason}
-                if decision == Decision.PART.value:
-                    item["refund_minor"] = _amount(amount, c.currency.value)
-                out.append(item)
+    for c in lines.charges:
+        key = f"claim_ov_{c.ref}"
+        decision = got(f"{key}_decision") or ""
+        if decision:
+            item: dict[str, Any] = {"ref": c.ref, "decision": decision,
+                                    "reason": got(f"{key}_reason") or ""}
+            if decision == Decision.PART.value:
+                item["refund_minor"] = _amount(got(f"{key}_amount") or "", c.currency.value)
+            out.append(item)
     return out
+
+
+def _override_fields(lines: AccountLines, _, lang: str) -> None:
+    choices = ["", *(x.value for x in Decision)]
+    for c in lines.charges:
+        key = f"claim_ov_{c.ref}"
+        a, b, r = st.columns([2, 1, 3])
+        decision = a.selectbox(
+            _charge_text(lines, c.ref, _) + " · " + format_money(c.amount_minor,
+                                                                c.currency.value, lang),
+            choices, key=f"{key}_decision",
+            format_func=lambda v: _(DECISION_LABELS[Decision(v)]) if v
+            else _("The calculator's decision"), persist_state="page")
+        b.text_input(_("Part refunded"), key=f"{key}_amount",
+                     disabled=decision != Decision.PART.value, persist_state="page")
+        r.text_input(_("Reason"), key=f"{key}_reason", disabled=not decision,
+                     persist_state="page")
 
 
 def _amount(text: str, currency: str) -> int | None:

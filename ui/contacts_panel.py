@@ -119,7 +119,10 @@ def _contact_form(tz: str) -> dict:
 def demand_form(ctx, user: User, number: str) -> None:
     """Record a written demand sent to the lender: it restarts the limitation period."""
     _ = session.t()
-    with st.expander(_("Record a written demand sent to the lender"), key="demand_box"):
+    box = forms.form_box(_("Record a written demand sent to the lender"), "demand")
+    if box is None:  # folded: its fields are not drawn
+        return
+    with box:
         st.caption(_("A written demand (a letter or a lawyer's letter asking the lender to put "
                      "things right) interrupts the limitation period: it runs again in full "
                      "from the day the demand was sent."))

@@ -16,14 +16,18 @@ def show(ctx, user: User, d: Dispute) -> None:
     for field, value in shown.items():
         title = _("Account") if field == "account_ref" else _("Borrower's phone")
         st.markdown(f"**{title}**: {render.md_escape(value)}")
-    with st.expander(_("Show a number in full")):
+    box = forms.form_box(_("Show a number in full"), key)  # fields drawn only while open
+    if box is None:
+        return
+    with box:
         errors = forms.errors(key)
         choices = {"account_ref": _("Account"), "borrower_phone": _("Borrower's phone")}
         # keyed by language: the browser keeps a box's choice by its words, so after a switch
         # one key showed "账户" in English and sent those words back as the choice
         field_key = forms.by_language(f"{key}_field")
         st.selectbox(_("Which"), list(choices), format_func=choices.get, key=field_key)
-        st.text_input(_("Why you need it (recorded in the audit log)"), key=f"{key}_reason")
+        st.text_input(_("Why you need it (recorded in the audit log)"), key=f"{key}_reason",
+                      persist_state="page")
         render.field_error(errors, "reason")
         st.button(_("Show"), key=f"{key}_submit", **forms.on_click(
             key, lambda who: _unmask(ctx, who, d.number, key, field_key), None,
