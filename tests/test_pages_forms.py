@@ -224,6 +224,38 @@ def test_a_long_list_of_offers_is_drawn_a_page_at_a_time_and_a_new_one_shows_fir
     assert "第12号方案" in shown()[0]
 
 
+def test_a_long_conversation_shows_its_latest_and_every_new_message_and_earlier_on_request(case):
+    """Every message drawn costs the conversation tab's runs a chat bubble: a long one shows
+    its latest messages, and all those new to the reader however far back; earlier ones are a
+    click away."""
+    from ui.conversation import LATEST_SHOWN
+
+    ctx, number, borrower, staff, _ = case
+    total = LATEST_SHOWN + 5
+    for i in range(total):  # from both sides (one user may post 20 at once: posting limits)
+        send_message(ctx, staff if i % 2 else borrower, number,
+                     {"body": f"第{i}条消息", "is_request": False})
+
+    def shown(at) -> list[int]:
+        return [int(m.value[1:-3]) for m in at.markdown
+                if m.value.startswith("第") and m.value.endswith("条消息")]
+
+    def earlier(at) -> list[str]:
+        return [b.label for b in at.button if b.key == f"conv_earlier_{number}"]
+
+    at = open_page(staff, "pages/workspace.py", number, tab="Conversation")
+    assert shown(at) == list(range(total)) and earlier(at) == []  # #0, the borrower's, is new
+    at = open_page(staff, "pages/workspace.py", number, tab="Conversation")  # all seen now
+    assert shown(at) == list(range(5, total))
+    assert earlier(at) == ["Show earlier messages (5 not shown)"]
+    at.button(key=f"conv_earlier_{number}").click().run()
+    assert not at.exception
+    assert shown(at) == list(range(total)) and earlier(at) == []
+    at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")  # the staff's are new
+    assert shown(at) == list(range(1, total))
+    assert earlier(at) == ["显示更早的 1 条消息"]
+
+
 def test_a_long_timeline_is_drawn_a_page_at_a_time_newest_first(case):
     """The timeline is the tab a staff member's dispute opens on: a long history is drawn 25
     events a page, newest first, the filing on the last page."""

@@ -1,5 +1,10 @@
 """The conversation on a dispute: messages oldest first, what is new since the reader's last
-visit, open requests for information, and a box to write."""
+visit, open requests for information, and a box to write.
+
+A long conversation shows its latest messages, and every one new to the reader; earlier ones
+are a click away, twenty more a click, as chat applications do. Each message drawn costs the
+tab's every run a chat bubble of elements, so a dispute with hundreds of messages would
+otherwise slow every click on its conversation tab."""
 
 from __future__ import annotations
 
@@ -22,6 +27,28 @@ def new_ids(ctx, user: User, number: str) -> set:
     return st.session_state[key]
 
 
+LATEST_SHOWN = 20  # messages shown at first, and how many more each "earlier" click shows
+
+
+def _shown_key(number: str) -> str:
+    return f"conv_shown_{number}"
+
+
+def _show_earlier(number: str) -> None:
+    """The "earlier messages" button's callback: twenty more, in the same run."""
+    key = _shown_key(number)
+    st.session_state[key] = st.session_state.get(key, LATEST_SHOWN) + LATEST_SHOWN
+
+
+def latest(messages: list, fresh: set, number: str) -> tuple[list, int]:
+    """The messages to draw (the latest ones, at least as many as the button asked for and
+    every one new to this reader) and how many earlier ones are left out."""
+    wanted = st.session_state.get(_shown_key(number), LATEST_SHOWN)
+    first_new = next((i for i, m in enumerate(messages) if m.id in fresh), len(messages))
+    start = max(0, min(len(messages) - wanted, first_new))
+    return messages[start:], start
+
+
 def open_requests(ctx, user: User, number: str) -> list:
     return [m for m in list_messages(ctx, user, number) if m.open_request]
 
@@ -30,9 +57,15 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
     _ = session.t()
     lang, tz = session.lang(), ctx.settings.timezone
     fresh = new_ids(ctx, user, number)
-    messages = list_messages(ctx, user, number)
+    messages, earlier = latest(list_messages(ctx, user, number), fresh, number)
     if not messages:
         st.info(_("No messages yet."))
+    if earlier:
+        ngettext = session.nt()
+        st.button(ngettext("Show {n} earlier message", "Show earlier messages ({n} not shown)",
+                           earlier).format(n=earlier),
+                  key=f"conv_earlier_{number}", icon=":material/history:",
+                  on_click=_show_earlier, args=(number,))
     for m in messages:
         mine = m.author_role == user.role if user.role == Role.BORROWER else \
             m.author_role != Role.BORROWER
