@@ -161,6 +161,7 @@ MATRIX: tuple[Action, ...] = (
     _case("dispute.claims.save_lines", *READ),
     _case("dispute.claims.import_lines", *READ),
     _case("dispute.claims.claim_state", *READ),
+    _case("dispute.claims.latest_calculation", *READ),
     _case("dispute.claims.compute", *READ),
     _case("dispute.claims.save_calculation", *READ),
     # mediation and court records: legal writes, the case reads

@@ -114,6 +114,14 @@ def claim_state(ctx: Context, actor: User, number: str) -> ClaimState:
         latest=_saved(latest) if latest else None)
 
 
+def latest_calculation(ctx: Context, actor: User, number: str) -> SavedCalculation | None:
+    """The newest saved calculation alone: what the offer form starts from, without reading
+    and checking the dispute's account lines as `claim_state` does."""
+    row = case_for(ctx, actor, number)
+    latest = ctx.db.read(claim_rows.latest_calculation, row["id"])
+    return _saved(latest) if latest else None
+
+
 def compute(ctx: Context, actor: User, number: str, facts: dict[str, Any],
             overrides: Iterable[dict[str, Any]] = ()) -> ClaimResult:
     """The working on the dispute's stored lines; nothing is saved."""
@@ -154,7 +162,7 @@ def save_calculation(ctx: Context, actor: User, number: str, facts: dict[str, An
         return calc_id
 
     ctx.db.write(write)
-    latest = claim_state(ctx, actor, number).latest
+    latest = latest_calculation(ctx, actor, number)
     assert latest is not None
     return latest
 

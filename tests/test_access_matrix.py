@@ -363,6 +363,10 @@ SPECS: dict[str, Spec] = {
         lambda w: claims.claim_state(w.ctx, w.actor, w.number),
         lambda w, s: (s.lines is not None and s.latest is not None) or pytest.fail(s),
         prepare=lambda w: _claim_saved(w, calculate=True)),
+    "claims.latest_calculation": Spec(
+        lambda w: claims.latest_calculation(w.ctx, w.actor, w.number),
+        lambda w, s: (s is not None and s.refund_minor > 0) or pytest.fail(s),
+        prepare=lambda w: _claim_saved(w, calculate=True)),
     "claims.compute": Spec(
         lambda w: claims.compute(w.ctx, w.actor, w.number, CLAIM_FACTS),
         lambda w, r: r.refund_minor > 0 or pytest.fail(r), prepare=_claim_saved),

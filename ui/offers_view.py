@@ -8,7 +8,7 @@ from uuid import UUID
 import streamlit as st
 
 from dispute import cases
-from dispute.claims import claim_state
+from dispute.claims import latest_calculation
 from dispute.i18n import N_, format_amount_input, format_date, format_datetime, format_money
 from dispute.models import User
 from dispute.offers import (STATUS_LABELS, YOUR_TURN, Offer, OfferStatus, answer_offer,
@@ -156,7 +156,7 @@ def _make(ctx, user, number, version) -> None:
     st.subheader(_("Record an offer from the lender"))
     errors = forms.errors("offer")
     render.field_error(errors, "__form__")
-    latest = claim_state(ctx, user, number).latest
+    latest = latest_calculation(ctx, user, number)
     if latest is not None:
         # Once per session, and never over what the user typed nor after an offer was saved.
         if "offer_refund" not in st.session_state and "offer_prefilled" not in st.session_state:
