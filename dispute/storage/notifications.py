@@ -104,6 +104,18 @@ def claim_once(tx, key: str, now: datetime) -> bool:
                           "ON CONFLICT (key) DO NOTHING RETURNING key", (key, now))) == 1
 
 
+def taken_once(tx, keys: Iterable[str], batch: int = 500) -> set[str]:
+    """Which of `keys` were taken already (claim_once), read in batches of `batch`."""
+    keys = list(dict.fromkeys(keys))
+    taken: set[str] = set()
+    for start in range(0, len(keys), batch):
+        part = keys[start:start + batch]
+        marks = ", ".join("?" for _ in part)
+        taken.update(tx.execute(f"SELECT key FROM notify_once WHERE key IN ({marks})",
+                                part).column())
+    return taken
+
+
 def recipients(tx, user_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
     """Who may be told: id, email, role, language, disabled (names are not needed)."""
     ids = list(dict.fromkeys(user_ids))
