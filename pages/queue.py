@@ -64,9 +64,8 @@ sort = choice(c4, _("Sort"), SORTS, "queue_sort")
 # the browser on every click; their values are kept for the page (persist_state) and read
 # from the session instead, and a caption under it says which of them are set. A link that
 # sets one of them opens it (queue_links), so the widgets show and hold what the link set.
-# It stays open across a language switch (forms.open_box).
 state = st.session_state
-more = forms.open_box(_("More filters"), "queue_more")
+more = st.expander(_("More filters"), key="queue_more", on_change="rerun")
 if more.open:
     with more:
         c1, c2, c3 = st.columns(3)

@@ -9,7 +9,6 @@ import streamlit as st
 
 from dispute.errors import InvalidInput, UserError
 from dispute.models import User
-from ui import session
 from ui.render import show_error
 
 T = TypeVar("T")
@@ -35,7 +34,6 @@ FLASH_KEY = "flash"
 # The forms submitted on the dispute now open ({form key}), and which dispute that is: drawn open
 # for the rest of the visit (see `keep_open`); forgotten when another dispute is opened.
 USED_KEY, USED_ON_KEY = "_forms_used", "_forms_used_on"
-BOXES_OPEN_KEY = "_forms_boxes_open"  # box open at its last run -> (title, expanded) (open_box)
 
 
 def _run(form_key: str, call: Callable[[], T]) -> tuple[bool, T | None]:
@@ -116,6 +114,7 @@ def by_language(key: str) -> str:
     over: drawn for the first time in a language, the box takes what it held under another
     language's key (still in the session during the run that switches)."""
     from dispute.i18n import LANGUAGES
+    from ui import session
 
     lang = session.lang()
     mine, state = f"{key}@{lang}", st.session_state
@@ -254,40 +253,21 @@ def form_box(title: str, form_key: str, open_at_first: bool = False):
     their values for the page (`persist_state="page"`), or folding a box would lose what was
     typed. Kept by `{form_key}_box`; open whenever `keep_open` says (tests open one by setting
     that key to True, as a click does); `open_at_first` opens it before anyone has (a form that
-    is the only way forward, such as the first account lines of a claim)."""
-    box = open_box(title, f"{form_key}_box", open_at_first or keep_open(form_key))
+    is the only way forward, such as the first account lines of a claim). A language switch
+    folds an open box (Streamlit knows an expander by its title): kept open, a choice box in
+    it would take back the old language's words as its choice, which is no choice in the new.
+    Opened again, it holds what was typed and chosen."""
+    box = st.expander(title, expanded=open_at_first or keep_open(form_key),
+                      key=f"{form_key}_box", on_change="rerun")
     return box if box.open else None
 
 
-def open_box(title: str, key: str, expanded: bool = False):
-    """An expander kept by `key` that runs the script again when it is opened or folded, so
-    that what it holds can be drawn only while it is open (`.open`); open, it stays open across
-    a language switch.
-
-    Streamlit knows an expander by its title and `expanded` too, and draws a new one as
-    `expanded` says. So while a box is open it is drawn with `expanded` True if it was at its
-    last run (the same expander, whose state a click or a test changes), and after a language
-    switch (a new title, so a new expander) with expanded=True; without that an open box
-    folded at a switch, or when the caller's `expanded` turned False."""
-    was_open = st.session_state.setdefault(BOXES_OPEN_KEY, {})
-    if key in was_open:
-        last_title, last_expanded = was_open[key]
-        expanded = expanded or (last_expanded if last_title == title else True)
-    box = st.expander(title, expanded=expanded, key=key, on_change="rerun")
-    if box.open:
-        was_open[key] = (title, expanded)
-    else:
-        was_open.pop(key, None)
-    return box
-
-
 def visiting(number: str) -> None:
-    """A dispute's page is drawn for `number`: the forms used or opened on another dispute are
-    no longer kept open."""
+    """A dispute's page is drawn for `number`: the forms used on another dispute are no longer
+    kept open."""
     if st.session_state.get(USED_ON_KEY) != number:
         st.session_state[USED_ON_KEY] = number
         st.session_state.pop(USED_KEY, None)
-        st.session_state.pop(BOXES_OPEN_KEY, None)
 
 
 def confirmation(form_key: str) -> None:

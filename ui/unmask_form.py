@@ -25,7 +25,8 @@ def show(ctx, user: User, d: Dispute) -> None:
         # keyed by language: the browser keeps a box's choice by its words, so after a switch
         # one key showed "账户" in English and sent those words back as the choice
         field_key = forms.by_language(f"{key}_field")
-        st.selectbox(_("Which"), list(choices), format_func=choices.get, key=field_key)
+        st.selectbox(_("Which"), list(choices), format_func=choices.get, key=field_key,
+                     persist_state="page")
         st.text_input(_("Why you need it (recorded in the audit log)"), key=f"{key}_reason",
                       persist_state="page")
         render.field_error(errors, "reason")
