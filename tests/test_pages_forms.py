@@ -254,6 +254,8 @@ def test_a_long_conversation_shows_its_latest_and_every_new_message_and_earlier_
     at = open_page(borrower, "pages/dispute.py", number, lang="zh_CN")  # the staff's are new
     assert shown(at) == list(range(1, total))
     assert earlier(at) == ["显示更早的 1 条消息"]
+    at.button(key=f"conv_earlier_{number}").click().run()  # more than 20 drawn: one click
+    assert shown(at) == list(range(total)) and earlier(at) == []  # shows the earlier one
 
 
 def test_a_long_timeline_is_drawn_a_page_at_a_time_newest_first(case):

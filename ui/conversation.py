@@ -34,10 +34,10 @@ def _shown_key(number: str) -> str:
     return f"conv_shown_{number}"
 
 
-def _show_earlier(number: str) -> None:
-    """The "earlier messages" button's callback: twenty more, in the same run."""
-    key = _shown_key(number)
-    st.session_state[key] = st.session_state.get(key, LATEST_SHOWN) + LATEST_SHOWN
+def _show_earlier(number: str, shown: int) -> None:
+    """The "earlier messages" button's callback: twenty more than the `shown` drawn (more
+    than asked for when new messages reach further back), in the same run."""
+    st.session_state[_shown_key(number)] = shown + LATEST_SHOWN
 
 
 def latest(messages: list, fresh: set, number: str) -> tuple[list, int]:
@@ -65,7 +65,7 @@ def show(ctx, user: User, number: str, is_open: bool) -> None:
         st.button(ngettext("Show {n} earlier message", "Show earlier messages ({n} not shown)",
                            earlier).format(n=earlier),
                   key=f"conv_earlier_{number}", icon=":material/history:",
-                  on_click=_show_earlier, args=(number,))
+                  on_click=_show_earlier, args=(number, len(messages)))
     for m in messages:
         mine = m.author_role == user.role if user.role == Role.BORROWER else \
             m.author_role != Role.BORROWER
