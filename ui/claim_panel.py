@@ -181,7 +181,7 @@ def _overrides(lines: AccountLines, currency: str, _, lang: str) -> list[dict[st
     got = st.session_state.get
     out = []
     for c in lines.charges:
-        key = f"claim_ov_{c.ref}"
+        key = _override_key(c.ref)
         decision = got(f"{key}_decision") or ""
         if decision:
             item: dict[str, Any] = {"ref": c.ref, "decision": decision,
@@ -192,10 +192,16 @@ def _overrides(lines: AccountLines, currency: str, _, lang: str) -> list[dict[st
     return out
 
 
+def _override_key(ref: str) -> str:
+    """The keys of a charge's override fields start with this (`_decision`, `_amount`,
+    `_reason`): drawn by `_override_fields`, read by `_overrides`."""
+    return f"claim_ov_{ref}"
+
+
 def _override_fields(lines: AccountLines, _, lang: str) -> None:
     choices = ["", *(x.value for x in Decision)]
     for c in lines.charges:
-        key = f"claim_ov_{c.ref}"
+        key = _override_key(c.ref)
         a, b, r = st.columns([2, 1, 3])
         decision = a.selectbox(
             _charge_text(lines, c.ref, _) + " · " + format_money(c.amount_minor,
